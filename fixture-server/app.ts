@@ -1,0 +1,177 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Store } from './db/store.ts';
+import { ServerStats } from './stats.ts';
+import {
+  ContentStatusBody,
+  HttpError,
+  NewAudioBody,
+  NewContentBody,
+  campaignStatus,
+  contentStatus,
+  parseId,
+  parseJsonBody,
+  parseLimit,
+  parseTaskId,
+} from './validation.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface AppDeps {
+  store: Store;
+  /** What GET /profile answers: the profile, requested and effective PRAGMAs, indexes, versions. */
+  profileInfo: Record<string, unknown>;
+  stats?: ServerStats;
+}
+
+/** Per-request timing: SQLite time accumulates in `dbMs` through `timeDb`. */
+interface Timer {
+  dbMs: number;
+}
+
+function timeDb<T>(timer: Timer, fn: () => T): T {
+  const t0 = performance.now();
+  try {
+    return fn();
+  } finally {
+    timer.dbMs += performance.now() - t0;
+  }
+}
+
+type Handler = (c: Context, t: Timer) => Response | Promise<Response>;
+
+const SQLITE_BUSY = /^SQLITE_(BUSY|LOCKED)/;
+const SQLITE_CONSTRAINT = /^SQLITE_CONSTRAINT/;
+
+function sqliteCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The fixture application: routes only, no listen(). */
+export function createApp(deps: AppDeps): Hono {
+  const { store } = deps;
+  const stats = deps.stats ?? new ServerStats();
+  const app = new Hono();
+
+  const timed =
+    (handler: Handler) =>
+    async (c: Context): Promise<Response> => {
+      const t0 = performance.now();
+      const timer: Timer = { dbMs: 0 };
+      const res = await handler(c, timer);
+      stats.record(performance.now() - t0, timer.dbMs);
+      return res;
+    };
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: `body larger than ${MAX_BODY_BYTES} bytes` }, 413),
+  });
+  const body = async <T>(c: Context, schema: Parameters<typeof parseJsonBody<T>>[2]): Promise<T> =>
+    parseJsonBody(c.req.header('content-type'), await c.req.arrayBuffer(), schema);
+
+  app.get('/health', (c) => c.json({ ok: true }));
+  app.get('/profile', (c) => c.json(deps.profileInfo));
+  app.get('/__stats', (c) => c.json(stats.snapshot()));
+  app.post('/__stats/reset', (c) => {
+    stats.reset();
+    return c.json({ ok: true });
+  });
+
+  app.get(
+    '/campaigns/:id',
+    timed((c, t) => {
+      const id = parseId(c.req.param('id'), 'campaign id');
+      const row = timeDb(t, () => store.getCampaign(id));
+      return row ? c.json(row) : c.json({ error: `campaign ${id} not found` }, 404);
+    }),
+  );
+
+  app.get(
+    '/clients/:id/campaigns',
+    timed((c, t) => {
+      const clientId = parseId(c.req.param('id'), 'client id');
+      const limit = parseLimit(c.req.query('limit'));
+      const status = campaignStatus(c.req.query('status'));
+      const items = timeDb(t, () => (store.clientExists(clientId) ? store.listClientCampaigns(clientId, limit, status) : undefined));
+      return items ? c.json({ items }) : c.json({ error: `client ${clientId} not found` }, 404);
+    }),
+  );
+
+  app.get(
+    '/clients/:id/contents',
+    timed((c, t) => {
+      const clientId = parseId(c.req.param('id'), 'client id');
+      const limit = parseLimit(c.req.query('limit'));
+      const items = timeDb(t, () => (store.clientExists(clientId) ? store.listClientContents(clientId, limit) : undefined));
+      return items ? c.json({ items }) : c.json({ error: `client ${clientId} not found` }, 404);
+    }),
+  );
+
+  app.get(
+    '/contents',
+    timed((c, t) => {
+      const limit = parseLimit(c.req.query('limit'));
+      const status = contentStatus(c.req.query('status'));
+      return c.json({ items: timeDb(t, () => store.listContents(limit, status)) });
+    }),
+  );
+
+  app.post(
+    '/contents',
+    limitBody,
+    timed(async (c, t) => {
+      const input = await body(c, NewContentBody);
+      const id = timeDb(t, () => store.createContent(input));
+      return c.json({ id }, 201);
+    }),
+  );
+
+  app.patch(
+    '/contents/:id',
+    limitBody,
+    timed(async (c, t) => {
+      const id = parseId(c.req.param('id'), 'content id');
+      const { status } = await body(c, ContentStatusBody);
+      const found = timeDb(t, () => store.updateContentStatus(id, status));
+      return found ? c.json({ id, status }) : c.json({ error: `content ${id} not found` }, 404);
+    }),
+  );
+
+  app.post(
+    '/audio-generations',
+    limitBody,
+    timed(async (c, t) => {
+      const input = await body(c, NewAudioBody);
+      const id = timeDb(t, () => store.createAudioGeneration(input));
+      return c.json({ id }, 201);
+    }),
+  );
+
+  app.get(
+    '/audio-generations',
+    timed((c, t) => {
+      const taskId = parseTaskId(c.req.query('task_id'));
+      const limit = parseLimit(c.req.query('limit'));
+      return c.json({ items: timeDb(t, () => store.listAudioByTask(taskId, limit)) });
+    }),
+  );
+
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return c.json({ error: err.message }, err.status);
+    const code = sqliteCode(err);
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return c.json({ error: 'referenced row does not exist' }, 409);
+    if (code && SQLITE_CONSTRAINT.test(code)) return c.json({ error: `constraint failed (${code})` }, 409);
+    if (code && SQLITE_BUSY.test(code)) {
+      stats.busy();
+      c.header('Retry-After', '1');
+      return c.json({ error: `database busy (${code}); retry later` }, 503);
+    }
+    console.error(`internal error on ${c.req.method} ${c.req.path}:`, err);
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  return app;
+}

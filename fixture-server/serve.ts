@@ -1,0 +1,92 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { appendFileSync } from 'node:fs';
+import { createApp } from './app.ts';
+import { indexesPresent, openDatabase, type OpenedDatabase } from './db/open.ts';
+import type { Profile } from './db/profiles.ts';
+import { createSqliteStore, type StatementObserver } from './db/store.ts';
+import { ServerStats } from './stats.ts';
+import { packageVersion } from '../lib/versions.ts';
+
+export interface ServeOptions {
+  db: string;
+  profile: Profile;
+  host?: string;
+  port?: number;
+  /** Log statements slower than this many ms (JSON lines). */
+  slowMs?: number;
+  /** Where slow-query lines go; default stderr. */
+  slowLog?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  opened: OpenedDatabase;
+  profileInfo: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export const SERVE_DEFAULTS = { host: '127.0.0.1', port: 0 } as const;
+
+/** GET /profile's answer: what the server really runs with. */
+export function describeProfile(opened: OpenedDatabase): Record<string, unknown> {
+  const sqliteVersion = (opened.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  return {
+    profile: opened.profile.name,
+    description: opened.profile.description,
+    requested: opened.requested,
+    effective: opened.effective,
+    mismatches: opened.mismatches,
+    indexes: indexesPresent(opened.db),
+    writeTransaction: opened.profile.writeTransaction,
+    optimizeOnOpen: opened.profile.optimizeOnOpen,
+    sqliteVersion,
+    driver: { name: 'better-sqlite3', version: packageVersion('better-sqlite3') },
+    pid: process.pid,
+  };
+}
+
+function slowQueryObserver(thresholdMs: number, file?: string): StatementObserver {
+  return (sql, paramCount, ms) => {
+    if (ms < thresholdMs) return;
+    const line = JSON.stringify({ ts: new Date().toISOString(), ms: Number(ms.toFixed(3)), sql, params: paramCount }) + '\n';
+    if (file) appendFileSync(file, line);
+    else process.stderr.write(line);
+  };
+}
+
+/** Opens the database with the profile and starts listening. */
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const opened = openDatabase(opts.db, opts.profile);
+  const onStatement = opts.slowMs === undefined ? undefined : slowQueryObserver(opts.slowMs, opts.slowLog);
+  const store = createSqliteStore(opened, { onStatement });
+  const profileInfo = describeProfile(opened);
+  const app = createApp({ store, profileInfo, stats: new ServerStats() });
+  const host = opts.host ?? SERVE_DEFAULTS.host;
+  let server: ServerType;
+  const port = await new Promise<number>((resolve, reject) => {
+    server = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? SERVE_DEFAULTS.port }, (info) => resolve(info.port));
+    server.once('error', reject);
+  }).catch((err) => {
+    store.close();
+    throw err;
+  });
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closed = false;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    opened,
+    profileInfo,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets would hold close() open; the load is over when we close.
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      store.close();
+    },
+  };
+}

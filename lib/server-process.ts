@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The CLI entry, for spawning `loadlab <command>` as a child process. */
+export const CLI_BIN = fileURLToPath(new URL('../bin/loadlab.js', import.meta.url));
+
+export interface SpawnServerOptions {
+  db: string;
+  profile: string;
+  host?: string;
+  /** Extra `serve` flags. */
+  args?: string[];
+  /** Pin the server to this CPU with taskset (the caller checks taskset exists). */
+  cpu?: number;
+  /** How long to wait for the JSON line. */
+  startTimeoutMs?: number;
+}
+
+export interface ServerHandle {
+  url: string;
+  pid: number;
+  /** The JSON line the server printed. */
+  info: Record<string, unknown>;
+  child: ChildProcess;
+  /** Last lines the server wrote to stderr (for error messages). */
+  stderrTail(): string;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  exited: Promise<number | string>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  stop(graceMs?: number): Promise<number | string>;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Children still running are killed when this process exits, whatever the reason. */
+function trackChild(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const c of live) c.kill('SIGKILL');
+    });
+  }
+}
+
+/** Spawns `loadlab serve` and waits for its one JSON line. Fails (and kills it) on timeout or early exit. */
+export async function spawnServer(opts: SpawnServerOptions): Promise<ServerHandle> {
+  const serveArgs = [CLI_BIN, 'serve', '--db', opts.db, '--profile', opts.profile, '--port', '0', ...(opts.host ? ['--host', opts.host] : []), ...(opts.args ?? [])];
+  const [cmd, args] = opts.cpu === undefined ? [process.execPath, serveArgs] : ['taskset', ['-c', String(opts.cpu), process.execPath, ...serveArgs]];
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  trackChild(child);
+
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  const stderrTail = () => stderr.trim().split('\n').slice(-5).join('\n');
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+
+  const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within ${opts.startTimeoutMs ?? 15000} ms: ${stderrTail()}`));
+    }, opts.startTimeoutMs ?? 15_000);
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl === -1) return;
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(out.slice(0, nl)) as Record<string, unknown>);
+      } catch {
+        child.kill('SIGKILL');
+        reject(new Error(`server printed something other than its JSON line: ${out.slice(0, 200)}`));
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening: ${stderrTail()}`));
+    });
+  });
+
+  const stop = async (graceMs = 5000): Promise<number | string> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    }
+    return exited;
+  };
+  return { url: String(info.url), pid: child.pid!, info, child, stderrTail, exited, stop };
+}

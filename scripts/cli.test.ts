@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI_BIN } from '../lib/server-process.ts';
+import { COMMANDS } from './cli.ts';
+import { tempDir } from '../fixture-server/testing.ts';
+
+function loadlab(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI_BIN, ...args], { encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('loadlab CLI', () => {
+  it('--help lists every command', () => {
+    const r = loadlab('--help');
+    expect(r.code).toBe(0);
+    for (const name of Object.keys(COMMANDS)) expect(r.stdout).toContain(name);
+  });
+
+  it.each(Object.keys(COMMANDS))('%s --help prints its usage', (name) => {
+    const r = loadlab(name, '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^usage: loadlab ${name}`));
+  });
+
+  it('an unknown command or flag is one line on stderr and exit 2', () => {
+    for (const r of [loadlab('frobnicate'), loadlab('seed', '--nope'), loadlab('seed', '--out', 'x.sqlite', '--profile', 'nope')]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: /);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('serve refuses a file that is not SQLite, without a stack trace', () => {
+    const tmp = tempDir();
+    try {
+      const file = join(tmp.dir, 'notes.txt');
+      writeFileSync(file, 'this is not a database, just some text that is long enough');
+      const r = loadlab('serve', '--db', file, '--profile', 'tuned');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`error: not an SQLite database: ${file}\n`);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('profiles --json lists the three profiles with their PRAGMAs', () => {
+    const r = loadlab('profiles', '--json');
+    expect(r.code).toBe(0);
+    const profiles = JSON.parse(r.stdout);
+    expect(profiles.map((p: any) => p.name)).toEqual(['untuned', 'tuned', 'consensus']);
+    expect(profiles[1].pragmas).toMatchObject({ journal_mode: 'wal', synchronous: 1, cache_size: -64000, mmap_size: 268435456 });
+  });
+});

@@ -1,0 +1,62 @@
+import { helpText, parseCommandArgs, type Command } from '../lib/cli-kit.ts';
+import { UsageError } from '../lib/errors.ts';
+
+/** Every command, loaded lazily so `loadlab serve` does not pay for the report renderer. */
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  profiles: { summary: 'List the PRAGMA profiles', load: async () => (await import('./commands/profiles.ts')).command },
+  seed: { summary: 'Build a deterministic database of the guide schema', load: async () => (await import('./commands/seed.ts')).command },
+  serve: { summary: 'Start the Hono fixture server on a database', load: async () => (await import('./commands/serve.ts')).command },
+};
+
+function topHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'usage: loadlab <command> [options]',
+    '',
+    'Measures the SQLite production-tuning claims on this machine.',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    "Run 'loadlab <command> --help' for a command's options.",
+    'Exit codes: 0 ok, 1 a check or gate failed, 2 usage or input error.',
+    '',
+  ].join('\n');
+}
+
+/** Runs the CLI and returns the exit code. Never throws. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(topHelp());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`error: unknown command '${name}' (run 'loadlab --help' for the list)\n`);
+    return 2;
+  }
+  try {
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(helpText(command));
+      return 0;
+    }
+    return await command.run(parseCommandArgs(command, rest));
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+/** A user mistake is one line and exit 2; anything else is a bug: one line, the stack with LOADLAB_DEBUG=1. */
+export function reportError(err: unknown): number {
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    return 2;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`error: ${message.split('\n')[0]}\n`);
+  if (process.env.LOADLAB_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+  return 1;
+}

@@ -1,0 +1,51 @@
+import { defineCommand, numberFlag, requireFlag } from '../../lib/cli-kit.ts';
+import { SERVE_DEFAULTS, startServer } from '../../fixture-server/serve.ts';
+import { existingSqliteFile, resolveProfile } from '../resolve.ts';
+import { isLoopbackHost } from '../../lib/loopback.ts';
+
+export const command = defineCommand({
+  name: 'serve',
+  summary: 'Start the Hono fixture server on a database with a profile; prints one JSON line once listening.',
+  usage: 'loadlab serve --db FILE --profile NAME [--port 0] [--host 127.0.0.1] [--slow-ms N] [--slow-log FILE]',
+  details: `options:
+  --db FILE        an existing database (see 'loadlab seed')
+  --profile NAME   untuned | tuned | consensus: PRAGMAs applied at open and read back
+  --port N         0 picks a free port (default ${SERVE_DEFAULTS.port})
+  --host ADDR      bind address (default ${SERVE_DEFAULTS.host}; anything else exposes the server)
+  --slow-ms N      log every statement slower than N ms as one JSON line
+  --slow-log FILE  append slow-query lines to FILE instead of stderr
+
+stdout gets exactly one line: {"url":"http://127.0.0.1:PORT","pid":…,"profile":"…","effective":{…}}.
+SIGTERM or SIGINT closes the server and the database, exit 0.`,
+  options: {
+    db: { type: 'string' },
+    profile: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'slow-ms': { type: 'string' },
+    'slow-log': { type: 'string' },
+  },
+  async run({ values }) {
+    const db = existingSqliteFile(requireFlag('serve', 'db', values.db));
+    const profile = resolveProfile(requireFlag('serve', 'profile', values.profile));
+    const port = numberFlag('port', values.port, SERVE_DEFAULTS.port, { min: 0, max: 65535, integer: true });
+    const host = values.host ?? SERVE_DEFAULTS.host;
+    const slowMs = values['slow-ms'] === undefined ? undefined : numberFlag('slow-ms', values['slow-ms'], 0, { min: 0 });
+    if (!isLoopbackHost(host)) process.stderr.write(`warning: binding ${host}, which is not loopback: the server is reachable from other hosts\n`);
+
+    const server = await startServer({ db, profile, host, port, slowMs, slowLog: values['slow-log'] });
+    process.stdout.write(
+      JSON.stringify({ url: server.url, pid: process.pid, profile: profile.name, effective: server.opened.effective, mismatches: server.opened.mismatches }) + '\n',
+    );
+    return await new Promise<number>((resolve) => {
+      const stop = () => {
+        server.close().then(
+          () => resolve(0),
+          () => resolve(1),
+        );
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+  },
+});
