@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { Environment } from './environment.ts';
+
+export const Status = z.enum(['ok', 'failed', 'skipped']);
+export type Status = z.infer<typeof Status>;
+
+/** One operation under one profile (or ablation arm), from tinybench. */
+export const BenchRecord = z.object({
+  op: z.string(),
+  /** Profile name, or the ablation arm's name (e.g. 'untuned+wal'). */
+  profile: z.string(),
+  status: Status,
+  reason: z.string().optional(),
+  /** Sustained rate: 1000 / latency.mean(ms). Not tinybench's throughput.mean. */
+  opsPerSec: z.number(),
+  latencyUs: z.object({ mean: z.number(), p50: z.number(), p75: z.number(), p99: z.number() }),
+  /** Relative margin of error of the mean latency, in percent. */
+  rme: z.number(),
+  samples: z.number().int(),
+  /** EXPLAIN QUERY PLAN text (one detail per line). */
+  plan: z.string(),
+  effective: z.record(z.string(), z.union([z.number(), z.string()])),
+});
+export type BenchRecord = z.infer<typeof BenchRecord>;
+
+/** The effect of switching one PRAGMA on (from untuned) or off (from tuned) for one operation. */
+export const AblationRecord = z.object({
+  direction: z.enum(['enable-on-untuned', 'disable-on-tuned']),
+  /** 'wal' | 'normal' | 'cache' | 'temp_store' | 'mmap' | 'indexes' */
+  pragma: z.string(),
+  op: z.string(),
+  status: Status,
+  reason: z.string().optional(),
+  baseOpsPerSec: z.number(),
+  armOpsPerSec: z.number(),
+  /** armOpsPerSec / baseOpsPerSec - 1 (0.3 = 30 % faster with the arm). */
+  change: z.number(),
+  /** Range of `change` from the two means' margins of error (low, high). */
+  spread: z.object({ low: z.number(), high: z.number() }),
+});
+export type AblationRecord = z.infer<typeof AblationRecord>;
+
+/** Indexed vs unindexed list query at one table size; insert cost by index count. */
+export const IndexSweepRecord = z.object({
+  kind: z.enum(['query', 'insert']),
+  rows: z.number().int(),
+  /** For 'insert': number of secondary indexes (0, 1, 3). For 'query': 0 or 1. */
+  indexes: z.number().int(),
+  status: Status,
+  reason: z.string().optional(),
+  opsPerSec: z.number(),
+  latencyUs: z.object({ mean: z.number(), p50: z.number(), p99: z.number() }),
+  rme: z.number(),
+  plan: z.string(),
+});
+export type IndexSweepRecord = z.infer<typeof IndexSweepRecord>;
+
+export const BENCH_SCHEMA_VERSION = 1;
+
+export const BenchFile = z.object({
+  schemaVersion: z.literal(BENCH_SCHEMA_VERSION),
+  kind: z.literal('bench'),
+  environment: Environment,
+  options: z.record(z.string(), z.unknown()),
+  records: z.array(BenchRecord),
+  ablation: z.array(AblationRecord).default([]),
+  indexSweep: z.array(IndexSweepRecord).default([]),
+});
+export type BenchFile = z.infer<typeof BenchFile>;

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { Environment, Pinning } from './environment.ts';
+import { Status } from './bench.ts';
+
+export const LatencyMs = z.object({
+  mean: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+});
+export type LatencyMs = z.infer<typeof LatencyMs>;
+
+/** One measured trial (warm-up excluded). Latency from each response's own time, HDR, sub-ms. */
+export const LoadTrial = z.object({
+  requests: z.number().int(),
+  rps: z.number(),
+  latencyMs: LatencyMs,
+  /** Connection errors (refused, reset). */
+  errors: z.number().int(),
+  timeouts: z.number().int(),
+  non2xx: z.number().int(),
+  /** Response count by status code, e.g. {"200": 1234, "503": 5}. */
+  statusCodes: z.record(z.string(), z.number().int()),
+  throughputBytesPerSec: z.number(),
+  durationS: z.number(),
+});
+export type LoadTrial = z.infer<typeof LoadTrial>;
+
+/** After a writing trial: 2xx writes acknowledged vs rows that appeared. */
+export const Audit = z.object({
+  acked: z.number().int(),
+  rows: z.number().int(),
+  lost: z.number().int(),
+  phantom: z.number().int(),
+  integrity: z.string(),
+  ok: z.boolean(),
+});
+export type Audit = z.infer<typeof Audit>;
+
+const Percentiles = z.object({
+  count: z.number(),
+  mean: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  max: z.number(),
+});
+
+export const ServerTiming = z.object({
+  requests: z.number().int(),
+  handlerUs: Percentiles,
+  dbUs: Percentiles,
+  busy: z.number().int(),
+});
+export type ServerTiming = z.infer<typeof ServerTiming>;
+
+export const LoadRecord = z.object({
+  engine: z.enum(['autocannon', 'k6']),
+  scenario: z.string(),
+  profile: z.string(),
+  /** 'single' | 'cluster:N' | 'readers:N' */
+  topology: z.string(),
+  connections: z.number().int(),
+  /** Open-loop request rate, or null for closed loop. */
+  rate: z.number().nullable(),
+  warmupS: z.number(),
+  status: Status,
+  reason: z.string().optional(),
+  trials: z.array(LoadTrial),
+  /** Median of the trials, field by field. */
+  median: LoadTrial.nullable(),
+  spread: z.object({ rps: z.object({ min: z.number(), max: z.number() }), p95: z.object({ min: z.number(), max: z.number() }) }).nullable(),
+  /** One audit per writing trial; empty for read-only scenarios. */
+  audit: z.array(Audit),
+  auditSkipped: z.string().optional(),
+  /** Server-side handler/SQLite time over the measured window (median trial), or null (e.g. --target). */
+  serverTiming: ServerTiming.nullable(),
+  pinning: Pinning,
+  target: z.string().optional(),
+  /** Engine-specific extras (k6 checks and thresholds, …). */
+  extra: z.record(z.string(), z.unknown()).optional(),
+});
+export type LoadRecord = z.infer<typeof LoadRecord>;
+
+export const CapacityPoint = z.object({
+  connections: z.number().int(),
+  rps: z.number(),
+  p95: z.number(),
+  errorPct: z.number(),
+  ok: z.boolean(),
+});
+
+export const CapacityRecord = z.object({
+  scenario: z.string(),
+  profile: z.string(),
+  sloP95Ms: z.number(),
+  maxErrorPct: z.number(),
+  status: Status,
+  reason: z.string().optional(),
+  /** Highest concurrency with p95 < SLO and errors < maxErrorPct, or null if none passed. */
+  capacity: z.number().int().nullable(),
+  curve: z.array(CapacityPoint),
+});
+export type CapacityRecord = z.infer<typeof CapacityRecord>;
+
+export const LOAD_SCHEMA_VERSION = 1;
+
+export const LoadFile = z.object({
+  schemaVersion: z.literal(LOAD_SCHEMA_VERSION),
+  kind: z.literal('load'),
+  environment: Environment,
+  options: z.record(z.string(), z.unknown()),
+  records: z.array(LoadRecord),
+  capacity: z.array(CapacityRecord).default([]),
+});
+export type LoadFile = z.infer<typeof LoadFile>;
