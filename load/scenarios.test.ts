@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hono } from 'hono';
+import { createApp } from '../fixture-server/app.ts';
+import { openDatabase } from '../fixture-server/db/open.ts';
+import { getProfile } from '../fixture-server/db/profiles.ts';
+import { createSqliteStore, type Store } from '../fixture-server/db/store.ts';
+import { describeProfile } from '../fixture-server/serve.ts';
+import { tempDir, tinyDb } from '../fixture-server/testing.ts';
+import { SCENARIOS, createRequestStream, findScenario, scenarioWrites } from './scenarios.ts';
+
+const SCALE = 0.005;
+const tmp = tempDir();
+let app: Hono;
+let store: Store;
+
+beforeAll(() => {
+  const opened = openDatabase(tinyDb(tmp.dir, 'tuned', SCALE), getProfile('tuned'));
+  store = createSqliteStore(opened);
+  app = createApp({ store, profileInfo: describeProfile(opened) });
+});
+afterAll(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+describe('scenarios', () => {
+  it('has the issue’s scenarios', () => {
+    expect(SCENARIOS.map((s) => s.name)).toEqual(['ceiling', 'read-point', 'read-list', 'read-join', 'write', 'mix-80-20', 'mix-50-50']);
+  });
+
+  it('mix-80-20 sends about 20 % writes and uses both write endpoints', () => {
+    const stream = createRequestStream(findScenario('mix-80-20')!, SCALE, 1);
+    const seen = new Map<string, number>();
+    let writes = 0;
+    for (let i = 0; i < 5000; i++) {
+      const r = stream.next();
+      seen.set(r.endpoint, (seen.get(r.endpoint) ?? 0) + 1);
+      if (r.method !== 'GET') writes++;
+    }
+    expect(writes / 5000).toBeGreaterThan(0.17);
+    expect(writes / 5000).toBeLessThan(0.23);
+    expect(seen.get('POST /contents')).toBeGreaterThan(0);
+    expect(seen.get('POST /audio-generations')).toBeGreaterThan(0);
+  });
+
+  it('is deterministic for a seed and differs between seeds', () => {
+    const s = findScenario('mix-50-50')!;
+    const take = (seed: number) => {
+      const st = createRequestStream(s, SCALE, seed);
+      return Array.from({ length: 50 }, () => st.next());
+    };
+    expect(take(7)).toEqual(take(7));
+    expect(take(7)).not.toEqual(take(8));
+  });
+
+  it('knows which scenarios write', () => {
+    expect(SCENARIOS.filter(scenarioWrites).map((s) => s.name)).toEqual(['write', 'mix-80-20', 'mix-50-50']);
+  });
+
+  for (const scenario of SCENARIOS) {
+    it(`${scenario.name}: every generated request is answered 2xx by the fixture app`, async () => {
+      const stream = createRequestStream(scenario, SCALE, 3);
+      const bad: string[] = [];
+      for (let i = 0; i < 300; i++) {
+        const r = stream.next();
+        const res = await app.request(r.path, { method: r.method, headers: r.headers, body: r.body });
+        if (res.status < 200 || res.status > 299) bad.push(`${r.method} ${r.path} -> ${res.status} ${await res.text()}`);
+      }
+      expect(bad).toEqual([]);
+    });
+  }
+});
