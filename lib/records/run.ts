@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { Environment } from './environment.ts';
+import { AblationRecord, BenchRecord, IndexSweepRecord, Status } from './bench.ts';
+import { CapacityRecord, LoadRecord } from './load.ts';
+import { RunConfig } from '../run/config.ts';
+
+export const RUN_SCHEMA_VERSION = 1;
+
+/** The stages of `loadlab run`, in order. */
+export const STAGE_NAMES = ['environment', 'seed', 'vacuum', 'bench', 'load', 'k6', 'capacity', 'report'] as const;
+export const StageName = z.enum(STAGE_NAMES);
+export type StageName = z.infer<typeof StageName>;
+
+export const StageResult = z.object({
+  name: StageName,
+  /** 'pending' until the stage ran; a stage that threw is 'failed' with the message as reason. */
+  status: z.union([Status, z.literal('pending')]),
+  reason: z.string().optional(),
+  startedAt: z.string().nullable(),
+  durationS: z.number().nullable(),
+});
+export type StageResult = z.infer<typeof StageResult>;
+
+export const SeedRecord = z.object({
+  profile: z.string(),
+  file: z.string(),
+  scale: z.number(),
+  seed: z.number().int(),
+  bytes: z.number().int(),
+  ms: z.number(),
+});
+export type SeedRecord = z.infer<typeof SeedRecord>;
+
+/**
+ * File size before and after VACUUM on a database that has seen churn: seeded, then a
+ * share of `contents` deleted and a share of bodies rewritten, as months of use would.
+ */
+export const VacuumRecord = z.object({
+  profile: z.string(),
+  status: Status,
+  reason: z.string().optional(),
+  /** What was done to the file before measuring, in words (for the ledger). */
+  method: z.string(),
+  deletedRows: z.number().int(),
+  updatedRows: z.number().int(),
+  pageSize: z.number().int(),
+  bytes: z.object({ seeded: z.number().int(), beforeVacuum: z.number().int(), afterVacuum: z.number().int() }),
+  freelistPages: z.object({ beforeVacuum: z.number().int(), afterVacuum: z.number().int() }),
+  vacuumMs: z.number(),
+});
+export type VacuumRecord = z.infer<typeof VacuumRecord>;
+
+/** What a load scenario does, copied from the scenario table so a report needs no code. */
+export const ScenarioInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  /** 'read' | 'write' | 'mixed' */
+  kind: z.string(),
+});
+export type ScenarioInfo = z.infer<typeof ScenarioInfo>;
+
+/** Everything one `loadlab run` measured. Written after every stage. */
+export const RunResults = z.object({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  kind: z.literal('run'),
+  mode: z.enum(['quick', 'full']),
+  /** Config file used on top of the preset, if any. */
+  configFile: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  wallS: z.number().nullable(),
+  environment: Environment,
+  config: RunConfig,
+  stages: z.array(StageResult),
+  scenarios: z.array(ScenarioInfo).default([]),
+  seed: z.array(SeedRecord).default([]),
+  vacuum: z.array(VacuumRecord).default([]),
+  bench: z.array(BenchRecord).default([]),
+  ablation: z.array(AblationRecord).default([]),
+  indexSweep: z.array(IndexSweepRecord).default([]),
+  load: z.array(LoadRecord).default([]),
+  capacity: z.array(CapacityRecord).default([]),
+});
+export type RunResults = z.infer<typeof RunResults>;
+/** Input type: arrays with defaults may be omitted. */
+export type RunResultsInput = z.input<typeof RunResults>;

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/**
+ * What one `loadlab run` does, as data. The presets (quick, full) are complete configs;
+ * a config file overrides any part of the chosen preset (deep merge of objects, arrays
+ * replaced). Validated with zod both on the way in (config file) and in results.json.
+ */
+export const BenchConfig = z.strictObject({
+  enabled: z.boolean(),
+  /** Time per tinybench task in ms (passed to the bench runner). */
+  timeMs: z.number().positive(),
+  /** Operation names to run; empty = the runner's default set. */
+  ops: z.array(z.string()),
+  ablation: z.boolean(),
+  /** Table sizes (rows) for the index sweep; empty = skip it. */
+  indexSweepRows: z.array(z.number().int().positive()),
+});
+
+export const LoadConfig = z.strictObject({
+  enabled: z.boolean(),
+  scenarios: z.array(z.string()),
+  connections: z.number().int().positive(),
+  durationS: z.number().positive(),
+  warmupS: z.number().min(0),
+  trials: z.number().int().positive(),
+});
+
+export const K6Config = z.strictObject({
+  enabled: z.boolean(),
+  scenarios: z.array(z.string()),
+  durationS: z.number().positive(),
+});
+
+export const CapacityConfig = z.strictObject({
+  enabled: z.boolean(),
+  scenario: z.string(),
+  /** Profiles to sweep; empty = every profile of the run. */
+  profiles: z.array(z.string()),
+  connections: z.array(z.number().int().positive()).min(1),
+  durationS: z.number().positive(),
+  warmupS: z.number().min(0),
+  sloP95Ms: z.number().positive(),
+  maxErrorPct: z.number().min(0).max(100),
+});
+
+export const VacuumConfig = z.strictObject({
+  enabled: z.boolean(),
+  /** Share of `contents` rows deleted before VACUUM (0.3 = 30 %). */
+  deleteShare: z.number().min(0).max(0.95),
+  /** Share of remaining `contents` rows whose body is rewritten (grown) before VACUUM. */
+  updateShare: z.number().min(0).max(1),
+});
+
+export const HeadlineConfig = z.strictObject({
+  /** Scenario whose rps is "read QPS". */
+  readScenario: z.string(),
+  /** Scenario whose rps is "write QPS". */
+  writeScenario: z.string(),
+  /** Scenario whose p95 is "P95 response time" (the guide's Locust mix). */
+  p95Scenario: z.string(),
+});
+
+export const ThresholdConfig = z.strictObject({
+  /** compare: a change smaller than this (percent) is never a regression. */
+  comparePct: z.number().min(0),
+  /** Claims ledger: a gain within ±this percent counts as no effect. */
+  ledgerNoisePct: z.number().min(0),
+});
+
+export const RunConfig = z.strictObject({
+  profiles: z.array(z.string()).min(1),
+  scale: z.number().positive().max(100),
+  seed: z.number().int().min(0),
+  bench: BenchConfig,
+  load: LoadConfig,
+  k6: K6Config,
+  capacity: CapacityConfig,
+  vacuum: VacuumConfig,
+  headline: HeadlineConfig,
+  thresholds: ThresholdConfig,
+  /** Calibration only: every request of the candidate server is delayed this much (0 = off). */
+  injectDelayMs: z.number().min(0),
+});
+export type RunConfig = z.infer<typeof RunConfig>;
+
+/** A config file: any subset of RunConfig; unknown keys are errors (a typo must not be ignored). */
+export const ConfigFile = z.strictObject({
+  profiles: RunConfig.shape.profiles.optional(),
+  scale: RunConfig.shape.scale.optional(),
+  seed: RunConfig.shape.seed.optional(),
+  bench: BenchConfig.partial().optional(),
+  load: LoadConfig.partial().optional(),
+  k6: K6Config.partial().optional(),
+  capacity: CapacityConfig.partial().optional(),
+  vacuum: VacuumConfig.partial().optional(),
+  headline: HeadlineConfig.partial().optional(),
+  thresholds: ThresholdConfig.partial().optional(),
+  injectDelayMs: RunConfig.shape.injectDelayMs.optional(),
+});
+export type ConfigFile = z.infer<typeof ConfigFile>;
+
+/** The preset with a config file's values laid over it (objects merged one level deep). */
+export function mergeConfig(preset: RunConfig, file: ConfigFile): RunConfig {
+  const out: Record<string, unknown> = { ...preset };
+  for (const [key, value] of Object.entries(file)) {
+    if (value === undefined) continue;
+    const base = (preset as Record<string, unknown>)[key];
+    out[key] = isPlainObject(base) && isPlainObject(value) ? { ...base, ...value } : value;
+  }
+  return RunConfig.parse(out);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { gainInterval, gainOf, median, quantile, ratioOfMediansInterval, safeRatio, withinNoise } from './stats.ts';
+
+describe('median and quantile', () => {
+  it('takes the middle value, or the mean of the two middle values', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(Number.isNaN(median([]))).toBe(true);
+  });
+  it('interpolates quantiles between order statistics', () => {
+    expect(quantile([0, 10], 0.25)).toBe(2.5);
+    expect(quantile([5, 1, 9], 1)).toBe(9);
+  });
+});
+
+describe('ratios', () => {
+  it('handles zero baselines', () => {
+    expect(safeRatio(0, 0)).toBe(1);
+    expect(safeRatio(1, 0)).toBe(Number.POSITIVE_INFINITY);
+  });
+  it('turns lower-is-better ratios into gains', () => {
+    expect(gainOf(0.5, 'lower')).toBe(2);
+    expect(gainOf(2, 'higher')).toBe(2);
+    expect(gainInterval(0.5, 0.8, 'lower')).toEqual({ low: 1.25, high: 2 });
+  });
+  it('judges noise symmetrically', () => {
+    expect(withinNoise(1.09, 0.1)).toBe(true);
+    expect(withinNoise(1 / 1.09, 0.1)).toBe(true);
+    expect(withinNoise(0.85, 0.1)).toBe(false);
+  });
+});
+
+describe('ratioOfMediansInterval', () => {
+  it('gives a point interval at 1 for identical samples', () => {
+    const xs = [100, 102, 98, 101, 99];
+    const r = ratioOfMediansInterval(xs, xs);
+    expect(r.ratio).toBe(1);
+    expect(r.low).toBeLessThanOrEqual(1);
+    expect(r.high).toBeGreaterThanOrEqual(1);
+    expect(r.method).toBe('bootstrap');
+  });
+  it('excludes 1 for a clear 30 % drop', () => {
+    const base = [100, 102, 98, 101, 99];
+    const r = ratioOfMediansInterval(base, base.map((x) => x * 0.7));
+    expect(r.ratio).toBeCloseTo(0.7, 6);
+    expect(r.high).toBeLessThan(1);
+  });
+  it('is reproducible with the same seed', () => {
+    const a = [1, 5, 3, 8, 2, 9];
+    const b = [2, 4, 6, 7, 3, 1];
+    expect(ratioOfMediansInterval(a, b, { seed: 7 })).toEqual(ratioOfMediansInterval(a, b, { seed: 7 }));
+  });
+  it('falls back to the extreme ratios with too few samples', () => {
+    const r = ratioOfMediansInterval([100, 110], [90]);
+    expect(r.method).toBe('range');
+    expect(r.low).toBeCloseTo(90 / 110, 9);
+    expect(r.high).toBeCloseTo(0.9, 9);
+  });
+});

@@ -1,0 +1,97 @@
+import { createRng } from './rng.ts';
+
+/** Median of a non-empty list (mean of the two middle values for an even count); NaN when empty. */
+export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+/** Quantile by linear interpolation between order statistics (type 7, as R and NumPy); NaN when empty. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, q));
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/** candidate / baseline, with 0 and non-finite handled: 0/0 is 1, x/0 is Infinity. */
+export function safeRatio(candidate: number, baseline: number): number {
+  if (baseline === 0) return candidate === 0 ? 1 : Number.POSITIVE_INFINITY;
+  return candidate / baseline;
+}
+
+export interface RatioInterval {
+  /** median(candidate) / median(baseline). */
+  ratio: number;
+  low: number;
+  high: number;
+  /** 'bootstrap' with enough samples; 'range' (min/max of the trial ratios) when a side has fewer than `minSamples`. */
+  method: 'bootstrap' | 'range';
+}
+
+export interface BootstrapOptions {
+  resamples?: number;
+  /** Two-sided confidence, e.g. 0.95. */
+  confidence?: number;
+  seed?: number;
+  /** Below this many samples on either side, resampling says nothing: use the range of ratios. */
+  minSamples?: number;
+}
+
+export const BOOTSTRAP_DEFAULTS = { resamples: 2000, confidence: 0.95, seed: 1, minSamples: 3 } as const;
+
+/**
+ * Percentile-bootstrap interval of the ratio of medians (candidate over baseline),
+ * resampling each side independently with a seeded PRNG so the result is reproducible.
+ * With fewer than `minSamples` on a side it falls back to the extreme ratios
+ * [min(c)/max(b), max(c)/min(b)], which is wider, never narrower, than the truth it can see.
+ */
+export function ratioOfMediansInterval(baseline: readonly number[], candidate: readonly number[], opts: BootstrapOptions = {}): RatioInterval {
+  if (baseline.length === 0 || candidate.length === 0) throw new Error('ratioOfMediansInterval needs at least one sample on each side');
+  const resamples = opts.resamples ?? BOOTSTRAP_DEFAULTS.resamples;
+  const confidence = opts.confidence ?? BOOTSTRAP_DEFAULTS.confidence;
+  const minSamples = opts.minSamples ?? BOOTSTRAP_DEFAULTS.minSamples;
+  const ratio = safeRatio(median(candidate), median(baseline));
+  if (baseline.length < minSamples || candidate.length < minSamples) {
+    return {
+      ratio,
+      low: safeRatio(Math.min(...candidate), Math.max(...baseline)),
+      high: safeRatio(Math.max(...candidate), Math.min(...baseline)),
+      method: 'range',
+    };
+  }
+  const rng = createRng(opts.seed ?? BOOTSTRAP_DEFAULTS.seed);
+  const draw = (xs: readonly number[]): number => {
+    const sample = new Array<number>(xs.length);
+    for (let i = 0; i < xs.length; i++) sample[i] = xs[Math.floor(rng.next() * xs.length)]!;
+    return median(sample);
+  };
+  const ratios: number[] = [];
+  for (let i = 0; i < resamples; i++) ratios.push(safeRatio(draw(candidate), draw(baseline)));
+  const alpha = (1 - confidence) / 2;
+  return { ratio, low: quantile(ratios, alpha), high: quantile(ratios, 1 - alpha), method: 'bootstrap' };
+}
+
+/** Which way is better for a metric. */
+export type Direction = 'higher' | 'lower';
+
+/**
+ * A ratio turned into "gain": > 1 is better whatever the direction (ops/s up, latency down).
+ * gain = ratio for higher-is-better, 1/ratio for lower-is-better.
+ */
+export function gainOf(ratio: number, direction: Direction): number {
+  if (direction === 'higher') return ratio;
+  if (ratio === 0) return Number.POSITIVE_INFINITY;
+  return 1 / ratio;
+}
+
+/** An interval of ratios as an interval of gains (bounds swap for lower-is-better). */
+export function gainInterval(low: number, high: number, direction: Direction): { low: number; high: number } {
+  return direction === 'higher' ? { low, high } : { low: gainOf(high, direction), high: gainOf(low, direction) };
+}
+
+/** True when a ratio lies within ±noise of 1 (noise 0.1 = 10 %), symmetric in log space. */
+export function withinNoise(ratio: number, noise: number): boolean {
+  return ratio <= 1 + noise && ratio >= 1 / (1 + noise);
+}

@@ -1,0 +1,150 @@
+import type { AblationRecord } from '../../lib/records/bench.ts';
+import type { LoadRecord } from '../../lib/records/load.ts';
+import type { RunResults } from '../../lib/records/run.ts';
+import { gainInterval, median, ratioOfMediansInterval, safeRatio } from '../../lib/stats.ts';
+import { bytes, ms, num, pct } from '../format.ts';
+import type { ClaimSource, OpKind } from './claims.ts';
+import type { Measured } from './verdict.ts';
+
+export type Measurement = (Measured & { benchmark: string; detail: string }) | { unavailable: string };
+
+/** Write operations by name; everything else is a read. Bench op names say what they do. */
+export function opKind(op: string): 'read' | 'write' {
+  return /insert|update|delete|write|create|post|patch|upsert/i.test(op) ? 'write' : 'read';
+}
+
+const BEFORE = 'untuned';
+const AFTER = 'tuned';
+
+/** Measures what a claim's source names, from one run's records. Pure. */
+export function measure(source: ClaimSource, run: RunResults): Measurement {
+  switch (source.kind) {
+    case 'ablation':
+      return measureAblation(run.ablation, source.pragma, source.ops);
+    case 'index-scan':
+      return measureIndexScan(run);
+    case 'load':
+      return measureLoad(run, source.scenario, source.metric);
+    case 'capacity':
+      return measureCapacity(run);
+    case 'vacuum':
+      return measureVacuum(run);
+    case 'unmeasurable':
+      return { unavailable: source.why };
+  }
+}
+
+/**
+ * Per-op gain = 1 + change (enable-on-untuned) or 1 / (1 + change) (disable-on-tuned).
+ * The claim's gain is the median over the matching ops; its interval runs from the
+ * median of the ops' low bounds to the median of their high bounds.
+ */
+export function measureAblation(records: readonly AblationRecord[], pragma: string, ops: OpKind): Measurement {
+  const matching = records.filter((r) => r.pragma === pragma && r.status === 'ok' && (ops === 'any' || opKind(r.op) === ops));
+  const enabling = matching.filter((r) => r.direction === 'enable-on-untuned');
+  const chosen = enabling.length > 0 ? enabling : matching;
+  if (chosen.length === 0) {
+    const failed = records.find((r) => r.pragma === pragma && r.status !== 'ok');
+    return { unavailable: failed ? `ablation ${pragma} ${failed.status}: ${failed.reason ?? 'no reason given'}` : `no ${pragma} ablation of ${ops === 'any' ? '' : ops + ' '}operations in this run` };
+  }
+  const per = chosen.map((r) => {
+    if (r.direction === 'enable-on-untuned') return { op: r.op, gain: 1 + r.change, low: 1 + r.spread.low, high: 1 + r.spread.high };
+    return { op: r.op, gain: 1 / (1 + r.change), low: 1 / (1 + r.spread.high), high: 1 / (1 + r.spread.low) };
+  });
+  const direction = chosen[0]!.direction === 'enable-on-untuned' ? `untuned + ${pragma} vs untuned` : `tuned vs tuned without ${pragma}`;
+  return {
+    gain: median(per.map((p) => p.gain)),
+    low: median(per.map((p) => p.low)),
+    high: median(per.map((p) => p.high)),
+    benchmark: `tinybench ablation (${direction}), ${per.length} op${per.length > 1 ? 's' : ''}`,
+    detail: per.map((p) => `${p.op} ${pct(p.gain - 1)}`).join(', '),
+  };
+}
+
+/** Unindexed over indexed mean latency at the largest swept size; interval from both margins of error. */
+export function measureIndexScan(run: RunResults): Measurement {
+  const queries = run.indexSweep.filter((r) => r.kind === 'query' && r.status === 'ok');
+  const sizes = [...new Set(queries.map((r) => r.rows))].sort((a, b) => b - a);
+  for (const rows of sizes) {
+    const scan = queries.find((r) => r.rows === rows && r.indexes === 0);
+    const search = queries.find((r) => r.rows === rows && r.indexes > 0);
+    if (!scan || !search) continue;
+    const gain = safeRatio(scan.latencyUs.mean, search.latencyUs.mean);
+    const e1 = scan.rme / 100;
+    const e2 = search.rme / 100;
+    return {
+      gain,
+      low: safeRatio(scan.latencyUs.mean * (1 - e1), search.latencyUs.mean * (1 + e2)),
+      high: safeRatio(scan.latencyUs.mean * (1 + e1), search.latencyUs.mean * Math.max(1e-9, 1 - e2)),
+      benchmark: `index sweep, list query at ${rows.toLocaleString('en-US')} rows`,
+      detail: `${firstLine(scan.plan)} ${ms(scan.latencyUs.mean / 1000)} vs ${firstLine(search.plan)} ${ms(search.latencyUs.mean / 1000)} (mean)`,
+    };
+  }
+  return { unavailable: 'the index sweep did not measure an indexed and an unindexed query at the same size' };
+}
+
+function firstLine(plan: string): string {
+  return (plan.split('\n')[0] ?? '').trim() || 'plan?';
+}
+
+/** The autocannon record of a scenario and profile at the run's load connections (else any). */
+export function headlineRecord(run: RunResults, scenario: string, profile: string): LoadRecord | undefined {
+  const ok = run.load.filter((r) => r.engine === 'autocannon' && r.scenario === scenario && r.profile === profile && r.topology === 'single' && r.status === 'ok' && r.median);
+  return ok.find((r) => r.connections === run.config.load.connections) ?? ok[0];
+}
+
+export function headlineScenario(run: RunResults, which: 'read' | 'write' | 'p95'): string {
+  const h = run.config.headline;
+  return which === 'read' ? h.readScenario : which === 'write' ? h.writeScenario : h.p95Scenario;
+}
+
+/** tuned over untuned on a headline scenario; interval: bootstrap (or range) of the ratio of trial medians. */
+export function measureLoad(run: RunResults, which: 'read' | 'write' | 'p95', metric: 'rps' | 'p95'): Measurement {
+  const scenario = headlineScenario(run, which);
+  const before = headlineRecord(run, scenario, BEFORE);
+  const after = headlineRecord(run, scenario, AFTER);
+  if (!before || !after) return { unavailable: `no successful '${scenario}' load result for ${!before ? BEFORE : AFTER}` };
+  const pick = (r: LoadRecord) => r.trials.map((t) => (metric === 'rps' ? t.rps : t.latencyMs.p95));
+  const ci = ratioOfMediansInterval(pick(before), pick(after));
+  const direction = metric === 'rps' ? 'higher' : 'lower';
+  const g = gainInterval(ci.low, ci.high, direction);
+  const fmt = (v: number) => (metric === 'rps' ? `${num(v)} rps` : ms(v));
+  return {
+    gain: direction === 'higher' ? ci.ratio : 1 / ci.ratio,
+    low: g.low,
+    high: g.high,
+    benchmark: `autocannon '${scenario}', ${after.connections} connections, ${after.trials.length} trials (${ci.method} interval)`,
+    detail: `${fmt(median(pick(before)))} -> ${fmt(median(pick(after)))}`,
+  };
+}
+
+/** Capacity at the SLO, tuned over untuned. One sweep: the interval is the point (resolution = the sweep's steps). */
+export function measureCapacity(run: RunResults): Measurement {
+  const find = (p: string) => run.capacity.find((c) => c.profile === p && c.status === 'ok');
+  const before = find(BEFORE);
+  const after = find(AFTER);
+  if (!before || !after) return { unavailable: `no successful capacity sweep for ${!before ? BEFORE : AFTER}` };
+  if (before.capacity === null) return { unavailable: `${BEFORE} met the SLO (p95 < ${before.sloP95Ms} ms) at no swept concurrency` };
+  const gain = safeRatio(after.capacity ?? 0, before.capacity);
+  return {
+    gain,
+    low: gain,
+    high: gain,
+    benchmark: `capacity sweep '${after.scenario}', p95 < ${after.sloP95Ms} ms, errors < ${after.maxErrorPct} % (steps ${after.curve.map((p) => p.connections).join(', ')})`,
+    detail: `${before.capacity} -> ${after.capacity ?? 'none'} connections`,
+  };
+}
+
+/** Size before over size after VACUUM, median over profiles; interval = min..max over profiles. */
+export function measureVacuum(run: RunResults): Measurement {
+  const ok = run.vacuum.filter((v) => v.status === 'ok' && v.bytes.afterVacuum > 0);
+  if (ok.length === 0) return { unavailable: 'no VACUUM measurement in this run' };
+  const gains = ok.map((v) => v.bytes.beforeVacuum / v.bytes.afterVacuum);
+  return {
+    gain: median(gains),
+    low: Math.min(...gains),
+    high: Math.max(...gains),
+    benchmark: `VACUUM after churn (${ok[0]!.method}); ${ok.length} profile${ok.length > 1 ? 's' : ''}`,
+    detail: ok.map((v) => `${v.profile} ${bytes(v.bytes.beforeVacuum)} -> ${bytes(v.bytes.afterVacuum)}`).join(', '),
+  };
+}
