@@ -2,12 +2,14 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Store } from './db/store.ts';
 import { ServerStats } from './stats.ts';
+import { isAbortedRequest } from './http-errors.ts';
 import {
   ContentStatusBody,
   HttpError,
   NewAudioBody,
   NewContentBody,
   campaignStatus,
+  checkQuery,
   contentStatus,
   parseId,
   parseJsonBody,
@@ -81,6 +83,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get(
     '/campaigns/:id',
     timed((c, t) => {
+      checkQuery(c.req.queries(), []);
       const id = parseId(c.req.param('id'), 'campaign id');
       const row = timeDb(t, () => store.getCampaign(id));
       return row ? c.json(row) : c.json({ error: `campaign ${id} not found` }, 404);
@@ -90,6 +93,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get(
     '/clients/:id/campaigns',
     timed((c, t) => {
+      checkQuery(c.req.queries(), ['limit', 'status']);
       const clientId = parseId(c.req.param('id'), 'client id');
       const limit = parseLimit(c.req.query('limit'));
       const status = campaignStatus(c.req.query('status'));
@@ -101,6 +105,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get(
     '/clients/:id/contents',
     timed((c, t) => {
+      checkQuery(c.req.queries(), ['limit']);
       const clientId = parseId(c.req.param('id'), 'client id');
       const limit = parseLimit(c.req.query('limit'));
       const items = timeDb(t, () => (store.clientExists(clientId) ? store.listClientContents(clientId, limit) : undefined));
@@ -111,6 +116,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get(
     '/contents',
     timed((c, t) => {
+      checkQuery(c.req.queries(), ['limit', 'status']);
       const limit = parseLimit(c.req.query('limit'));
       const status = contentStatus(c.req.query('status'));
       return c.json({ items: timeDb(t, () => store.listContents(limit, status)) });
@@ -151,6 +157,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get(
     '/audio-generations',
     timed((c, t) => {
+      checkQuery(c.req.queries(), ['task_id', 'limit']);
       const taskId = parseTaskId(c.req.query('task_id'));
       const limit = parseLimit(c.req.query('limit'));
       return c.json({ items: timeDb(t, () => store.listAudioByTask(taskId, limit)) });
@@ -161,6 +168,8 @@ export function createApp(deps: AppDeps): Hono {
 
   app.onError((err, c) => {
     if (err instanceof HttpError) return c.json({ error: err.message }, err.status);
+    // The client vanished or broke the framing mid-body: nobody reads this answer, and it is not a server fault.
+    if (isAbortedRequest(err)) return c.json({ error: 'request aborted while reading the body' }, 400);
     const code = sqliteCode(err);
     if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return c.json({ error: 'referenced row does not exist' }, 409);
     if (code && SQLITE_CONSTRAINT.test(code)) return c.json({ error: `constraint failed (${code})` }, 409);

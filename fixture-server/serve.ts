@@ -1,6 +1,8 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener, type ServerType } from '@hono/node-server';
+import { createServer } from 'node:http';
 import { appendFileSync } from 'node:fs';
 import { createApp } from './app.ts';
+import { installClientErrorHandler, requestErrorResponse } from './http-errors.ts';
 import { indexesPresent, openDatabase, type OpenedDatabase } from './db/open.ts';
 import type { Profile } from './db/profiles.ts';
 import { createSqliteStore, type StatementObserver } from './db/store.ts';
@@ -65,8 +67,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? SERVE_DEFAULTS.host;
   let server: ServerType;
   const port = await new Promise<number>((resolve, reject) => {
-    server = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? SERVE_DEFAULTS.port }, (info) => resolve(info.port));
-    server.once('error', reject);
+    // getRequestListener + createServer (what serve() does) so malformed requests get JSON errors too.
+    // Node's own missing-Host refusal has an empty body; without it the listener refuses with JSON.
+    const http = createServer({ requireHostHeader: false }, getRequestListener(app.fetch, { errorHandler: requestErrorResponse }));
+    installClientErrorHandler(http);
+    server = http;
+    http.once('error', reject);
+    http.listen(opts.port ?? SERVE_DEFAULTS.port, host, () => resolve((http.address() as { port: number }).port));
   }).catch((err) => {
     store.close();
     throw err;

@@ -21,6 +21,14 @@ export function parseId(raw: string | undefined, what: string): number {
   return n;
 }
 
+/** Query parameters: only the route's own, each at most once (like strict bodies: a typo is a 400, not ignored). */
+export function checkQuery(queries: Record<string, string[]>, allowed: readonly string[]): void {
+  for (const [name, values] of Object.entries(queries)) {
+    if (!allowed.includes(name)) throw new HttpError(400, `unknown query parameter '${name.slice(0, 64)}'${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`);
+    if (values.length > 1) throw new HttpError(400, `query parameter '${name}' given more than once`);
+  }
+}
+
 export const LIMIT_DEFAULT = 20;
 export const LIMIT_MAX = 100;
 
@@ -43,7 +51,14 @@ export const campaignStatus = (raw: string | undefined) => parseEnum(raw, CAMPAI
 export const contentStatus = (raw: string | undefined) => parseEnum(raw, CONTENT_STATUSES, 'status');
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const text = (max: number) => z.string().min(1).max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL');
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const text = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode (no lone surrogates)');
 
 export const NewContentBody = z.strictObject({
   campaign_id: id,
