@@ -33,8 +33,8 @@ export interface ServerHandle {
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-/** Children still running are killed when this process exits, whatever the reason. */
-function trackChild(child: ChildProcess): void {
+/** Children still running are killed when this process exits normally (signals: see `liveChildren`). */
+export function trackChild(child: ChildProcess): void {
   live.add(child);
   child.once('exit', () => live.delete(child));
   if (!exitHookInstalled) {
@@ -43,6 +43,16 @@ function trackChild(child: ChildProcess): void {
       for (const c of live) c.kill('SIGKILL');
     });
   }
+}
+
+/** How many tracked children are still running (tests check none survive). */
+export function liveChildren(): number {
+  return live.size;
+}
+
+/** SIGKILLs every tracked child still running (for SIGINT/SIGTERM handlers, before exiting). */
+export function killLiveChildren(): void {
+  for (const c of live) c.kill('SIGKILL');
 }
 
 /** Spawns `loadlab serve` and waits for its one JSON line. Fails (and kills it) on timeout or early exit. */

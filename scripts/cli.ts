@@ -6,6 +6,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   profiles: { summary: 'List the PRAGMA profiles', load: async () => (await import('./commands/profiles.ts')).command },
   seed: { summary: 'Build a deterministic database of the guide schema', load: async () => (await import('./commands/seed.ts')).command },
   serve: { summary: 'Start the Hono fixture server on a database', load: async () => (await import('./commands/serve.ts')).command },
+  load: { summary: 'HTTP load (autocannon): scenarios x profiles, trials, HDR latency, write audit', load: async () => (await import('./commands/load.ts')).command },
+  capacity: { summary: 'Highest concurrency meeting a p95 SLO and an error budget', load: async () => (await import('./commands/capacity.ts')).command },
 };
 
 function topHelp(): string {

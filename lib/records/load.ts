@@ -26,6 +26,9 @@ export const LoadTrial = z.object({
   statusCodes: z.record(z.string(), z.number().int()),
   throughputBytesPerSec: z.number(),
   durationS: z.number(),
+  /** 'failed' when the trial did not complete (server died, generator failed); its figures are partial. */
+  status: z.enum(['ok', 'failed']).optional(),
+  reason: z.string().optional(),
 });
 export type LoadTrial = z.infer<typeof LoadTrial>;
 
@@ -37,6 +40,10 @@ export const Audit = z.object({
   phantom: z.number().int(),
   integrity: z.string(),
   ok: z.boolean(),
+  /** Writes sent without an answer (in flight when the run stopped, timed out): they may have committed, so up to this many phantom rows are expected. */
+  unanswered: z.number().int().optional(),
+  /** Per table: acked 2xx inserts vs new rows. */
+  byTable: z.record(z.string(), z.object({ acked: z.number().int(), rows: z.number().int(), unanswered: z.number().int() })).optional(),
 });
 export type Audit = z.infer<typeof Audit>;
 

@@ -1,0 +1,83 @@
+import type { LoadRecord, LoadTrial } from '../lib/records/load.ts';
+import type { GeneratorResult } from './generator.ts';
+
+/** A trial record from the generator's measured window. */
+export function trialFromResult(r: GeneratorResult, failure?: string): LoadTrial {
+  const m = r.measured;
+  const non2xx = Object.entries(m.statusCodes).reduce((s, [code, n]) => (code.startsWith('2') ? s : s + n), 0);
+  const d = m.durationS;
+  return {
+    requests: m.requests,
+    rps: d > 0 ? m.requests / d : 0,
+    latencyMs: m.latencyMs,
+    errors: m.errors,
+    timeouts: m.timeouts,
+    non2xx,
+    statusCodes: m.statusCodes,
+    throughputBytesPerSec: d > 0 ? m.bytes / d : 0,
+    durationS: d,
+    status: failure ? 'failed' : 'ok',
+    ...(failure ? { reason: failure } : {}),
+  };
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The median of the trials, field by field (so it need not be any one trial). */
+export function medianTrial(trials: LoadTrial[]): LoadTrial | null {
+  if (trials.length === 0) return null;
+  const m = (f: (t: LoadTrial) => number) => median(trials.map(f));
+  const codes = new Set(trials.flatMap((t) => Object.keys(t.statusCodes)));
+  const statusCodes: Record<string, number> = {};
+  for (const c of codes) statusCodes[c] = Math.round(m((t) => t.statusCodes[c] ?? 0));
+  return {
+    requests: Math.round(m((t) => t.requests)),
+    rps: m((t) => t.rps),
+    latencyMs: {
+      mean: m((t) => t.latencyMs.mean),
+      p50: m((t) => t.latencyMs.p50),
+      p90: m((t) => t.latencyMs.p90),
+      p95: m((t) => t.latencyMs.p95),
+      p99: m((t) => t.latencyMs.p99),
+      p999: m((t) => t.latencyMs.p999),
+      max: m((t) => t.latencyMs.max),
+    },
+    errors: Math.round(m((t) => t.errors)),
+    timeouts: Math.round(m((t) => t.timeouts)),
+    non2xx: Math.round(m((t) => t.non2xx)),
+    statusCodes,
+    throughputBytesPerSec: m((t) => t.throughputBytesPerSec),
+    durationS: m((t) => t.durationS),
+  };
+}
+
+/** Min and max of rps and p95 over the trials. */
+export function spreadOf(trials: LoadTrial[]): LoadRecord['spread'] {
+  if (trials.length === 0) return null;
+  const rps = trials.map((t) => t.rps);
+  const p95 = trials.map((t) => t.latencyMs.p95);
+  return { rps: { min: Math.min(...rps), max: Math.max(...rps) }, p95: { min: Math.min(...p95), max: Math.max(...p95) } };
+}
+
+/** Index of the trial whose rps is closest to the median (its server timing represents the arm). */
+export function medianTrialIndex(trials: LoadTrial[]): number {
+  if (trials.length === 0) return -1;
+  const target = median(trials.map((t) => t.rps));
+  let best = 0;
+  trials.forEach((t, i) => {
+    if (Math.abs(t.rps - target) < Math.abs(trials[best]!.rps - target)) best = i;
+  });
+  return best;
+}
+
+/** Errors as a percentage of all attempts (responses + connection errors + timeouts); non-2xx count as errors. */
+export function errorPct(t: LoadTrial): number {
+  const bad = t.errors + t.timeouts + t.non2xx;
+  const all = t.requests + t.errors + t.timeouts;
+  return all === 0 ? 100 : (100 * bad) / all;
+}

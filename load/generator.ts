@@ -1,0 +1,180 @@
+import autocannon from 'autocannon';
+import * as hdr from 'hdr-histogram-js';
+import { createRequestStream, findScenario, type LoadRequest } from './scenarios.ts';
+
+/** What the generator process is asked to do (passed as JSON on its command line). */
+export interface GeneratorConfig {
+  url: string;
+  scenario: string;
+  scale: number;
+  seed: number;
+  connections: number;
+  warmupS: number;
+  durationS: number;
+  /** Open-loop overall rate (requests/s) or null for closed loop. */
+  rate: number | null;
+  /** POST /__stats/reset when the measured window starts (the fixture server has it; a --target may not). */
+  resetStats: boolean;
+  /** Per-request timeout, seconds. */
+  timeoutS: number;
+}
+
+export interface LatencySummary {
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** Counts per endpoint over the whole run (warm-up included), for the write audit. */
+export interface EndpointCounts {
+  sent: number;
+  answered: number;
+  ok2xx: number;
+}
+
+export interface GeneratorResult {
+  /** The measured window only (warm-up excluded). */
+  measured: {
+    requests: number;
+    statusCodes: Record<string, number>;
+    errors: number;
+    timeouts: number;
+    bytes: number;
+    durationS: number;
+    latencyMs: LatencySummary;
+  };
+  byEndpoint: Record<string, EndpointCounts>;
+  /** True when the run was stopped before its planned end (signal, server gone). */
+  stoppedEarly: boolean;
+  statsReset: 'done' | 'failed' | 'skipped';
+}
+
+const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+
+/** Percentiles in ms from a histogram of µs. */
+export function latencySummary(h: hdr.Histogram): LatencySummary {
+  if (h.totalCount === 0) return { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+  const ms = (us: number) => Math.round(us) / 1000;
+  return {
+    mean: ms(h.mean),
+    p50: ms(h.getValueAtPercentile(50)),
+    p90: ms(h.getValueAtPercentile(90)),
+    p95: ms(h.getValueAtPercentile(95)),
+    p99: ms(h.getValueAtPercentile(99)),
+    p999: ms(h.getValueAtPercentile(99.9)),
+    max: ms(h.maxValue),
+  };
+}
+
+/** Context autocannon keeps per client; we note which endpoint the request in flight came from. */
+interface ClientContext {
+  endpoint?: string;
+}
+
+/**
+ * Runs autocannon for warm-up + duration in this process and measures the window after the
+ * warm-up from each response's own (fractional ms) time. Never prints. `signal` stops early.
+ */
+export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal): Promise<GeneratorResult> {
+  const scenario = findScenario(config.scenario);
+  if (!scenario) throw new Error(`unknown scenario '${config.scenario}'`);
+  const stream = createRequestStream(scenario, config.scale, config.seed);
+  const byEndpoint: Record<string, EndpointCounts> = {};
+  for (const e of scenario.endpoints) byEndpoint[e.name] = { sent: 0, answered: 0, ok2xx: 0 };
+
+  const histogram = newHistogram();
+  const statusCodes: Record<string, number> = {};
+  let requests = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let bytes = 0;
+  let measuring = config.warmupS === 0;
+  let measureStart = performance.now();
+  let statsReset: GeneratorResult['statsReset'] = config.resetStats ? 'failed' : 'skipped';
+
+  const resetStats = async () => {
+    if (!config.resetStats) return;
+    try {
+      const res = await fetch(new URL('/__stats/reset', config.url), { method: 'POST', signal: AbortSignal.timeout(5000) });
+      statsReset = res.ok ? 'done' : 'failed';
+    } catch {
+      statsReset = 'failed';
+    }
+  };
+  if (measuring) await resetStats();
+
+  let finish: (err: Error | null) => void = () => {};
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = (err) => (err ? reject(err) : resolve());
+  });
+  const instance = autocannon({
+    url: config.url,
+    connections: config.connections,
+    duration: config.warmupS + config.durationS,
+    timeout: config.timeoutS,
+    ...(config.rate !== null ? { overallRate: config.rate } : {}),
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>, context: ClientContext) => {
+          const r: LoadRequest = stream.next();
+          context.endpoint = r.endpoint;
+          byEndpoint[r.endpoint]!.sent++;
+          return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
+        },
+      },
+    ] as unknown as autocannon.Request[],
+  }, (err) => finish(err ?? null));
+
+  let warmupTimer: NodeJS.Timeout | undefined;
+  if (!measuring) {
+    warmupTimer = setTimeout(() => {
+      measuring = true;
+      measureStart = performance.now();
+      void resetStats();
+    }, config.warmupS * 1000);
+  }
+
+  instance.on('response', (client: unknown, statusCode: number, resBytes: number, responseTime: number) => {
+    const endpoint = (client as { requestIterator?: { context?: ClientContext } }).requestIterator?.context?.endpoint;
+    const counts = endpoint === undefined ? undefined : byEndpoint[endpoint];
+    if (counts) {
+      counts.answered++;
+      if (statusCode >= 200 && statusCode < 300) counts.ok2xx++;
+    }
+    if (!measuring) return;
+    requests++;
+    bytes += resBytes;
+    statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+    histogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));
+  });
+  instance.on('reqError', (err: Error) => {
+    if (!measuring) return;
+    if (/timed out/.test(err.message)) timeouts++;
+    else errors++;
+  });
+
+  let stoppedEarly = false;
+  const onAbort = () => {
+    stoppedEarly = true;
+    instance.stop();
+  };
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+
+  await finished;
+  clearTimeout(warmupTimer);
+  signal?.removeEventListener('abort', onAbort);
+  const durationS = measuring ? (performance.now() - measureStart) / 1000 : 0;
+  const result: GeneratorResult = {
+    measured: { requests, statusCodes, errors, timeouts, bytes, durationS, latencyMs: latencySummary(histogram) },
+    byEndpoint,
+    stoppedEarly,
+    statsReset,
+  };
+  histogram.destroy();
+  return result;
+}

@@ -1,0 +1,104 @@
+import { UsageError } from '../lib/errors.ts';
+import { isLoopbackHost } from '../lib/loopback.ts';
+import { findProfile, profileNames } from '../fixture-server/db/profiles.ts';
+import { findScenario, scenarioNames } from './scenarios.ts';
+import { parseTopology } from '../fixture-server/topology.ts';
+
+/** Everything `runLoad` needs. Defaults in LOAD_DEFAULTS, applied with `??` by `resolveLoadOptions`. */
+export interface LoadOptions {
+  scenarios: string[];
+  /** Profiles to seed and serve; ignored with `target` (the record says 'external'). */
+  profiles: string[];
+  scale?: number;
+  seed?: number;
+  connections?: number;
+  durationS?: number;
+  warmupS?: number;
+  trials?: number;
+  /** Open-loop overall rate, requests/s; null or undefined for closed loop. */
+  rate?: number | null;
+  topology?: string;
+  /** An already running server (loopback unless allowRemote); no spawn, no audit. */
+  target?: string;
+  allowRemote?: boolean;
+  /** Where seeded databases and per-trial copies go (a real disk, not tmpfs). */
+  dataDir?: string;
+  /** Per-request timeout, seconds. */
+  timeoutS?: number;
+  /** Extra `serve` flags (e.g. ['--inject-delay-ms', '1'] for calibration). */
+  serveArgs?: string[];
+  /** Pin server and generator to separate CPUs when possible (default true). */
+  pin?: boolean;
+}
+
+export const LOAD_DEFAULTS = {
+  scale: 0.1,
+  seed: 42,
+  connections: 50,
+  durationS: 10,
+  warmupS: 2,
+  trials: 3,
+  topology: 'single',
+  dataDir: 'data/load',
+  timeoutS: 10,
+} as const;
+
+export type ResolvedLoadOptions = Required<Omit<LoadOptions, 'target' | 'rate'>> & { target: URL | null; rate: number | null };
+
+/**
+ * Validates options up front, naming the option at fault. A non-loopback `target` is refused
+ * here, before anything connects anywhere, unless `allowRemote` is set.
+ */
+export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
+  const target = o.target === undefined ? null : checkTarget(o.target, o.allowRemote ?? false);
+  for (const s of o.scenarios) if (!findScenario(s)) throw new UsageError(`unknown scenario '${s}' (known: ${scenarioNames().join(', ')})`);
+  if (o.scenarios.length === 0) throw new UsageError('--scenario is required');
+  if (!target) {
+    if (o.profiles.length === 0) throw new UsageError('--profile is required (or --target URL)');
+    for (const p of o.profiles) if (!findProfile(p)) throw new UsageError(`unknown profile '${p}' (known: ${profileNames().join(', ')})`);
+  }
+  const topology = o.topology ?? LOAD_DEFAULTS.topology;
+  parseTopology(topology);
+  if (target && topology !== 'single') throw new UsageError('--topology applies to the fixture server; it cannot be combined with --target');
+  const r: ResolvedLoadOptions = {
+    scenarios: o.scenarios,
+    profiles: target ? ['external'] : o.profiles,
+    scale: o.scale ?? LOAD_DEFAULTS.scale,
+    seed: o.seed ?? LOAD_DEFAULTS.seed,
+    connections: o.connections ?? LOAD_DEFAULTS.connections,
+    durationS: o.durationS ?? LOAD_DEFAULTS.durationS,
+    warmupS: o.warmupS ?? LOAD_DEFAULTS.warmupS,
+    trials: o.trials ?? LOAD_DEFAULTS.trials,
+    rate: o.rate ?? null,
+    topology,
+    target,
+    allowRemote: o.allowRemote ?? false,
+    dataDir: o.dataDir ?? LOAD_DEFAULTS.dataDir,
+    timeoutS: o.timeoutS ?? LOAD_DEFAULTS.timeoutS,
+    serveArgs: o.serveArgs ?? [],
+    pin: o.pin ?? true,
+  };
+  if (!(r.scale > 0 && r.scale <= 10)) throw new UsageError(`--scale must be in (0, 10], got ${r.scale}`);
+  if (!Number.isInteger(r.connections) || r.connections < 1 || r.connections > 10_000) throw new UsageError(`--connections must be 1..10000, got ${r.connections}`);
+  if (!(r.durationS > 0 && r.durationS <= 3600)) throw new UsageError(`--duration must be in (0, 3600] seconds, got ${r.durationS}`);
+  if (!(r.warmupS >= 0 && r.warmupS <= 600)) throw new UsageError(`--warmup must be in [0, 600] seconds, got ${r.warmupS}`);
+  if (!Number.isInteger(r.trials) || r.trials < 1 || r.trials > 50) throw new UsageError(`--trials must be 1..50, got ${r.trials}`);
+  if (r.rate !== null && !(r.rate > 0 && r.rate <= 1_000_000)) throw new UsageError(`--rate must be in (0, 1000000] requests/s, got ${r.rate}`);
+  if (r.rate !== null && r.rate < r.connections) throw new UsageError(`--rate ${r.rate} is below --connections ${r.connections}: autocannon paces per connection, so each needs at least 1 request/s`);
+  return r;
+}
+
+/** Parses a --target URL and refuses non-loopback hosts unless allowed. Pure: no network. */
+export function checkTarget(raw: string, allowRemote: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--target must be a URL like http://127.0.0.1:3000, got '${raw}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must be http:// or https://, got '${url.protocol}'`);
+  if (!allowRemote && !isLoopbackHost(url.hostname)) {
+    throw new UsageError(`--target ${url.host} is not loopback (127.0.0.0/8, ::1, localhost); refusing to send load there without --allow-remote`);
+  }
+  return url;
+}

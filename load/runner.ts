@@ -1,0 +1,148 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { choosePinning } from '../lib/environment.ts';
+import type { Pinning } from '../lib/records/environment.ts';
+import type { Audit, LoadRecord, LoadTrial, ServerTiming } from '../lib/records/load.ts';
+import { getProfile } from '../fixture-server/db/profiles.ts';
+import { seedDatabase } from '../fixture-server/db/seed.ts';
+import { parseTopology } from '../fixture-server/topology.ts';
+import { medianTrial, medianTrialIndex, spreadOf } from './aggregate.ts';
+import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './options.ts';
+import { findScenario, scenarioWrites, type ScenarioDef } from './scenarios.ts';
+import { runTrial } from './trial.ts';
+
+/** Progress events for a CLI or an orchestrator to show; the runner itself never prints. */
+export type LoadProgress =
+  | { kind: 'seed'; profile: string; file: string; reused: boolean }
+  | { kind: 'trial-start'; scenario: string; profile: string; trial: number; trials: number; connections: number }
+  | { kind: 'trial-done'; scenario: string; profile: string; trial: number; rps: number | null; p95: number | null; failure?: string }
+  | { kind: 'arm-done'; record: LoadRecord };
+
+export interface RunHooks {
+  onProgress?: (event: LoadProgress) => void;
+  /** Aborting stops the trial in flight (children reaped) and skips the rest. */
+  signal?: AbortSignal;
+}
+
+/** The seeded database for a profile at a scale and seed: built once, reused (seeding is deterministic). */
+export function seededDatabase(dataDir: string, profile: string, scale: number, seed: number, onProgress?: RunHooks['onProgress']): string {
+  const file = resolve(join(dataDir, `seed-${profile}-s${scale}-r${seed}.sqlite`));
+  const reused = existsSync(file);
+  if (!reused) {
+    mkdirSync(dataDir, { recursive: true });
+    seedDatabase({ out: file, profile: getProfile(profile), scale, seed });
+  }
+  onProgress?.({ kind: 'seed', profile, file, reused });
+  return file;
+}
+
+/** What the record says about the topology on this machine. */
+export function topologyNote(topology: string, cores: number, pinning: Pinning): string | undefined {
+  const t = parseTopology(topology);
+  if (t.kind === 'single') return undefined;
+  const n = t.kind === 'cluster' ? t.workers : t.readers;
+  const where = pinning.pinned ? `all ${n} ${t.kind === 'cluster' ? 'processes' : 'threads'} share server CPU ${pinning.serverCpu}` : `${cores} cores shared with the generator`;
+  return `${topology} on ${cores} cores: ${where}; there is no spare core, so this shows contention (busy/locked errors, serialised writes), not the speed-up more cores would give`;
+}
+
+export interface ArmInput {
+  scenario: ScenarioDef;
+  profile: string;
+  seededDb: string | null;
+  opts: ResolvedLoadOptions;
+  pinning: Pinning;
+  connections?: number;
+}
+
+/** Runs the trials of one scenario × profile and builds its record. A failure is data in the record. */
+export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadRecord> {
+  const { scenario, profile, opts } = arm;
+  const connections = arm.connections ?? opts.connections;
+  const trials: LoadTrial[] = [];
+  const audits: Audit[] = [];
+  const timings: (ServerTiming | null)[] = [];
+  const failures: string[] = [];
+  for (let i = 0; i < opts.trials; i++) {
+    if (hooks.signal?.aborted) {
+      failures.push('interrupted');
+      break;
+    }
+    hooks.onProgress?.({ kind: 'trial-start', scenario: scenario.name, profile, trial: i + 1, trials: opts.trials, connections });
+    const out = await runTrial({ ...arm, connections, index: i, ...(hooks.signal ? { signal: hooks.signal } : {}) });
+    if (out.trial) {
+      trials.push(out.trial);
+      timings.push(out.serverTiming);
+    }
+    if (out.audit) audits.push(out.audit);
+    if (out.failure) failures.push(`trial ${i + 1}: ${out.failure}`);
+    hooks.onProgress?.({
+      kind: 'trial-done',
+      scenario: scenario.name,
+      profile,
+      trial: i + 1,
+      rps: out.trial?.rps ?? null,
+      p95: out.trial?.latencyMs.p95 ?? null,
+      ...(out.failure ? { failure: out.failure } : {}),
+    });
+    if (out.fatal) break;
+  }
+  const good = trials.filter((t) => t.status !== 'failed');
+  const mid = medianTrialIndex(good);
+  const midTrial = mid >= 0 ? good[mid] : undefined;
+  const serverTiming = midTrial ? (timings[trials.indexOf(midTrial)] ?? null) : null;
+  const extra: Record<string, unknown> = { scale: opts.scale, seed: opts.seed, serverTimingByTrial: timings };
+  const note = topologyNote(opts.topology, cpus().length, arm.pinning);
+  if (note) extra.topologyNote = note;
+  if (opts.rate !== null) extra.rateNote = 'autocannon paces each connection to rate/connections per second (bursts at each second start); not a Poisson arrival process';
+  const record: LoadRecord = {
+    engine: 'autocannon',
+    scenario: scenario.name,
+    profile,
+    topology: opts.topology,
+    connections,
+    rate: opts.rate,
+    warmupS: opts.warmupS,
+    status: failures.length ? 'failed' : 'ok',
+    ...(failures.length ? { reason: failures.join('; ') } : {}),
+    trials,
+    median: medianTrial(good),
+    spread: spreadOf(good),
+    audit: audits,
+    ...(opts.target && scenarioWrites(scenario) ? { auditSkipped: 'target server: the runner cannot see its database' } : {}),
+    ...(!scenarioWrites(scenario) ? { auditSkipped: 'read-only scenario' } : {}),
+    serverTiming,
+    pinning: arm.pinning,
+    ...(opts.target ? { target: opts.target.href } : {}),
+    extra,
+  };
+  hooks.onProgress?.({ kind: 'arm-done', record });
+  return record;
+}
+
+/** The pinning the runner uses: server CPU 0, generator CPU 1 when taskset and 2 CPUs exist. */
+export function loadPinning(opts: ResolvedLoadOptions): Pinning {
+  if (!opts.pin) return { pinned: false, serverCpu: null, generatorCpu: null, reason: 'pinning disabled' };
+  const p = choosePinning();
+  if (opts.target && p.pinned) return { pinned: false, serverCpu: null, generatorCpu: p.generatorCpu, reason: 'external target: only the generator is pinned' };
+  return p;
+}
+
+/**
+ * Runs every scenario × profile arm (profile-major, so each profile is seeded once) and
+ * returns one record per arm. Throws only for bad options (UsageError); failed arms are data.
+ */
+export async function runLoad(options: LoadOptions, hooks: RunHooks = {}): Promise<LoadRecord[]> {
+  const opts = resolveLoadOptions(options);
+  const pinning = loadPinning(opts);
+  const records: LoadRecord[] = [];
+  for (const profile of opts.profiles) {
+    let seededDb: string | null = null;
+    if (!opts.target) seededDb = seededDatabase(opts.dataDir, profile, opts.scale, opts.seed, hooks.onProgress);
+    for (const name of opts.scenarios) {
+      const scenario = findScenario(name)!;
+      records.push(await runArm({ scenario, profile, seededDb, opts, pinning }, hooks));
+    }
+  }
+  return records;
+}

@@ -1,0 +1,163 @@
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnServer, type ServerHandle } from '../lib/server-process.ts';
+import { ServerTiming, type Audit, type LoadTrial } from '../lib/records/load.ts';
+import type { Pinning } from '../lib/records/environment.ts';
+import { auditFailure, auditWrites, insertTables, inspectDatabase, type TableCounts } from './audit.ts';
+import { trialFromResult } from './aggregate.ts';
+import { startGenerator, type GeneratorRun } from './generator-process.ts';
+import type { GeneratorResult } from './generator.ts';
+import type { ResolvedLoadOptions } from './options.ts';
+import { scenarioWrites, type ScenarioDef } from './scenarios.ts';
+
+export interface TrialInput {
+  scenario: ScenarioDef;
+  profile: string;
+  /** The seeded database to copy, or null with a --target. */
+  seededDb: string | null;
+  opts: ResolvedLoadOptions;
+  /** Override of opts.connections (capacity steps). */
+  connections?: number;
+  pinning: Pinning;
+  index: number;
+  signal?: AbortSignal;
+}
+
+export interface TrialOutcome {
+  /** Null when nothing was measured (the server never started). */
+  trial: LoadTrial | null;
+  audit: Audit | null;
+  serverTiming: ServerTiming | null;
+  /** Why the trial failed (server died, generator failed, audit mismatch, interrupted), or undefined. */
+  failure?: string;
+  /** True when the failure means the arm cannot go on (server died, interrupted). */
+  fatal: boolean;
+}
+
+const emptyResult = (): GeneratorResult => ({
+  measured: { requests: 0, statusCodes: {}, errors: 0, timeouts: 0, bytes: 0, durationS: 0, latencyMs: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 } },
+  byEndpoint: {},
+  stoppedEarly: true,
+  statsReset: 'skipped',
+});
+
+const removeDb = (file: string) => {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
+};
+
+async function fetchServerTiming(url: string): Promise<ServerTiming | null> {
+  try {
+    const res = await fetch(new URL('/__stats', url), { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) return null;
+    const parsed = ServerTiming.safeParse(await res.json());
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One trial: a fresh copy of the seeded database, a fresh server process, the generator in
+ * another process, then server timing and (for writing scenarios) the audit. Never throws
+ * for a failed trial: the failure is in the outcome with whatever was measured.
+ */
+export async function runTrial(input: TrialInput): Promise<TrialOutcome> {
+  const { scenario, opts } = input;
+  const writes = scenarioWrites(scenario);
+  const tables = insertTables(scenario);
+  const connections = input.connections ?? opts.connections;
+  let server: ServerHandle | undefined;
+  let generator: GeneratorRun | undefined;
+  let trialDb: string | undefined;
+  try {
+    let before: TableCounts = {};
+    let url: string;
+    if (input.seededDb) {
+      const dir = join(opts.dataDir, 'trials');
+      mkdirSync(dir, { recursive: true });
+      trialDb = join(dir, `${scenario.name}-${input.profile}-${process.pid}-${input.index}-${Date.now().toString(36)}.sqlite`);
+      copyFileSync(input.seededDb, trialDb);
+      if (writes) before = inspectDatabase(trialDb, tables, false).counts;
+      const topologyArgs = opts.topology === 'single' ? [] : ['--topology', opts.topology];
+      try {
+        server = await spawnServer({
+          db: trialDb,
+          profile: input.profile,
+          args: [...topologyArgs, ...opts.serveArgs],
+          ...(input.pinning.serverCpu !== null ? { cpu: input.pinning.serverCpu } : {}),
+          startTimeoutMs: 30_000,
+        });
+      } catch (err) {
+        return { trial: null, audit: null, serverTiming: null, failure: `server did not start: ${(err as Error).message}`, fatal: true };
+      }
+      url = server.url;
+    } else {
+      url = opts.target!.href;
+    }
+    if (input.signal?.aborted) return { trial: null, audit: null, serverTiming: null, failure: 'interrupted', fatal: true };
+
+    generator = startGenerator(
+      {
+        url,
+        scenario: scenario.name,
+        scale: opts.scale,
+        seed: opts.seed,
+        connections,
+        warmupS: opts.warmupS,
+        durationS: opts.durationS,
+        rate: opts.rate,
+        resetStats: server !== undefined,
+        timeoutS: opts.timeoutS,
+      },
+      { ...(input.pinning.generatorCpu !== null ? { cpu: input.pinning.generatorCpu } : {}), deadlineMs: (opts.warmupS + opts.durationS + opts.timeoutS + 20) * 1000 },
+    );
+    const gen = generator;
+    let failure: string | undefined;
+    let fatal = false;
+    let generatorDone = false;
+    const onAbort = () => {
+      failure ??= 'interrupted';
+      fatal = true;
+      gen.stop();
+    };
+    input.signal?.addEventListener('abort', onAbort, { once: true });
+    if (server) {
+      const srv = server;
+      void srv.exited.then((code) => {
+        if (!generatorDone && failure === undefined) {
+          failure = `server exited (${code}) mid-trial${srv.stderrTail() ? `: ${srv.stderrTail().split('\n').pop()}` : ''}`;
+          fatal = true;
+          gen.stop();
+        }
+      });
+    }
+    let result: GeneratorResult;
+    try {
+      result = await gen.result;
+    } catch (err) {
+      failure ??= (err as Error).message;
+      result = emptyResult();
+    } finally {
+      generatorDone = true;
+      input.signal?.removeEventListener('abort', onAbort);
+    }
+    // Settle the race: a server that died just before the generator finished still counts.
+    const serverAlive = server !== undefined && server.child.exitCode === null && server.child.signalCode === null;
+    const serverTiming = serverAlive ? await fetchServerTiming(url) : null;
+    if (server) await server.stop(5000);
+
+    let audit: Audit | null = null;
+    if (writes && trialDb) {
+      const after = inspectDatabase(trialDb, tables, true);
+      audit = auditWrites({ scenario, byEndpoint: result.byEndpoint, before, after: after.counts, integrity: after.integrity });
+      if (!audit.ok) failure ??= auditFailure(audit);
+    }
+    if (!failure && result.measured.requests === 0) failure = 'no responses in the measured window';
+    return { trial: trialFromResult(result, failure), audit, serverTiming, ...(failure ? { failure } : {}), fatal };
+  } finally {
+    generator?.stop();
+    await generator?.result.catch(() => undefined);
+    await server?.stop(2000);
+    if (trialDb) removeDb(trialDb);
+  }
+}

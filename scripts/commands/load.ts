@@ -1,0 +1,129 @@
+import { defineCommand, listFlag, numberFlag, type ParsedArgs } from '../../lib/cli-kit.ts';
+import { writeJsonAtomic } from '../../lib/atomic-write.ts';
+import { probeEnvironment } from '../../lib/environment.ts';
+import { LOAD_SCHEMA_VERSION, LoadFile, type CapacityRecord, type LoadRecord } from '../../lib/records/load.ts';
+import { LOAD_DEFAULTS, resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from '../../load/options.ts';
+import { loadPinning, runLoad } from '../../load/runner.ts';
+import { scenarioNames } from '../../load/scenarios.ts';
+import { loadTable } from '../../load/table.ts';
+import { interruptible, progressLine, remoteWarning } from '../../load/cli-support.ts';
+import { topologyNote } from '../../load/runner.ts';
+import { cpus } from 'node:os';
+
+/** Flags shared by `load` and `capacity`. */
+export const LOAD_FLAGS = {
+  scenario: { type: 'string' },
+  profile: { type: 'string' },
+  scale: { type: 'string' },
+  seed: { type: 'string' },
+  connections: { type: 'string' },
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  trials: { type: 'string' },
+  rate: { type: 'string' },
+  json: { type: 'string' },
+  topology: { type: 'string' },
+  target: { type: 'string' },
+  'allow-remote': { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  timeout: { type: 'string' },
+  'no-pin': { type: 'boolean' },
+} as const;
+
+export const LOAD_FLAG_HELP = `  --scenario A[,B]   ${scenarioNames().join(', ')}
+  --profile A[,B]    untuned, tuned, consensus (seeded once per profile, fresh copy per trial)
+  --scale F          data scale (default ${LOAD_DEFAULTS.scale}; 1 = 200,000 contents)
+  --seed N           data and request-stream seed (default ${LOAD_DEFAULTS.seed})
+  --duration S       measured seconds per trial (default ${LOAD_DEFAULTS.durationS})
+  --warmup S         seconds run before measuring, excluded (default ${LOAD_DEFAULTS.warmupS})
+  --rate RPS         open loop at a fixed overall rate instead of closed loop
+  --topology T       single | cluster:N | readers:N (default single)
+  --target URL       load a server already running (loopback only; no spawn, no audit)
+  --allow-remote     allow a non-loopback --target (prints what it will hit)
+  --data-dir DIR     seeded databases and trial copies (default ${LOAD_DEFAULTS.dataDir}; use a real disk)
+  --timeout S        per-request timeout (default ${LOAD_DEFAULTS.timeoutS})
+  --no-pin           do not pin server and generator to separate CPUs
+  --json FILE        write the records (LoadFile, schemaVersion ${LOAD_SCHEMA_VERSION}), rewritten after each arm`;
+
+/** LoadOptions from parsed flags (numbers checked here, the rest in resolveLoadOptions). */
+export function loadOptionsFromFlags(values: ParsedArgs<typeof LOAD_FLAGS>['values'], defaults: { trials?: number } = {}): LoadOptions {
+  return {
+    scenarios: listFlag('scenario', values.scenario, []),
+    profiles: listFlag('profile', values.profile, []),
+    scale: numberFlag('scale', values.scale, LOAD_DEFAULTS.scale, { min: 0.0001, max: 10 }),
+    seed: numberFlag('seed', values.seed, LOAD_DEFAULTS.seed, { min: 0, integer: true }),
+    connections: numberFlag('connections', values.connections, LOAD_DEFAULTS.connections, { min: 1, max: 10_000, integer: true }),
+    durationS: numberFlag('duration', values.duration, LOAD_DEFAULTS.durationS, { min: 0.5, max: 3600 }),
+    warmupS: numberFlag('warmup', values.warmup, LOAD_DEFAULTS.warmupS, { min: 0, max: 600 }),
+    trials: numberFlag('trials', values.trials, defaults.trials ?? LOAD_DEFAULTS.trials, { min: 1, max: 50, integer: true }),
+    rate: values.rate === undefined ? null : numberFlag('rate', values.rate, 0, { min: 1 }),
+    topology: values.topology ?? LOAD_DEFAULTS.topology,
+    ...(values.target !== undefined ? { target: values.target } : {}),
+    allowRemote: values['allow-remote'] ?? false,
+    dataDir: values['data-dir'] ?? LOAD_DEFAULTS.dataDir,
+    timeoutS: numberFlag('timeout', values.timeout, LOAD_DEFAULTS.timeoutS, { min: 0.1, max: 600 }),
+    pin: !(values['no-pin'] ?? false),
+  };
+}
+
+/** Writes a LoadFile (validated, atomic). */
+export function writeLoadFile(file: string, opts: ResolvedLoadOptions, records: LoadRecord[], capacity: CapacityRecord[], env: LoadFile['environment']): void {
+  const options = { ...opts, target: opts.target?.href ?? null };
+  writeJsonAtomic(file, LoadFile.parse({ schemaVersion: LOAD_SCHEMA_VERSION, kind: 'load', environment: env, options, records, capacity }));
+}
+
+/** The environment record, with the topology caveat when there is one. */
+export function loadEnvironment(opts: ResolvedLoadOptions): LoadFile['environment'] {
+  const pinning = loadPinning(opts);
+  const env = probeEnvironment({ dataDir: opts.dataDir, pinning });
+  const note = topologyNote(opts.topology, cpus().length, pinning);
+  if (note) env.caveats.push(note);
+  return env;
+}
+
+export const command = defineCommand({
+  name: 'load',
+  summary: 'HTTP load with autocannon: fresh DB copy and server per trial, HDR latency, trials, audit of writes.',
+  usage: 'loadlab load --scenario NAME[,NAME] --profile NAME[,NAME] [--connections 50] [--duration 10] [--trials 3] [--json FILE]',
+  details: `options:
+${LOAD_FLAG_HELP}
+  --connections N    concurrent connections (default ${LOAD_DEFAULTS.connections})
+  --trials N         trials per arm (default ${LOAD_DEFAULTS.trials}); the table shows the median and the rps spread
+
+Each trial: copy of the seeded DB, a fresh 'loadlab serve', autocannon in another process
+(server and generator on different CPUs with taskset when there are 2). Writing scenarios are
+audited: 2xx writes must equal new rows, integrity_check ok. Exit 1 when an arm failed
+(server died, audit mismatch), 130 when interrupted.`,
+  options: { ...LOAD_FLAGS },
+  async run({ values }) {
+    const options = loadOptionsFromFlags(values);
+    const opts = resolveLoadOptions(options); // refuses a remote --target before anything connects
+    if (opts.target) {
+      const warning = remoteWarning(opts.target);
+      if (warning) process.stderr.write(warning + '\n');
+    }
+    const env = loadEnvironment(opts);
+    const records: LoadRecord[] = [];
+    const stop = interruptible();
+    try {
+      await runLoad(options, {
+        signal: stop.signal,
+        onProgress: (e) => {
+          const line = progressLine(e);
+          if (line) process.stderr.write(line + '\n');
+          if (e.kind === 'arm-done') {
+            records.push(e.record);
+            if (values.json) writeLoadFile(values.json, opts, records, [], env);
+          }
+        },
+      });
+    } finally {
+      stop.dispose();
+    }
+    process.stdout.write(loadTable(records));
+    for (const c of env.caveats) process.stdout.write(`note: ${c}\n`);
+    if (values.json) process.stderr.write(`wrote ${values.json}\n`);
+    if (stop.interrupted()) return 130;
+    return records.some((r) => r.status !== 'ok') ? 1 : 0;
+  },
+});
