@@ -3,7 +3,32 @@
  * bounded (and said so in `notes`) or refused with a clear message; nothing is invented.
  */
 import type { LatencyMs, LoadTrial } from '../lib/records/load.ts';
+import type { EndpointCounts } from './generator.ts';
 import { K6SummaryError, type K6Summary } from './k6-ingest.ts';
+
+/** Splits a submetric name like `http_reqs{name:POST /contents,status:0}` into metric and tags. */
+export function parseSubmetric(name: string): { metric: string; tags: Record<string, string> } {
+  const m = /^([^{]+)\{(.*)\}$/.exec(name);
+  if (!m) return { metric: name, tags: {} };
+  const tags: Record<string, string> = {};
+  for (const kv of m[2]!.split(',')) {
+    const i = kv.indexOf(':');
+    if (i < 0) continue;
+    tags[kv.slice(0, i).trim()] = kv.slice(i + 1).trim().replace(/^["']|["']$/g, '');
+  }
+  return { metric: m[1]!, tags };
+}
+
+/** The http_reqs submetric count with exactly these tags, if the summary has it. */
+function submetricCount(summary: K6Summary, tags: Record<string, string>): number | undefined {
+  const want = Object.entries(tags);
+  for (const [name, m] of Object.entries(summary.metrics)) {
+    const p = parseSubmetric(name);
+    if (p.metric !== 'http_reqs' || Object.keys(p.tags).length !== want.length) continue;
+    if (want.every(([k, v]) => p.tags[k] === v) && m.values.count !== undefined) return Math.round(m.values.count);
+  }
+  return undefined;
+}
 
 export interface TrialOptions {
   /** The trend holding request latency (default `http_req_duration`). */
@@ -49,10 +74,6 @@ function latency(values: Record<string, number>, metric: string, notes: string[]
   return out as LatencyMs;
 }
 
-function count(summary: K6Summary, name: string): number | undefined {
-  return summary.metrics[name]?.values.count;
-}
-
 /** Converts a parsed k6 summary into a LoadTrial (latency in ms, as k6 reports it). */
 export function k6SummaryToTrial(summary: K6Summary, opts: TrialOptions = {}): K6Trial {
   const source = opts.source ?? 'k6 summary';
@@ -76,8 +97,9 @@ export function k6SummaryToTrial(summary: K6Summary, opts: TrialOptions = {}): K
   let errors = 0;
   let sawStatus = false;
   for (const [name, m] of Object.entries(summary.metrics)) {
-    const status = /^http_reqs\{status:(\d+)\}$/.exec(name)?.[1];
-    if (status === undefined || m.values.count === undefined) continue;
+    const p = parseSubmetric(name);
+    const status = p.metric === 'http_reqs' && Object.keys(p.tags).length === 1 ? p.tags.status : undefined;
+    if (status === undefined || !/^\d+$/.test(status) || m.values.count === undefined) continue;
     sawStatus = true;
     if (status === '0') errors += Math.round(m.values.count);
     else statusCodes[status] = Math.round(m.values.count);
@@ -92,7 +114,7 @@ export function k6SummaryToTrial(summary: K6Summary, opts: TrialOptions = {}): K
     notes.push('non2xx: from http_req_failed (k6 counts status >= 400 and network errors; no per-status submetrics in the summary)');
     notes.push('errors: network errors cannot be told apart without an http_reqs{status:0} submetric');
   }
-  const timeoutCount = count(summary, 'http_reqs{error_code:1050}');
+  const timeoutCount = submetricCount(summary, { error_code: '1050' });
   if (timeoutCount === undefined) notes.push('timeouts: no http_reqs{error_code:1050} submetric in the summary');
 
   const received = summary.metrics.data_received?.values;
@@ -120,4 +142,21 @@ export function k6SummaryToTrial(summary: K6Summary, opts: TrialOptions = {}): K
 export function failedThresholds(summary: K6Summary): string[] | null {
   if (summary.thresholds === null) return null;
   return summary.thresholds.filter((t) => !t.ok).map((t) => `${t.metric}: ${t.expression}`);
+}
+
+/**
+ * Per-endpoint counts for the write audit, from the submetrics the suite's scripts keep
+ * (`http_reqs{name:E}`, `{name:E,expected_response:true}`, `{name:E,status:0}`); null when
+ * any is missing. Over the whole run, like the autocannon generator's counts.
+ */
+export function k6EndpointCounts(summary: K6Summary, endpoints: string[]): Record<string, EndpointCounts> | null {
+  const out: Record<string, EndpointCounts> = {};
+  for (const name of endpoints) {
+    const sent = submetricCount(summary, { name });
+    const ok2xx = submetricCount(summary, { name, expected_response: 'true' });
+    const noAnswer = submetricCount(summary, { name, status: '0' });
+    if (sent === undefined || ok2xx === undefined || noAnswer === undefined) return null;
+    out[name] = { sent, answered: sent - noAnswer, ok2xx };
+  }
+  return out;
 }

@@ -109,6 +109,8 @@ describe('k6 scripts', () => {
     expect(rate.options.thresholds.http_req_duration).toEqual(['p(95)<200']);
     expect(rate.options.thresholds.http_req_failed).toEqual(['rate<0.01']);
     expect(rate.options.thresholds['http_reqs{status:503}']).toEqual(['count>=0']);
+    // Per-endpoint counts of the inserting endpoint, for the write audit.
+    expect(rate.options.thresholds['http_reqs{name:POST /contents,expected_response:true}']).toEqual(['count>=0']);
     const vus = await loadScript('write', { EXECUTOR: 'vus', SHAPE: 'spike', P95_MS: '50', MAX_ERROR_RATE: '0.05' });
     expect(Object.entries(vus.options.scenarios).map(([n, s]) => [n, s.executor])).toEqual([['capacity_vus', 'ramping-vus']]);
     expect(vus.options.thresholds.http_req_duration).toEqual(['p(95)<50']);

@@ -55,7 +55,10 @@ export function scenarioScript(name: string): ScenarioScript {
 
   return {
     settings,
-    options: buildOptions(settings),
+    options: buildOptions(
+      settings,
+      def.endpoints.filter((e) => e.inserts !== null).map((e) => e.name),
+    ),
 
     setup() {
       const res = http.get(`${base}/health`, { timeout: '5s', tags: { name: 'setup GET /health' } });

@@ -137,8 +137,12 @@ export function buildScenario(s: K6Settings): { name: string; scenario: Scenario
   return { name: 'capacity_vus', scenario: { executor: 'ramping-vus', startVUs: s.vus ?? 1, stages, gracefulRampDown: '5s' } };
 }
 
-/** k6 options: one scenario, SLO thresholds, per-status counts kept in the summary, and every percentile we record. */
-export function buildOptions(s: K6Settings): Options {
+/**
+ * k6 options: one scenario, SLO thresholds, per-status counts kept in the summary, and every
+ * percentile we record. `auditedEndpoints` (the inserting endpoints) also get per-endpoint
+ * counts, so the suite can audit acknowledged writes against new rows.
+ */
+export function buildOptions(s: K6Settings, auditedEndpoints: readonly string[] = []): Options {
   const { name, scenario } = buildScenario(s);
   const thresholds: Record<string, string[]> = {
     http_req_duration: [`p(95)<${s.p95Ms}`],
@@ -147,6 +151,9 @@ export function buildOptions(s: K6Settings): Options {
   // A threshold on a submetric is what makes k6 keep it in the summary; these always pass.
   for (const status of TRACKED_STATUSES) thresholds[`http_reqs{status:${status}}`] = ['count>=0'];
   thresholds[`http_reqs{error_code:${TIMEOUT_ERROR_CODE}}`] = ['count>=0'];
+  for (const name of auditedEndpoints) {
+    for (const tags of [`name:${name}`, `name:${name},expected_response:true`, `name:${name},status:0`]) thresholds[`http_reqs{${tags}}`] = ['count>=0'];
+  }
   return {
     scenarios: { [name]: scenario },
     thresholds,
