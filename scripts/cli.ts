@@ -6,8 +6,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   profiles: { summary: 'List the PRAGMA profiles', load: async () => (await import('./commands/profiles.ts')).command },
   seed: { summary: 'Build a deterministic database of the guide schema', load: async () => (await import('./commands/seed.ts')).command },
   serve: { summary: 'Start the Hono fixture server on a database', load: async () => (await import('./commands/serve.ts')).command },
+  durability: { summary: 'Crash durability: SIGKILL the server mid-write, restart, audit acknowledged writes', load: async () => (await import('./commands/durability.ts')).command },
+  bench: { summary: 'Microbenchmarks per operation and PRAGMA profile (tinybench)', load: async () => (await import('./commands/bench.ts')).command },
   load: { summary: 'HTTP load (autocannon): scenarios x profiles, trials, HDR latency, write audit', load: async () => (await import('./commands/load.ts')).command },
   capacity: { summary: 'Highest concurrency meeting a p95 SLO and an error budget', load: async () => (await import('./commands/capacity.ts')).command },
+  run: { summary: 'The main job: seed, benchmarks, load, capacity, then REPORT.md and charts', load: async () => (await import('./commands/run.ts')).command },
+  report: { summary: 'Re-render REPORT.md and charts from a results.json', load: async () => (await import('./commands/report.ts')).command },
+  compare: { summary: 'Compare two results files; exit 1 on a significant regression', load: async () => (await import('./commands/compare.ts')).command },
+  trend: { summary: 'Trend table and chart over several runs (month over month)', load: async () => (await import('./commands/trend.ts')).command },
 };
 
 function topHelp(): string {

@@ -103,13 +103,37 @@ export const PROFILES: Profile[] = [
   },
 ];
 
+/**
+ * Experiment-only profiles: accepted by name (seed, serve, durability) but not listed by
+ * `profiles` nor among the default arms. `wal-full` is `tuned` with synchronous=FULL, the
+ * WAL arm that survives power loss too.
+ */
+export const EXPERIMENT_PROFILES: Profile[] = [
+  {
+    name: 'wal-full',
+    description: "The guide's tuned profile with synchronous=FULL instead of NORMAL: every WAL commit is fsynced.",
+    file: { journal_mode: 'wal', auto_vacuum: 2 },
+    connection: {
+      synchronous: 2,
+      cache_size: -64000,
+      temp_store: 2,
+      mmap_size: 268435456,
+      busy_timeout: 5000,
+      foreign_keys: 1,
+    },
+    indexes: [...GUIDE_INDEXES],
+    writeTransaction: 'deferred',
+    optimizeOnOpen: null,
+  },
+];
+
 export function profileNames(): string[] {
   return PROFILES.map((p) => p.name);
 }
 
 /** The profile with that name, or undefined. */
 export function findProfile(name: string): Profile | undefined {
-  return PROFILES.find((p) => p.name === name);
+  return PROFILES.find((p) => p.name === name) ?? EXPERIMENT_PROFILES.find((p) => p.name === name);
 }
 
 /** The named profile; throws for an unknown name (a programming error, not user input). */

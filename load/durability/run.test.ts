@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../fixture-server/testing.ts';
+import { DurabilityFile, DurabilityRecord } from '../../lib/records/durability.ts';
+import { CLI_BIN } from '../../lib/server-process.ts';
+import { renderDurability } from './report.ts';
+import { durabilityPassed, runDurability } from './run.ts';
+
+const tmp = tempDir('loadlab-durability-');
+afterAll(() => tmp.cleanup());
+
+describe('runDurability', () => {
+  it('kills and restarts the server each cycle and finds every acknowledged write', async () => {
+    const records = await runDurability({
+      profiles: ['untuned', 'tuned'],
+      cycles: 2,
+      writers: 2,
+      seed: 7,
+      scale: 0.005,
+      dir: tmp.dir,
+      killMinMs: 150,
+      killMaxMs: 400,
+      maxSeconds: 60,
+    });
+    expect(records.map((r) => r.profile)).toEqual(['untuned', 'tuned']);
+    for (const r of records) {
+      expect(DurabilityRecord.parse(r)).toEqual(r);
+      expect(r).toMatchObject({ status: 'ok', cycles: 2, kills: 2, restarts: 2, lost: 0, integrity: 'ok' });
+      expect(r.acked).toBeGreaterThan(0);
+      expect(r.perCycle.map((c) => c.killAfterMs).every((ms) => ms >= 150 && ms <= 400)).toBe(true);
+    }
+    expect(records[0]).toMatchObject({ journalMode: 'delete', synchronous: 2 });
+    expect(records[1]).toMatchObject({ journalMode: 'wal', synchronous: 1 });
+    expect(durabilityPassed(records)).toBe(true);
+    expect(durabilityPassed([{ ...records[0]!, lost: 1 }])).toBe(false);
+  });
+
+  it('records an arm it cannot run as failed data', async () => {
+    const [r] = await runDurability({ profiles: ['tuned'], cycles: 1, writers: 1, seed: 1, scale: 0.005, dir: join(tmp.dir, 'missing', '\0bad'), killMinMs: 100, killMaxMs: 100, maxSeconds: 10 });
+    expect(r).toMatchObject({ status: 'failed', cycles: 0, kills: 0 });
+    expect(r!.reason).toBeTruthy();
+    expect(renderDurability([r!])).toMatch(/failed/);
+  });
+});
+
+describe('loadlab durability', () => {
+  it('prints the table and what it does not test, writes a valid JSON file, exit 0', () => {
+    const out = join(tmp.dir, 'durability.json');
+    const r = spawnSync(process.execPath, [CLI_BIN, 'durability', '--profile', 'consensus', '--cycles', '1', '--writers', '2', '--kill-min-ms', '150', '--kill-max-ms', '300', '--scale', '0.005', '--dir', join(tmp.dir, 'cli'), '--json', out], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/consensus\s+wal\+NORMAL\s+1\s/);
+    expect(r.stdout).toMatch(/power loss/);
+    const file = DurabilityFile.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(file.records[0]).toMatchObject({ profile: 'consensus', cycles: 1, lost: 0, integrity: 'ok' });
+    expect(file.notTested.join(' ')).toMatch(/power loss/);
+  });
+});

@@ -1,0 +1,186 @@
+import { join } from 'node:path';
+import { rowCounts } from '../../fixture-server/db/data-shape.ts';
+import { getProfile } from '../../fixture-server/db/profiles.ts';
+import { seedDatabase } from '../../fixture-server/db/seed.ts';
+import { createRng, deriveSeed, type Rng } from '../../lib/rng.ts';
+import { spawnServer, type ServerHandle } from '../../lib/server-process.ts';
+import type { DurabilityCycle, DurabilityRecord } from '../../lib/records/durability.ts';
+import { auditDurability, maxContentId, readDatabaseState } from './audit.ts';
+
+export interface DurabilityOptions {
+  profiles: string[];
+  /** Kill + restart + audit cycles per profile. */
+  cycles: number;
+  /** Concurrent write loops. */
+  writers: number;
+  seed: number;
+  /** Seed scale of each profile's database. */
+  scale: number;
+  /** Where the databases go (one file per profile). */
+  dir: string;
+  /** The kill comes uniformly between these, ms after the writers start. */
+  killMinMs: number;
+  killMaxMs: number;
+  /** Whole-run budget: no new cycle starts after it. */
+  maxSeconds: number;
+  /** Pin the server to this CPU (taskset). */
+  serverCpu?: number;
+  onProgress?: (message: string) => void;
+}
+
+export const DURABILITY_DEFAULTS = {
+  profiles: ['untuned', 'tuned', 'consensus', 'wal-full'],
+  cycles: 20,
+  writers: 4,
+  seed: 1,
+  scale: 0.01,
+  killMinMs: 150,
+  killMaxMs: 1000,
+  maxSeconds: 900,
+} as const;
+
+/** Per request: a write that takes longer than this is abandoned (counted as failed, never as acked). */
+const REQUEST_TIMEOUT_MS = 5000;
+/** A writer stops after this many requests in one cycle even if the kill never came. */
+const MAX_WRITES_PER_WRITER = 100_000;
+
+interface WriterTally {
+  acked: number[];
+  failed: number;
+}
+
+async function writeLoop(url: string, rng: Rng, campaigns: number, tag: string, stopped: () => boolean, tally: WriterTally): Promise<void> {
+  for (let i = 0; i < MAX_WRITES_PER_WRITER && !stopped(); i++) {
+    try {
+      const res = await fetch(`${url}/contents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ campaign_id: rng.int(1, campaigns), title: `${tag}-${i}`, body: `durability ${tag} write ${i}` }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const text = await res.text();
+      if (res.status < 200 || res.status > 299) {
+        tally.failed++;
+        continue;
+      }
+      const id = (JSON.parse(text) as { id?: unknown }).id;
+      if (typeof id === 'number' && Number.isSafeInteger(id)) tally.acked.push(id);
+      else tally.failed++;
+    } catch {
+      // The kill resets connections: the write is unacknowledged, which is allowed to be lost.
+      tally.failed++;
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs the kill/restart/audit cycles for one profile. Never throws: a failure is the record's status. */
+export async function runDurabilityArm(profileName: string, opts: DurabilityOptions, deadline: number): Promise<DurabilityRecord> {
+  const t0 = performance.now();
+  const db = join(opts.dir, `durability-${profileName}.sqlite`);
+  const campaigns = rowCounts(opts.scale).campaigns;
+  const rng = createRng(deriveSeed(opts.seed, `durability:${profileName}`));
+  const spawn = () => spawnServer({ db, profile: profileName, ...(opts.serverCpu === undefined ? {} : { cpu: opts.serverCpu }) });
+
+  const acked: number[] = [];
+  const perCycle: DurabilityCycle[] = [];
+  let kills = 0;
+  let restarts = 0;
+  let server: ServerHandle | undefined;
+  let journalMode: string | null = null;
+  let synchronous: number | null = null;
+  let reason: string | undefined;
+  let failed = false;
+  let baseline = 0;
+  let last = auditDurability([], { present: new Set(), integrity: ['not checked'] });
+
+  try {
+    seedDatabase({ out: db, profile: getProfile(profileName), scale: opts.scale, seed: opts.seed, force: true });
+    baseline = maxContentId(db);
+    server = await spawn();
+    const effective = (server.info.effective ?? {}) as Record<string, unknown>;
+    journalMode = typeof effective.journal_mode === 'string' ? effective.journal_mode : null;
+    synchronous = typeof effective.synchronous === 'number' ? effective.synchronous : null;
+
+    for (let cycle = 1; cycle <= opts.cycles; cycle++) {
+      if (performance.now() > deadline) {
+        reason = `stopped after ${cycle - 1} of ${opts.cycles} cycles: the --max-seconds budget ran out`;
+        break;
+      }
+      const killAfterMs = rng.int(opts.killMinMs, opts.killMaxMs);
+      let stop = false;
+      const tallies = Array.from({ length: opts.writers }, (): WriterTally => ({ acked: [], failed: 0 }));
+      const url = server.url;
+      const loops = tallies.map((tally, w) =>
+        writeLoop(url, createRng(deriveSeed(opts.seed, `${profileName}:${cycle}:${w}`)), campaigns, `c${cycle}w${w}`, () => stop, tally),
+      );
+      await sleep(killAfterMs);
+      server.child.kill('SIGKILL');
+      kills++;
+      await server.exited;
+      stop = true;
+      await Promise.all(loops);
+      for (const t of tallies) acked.push(...t.acked);
+
+      const r0 = performance.now();
+      try {
+        server = await spawn();
+        restarts++;
+      } catch (err) {
+        server = undefined;
+        throw new Error(`restart after kill ${kills} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const restartMs = performance.now() - r0;
+      last = auditDurability(acked, readDatabaseState(db, baseline));
+      perCycle.push({
+        cycle,
+        killAfterMs,
+        acked: tallies.reduce((n, t) => n + t.acked.length, 0),
+        failedWrites: tallies.reduce((n, t) => n + t.failed, 0),
+        restartMs,
+        lost: last.lost,
+        integrity: last.integrity,
+      });
+      opts.onProgress?.(`${profileName}: cycle ${cycle}/${opts.cycles}, killed after ${killAfterMs} ms, ${acked.length} acked so far, ${last.lost} lost, integrity ${last.integrity}`);
+    }
+  } catch (err) {
+    failed = true;
+    reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  } finally {
+    await server?.stop();
+  }
+
+  return {
+    profile: profileName,
+    journalMode,
+    synchronous,
+    status: failed ? 'failed' : 'ok',
+    ...(reason ? { reason } : {}),
+    cyclesRequested: opts.cycles,
+    cycles: perCycle.length,
+    writers: opts.writers,
+    acked: acked.length,
+    lost: last.lost,
+    lostIds: last.lostIds,
+    unackedPresent: last.unackedPresent,
+    integrity: perCycle.find((c) => c.integrity !== 'ok')?.integrity ?? last.integrity,
+    kills,
+    restarts,
+    durationS: (performance.now() - t0) / 1000,
+    perCycle,
+  };
+}
+
+/** Every profile in turn, within one time budget. */
+export async function runDurability(opts: DurabilityOptions): Promise<DurabilityRecord[]> {
+  const deadline = performance.now() + opts.maxSeconds * 1000;
+  const records: DurabilityRecord[] = [];
+  for (const profile of opts.profiles) records.push(await runDurabilityArm(profile, opts, deadline));
+  return records;
+}
+
+/** True when every arm ran and no acknowledged write was lost and every integrity_check said ok. */
+export function durabilityPassed(records: readonly DurabilityRecord[]): boolean {
+  return records.every((r) => r.status === 'ok' && r.lost === 0 && r.integrity === 'ok' && r.cycles > 0);
+}
