@@ -1,5 +1,15 @@
 import type { RunResults } from '../../lib/records/run.ts';
-import { pct } from '../format.ts';
+import { pct, times } from '../format.ts';
+
+/** A row's gains as percentages, or all as multipliers once any is large (×200 reads better than +19,900 %). */
+function useTimes(r: LedgerRow): boolean {
+  const m = 'unavailable' in r.measurement ? [] : [r.measurement.gain, r.measurement.high];
+  return [...m, r.claim.claimedGain?.high ?? 0].some((g) => g >= 3);
+}
+
+function gainText(g: number, asTimes: boolean, digits = 1): string {
+  return asTimes ? times(g) : pct(g - 1, digits);
+}
 import { renderTable, type Column } from '../table.ts';
 import { CLAIMS, type Claim } from './claims.ts';
 import { measure, type Measurement } from './measure.ts';
@@ -21,17 +31,18 @@ export function buildLedger(run: RunResults, claims: readonly Claim[] = CLAIMS):
   });
 }
 
-function claimed(c: Claim): string {
-  if (!c.claimedGain) return 'faster';
-  const { low, high } = c.claimedGain;
-  return low === high ? pct(low - 1, 0) : `${pct(low - 1, 0)} to ${pct(high - 1, 0)}`;
+function claimed(r: LedgerRow): string {
+  if (!r.claim.claimedGain) return 'faster';
+  const { low, high } = r.claim.claimedGain;
+  const t = useTimes(r);
+  return low === high ? gainText(low, t, 0) : `${gainText(low, t, 0)} to ${gainText(high, t, 0)}`;
 }
 
 const COLUMNS: Column<LedgerRow>[] = [
   { header: 'claim (guide)', cell: (r) => `${r.claim.text} (${r.claim.section})` },
-  { header: 'claimed gain', align: 'right', cell: (r) => claimed(r.claim) },
-  { header: 'measured gain', align: 'right', cell: (r) => ('unavailable' in r.measurement ? '–' : pct(r.measurement.gain - 1)) },
-  { header: 'interval', align: 'right', cell: (r) => ('unavailable' in r.measurement ? '–' : `${pct(r.measurement.low - 1)} … ${pct(r.measurement.high - 1)}`) },
+  { header: 'claimed gain', align: 'right', cell: claimed },
+  { header: 'measured gain', align: 'right', cell: (r) => ('unavailable' in r.measurement ? '–' : gainText(r.measurement.gain, useTimes(r))) },
+  { header: 'interval', align: 'right', cell: (r) => ('unavailable' in r.measurement ? '–' : `${gainText(r.measurement.low, useTimes(r))} … ${gainText(r.measurement.high, useTimes(r))}`) },
   { header: 'benchmark', cell: (r) => ('unavailable' in r.measurement ? '–' : `${r.measurement.benchmark}: ${r.measurement.detail}`) },
   { header: 'verdict', cell: (r) => `**${r.verdict}**${'unavailable' in r.measurement ? `: ${r.measurement.unavailable}` : ''}` },
 ];
@@ -40,7 +51,7 @@ const COLUMNS: Column<LedgerRow>[] = [
 export function renderLedger(run: RunResults, rows: LedgerRow[] = buildLedger(run)): string {
   return [
     renderTable(COLUMNS, rows),
-    'Gains are "better by": +50 % means 1.5x the throughput or 1/1.5 the latency or size. ',
+    'Gains are "better by": +50 % (or ×1.5) means 1.5 times the throughput, or the latency or size divided by 1.5.',
     '',
     `**Verdict rule** (applied by code, \`reports/ledger/verdict.ts\`):`,
     '',

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { sampleRun } from '../testing.ts';
+import { RUN_CHARTS } from './specs.ts';
+import { renderSvg } from './render.ts';
+
+describe('run charts', () => {
+  it('renders every chart of a full run to standalone SVG', async () => {
+    const run = sampleRun();
+    for (const chart of RUN_CHARTS) {
+      const spec = chart.build(run);
+      expect(spec, chart.file).not.toBeNull();
+      const svg = await renderSvg(spec!);
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'), chart.file).toBe(true);
+      expect(svg.trimEnd().endsWith('</svg>'), chart.file).toBe(true);
+      expect(svg).toContain('<path');
+    }
+  });
+  it('draws profiles and scenarios from the records', async () => {
+    const svg = await renderSvg(RUN_CHARTS[0]!.build(sampleRun())!);
+    expect(svg).toContain('untuned');
+    expect(svg).toContain('mixed');
+  });
+  it('returns null instead of an empty chart when a stage produced nothing', () => {
+    const run = sampleRun({ load: [], capacity: [], ablation: [] });
+    expect(RUN_CHARTS.map((c) => c.build(run))).toEqual([null, null, null, null]);
+  });
+});

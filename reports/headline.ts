@@ -1,0 +1,88 @@
+import type { RunResults } from '../lib/records/run.ts';
+import { safeRatio } from '../lib/stats.ts';
+import { bytes, DASH, ms, num, pct } from './format.ts';
+import { headlineRecord } from './ledger/measure.ts';
+import { renderTable, type Column } from './table.ts';
+
+/** The guide's §8 before/after table, as data. */
+export const GUIDE_HEADLINE = [
+  { id: 'read', metric: 'read QPS', before: '100', after: '250', change: '+150 %' },
+  { id: 'write', metric: 'write QPS', before: '20', after: '40', change: '+100 %' },
+  { id: 'p95', metric: 'P95 response time', before: '850 ms', after: '180 ms', change: '-79 %' },
+  { id: 'users', metric: 'concurrent users', before: '50', after: '200', change: '+300 %' },
+  { id: 'size', metric: 'DB file size (VACUUM)', before: '100 MB', after: '65 MB', change: '-35 %' },
+] as const;
+
+export type HeadlineId = (typeof GUIDE_HEADLINE)[number]['id'];
+
+export interface HeadlineRow {
+  id: HeadlineId;
+  metric: string;
+  guide: string;
+  /** Per profile: the number and how to print it. */
+  values: Record<string, { value: number | null; text: string }>;
+  note: string;
+}
+
+/** The headline values of one run, per profile. Pure. */
+export function headlineRows(run: RunResults): HeadlineRow[] {
+  const profiles = run.config.profiles;
+  const h = run.config.headline;
+  const load = (scenario: string, pick: 'rps' | 'p95') =>
+    Object.fromEntries(
+      profiles.map((p) => {
+        const r = headlineRecord(run, scenario, p);
+        const v = r?.median ? (pick === 'rps' ? r.median.rps : r.median.latencyMs.p95) : null;
+        return [p, { value: v, text: v === null ? DASH : pick === 'rps' ? num(v) : ms(v) }];
+      }),
+    );
+  const cap = Object.fromEntries(
+    profiles.map((p) => {
+      const c = run.capacity.find((x) => x.profile === p && x.status === 'ok');
+      const max = c ? Math.max(...c.curve.map((x) => x.connections)) : null;
+      const text = !c ? DASH : c.capacity === null ? `< ${Math.min(...c.curve.map((x) => x.connections))}` : `${c.capacity}${c.capacity === max ? '+' : ''}`;
+      return [p, { value: c?.capacity ?? null, text }];
+    }),
+  );
+  const size = Object.fromEntries(
+    profiles.map((p) => {
+      const v = run.vacuum.find((x) => x.profile === p && x.status === 'ok');
+      if (!v) return [p, { value: null, text: DASH }];
+      const change = v.bytes.afterVacuum / v.bytes.beforeVacuum - 1;
+      return [p, { value: change, text: `${bytes(v.bytes.beforeVacuum)} → ${bytes(v.bytes.afterVacuum)} (${pct(change, 0)})` }];
+    }),
+  );
+  const cap0 = run.capacity.find((c) => c.status === 'ok');
+  const rows: Record<HeadlineId, { values: HeadlineRow['values']; note: string }> = {
+    read: { values: load(h.readScenario, 'rps'), note: `'${h.readScenario}' scenario, median rps` },
+    write: { values: load(h.writeScenario, 'rps'), note: `'${h.writeScenario}' scenario, median rps` },
+    p95: { values: load(h.p95Scenario, 'p95'), note: `'${h.p95Scenario}' scenario, median of trial p95` },
+    users: { values: cap, note: cap0 ? `highest concurrency with p95 < ${cap0.sloP95Ms} ms ('${cap0.scenario}'); + = the largest step tried` : 'capacity sweep' },
+    size: { values: size, note: 'before → after VACUUM, after churn (see the ledger)' },
+  };
+  return GUIDE_HEADLINE.map((g) => ({ id: g.id, metric: g.metric, guide: `${g.before} → ${g.after} (${g.change})`, ...rows[g.id] }));
+}
+
+/** tuned (after) over untuned (before) as a change; for size, the tuned profile's VACUUM change. */
+function ourChange(row: HeadlineRow, before: string, after: string): string {
+  if (row.id === 'size') return pct(row.values[after]?.value ?? null, 0);
+  const b = row.values[before]?.value;
+  const a = row.values[after]?.value;
+  if (b === null || b === undefined || a === null || a === undefined) return DASH;
+  return pct(safeRatio(a, b) - 1, 0);
+}
+
+/** The headline table in the guide's own format, our profiles beside the guide's numbers. */
+export function renderHeadline(run: RunResults, rows: HeadlineRow[] = headlineRows(run)): string {
+  const profiles = run.config.profiles;
+  const others = profiles.filter((p) => p !== 'untuned' && p !== 'tuned');
+  const columns: Column<HeadlineRow>[] = [
+    { header: 'metric', cell: (r) => r.metric },
+    { header: 'guide: before → after', align: 'right', cell: (r) => r.guide },
+    ...profiles.map((p) => ({ header: p === 'untuned' ? 'untuned (before)' : p === 'tuned' ? 'tuned (after)' : p, align: 'right' as const, cell: (r: HeadlineRow) => r.values[p]?.text ?? DASH })),
+    { header: 'change (tuned vs untuned)', align: 'right', cell: (r) => ourChange(r, 'untuned', 'tuned') },
+    ...others.map((p) => ({ header: `change (${p} vs untuned)`, align: 'right' as const, cell: (r: HeadlineRow) => ourChange(r, 'untuned', p) })),
+    { header: 'how measured', cell: (r) => r.note },
+  ];
+  return renderTable(columns, rows);
+}

@@ -1,0 +1,45 @@
+import type { RunResults } from '../../lib/records/run.ts';
+import { bytes, DASH, num } from '../format.ts';
+import { renderTable, type Column } from '../table.ts';
+
+type Pair = [string, string];
+const PAIRS: Column<Pair>[] = [
+  { header: 'what', cell: (p) => p[0] },
+  { header: 'value', cell: (p) => p[1] },
+];
+
+/** The context header every report opens with (mitata-style). */
+export function renderContext(run: RunResults): string {
+  const e = run.environment;
+  const pin = e.pinning ? (e.pinning.pinned ? `server CPU ${e.pinning.serverCpu}, generator CPU ${e.pinning.generatorCpu}` : `none (${e.pinning.reason ?? 'unknown'})`) : 'not recorded';
+  const rows: Pair[] = [
+    ['date', e.date],
+    ['git SHA', e.gitSha ?? DASH],
+    ['mode', `${run.mode}${run.configFile ? ` + ${run.configFile}` : ''}; wall time ${run.wallS === null ? DASH : `${num(run.wallS)} s`}`],
+    ['CPU', `${e.cpuModel}, ${e.cores} cores; pinning: ${pin}`],
+    ['memory', bytes(e.memoryBytes)],
+    ['kernel', `${e.platform} ${e.kernel}`],
+    ['data directory', `${e.dataDir} (${e.filesystem}); fsync probe ${e.fsyncUs === null ? DASH : `${e.fsyncUs} µs`}`],
+    ['Node / SQLite', `${e.node} / ${e.sqlite}`],
+    ['better-sqlite3 / autocannon / tinybench / k6', [e.betterSqlite3, e.autocannon, e.tinybench, e.k6 ?? 'not installed'].map((v) => v ?? DASH).join(' / ')],
+    ['profiles', run.config.profiles.join(', ')],
+    ['database', `scale ${run.config.scale}, seed ${run.config.seed}`],
+  ];
+  return renderTable(PAIRS, rows);
+}
+
+/** Method: what each stage did with which settings, and the caveats the run detected. */
+export function renderMethod(run: RunResults): string {
+  const c = run.config;
+  const lines = [
+    `- **Load** (autocannon, closed loop): scenarios ${c.load.scenarios.length ? c.load.scenarios.map((s) => `'${s}'`).join(', ') : 'all'}, ${c.load.connections} connections, ${c.load.trials} trials × ${c.load.durationS} s after a ${c.load.warmupS} s warm-up; latency from each response's own time (HDR, sub-ms); figures are medians of the trials.`,
+    `- **Capacity**: '${c.capacity.scenario}' at ${c.capacity.connections.join(', ')} connections, ${c.capacity.durationS} s each; capacity = the highest concurrency with p95 < ${c.capacity.sloP95Ms} ms and errors < ${c.capacity.maxErrorPct} %.`,
+    `- **Microbenchmarks** (tinybench, in-process): ${c.bench.timeMs} ms per task; ablation switches one PRAGMA at a time; index sweep at ${c.bench.indexSweepRows.map((n) => n.toLocaleString('en-US')).join(', ')} rows.`,
+    `- **VACUUM**: per profile, a copy of the seeded database loses ${Math.round(c.vacuum.deleteShare * 100)} % of its contents rows and has ${Math.round(c.vacuum.updateShare * 100)} % of the remaining bodies rewritten larger; file size is measured before and after VACUUM.`,
+    `- **Noise**: claims use a ±${c.thresholds.ledgerNoisePct} % noise band; compare uses ±${c.thresholds.comparePct} %.`,
+  ];
+  if (c.injectDelayMs > 0) lines.push(`- **Calibration run**: every request was delayed ${c.injectDelayMs} ms on purpose (serve --inject-delay-ms). These figures are not a measurement of SQLite.`);
+  const stages = run.stages.filter((s) => s.status !== 'ok');
+  const caveats = [...run.environment.caveats, ...stages.map((s) => `stage ${s.name} ${s.status}${s.reason ? `: ${s.reason}` : ''}`)];
+  return [...lines, '', '**Caveats detected by this run**', '', ...(caveats.length ? caveats.map((x) => `- ${x}`) : ['- none']), ''].join('\n');
+}
