@@ -1,0 +1,96 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { RunResults } from '../lib/records/run.ts';
+import { safeRatio } from '../lib/stats.ts';
+import { headlineRows } from './headline.ts';
+import { DASH, num, pct } from './format.ts';
+import { renderTable, type Column } from './table.ts';
+
+export interface TrendRow {
+  date: string;
+  sha: string;
+  mode: string;
+  profile: string;
+  readRps: number | null;
+  writeRps: number | null;
+  p95Ms: number | null;
+  capacity: number | null;
+  /** Read rps change against the previous run of the same profile. */
+  readChange: number | null;
+}
+
+/** One row per run and profile, oldest first. Pure. */
+export function trendRows(runs: readonly RunResults[]): TrendRow[] {
+  const sorted = [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const previous = new Map<string, number>();
+  const out: TrendRow[] = [];
+  for (const run of sorted) {
+    const rows = Object.fromEntries(headlineRows(run).map((r) => [r.id, r.values]));
+    for (const profile of run.config.profiles) {
+      const v = (id: string) => rows[id]?.[profile]?.value ?? null;
+      const readRps = v('read');
+      const prev = previous.get(profile);
+      out.push({
+        date: run.startedAt,
+        sha: run.environment.gitSha?.slice(0, 7) ?? DASH,
+        mode: run.mode,
+        profile,
+        readRps,
+        writeRps: v('write'),
+        p95Ms: v('p95'),
+        capacity: v('users'),
+        readChange: readRps !== null && prev !== undefined ? safeRatio(readRps, prev) - 1 : null,
+      });
+      if (readRps !== null) previous.set(profile, readRps);
+    }
+  }
+  return out;
+}
+
+const COLUMNS: Column<TrendRow>[] = [
+  { header: 'date', cell: (r) => r.date.slice(0, 10) },
+  { header: 'git', cell: (r) => r.sha },
+  { header: 'mode', cell: (r) => r.mode },
+  { header: 'profile', cell: (r) => r.profile },
+  { header: 'read rps', align: 'right', cell: (r) => num(r.readRps) },
+  { header: 'vs previous', align: 'right', cell: (r) => pct(r.readChange) },
+  { header: 'write rps', align: 'right', cell: (r) => num(r.writeRps) },
+  { header: 'p95 (ms)', align: 'right', cell: (r) => num(r.p95Ms) },
+  { header: 'capacity', align: 'right', cell: (r) => num(r.capacity) },
+];
+
+export function renderTrend(rows: readonly TrendRow[], format: 'markdown' | 'text' = 'markdown'): string {
+  return renderTable(COLUMNS, rows, format);
+}
+
+/** Month over month: read rps, write rps and p95 per profile, one panel per metric. */
+export function trendChart(rows: readonly TrendRow[]): TopLevelSpec | null {
+  const values = rows.flatMap((r) =>
+    (
+      [
+        ['read rps', r.readRps],
+        ['write rps', r.writeRps],
+        ['p95 (ms)', r.p95Ms],
+      ] as const
+    )
+      .filter(([, v]) => v !== null)
+      .map(([metric, value]) => ({ date: r.date, profile: r.profile, metric, value })),
+  );
+  if (values.length === 0) return null;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Trend over runs',
+    data: { values },
+    facet: { row: { field: 'metric', type: 'nominal', title: null } },
+    spec: {
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'date', type: 'temporal', title: 'run date' },
+        y: { field: 'value', type: 'quantitative', title: null },
+        color: { field: 'profile', type: 'nominal', scale: { scheme: 'tableau10' } },
+      },
+      width: 480,
+      height: 140,
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+}
