@@ -10,6 +10,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   bench: { summary: 'Microbenchmarks per operation and PRAGMA profile (tinybench)', load: async () => (await import('./commands/bench.ts')).command },
   load: { summary: 'HTTP load (autocannon): scenarios x profiles, trials, HDR latency, write audit', load: async () => (await import('./commands/load.ts')).command },
   capacity: { summary: 'Highest concurrency meeting a p95 SLO and an error budget', load: async () => (await import('./commands/capacity.ts')).command },
+  'import-k6': { summary: 'Merge k6 summaries from several instances into one load record', load: async () => (await import('./commands/import-k6.ts')).command },
   run: { summary: 'The main job: seed, benchmarks, load, capacity, then REPORT.md and charts', load: async () => (await import('./commands/run.ts')).command },
   report: { summary: 'Re-render REPORT.md and charts from a results.json', load: async () => (await import('./commands/report.ts')).command },
   compare: { summary: 'Compare two results files; exit 1 on a significant regression', load: async () => (await import('./commands/compare.ts')).command },
