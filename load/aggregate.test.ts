@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { LoadTrial } from '../lib/records/load.ts';
+import { errorPct, median, medianTrial, medianTrialIndex, spreadOf } from './aggregate.ts';
+import { capacityLevels, capacityOf } from './capacity.ts';
+
+function trial(rps: number, p95: number, codes: Record<string, number> = { '200': rps }): LoadTrial {
+  const non2xx = Object.entries(codes).reduce((s, [c, n]) => (c.startsWith('2') ? s : s + n), 0);
+  return {
+    requests: Object.values(codes).reduce((a, b) => a + b, 0),
+    rps,
+    latencyMs: { mean: p95 / 2, p50: p95 / 3, p90: p95 * 0.9, p95, p99: p95 * 2, p999: p95 * 3, max: p95 * 10 },
+    errors: 0,
+    timeouts: 0,
+    non2xx,
+    statusCodes: codes,
+    throughputBytesPerSec: rps * 100,
+    durationS: 1,
+  };
+}
+
+describe('trial aggregation', () => {
+  it('median of odd and even lists', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBe(0);
+  });
+
+  it('takes the median field by field, not one trial', () => {
+    const m = medianTrial([trial(100, 9), trial(300, 1), trial(200, 5)])!;
+    expect(m.rps).toBe(200);
+    expect(m.latencyMs.p95).toBe(5);
+    const mixed = medianTrial([trial(100, 1), trial(300, 9), trial(200, 5)])!;
+    expect(mixed.rps).toBe(200);
+    expect(mixed.latencyMs.p95).toBe(5);
+  });
+
+  it('merges status codes seen in only some trials', () => {
+    const m = medianTrial([trial(10, 1, { '200': 10 }), trial(10, 1, { '200': 8, '503': 2 }), trial(10, 1, { '200': 9, '503': 4 })])!;
+    expect(m.statusCodes).toEqual({ '200': 9, '503': 2 });
+  });
+
+  it('spread is the min and max of rps and p95', () => {
+    expect(spreadOf([trial(100, 9), trial(300, 1), trial(200, 5)])).toEqual({ rps: { min: 100, max: 300 }, p95: { min: 1, max: 9 } });
+    expect(spreadOf([])).toBeNull();
+    expect(medianTrial([])).toBeNull();
+  });
+
+  it('finds the trial nearest the median rps', () => {
+    expect(medianTrialIndex([trial(100, 1), trial(310, 1), trial(190, 1)])).toBe(2);
+  });
+
+  it('counts non-2xx, errors and timeouts as errors', () => {
+    const t = { ...trial(100, 1, { '200': 95, '503': 5 }), errors: 3, timeouts: 2 };
+    expect(errorPct(t)).toBeCloseTo((100 * 10) / 105, 6);
+    expect(errorPct({ ...trial(0, 0, {}) })).toBe(100);
+  });
+});
+
+describe('capacity verdict', () => {
+  const p = (connections: number, ok: boolean) => ({ connections, rps: 1, p95: 1, errorPct: 0, ok });
+  it('is the highest passing level before the first failing one', () => {
+    expect(capacityOf([p(10, true), p(25, true), p(50, false)])).toBe(25);
+    expect(capacityOf([p(10, false)])).toBeNull();
+    expect(capacityOf([p(10, true), p(25, false), p(50, true)])).toBe(10);
+  });
+  it('levels are bounded', () => {
+    expect(capacityLevels(100)).toEqual([10, 25, 50, 100]);
+    expect(capacityLevels(5)).toEqual([]);
+  });
+});
