@@ -20,6 +20,12 @@ export const BenchRecord = z.object({
   /** EXPLAIN QUERY PLAN text (one detail per line). */
   plan: z.string(),
   effective: z.record(z.string(), z.union([z.number(), z.string()])),
+  /** True when the operation writes (it ran on its own fresh copy of the database). */
+  writes: z.boolean().optional(),
+  /** Rows one operation touches when more than one (the 100-row transaction). */
+  rowsPerOp: z.number().int().optional(),
+  /** Secondary indexes present in the database the operation ran on. */
+  indexes: z.array(z.string()).optional(),
 });
 export type BenchRecord = z.infer<typeof BenchRecord>;
 
@@ -37,6 +43,11 @@ export const AblationRecord = z.object({
   change: z.number(),
   /** Range of `change` from the two means' margins of error (low, high). */
   spread: z.object({ low: z.number(), high: z.number() }),
+  /** The base profile and the arm's name, e.g. 'untuned' and 'untuned+wal'. */
+  base: z.string().optional(),
+  arm: z.string().optional(),
+  /** False when the spread includes 0: no change distinguishable from noise. */
+  significant: z.boolean().optional(),
 });
 export type AblationRecord = z.infer<typeof AblationRecord>;
 
@@ -52,6 +63,9 @@ export const IndexSweepRecord = z.object({
   latencyUs: z.object({ mean: z.number(), p50: z.number(), p99: z.number() }),
   rme: z.number(),
   plan: z.string(),
+  samples: z.number().int().optional(),
+  /** Profile whose connection PRAGMAs the sweep ran with. */
+  profile: z.string().optional(),
 });
 export type IndexSweepRecord = z.infer<typeof IndexSweepRecord>;
 
@@ -65,5 +79,7 @@ export const BenchFile = z.object({
   records: z.array(BenchRecord),
   ablation: z.array(AblationRecord).default([]),
   indexSweep: z.array(IndexSweepRecord).default([]),
+  /** The raw measurements behind `ablation`: one record per operation and arm (base profiles included). */
+  ablationArms: z.array(BenchRecord).default([]),
 });
 export type BenchFile = z.infer<typeof BenchFile>;

@@ -1,0 +1,58 @@
+import { findProfile, profileNames, type Profile } from '../fixture-server/db/profiles.ts';
+import { UsageError } from '../lib/errors.ts';
+import type { ProgressFn } from './driver.ts';
+import { findWorkload, workloadNames } from './workloads/index.ts';
+import type { Workload } from './workloads/types.ts';
+import { DEFAULT_DATA_DIR, type Workspace } from './workspace.ts';
+
+/** Options every bench stage shares. Defaults in BENCH_DEFAULTS, applied with `??`. */
+export interface CommonBenchOptions {
+  /** Data scale of the seeded databases (1 = 20,000 campaigns, 200,000 contents). */
+  scale?: number;
+  /** Data seed; also the seed the read keys are drawn from. */
+  seed?: number;
+  /** Measured time per operation and profile, ms. */
+  timeMs?: number;
+  /** Where databases live (a real disk, not tmpfs). A private run directory is made inside and removed after. */
+  dataDir?: string;
+  /** Share seeded files between stages; created (and removed) per call when absent. */
+  workspace?: Workspace;
+  onProgress?: ProgressFn;
+}
+
+export const BENCH_DEFAULTS = {
+  profiles: ['untuned', 'tuned', 'consensus'],
+  scale: 0.1,
+  seed: 42,
+  timeMs: 1000,
+  dataDir: DEFAULT_DATA_DIR,
+} as const;
+
+export function resolveProfiles(names: readonly string[]): Profile[] {
+  if (names.length === 0) throw new UsageError('--profiles must name at least one profile');
+  return names.map((name) => {
+    const p = findProfile(name);
+    if (!p) throw new UsageError(`unknown profile '${name}' (known: ${profileNames().join(', ')})`);
+    return p;
+  });
+}
+
+export function resolveWorkloads(names: readonly string[] | undefined): Workload[] {
+  if (names === undefined) return workloadNames().map((n) => findWorkload(n)!);
+  if (names.length === 0) throw new UsageError('--ops must name at least one operation');
+  return names.map((name) => {
+    const w = findWorkload(name);
+    if (!w) throw new UsageError(`unknown operation '${name}' (known: ${workloadNames().join(', ')})`);
+    return w;
+  });
+}
+
+export function checkCommon(opts: CommonBenchOptions): { scale: number; seed: number; timeMs: number; dataDir: string } {
+  const scale = opts.scale ?? BENCH_DEFAULTS.scale;
+  const seed = opts.seed ?? BENCH_DEFAULTS.seed;
+  const timeMs = opts.timeMs ?? BENCH_DEFAULTS.timeMs;
+  if (!(scale > 0) || scale > 100) throw new UsageError(`--scale must be > 0 and <= 100, got ${scale}`);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
+  if (!(timeMs >= 10) || timeMs > 600_000) throw new UsageError(`--time must be between 10 and 600000 ms, got ${timeMs}`);
+  return { scale, seed, timeMs, dataDir: opts.dataDir ?? BENCH_DEFAULTS.dataDir };
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import { rowCounts } from '../fixture-server/db/data-shape.ts';
+import { tempDir } from '../fixture-server/testing.ts';
+import { BenchFile } from '../lib/records/bench.ts';
+import { drawParamSets } from './prepare.ts';
+import { runBench } from './suite.ts';
+import { WORKLOADS } from './workloads/index.ts';
+
+const tmp = tempDir('loadlab-bench-');
+afterAll(() => tmp.cleanup());
+
+describe('runBench end to end (tiny scale, 15 ms per operation)', () => {
+  const stages: BenchFile[] = [];
+  let result: BenchFile;
+  beforeAll(async () => {
+    result = await runBench({
+      scale: 0.005,
+      timeMs: 15,
+      dataDir: tmp.dir,
+      skipFsyncProbe: true,
+      ablation: true,
+      ablationToggles: ['wal'],
+      onStage: (f) => stages.push(f),
+    });
+  });
+
+  it('writes a valid file with one record per operation × profile', () => {
+    const file = BenchFile.parse(result);
+    expect(file.records).toHaveLength(WORKLOADS.length * 3);
+    for (const w of WORKLOADS) {
+      expect(file.records.filter((r) => r.op === w.name).map((r) => r.profile)).toEqual(['untuned', 'tuned', 'consensus']);
+    }
+    const bad = file.records.filter((r) => r.status !== 'ok');
+    expect(bad).toEqual([]);
+    for (const r of file.records) {
+      expect(r.opsPerSec).toBeCloseTo(1e6 / r.latencyUs.mean, 6);
+      expect(r.samples).toBeGreaterThanOrEqual(10);
+      expect(r.effective.synchronous).toBe(r.profile === 'untuned' ? 2 : 1);
+    }
+  });
+
+  it('records each profile’s plan: SCAN without indexes, SEARCH with them', () => {
+    const file = result;
+    const plan = (profile: string) => file.records.find((r) => r.op === 'indexed-list' && r.profile === profile)!.plan;
+    expect(plan('untuned')).toContain('SCAN campaigns');
+    expect(plan('tuned')).toContain('SEARCH campaigns USING INDEX idx_campaigns_client');
+    expect(file.records.find((r) => r.op === 'temp-sort')!.plan).toContain('USE TEMP B-TREE FOR ORDER BY');
+  });
+
+  it('runs the ablation arms with synchronous set explicitly and compares them to their base', () => {
+    const file = result;
+    expect(file.ablation.map((a) => `${a.direction}:${a.pragma}`)).toContain('enable-on-untuned:wal');
+    expect(file.ablation).toHaveLength(WORKLOADS.length * 2);
+    const walArm = file.ablationArms.find((r) => r.profile === 'untuned+wal')!;
+    expect(walArm.effective).toMatchObject({ journal_mode: 'wal', synchronous: 2 });
+  });
+
+  it('hands over the file after each stage and removes its databases', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(stages[0]!.records.length).toBeGreaterThan(0);
+    expect(stages[0]!.ablation).toEqual([]);
+    expect(existsSync(tmp.dir) && readdirSync(tmp.dir).filter((f) => f.startsWith('run-'))).toEqual([]);
+  });
+});
+
+describe('read keys', () => {
+  it('are the same sequence for the same seed, whatever else happens', () => {
+    const shape = { rows: rowCounts(0.1) };
+    const w = WORKLOADS.find((x) => x.name === 'point-read')!;
+    expect(drawParamSets(w, shape, 42, 50)).toEqual(drawParamSets(w, shape, 42, 50));
+    expect(drawParamSets(w, shape, 42, 50)).not.toEqual(drawParamSets(w, shape, 43, 50));
+  });
+});

@@ -1,0 +1,11 @@
+import { SQL } from '../../fixture-server/db/store.ts';
+import { CONTENT_STATUSES } from '../../fixture-server/db/schema.ts';
+import type { Workload } from './types.ts';
+
+export const statusFilter: Workload = {
+  name: 'status-filter',
+  summary: 'newest 50 contents with one status',
+  writes: false,
+  sql: SQL.listContentsByStatus,
+  params: (rng) => [rng.pick(CONTENT_STATUSES), 50],
+};
