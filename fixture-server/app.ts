@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Store } from './db/store.ts';
 import { ServerStats } from './stats.ts';
 import { isAbortedRequest } from './http-errors.ts';
+import type { OverloadGuard } from './overload.ts';
 import {
   ContentStatusBody,
   HttpError,
@@ -24,6 +25,13 @@ export interface AppDeps {
   /** What GET /profile answers: the profile, requested and effective PRAGMAs, indexes, versions. */
   profileInfo: Record<string, unknown>;
   stats?: ServerStats;
+  /**
+   * Calibration only (`serve --inject-delay-ms`): every timed request burns this many ms of
+   * CPU before its handler, a known slowdown for checking that comparisons detect one.
+   */
+  injectDelayMs?: number;
+  /** Load shedding (503 + Retry-After); none when absent. */
+  overload?: OverloadGuard;
 }
 
 /** Per-request timing: SQLite time accumulates in `dbMs` through `timeDb`. */
@@ -55,12 +63,16 @@ export function createApp(deps: AppDeps): Hono {
   const { store } = deps;
   const stats = deps.stats ?? new ServerStats();
   const app = new Hono();
+  if (deps.overload) app.use('*', deps.overload.middleware());
 
   const timed =
     (handler: Handler) =>
     async (c: Context): Promise<Response> => {
       const t0 = performance.now();
       const timer: Timer = { dbMs: 0 };
+      if (deps.injectDelayMs) while (performance.now() - t0 < deps.injectDelayMs) {
+        /* calibration: burn CPU like a slower handler would */
+      }
       const res = await handler(c, timer);
       stats.record(performance.now() - t0, timer.dbMs);
       return res;
@@ -74,9 +86,13 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/profile', (c) => c.json(deps.profileInfo));
-  app.get('/__stats', (c) => c.json(stats.snapshot()));
+  app.get('/__stats', (c) => {
+    const { rss, heapUsed } = process.memoryUsage();
+    return c.json({ ...stats.snapshot(), memory: { rssBytes: rss, heapUsedBytes: heapUsed }, ...(deps.overload ? { overload: deps.overload.snapshot() } : {}) });
+  });
   app.post('/__stats/reset', (c) => {
     stats.reset();
+    deps.overload?.reset();
     return c.json({ ok: true });
   });
 

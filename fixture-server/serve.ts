@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { appendFileSync } from 'node:fs';
 import { createApp } from './app.ts';
 import { installClientErrorHandler, requestErrorResponse } from './http-errors.ts';
+import { OverloadGuard, type OverloadOptions } from './overload.ts';
 import { indexesPresent, openDatabase, type OpenedDatabase } from './db/open.ts';
 import type { Profile } from './db/profiles.ts';
 import { createSqliteStore, type StatementObserver } from './db/store.ts';
@@ -18,6 +19,8 @@ export interface ServeOptions {
   slowMs?: number;
   /** Where slow-query lines go; default stderr. */
   slowLog?: string;
+  /** Load shedding bounds; null turns shedding off. Default OVERLOAD_DEFAULTS. */
+  overload?: OverloadOptions | null;
 }
 
 export interface RunningServer {
@@ -63,7 +66,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const onStatement = opts.slowMs === undefined ? undefined : slowQueryObserver(opts.slowMs, opts.slowLog);
   const store = createSqliteStore(opened, { onStatement });
   const profileInfo = describeProfile(opened);
-  const app = createApp({ store, profileInfo, stats: new ServerStats() });
+  const overload = opts.overload === null ? undefined : new OverloadGuard(opts.overload);
+  const app = createApp({ store, profileInfo, stats: new ServerStats(), ...(overload ? { overload } : {}) });
   const host = opts.host ?? SERVE_DEFAULTS.host;
   let server: ServerType;
   const port = await new Promise<number>((resolve, reject) => {
@@ -75,6 +79,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     http.once('error', reject);
     http.listen(opts.port ?? SERVE_DEFAULTS.port, host, () => resolve((http.address() as { port: number }).port));
   }).catch((err) => {
+    overload?.close();
     store.close();
     throw err;
   });
@@ -93,6 +98,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         // Keep-alive sockets would hold close() open; the load is over when we close.
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      overload?.close();
       store.close();
     },
   };

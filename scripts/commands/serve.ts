@@ -2,11 +2,12 @@ import { defineCommand, numberFlag, requireFlag } from '../../lib/cli-kit.ts';
 import { SERVE_DEFAULTS, startServer } from '../../fixture-server/serve.ts';
 import { existingSqliteFile, resolveProfile } from '../resolve.ts';
 import { isLoopbackHost } from '../../lib/loopback.ts';
+import { OVERLOAD_DEFAULTS } from '../../fixture-server/overload.ts';
 
 export const command = defineCommand({
   name: 'serve',
   summary: 'Start the Hono fixture server on a database with a profile; prints one JSON line once listening.',
-  usage: 'loadlab serve --db FILE --profile NAME [--port 0] [--host 127.0.0.1] [--slow-ms N] [--slow-log FILE]',
+  usage: 'loadlab serve --db FILE --profile NAME [--port 0] [--host 127.0.0.1] [--slow-ms N] [--slow-log FILE] [--max-inflight N] [--max-queue-ms N]',
   details: `options:
   --db FILE        an existing database (see 'loadlab seed')
   --profile NAME   untuned | tuned | consensus: PRAGMAs applied at open and read back
@@ -14,6 +15,8 @@ export const command = defineCommand({
   --host ADDR      bind address (default ${SERVE_DEFAULTS.host}; anything else exposes the server)
   --slow-ms N      log every statement slower than N ms as one JSON line
   --slow-log FILE  append slow-query lines to FILE instead of stderr
+  --max-inflight N requests inside the app at once before new ones get 503 + Retry-After (default ${OVERLOAD_DEFAULTS.maxInflight}; 0 = no bound)
+  --max-queue-ms N 503 + Retry-After while the event-loop delay (how long an arrived request waits) exceeds N ms (default ${OVERLOAD_DEFAULTS.maxQueueMs}; 0 = off)
 
 stdout gets exactly one line: {"url":"http://127.0.0.1:PORT","pid":…,"profile":"…","effective":{…}}.
 SIGTERM or SIGINT closes the server and the database, exit 0.`,
@@ -24,6 +27,8 @@ SIGTERM or SIGINT closes the server and the database, exit 0.`,
     host: { type: 'string' },
     'slow-ms': { type: 'string' },
     'slow-log': { type: 'string' },
+    'max-inflight': { type: 'string' },
+    'max-queue-ms': { type: 'string' },
   },
   async run({ values }) {
     const db = existingSqliteFile(requireFlag('serve', 'db', values.db));
@@ -33,7 +38,12 @@ SIGTERM or SIGINT closes the server and the database, exit 0.`,
     const slowMs = values['slow-ms'] === undefined ? undefined : numberFlag('slow-ms', values['slow-ms'], 0, { min: 0 });
     if (!isLoopbackHost(host)) process.stderr.write(`warning: binding ${host}, which is not loopback: the server is reachable from other hosts\n`);
 
-    const server = await startServer({ db, profile, host, port, slowMs, slowLog: values['slow-log'] });
+    const overload = {
+      ...OVERLOAD_DEFAULTS,
+      maxInflight: numberFlag('max-inflight', values['max-inflight'], OVERLOAD_DEFAULTS.maxInflight, { min: 0, max: 1_000_000, integer: true }),
+      maxQueueMs: numberFlag('max-queue-ms', values['max-queue-ms'], OVERLOAD_DEFAULTS.maxQueueMs, { min: 0, max: 600_000 }),
+    };
+    const server = await startServer({ db, profile, host, port, slowMs, slowLog: values['slow-log'], overload });
     process.stdout.write(
       JSON.stringify({ url: server.url, pid: process.pid, profile: profile.name, effective: server.opened.effective, mismatches: server.opened.mismatches }) + '\n',
     );
