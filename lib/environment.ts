@@ -14,9 +14,12 @@ function tryRun(cmd: string, args: string[]): string | null {
   }
 }
 
-/** Filesystem type of a directory, from `stat -f` (Linux) or 'unknown'. */
+/**
+ * Filesystem type of a directory: `findmnt` (names ext4 as ext4), else `stat -f` (which
+ * reports ext4 as 'ext2/ext3', the magic number they share), else 'unknown'.
+ */
 export function filesystemOf(dir: string): string {
-  return tryRun('stat', ['-f', '-c', '%T', dir]) ?? 'unknown';
+  return tryRun('findmnt', ['-n', '-o', 'FSTYPE', '-T', dir]) || tryRun('stat', ['-f', '-c', '%T', dir]) || 'unknown';
 }
 
 /** Median µs of appending 4 KiB and fsyncing, in `dir` (what a commit costs on this disk). */
