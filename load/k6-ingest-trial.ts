@@ -34,6 +34,36 @@ export interface TrialOptions {
   /** The trend holding request latency (default `http_req_duration`). */
   latencyMetric?: string;
   source?: string;
+  /** Length of the measured window (s) when the run had a warm-up; rates are recomputed over it. */
+  windowS?: number;
+}
+
+/**
+ * The measured requests only, when the summary has `{phase:measure}` submetrics (the suite's
+ * scripts tag their measured scenario so; warm-up and setup requests are left out): each
+ * `metric{phase:measure,…}` stands in for `metric{…}`. k6 computes a counter's rate over the
+ * whole run, so rates are recomputed over `windowS` when given, else dropped. Null when the
+ * summary has no such submetrics.
+ */
+export function measuredView(summary: K6Summary, windowS?: number): K6Summary | null {
+  const metrics: K6Summary['metrics'] = {};
+  for (const [name, m] of Object.entries(summary.metrics)) {
+    const { metric, tags } = parseSubmetric(name);
+    if (tags.phase !== 'measure') continue;
+    const rest = Object.entries(tags).filter(([k]) => k !== 'phase');
+    const key = rest.length ? `${metric}{${rest.map(([k, v]) => `${k}:${v}`).join(',')}}` : metric;
+    const values = { ...m.values };
+    if (values.count !== undefined && values.rate !== undefined && m.type !== 'rate' && !('passes' in values)) {
+      if (windowS !== undefined && windowS > 0) values.rate = values.count / windowS;
+      else delete values.rate;
+    }
+    metrics[key] = { type: m.type, values };
+  }
+  if (Object.keys(metrics).length === 0) return null;
+  for (const [name, m] of Object.entries(summary.metrics)) {
+    if (!(name in metrics) && parseSubmetric(name).tags.phase === undefined) metrics[name] = m;
+  }
+  return { ...summary, metrics, durationS: windowS ?? summary.durationS };
 }
 
 export interface K6Trial {
@@ -75,10 +105,13 @@ function latency(values: Record<string, number>, metric: string, notes: string[]
 }
 
 /** Converts a parsed k6 summary into a LoadTrial (latency in ms, as k6 reports it). */
-export function k6SummaryToTrial(summary: K6Summary, opts: TrialOptions = {}): K6Trial {
+export function k6SummaryToTrial(whole: K6Summary, opts: TrialOptions = {}): K6Trial {
   const source = opts.source ?? 'k6 summary';
   const latencyMetric = opts.latencyMetric ?? 'http_req_duration';
   const notes: string[] = [];
+  const measured = measuredView(whole, opts.windowS);
+  const summary = measured ?? whole;
+  if (measured && opts.windowS === undefined) notes.push('measured window length unknown: rates are over the whole run, warm-up included');
   const reqs = summary.metrics.http_reqs?.values;
   if (!reqs || reqs.count === undefined) throw new K6SummaryError(`${source}: no 'http_reqs' counter (was this an HTTP test?)`);
   const trend = summary.metrics[latencyMetric]?.values;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { LoadTrial } from '../lib/records/load.ts';
 import { tempDir } from '../fixture-server/testing.ts';
 import { K6SummaryError, detectShape, parseK6Summary, readK6Summary } from './k6-ingest.ts';
-import { failedThresholds, k6SummaryToTrial } from './k6-ingest-trial.ts';
+import { failedThresholds, k6EndpointCounts, k6SummaryToTrial, measuredView } from './k6-ingest-trial.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./k6/fixtures/${name}`, import.meta.url));
 
@@ -102,6 +102,29 @@ describe('hand-made variants', () => {
     const { trial } = k6SummaryToTrial(s);
     expect(trial.latencyMs).toMatchObject({ p90: 387.65, p95: 421.32, p99: 445.12, p999: 456.78 });
     expect(trial).toMatchObject({ requests: 1500, rps: 25, non2xx: 30 });
+  });
+});
+
+describe('the suite scripts\' own summaries (warm-up excluded)', () => {
+  it('takes the {phase:measure} submetrics and recomputes rates over the measured window', () => {
+    const s = readK6Summary(fixture('summary-export.phased.json'));
+    const { trial, notes } = k6SummaryToTrial(s, { windowS: 10 });
+    expect(trial).toMatchObject({ requests: 1000, rps: 100, durationS: 10, errors: 0, timeouts: 0, non2xx: 1, throughputBytesPerSec: 20000 });
+    expect(trial.statusCodes).toEqual({ '201': 999, '503': 1 });
+    expect(trial.latencyMs).toEqual({ mean: 2.5, p50: 2, p90: 4, p95: 6, p99: 15, p999: 35, max: 40 });
+    expect(notes).toEqual([]);
+    expect(k6EndpointCounts(s, ['POST /contents'])).toEqual({ 'POST /contents': { sent: 1200, answered: 1200, ok2xx: 1199 } });
+  });
+
+  it('without the window length, rates fall back to the whole run and say so', () => {
+    const { trial, notes } = k6SummaryToTrial(readK6Summary(fixture('summary-export.phased.json')));
+    expect(trial.requests).toBe(1000);
+    expect(trial.rps).toBeCloseTo(1000 / (1201 / 100.08), 6);
+    expect(notes[0]).toMatch(/window length unknown/);
+  });
+
+  it('a summary without phase submetrics has no measured view', () => {
+    expect(measuredView(readK6Summary(fixture('summary-export.http.json')), 10)).toBeNull();
   });
 });
 

@@ -131,7 +131,7 @@ export function spawnK6(o: K6RunOptions): Promise<{ exitCode: number; stdout: st
  * One k6 trial: run, then read the summary export. Exit 0 or 99 gives figures (99 = failed
  * gate); any other exit, a timeout or a missing/malformed summary throws with the reason.
  */
-export async function runK6Trial(o: K6RunOptions & { endpoints?: string[] }): Promise<K6TrialResult> {
+export async function runK6Trial(o: K6RunOptions & { endpoints?: string[]; windowS?: number }): Promise<K6TrialResult> {
   const run = await spawnK6(o);
   if (run.exitCode !== 0 && run.exitCode !== K6_THRESHOLDS_FAILED) {
     throw new Error(`k6 exited with code ${run.exitCode}: ${tail(run.stderr) || tail(run.stdout) || 'no output'}`);
@@ -143,7 +143,7 @@ export async function runK6Trial(o: K6RunOptions & { endpoints?: string[] }): Pr
   } catch (err) {
     throw new Error(`k6's summary is unreadable: ${(err as Error).message}`);
   }
-  const { trial, notes } = k6SummaryToTrial(summary, { source: o.summaryPath });
+  const { trial, notes } = k6SummaryToTrial(summary, { source: o.summaryPath, ...(o.windowS !== undefined ? { windowS: o.windowS } : {}) });
   const failed = failedThresholds(summary);
   const crossed = run.exitCode === K6_THRESHOLDS_FAILED;
   const gate: K6Gate = {

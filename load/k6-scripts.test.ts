@@ -106,15 +106,26 @@ describe('k6 scripts', () => {
   it('options: a constant-arrival-rate run by default, ramping-vus with EXECUTOR=vus, SLO thresholds overridable', async () => {
     const rate = await loadScript('write');
     expect(Object.entries(rate.options.scenarios).map(([n, s]) => [n, s.executor])).toEqual([['open_rate', 'constant-arrival-rate']]);
-    expect(rate.options.thresholds.http_req_duration).toEqual(['p(95)<200']);
-    expect(rate.options.thresholds.http_req_failed).toEqual(['rate<0.01']);
-    expect(rate.options.thresholds['http_reqs{status:503}']).toEqual(['count>=0']);
+    expect(rate.options.thresholds['http_req_duration{phase:measure}']).toEqual(['p(95)<200']);
+    expect(rate.options.thresholds['http_req_failed{phase:measure}']).toEqual(['rate<0.01']);
+    expect(rate.options.thresholds['http_reqs{phase:measure,status:503}']).toEqual(['count>=0']);
     // Per-endpoint counts of the inserting endpoint, for the write audit.
     expect(rate.options.thresholds['http_reqs{name:POST /contents,expected_response:true}']).toEqual(['count>=0']);
     const vus = await loadScript('write', { EXECUTOR: 'vus', SHAPE: 'spike', P95_MS: '50', MAX_ERROR_RATE: '0.05' });
     expect(Object.entries(vus.options.scenarios).map(([n, s]) => [n, s.executor])).toEqual([['capacity_vus', 'ramping-vus']]);
-    expect(vus.options.thresholds.http_req_duration).toEqual(['p(95)<50']);
-    expect(vus.options.thresholds.http_req_failed).toEqual(['rate<0.05']);
+    expect(vus.options.thresholds['http_req_duration{phase:measure}']).toEqual(['p(95)<50']);
+    expect(vus.options.thresholds['http_req_failed{phase:measure}']).toEqual(['rate<0.05']);
+  });
+
+  it('WARMUP adds a warm-up scenario before the measured one, which alone carries phase:measure', async () => {
+    const s = await loadScript('read-point', { WARMUP: '2s', DURATION: '10s', RATE: '300' });
+    const scenarios = s.options.scenarios as Record<string, { executor: string; startTime?: string; duration?: string; tags?: Record<string, string> }>;
+    expect(scenarios.warmup).toMatchObject({ executor: 'constant-arrival-rate', duration: '2s', tags: { phase: 'warmup' } });
+    expect(scenarios.open_rate).toMatchObject({ startTime: '2s', duration: '10s', tags: { phase: 'measure' } });
+    const vus = await loadScript('read-point', { WARMUP: '2s', EXECUTOR: 'vus', VUS: '25', DURATION: '10s' });
+    const v = vus.options.scenarios as Record<string, Record<string, unknown>>;
+    expect(v.warmup).toMatchObject({ executor: 'constant-vus', vus: 25, duration: '2s' });
+    expect(v.capacity_vus).toMatchObject({ executor: 'ramping-vus', startVUs: 25, stages: [{ duration: '10s', target: 25 }], startTime: '2s' });
   });
 
   it('a bad setting stops the script at init with a message naming it', async () => {

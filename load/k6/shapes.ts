@@ -2,9 +2,10 @@
  * Load shapes and k6 options, defined once for every script. Pure data and arithmetic (only
  * type imports from k6), so the suite's tests read the same definitions the scripts use.
  *
- * Every script runs one named scenario, chosen by EXECUTOR:
- *   rate  constant-arrival-rate: latency at a fixed request rate, free of coordinated omission
- *   vus   ramping-vus: a closed-loop ramp of virtual users, for capacity
+ * Every script runs one measured named scenario, chosen by EXECUTOR:
+ *   rate  constant-arrival-rate (open_rate): latency at a fixed request rate, free of coordinated omission
+ *   vus   ramping-vus (capacity_vus): a closed-loop ramp of virtual users, for capacity
+ * optionally after a `warmup` scenario (WARMUP=2s); measured requests carry the tag phase:measure.
  */
 import type { Options, Scenario } from 'k6/options';
 
@@ -77,6 +78,8 @@ export interface K6Settings {
   maxVUs: number;
   /** Set: hold this many users (vus executor) instead of the shape's stages. */
   vus: number | null;
+  /** Warm-up run before the measured scenario, excluded from the measured figures (k6 duration), or null. */
+  warmup: string | null;
   p95Ms: number;
   maxErrorRate: number;
   /** Scale and seed of the database under test, so requests draw ids that exist. */
@@ -104,6 +107,8 @@ export function readSettings(env: Record<string, string | undefined>): K6Setting
   if (executor !== 'rate' && executor !== 'vus') throw new Error(`EXECUTOR must be 'rate' (constant-arrival-rate) or 'vus' (ramping-vus), got '${executor}'`);
   const duration = env.DURATION || shape.duration;
   if (!DURATION_RE.test(duration)) throw new Error(`DURATION must be a k6 duration like 30s or 5m, got '${duration}'`);
+  const warmup = env.WARMUP && env.WARMUP !== '0s' && env.WARMUP !== '0' ? env.WARMUP : null;
+  if (warmup !== null && !DURATION_RE.test(warmup)) throw new Error(`WARMUP must be a k6 duration like 2s, got '${warmup}'`);
   const baseUrl = (env.BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+$/.test(baseUrl)) throw new Error(`BASE_URL must be like http://127.0.0.1:8080 (no path), got '${env.BASE_URL}'`);
   const maxErrorRate = positive(env, 'MAX_ERROR_RATE', SLO.maxErrorRate);
@@ -116,6 +121,7 @@ export function readSettings(env: Record<string, string | undefined>): K6Setting
     duration,
     maxVUs: positive(env, 'MAX_VUS', shape.maxVUs, true),
     vus: env.VUS ? positive(env, 'VUS', 1, true) : null,
+    warmup,
     p95Ms: positive(env, 'P95_MS', SLO.p95Ms),
     maxErrorRate,
     scale: positive(env, 'SCALE', 0.1),
@@ -123,18 +129,27 @@ export function readSettings(env: Record<string, string | undefined>): K6Setting
   };
 }
 
-/** The one named k6 scenario a run uses. */
-export function buildScenario(s: K6Settings): { name: string; scenario: Scenario } {
+/** The tag that marks the measured requests; warm-up requests carry phase:warmup. */
+export const MEASURED = 'phase:measure';
+
+/** The k6 scenarios of a run: an optional warm-up, then the measured one (named open_rate or capacity_vus). */
+export function buildScenarios(s: K6Settings): Record<string, Scenario> {
   const shape: LoadShape = LOAD_SHAPES[s.shape];
+  const start = s.warmup ? { startTime: s.warmup } : {};
+  const measured = { tags: { phase: 'measure' }, ...start };
+  const out: Record<string, Scenario> = {};
   if (s.executor === 'rate') {
     const preAllocatedVUs = Math.min(shape.preAllocatedVUs, s.maxVUs);
-    return {
-      name: 'open_rate',
-      scenario: { executor: 'constant-arrival-rate', rate: s.rate, timeUnit: '1s', duration: s.duration, preAllocatedVUs, maxVUs: s.maxVUs },
-    };
+    const rate = { executor: 'constant-arrival-rate', rate: s.rate, timeUnit: '1s', preAllocatedVUs, maxVUs: s.maxVUs } as const;
+    if (s.warmup) out.warmup = { ...rate, duration: s.warmup, tags: { phase: 'warmup' } };
+    out.open_rate = { ...rate, duration: s.duration, ...measured };
+    return out;
   }
   const stages = s.vus !== null ? [{ duration: s.duration, target: s.vus }] : shape.stages.map((st) => ({ ...st }));
-  return { name: 'capacity_vus', scenario: { executor: 'ramping-vus', startVUs: s.vus ?? 1, stages, gracefulRampDown: '5s' } };
+  const startVUs = s.vus ?? 1;
+  if (s.warmup) out.warmup = { executor: 'constant-vus', vus: startVUs, duration: s.warmup, tags: { phase: 'warmup' } };
+  out.capacity_vus = { executor: 'ramping-vus', startVUs, stages, gracefulRampDown: '5s', ...measured };
+  return out;
 }
 
 /**
@@ -143,19 +158,20 @@ export function buildScenario(s: K6Settings): { name: string; scenario: Scenario
  * counts, so the suite can audit acknowledged writes against new rows.
  */
 export function buildOptions(s: K6Settings, auditedEndpoints: readonly string[] = []): Options {
-  const { name, scenario } = buildScenario(s);
+  // The SLO is judged on the measured requests only (not the warm-up, not setup's health check).
   const thresholds: Record<string, string[]> = {
-    http_req_duration: [`p(95)<${s.p95Ms}`],
-    http_req_failed: [`rate<${s.maxErrorRate}`],
+    [`http_req_duration{${MEASURED}}`]: [`p(95)<${s.p95Ms}`],
+    [`http_req_failed{${MEASURED}}`]: [`rate<${s.maxErrorRate}`],
   };
   // A threshold on a submetric is what makes k6 keep it in the summary; these always pass.
-  for (const status of TRACKED_STATUSES) thresholds[`http_reqs{status:${status}}`] = ['count>=0'];
-  thresholds[`http_reqs{error_code:${TIMEOUT_ERROR_CODE}}`] = ['count>=0'];
+  for (const m of ['http_reqs', 'data_received']) thresholds[`${m}{${MEASURED}}`] = ['count>=0'];
+  for (const status of TRACKED_STATUSES) thresholds[`http_reqs{${MEASURED},status:${status}}`] = ['count>=0'];
+  thresholds[`http_reqs{${MEASURED},error_code:${TIMEOUT_ERROR_CODE}}`] = ['count>=0'];
   for (const name of auditedEndpoints) {
     for (const tags of [`name:${name}`, `name:${name},expected_response:true`, `name:${name},status:0`]) thresholds[`http_reqs{${tags}}`] = ['count>=0'];
   }
   return {
-    scenarios: { [name]: scenario },
+    scenarios: buildScenarios(s),
     thresholds,
     summaryTrendStats: SUMMARY_TREND_STATS,
     setupTimeout: '10s',
