@@ -8,4 +8,4 @@ export { parseQueriesFile, readQueriesFile, type Query } from './queries-file.ts
 export { BENCH_DEFAULTS, type CommonBenchOptions } from './options.ts';
 export type { BenchProgress, ProgressFn } from './driver.ts';
 export { renderBenchFile, renderBenchTable, renderAblationTable, renderIndexSweepTable, renderPlans, renderContext } from './report.ts';
-export type { TableFormat } from './table.ts';
+export type { TableFormat } from '../reports/table.ts';

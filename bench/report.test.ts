@@ -36,7 +36,7 @@ describe('renderBenchTable', () => {
   it('renders the same rows as a Markdown table', () => {
     const md = renderBenchTable(records, 'markdown').split('\n');
     expect(md[0]).toBe('| op | profile | ops/s | mean µs | p50 µs | p99 µs | rme | vs untuned | note |');
-    expect(md[1]).toBe('|---|---|---:|---:|---:|---:|---:|---:|---|');
+    expect(md[1]).toBe('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     expect(md).toHaveLength(records.length + 3);
   });
 });

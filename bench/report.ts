@@ -2,9 +2,22 @@ import type { AblationRecord, BenchFile, BenchRecord, IndexSweepRecord } from '.
 import type { Environment } from '../lib/records/environment.ts';
 import { compareRecords } from './compare.ts';
 import { formatChange, formatOps, formatRatio, formatRme, formatUs } from './format.ts';
-import { renderTable, type TableFormat } from './table.ts';
+import { renderTable as renderRows, type TableFormat } from '../reports/table.ts';
 
-/** Pure renderers: records in, text out. One table builder, two formats. */
+/** Pure renderers: records in, text out, through the reports' one table builder. */
+
+interface Header {
+  header: string;
+  align?: 'left' | 'right';
+}
+
+function renderTable(headers: Header[], rows: string[][], format: TableFormat): string {
+  return renderRows(
+    headers.map((h, i) => ({ ...h, cell: (row: string[]) => row[i] ?? '' })),
+    rows,
+    format,
+  );
+}
 
 export function renderContext(env: Environment): string {
   const lines = [
@@ -114,7 +127,7 @@ export function renderIndexSweepTable(records: IndexSweepRecord[], format: Table
   const parts = [
     renderTable(
       [
-        { header: 'rows' , align: 'right' },
+        { header: 'rows', align: 'right' },
         { header: 'no index: mean µs', align: 'right' },
         { header: 'ops/s', align: 'right' },
         { header: 'indexed: mean µs', align: 'right' },
