@@ -51,6 +51,13 @@ export interface GeneratorResult {
   /** True when the run was stopped before its planned end (signal, server gone). */
   stoppedEarly: boolean;
   statsReset: 'done' | 'failed' | 'skipped';
+  /** Set by another engine standing in for autocannon (k6: load/k6-runner.ts startK6Generator). */
+  engine?: {
+    name: 'k6';
+    /** The engine's own pass/fail judgement failed (k6 thresholds crossed): the figures are valid, the gate is not. */
+    gateFailure?: string;
+    extra: Record<string, unknown>;
+  };
 }
 
 const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });

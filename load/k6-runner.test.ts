@@ -6,7 +6,7 @@ import { UsageError } from '../lib/errors.ts';
 import { tempDir } from '../fixture-server/testing.ts';
 import { parseK6Summary } from './k6-ingest.ts';
 import { k6EndpointCounts } from './k6-ingest-trial.ts';
-import { K6_INSTALL_HINT, k6ScriptFor, requireK6, runK6Trial } from './k6-runner.ts';
+import { K6_INSTALL_HINT, k6ScriptFor, requireK6, runK6Trial, startK6Generator } from './k6-runner.ts';
 import { writeK6StandIn } from './k6-standin.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./k6/fixtures/${name}`, import.meta.url));
@@ -121,5 +121,35 @@ describe('per-endpoint counts for the write audit', () => {
     });
     expect(k6EndpointCounts(s, ['POST /contents'])).toEqual({ 'POST /contents': { sent: 60, answered: 58, ok2xx: 57 } });
     expect(k6EndpointCounts(s, ['POST /contents', 'POST /audio-generations'])).toBeNull();
+  });
+});
+
+describe('startK6Generator: k6 in place of the autocannon generator', () => {
+  const config = { url: 'http://127.0.0.1:39999/', scenario: 'write', scale: 0.005, seed: 42, connections: 8, warmupS: 2, durationS: 10, rate: null, resetStats: true, timeoutS: 5 };
+
+  it('passes the trial settings as -e variables and returns the measured window as a GeneratorResult', async () => {
+    const s = setup({ summary: fixture('summary-export.phased.json') });
+    process.env.K6_BIN = s.bin;
+    const run = startK6Generator(config, { deadlineMs: 15_000, summaryDir: join(tmp.dir, 'gen') });
+    const r = await run.result;
+    const argv = JSON.parse(readFileSync(s.argvFile, 'utf8')) as string[];
+    const envs = argv.filter((_, i) => argv[i - 1] === '-e');
+    expect(envs).toEqual(expect.arrayContaining(['BASE_URL=http://127.0.0.1:39999', 'SCALE=0.005', 'SEED=42', 'DURATION=10s', 'WARMUP=2s', 'EXECUTOR=vus', 'VUS=8', 'REQUEST_TIMEOUT=5s']));
+    expect(argv.at(-1)).toBe(k6ScriptFor('write'));
+    expect(r.measured).toMatchObject({ requests: 1000, durationS: 10, statusCodes: { '201': 999, '503': 1 }, bytes: 200000 });
+    expect(r.measured.latencyMs.p95).toBe(6);
+    expect(r.byEndpoint).toEqual({ 'POST /contents': { sent: 1200, answered: 1200, ok2xx: 1199 } });
+    expect(r.engine).toMatchObject({ name: 'k6', extra: { shape: 'summary-export', exitCode: 0 } });
+    expect(r.engine!.gateFailure).toBeUndefined();
+  });
+
+  it('--rate becomes a constant-arrival-rate run; exit 99 is a gate failure next to valid figures', async () => {
+    const s = setup({ summary: fixture('summary-export.phased.json'), exitCode: 99 });
+    process.env.K6_BIN = s.bin;
+    const r = await startK6Generator({ ...config, rate: 300 }, { deadlineMs: 15_000, summaryDir: join(tmp.dir, 'gen') }).result;
+    const argv = JSON.parse(readFileSync(s.argvFile, 'utf8')) as string[];
+    expect(argv).toEqual(expect.arrayContaining(['EXECUTOR=rate', 'RATE=300', 'VUS=8', 'MAX_VUS=8']));
+    expect(r.measured.requests).toBe(1000);
+    expect(r.engine!.gateFailure).toMatch(/^k6 thresholds crossed/);
   });
 });

@@ -14,7 +14,9 @@ import { UsageError } from '../lib/errors.ts';
 import type { LoadTrial } from '../lib/records/load.ts';
 import { readK6Summary, type K6Summary } from './k6-ingest.ts';
 import { failedThresholds, k6EndpointCounts, k6SummaryToTrial } from './k6-ingest-trial.ts';
-import type { EndpointCounts } from './generator.ts';
+import type { EndpointCounts, GeneratorConfig, GeneratorResult } from './generator.ts';
+import type { GeneratorRun } from './generator-process.ts';
+import { findScenario } from './scenarios.ts';
 
 /** k6's exit code when a threshold was crossed. */
 export const K6_THRESHOLDS_FAILED = 99;
@@ -168,4 +170,62 @@ export async function runK6Trial(o: K6RunOptions & { endpoints?: string[]; windo
 /** A summary path for a trial inside `dir`. */
 export function k6SummaryPath(dir: string, label: string): string {
   return join(dir, `k6-${label}-${process.pid}-${Date.now().toString(36)}.json`);
+}
+
+/**
+ * k6 as a drop-in for the autocannon generator process in the suite's trial lifecycle (fresh
+ * database, spawned server, audit): same config in, a GeneratorResult out, plus the k6 gate
+ * and extras under `engine`. Closed loop = ramping-vus holding `connections` VUs; `rate` =
+ * constant-arrival-rate with `connections` VUs pre-allocated. The warm-up runs as its own
+ * k6 scenario and is excluded from the figures (not from the per-endpoint audit counts).
+ */
+export function startK6Generator(config: GeneratorConfig, opts: { cpu?: number; deadlineMs: number; summaryDir: string }): GeneratorRun {
+  const scenario = findScenario(config.scenario);
+  if (!scenario) throw new Error(`unknown scenario '${config.scenario}'`);
+  const summaryPath = k6SummaryPath(opts.summaryDir, scenario.name);
+  const vus = String(config.connections);
+  const env: Record<string, string> = {
+    SCALE: String(config.scale),
+    SEED: String(config.seed),
+    DURATION: `${config.durationS}s`,
+    REQUEST_TIMEOUT: `${config.timeoutS}s`,
+    SUMMARY_JSON: summaryPath.replace(/\.json$/, '.handle-summary.json'),
+    ...(config.warmupS > 0 ? { WARMUP: `${config.warmupS}s` } : {}),
+    ...(config.rate !== null ? { EXECUTOR: 'rate', RATE: String(config.rate), VUS: vus, MAX_VUS: vus } : { EXECUTOR: 'vus', VUS: vus }),
+  };
+  const controller = new AbortController();
+  const inserting = scenario.endpoints.filter((e) => e.inserts !== null).map((e) => e.name);
+  const result = runK6Trial({
+    script: k6ScriptFor(scenario.name),
+    baseUrl: config.url.replace(/\/+$/, ''),
+    env,
+    summaryPath,
+    timeoutMs: opts.deadlineMs,
+    endpoints: inserting,
+    windowS: config.durationS,
+    signal: controller.signal,
+    ...(opts.cpu !== undefined ? { cpu: opts.cpu } : {}),
+  }).then((r): GeneratorResult => {
+    const t = r.trial;
+    return {
+      measured: {
+        requests: t.requests,
+        statusCodes: t.statusCodes,
+        errors: t.errors,
+        timeouts: t.timeouts,
+        bytes: Math.round(t.throughputBytesPerSec * t.durationS),
+        durationS: t.durationS,
+        latencyMs: t.latencyMs,
+      },
+      byEndpoint: r.byEndpoint ?? {},
+      stoppedEarly: false,
+      statsReset: 'skipped',
+      engine: {
+        name: 'k6',
+        ...(r.gate.ok ? {} : { gateFailure: r.gate.reason ?? 'k6 thresholds crossed' }),
+        extra: { ...r.extra, summaryPath, serverTimingNote: 'server timing covers the whole k6 run, warm-up included' },
+      },
+    };
+  });
+  return { pid: -1, result, stop: () => controller.abort() };
 }

@@ -75,7 +75,7 @@ export function scenarioScript(name: string): ScenarioScript {
         headers: req.headers,
         // One tag per endpoint template, not per URL: keeps k6's metric series bounded.
         tags: { name: req.endpoint },
-        timeout: '10s',
+        timeout: settings.requestTimeout,
       });
       check(res, checks);
     },

@@ -76,10 +76,12 @@ export interface K6Settings {
   rate: number;
   duration: string;
   maxVUs: number;
-  /** Set: hold this many users (vus executor) instead of the shape's stages. */
+  /** Set: vus executor holds this many users instead of the shape's stages; rate executor pre-allocates this many VUs. */
   vus: number | null;
   /** Warm-up run before the measured scenario, excluded from the measured figures (k6 duration), or null. */
   warmup: string | null;
+  /** Per-request timeout (k6 duration). */
+  requestTimeout: string;
   p95Ms: number;
   maxErrorRate: number;
   /** Scale and seed of the database under test, so requests draw ids that exist. */
@@ -109,6 +111,8 @@ export function readSettings(env: Record<string, string | undefined>): K6Setting
   if (!DURATION_RE.test(duration)) throw new Error(`DURATION must be a k6 duration like 30s or 5m, got '${duration}'`);
   const warmup = env.WARMUP && env.WARMUP !== '0s' && env.WARMUP !== '0' ? env.WARMUP : null;
   if (warmup !== null && !DURATION_RE.test(warmup)) throw new Error(`WARMUP must be a k6 duration like 2s, got '${warmup}'`);
+  const requestTimeout = env.REQUEST_TIMEOUT || '10s';
+  if (!DURATION_RE.test(requestTimeout)) throw new Error(`REQUEST_TIMEOUT must be a k6 duration like 10s, got '${requestTimeout}'`);
   const baseUrl = (env.BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+$/.test(baseUrl)) throw new Error(`BASE_URL must be like http://127.0.0.1:8080 (no path), got '${env.BASE_URL}'`);
   const maxErrorRate = positive(env, 'MAX_ERROR_RATE', SLO.maxErrorRate);
@@ -122,6 +126,7 @@ export function readSettings(env: Record<string, string | undefined>): K6Setting
     maxVUs: positive(env, 'MAX_VUS', shape.maxVUs, true),
     vus: env.VUS ? positive(env, 'VUS', 1, true) : null,
     warmup,
+    requestTimeout,
     p95Ms: positive(env, 'P95_MS', SLO.p95Ms),
     maxErrorRate,
     scale: positive(env, 'SCALE', 0.1),
@@ -139,8 +144,9 @@ export function buildScenarios(s: K6Settings): Record<string, Scenario> {
   const measured = { tags: { phase: 'measure' }, ...start };
   const out: Record<string, Scenario> = {};
   if (s.executor === 'rate') {
-    const preAllocatedVUs = Math.min(shape.preAllocatedVUs, s.maxVUs);
-    const rate = { executor: 'constant-arrival-rate', rate: s.rate, timeUnit: '1s', preAllocatedVUs, maxVUs: s.maxVUs } as const;
+    // VUS (when set) is how many VUs to pre-allocate, so none are started mid-measurement.
+    const preAllocatedVUs = s.vus ?? Math.min(shape.preAllocatedVUs, s.maxVUs);
+    const rate = { executor: 'constant-arrival-rate', rate: s.rate, timeUnit: '1s', preAllocatedVUs, maxVUs: Math.max(s.maxVUs, preAllocatedVUs) } as const;
     if (s.warmup) out.warmup = { ...rate, duration: s.warmup, tags: { phase: 'warmup' } };
     out.open_rate = { ...rate, duration: s.duration, ...measured };
     return out;
