@@ -1,7 +1,9 @@
 import { getRequestListener, type ServerType } from '@hono/node-server';
 import { createServer } from 'node:http';
-import { appendFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { UsageError } from '../lib/errors.ts';
 import { createApp } from './app.ts';
+import { ReaderPool, createReadersApp } from './readers.ts';
 import { installClientErrorHandler, requestErrorResponse } from './http-errors.ts';
 import { OverloadGuard, type OverloadOptions } from './overload.ts';
 import { indexesPresent, openDatabase, type OpenedDatabase } from './db/open.ts';
@@ -21,6 +23,10 @@ export interface ServeOptions {
   slowLog?: string;
   /** Load shedding bounds; null turns shedding off. Default OVERLOAD_DEFAULTS. */
   overload?: OverloadOptions | null;
+  /** Calibration only: burn this many ms of CPU in every timed request (see AppDeps.injectDelayMs). */
+  injectDelayMs?: number;
+  /** `--topology readers:N`: serve reads on N worker threads with their own connections. */
+  readers?: number;
 }
 
 export interface RunningServer {
@@ -51,23 +57,51 @@ export function describeProfile(opened: OpenedDatabase): Record<string, unknown>
   };
 }
 
-function slowQueryObserver(thresholdMs: number, file?: string): StatementObserver {
-  return (sql, paramCount, ms) => {
-    if (ms < thresholdMs) return;
-    const line = JSON.stringify({ ts: new Date().toISOString(), ms: Number(ms.toFixed(3)), sql, params: paramCount }) + '\n';
-    if (file) appendFileSync(file, line);
-    else process.stderr.write(line);
+/**
+ * The slow-query log: one JSON line per statement at or above the threshold. The file is
+ * opened once, before the database (a bad path is a one-line usage error at start, not a
+ * 500 on every request), and a failed write is reported once and never fails the query.
+ */
+function slowQueryLog(thresholdMs: number, file?: string): { observe: StatementObserver; close(): void } {
+  let fd: number | undefined;
+  if (file) {
+    try {
+      fd = openSync(file, 'a');
+    } catch (err) {
+      throw new UsageError(`cannot open --slow-log ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  }
+  let warned = false;
+  return {
+    observe: (sql, paramCount, ms) => {
+      if (ms < thresholdMs) return;
+      const line = JSON.stringify({ ts: new Date().toISOString(), ms: Number(ms.toFixed(3)), sql, params: paramCount }) + '\n';
+      try {
+        if (fd === undefined) process.stderr.write(line);
+        else writeSync(fd, line);
+      } catch (err) {
+        if (!warned) process.stderr.write(`warning: slow-query log write failed: ${(err as Error).message}\n`);
+        warned = true;
+      }
+    },
+    close: () => {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
   };
 }
 
 /** Opens the database with the profile and starts listening. */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const slowLog = opts.slowMs === undefined ? undefined : slowQueryLog(opts.slowMs, opts.slowLog);
   const opened = openDatabase(opts.db, opts.profile);
-  const onStatement = opts.slowMs === undefined ? undefined : slowQueryObserver(opts.slowMs, opts.slowLog);
-  const store = createSqliteStore(opened, { onStatement });
+  const store = createSqliteStore(opened, { onStatement: slowLog?.observe });
   const profileInfo = describeProfile(opened);
   const overload = opts.overload === null ? undefined : new OverloadGuard(opts.overload);
-  const app = createApp({ store, profileInfo, stats: new ServerStats(), ...(overload ? { overload } : {}) });
+  const extras = { ...(overload ? { overload } : {}), ...(opts.injectDelayMs ? { injectDelayMs: opts.injectDelayMs } : {}) };
+  const pool = opts.readers ? await ReaderPool.start(opts.db, opts.profile.name, opts.readers) : undefined;
+  const deps = { store, profileInfo: pool ? { ...profileInfo, topology: `readers:${opts.readers}` } : profileInfo, stats: new ServerStats(), ...extras };
+  const app = pool ? createReadersApp({ ...deps, pool }) : createApp(deps);
   const host = opts.host ?? SERVE_DEFAULTS.host;
   let server: ServerType;
   const port = await new Promise<number>((resolve, reject) => {
@@ -78,9 +112,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     server = http;
     http.once('error', reject);
     http.listen(opts.port ?? SERVE_DEFAULTS.port, host, () => resolve((http.address() as { port: number }).port));
-  }).catch((err) => {
+  }).catch(async (err) => {
     overload?.close();
+    await pool?.close();
     store.close();
+    slowLog?.close();
     throw err;
   });
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -99,7 +135,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       overload?.close();
+      await pool?.close();
       store.close();
+      slowLog?.close();
     },
   };
 }

@@ -94,6 +94,9 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
   const extra: Record<string, unknown> = { scale: opts.scale, seed: opts.seed, serverTimingByTrial: timings };
   const note = topologyNote(opts.topology, cpus().length, arm.pinning);
   if (note) extra.topologyNote = note;
+  if (opts.topology.startsWith('cluster:')) extra.serverTimingNote = 'cluster workers keep separate stats, not aggregated: serverTiming is null; busy/locked errors show as 503 in statusCodes';
+  // SQLITE_BUSY/LOCKED answers (503) per trial: the contention a topology produces.
+  extra.busy503ByTrial = trials.map((t) => t.statusCodes['503'] ?? 0);
   if (opts.rate !== null) extra.rateNote = 'autocannon paces each connection to rate/connections per second (bursts at each second start); not a Poisson arrival process';
   const record: LoadRecord = {
     engine: 'autocannon',

@@ -143,7 +143,8 @@ export async function runTrial(input: TrialInput): Promise<TrialOutcome> {
     }
     // Settle the race: a server that died just before the generator finished still counts.
     const serverAlive = server !== undefined && server.child.exitCode === null && server.child.signalCode === null;
-    const serverTiming = serverAlive ? await fetchServerTiming(url) : null;
+    // In a cluster each worker keeps its own stats; one worker's would misrepresent the whole.
+    const serverTiming = serverAlive && !opts.topology.startsWith('cluster:') ? await fetchServerTiming(url) : null;
     if (server) await server.stop(5000);
 
     let audit: Audit | null = null;
