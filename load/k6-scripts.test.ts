@@ -141,4 +141,9 @@ describe('k6 scripts', () => {
     expect(JSON.parse(out['/tmp/x.json']!)).toEqual(data);
     expect(out.stdout).toMatch(/^read-join: 10 requests, 5\.0\/s, p95 1\.50 ms, p99 2\.00 ms/);
   });
+
+  it('{host} in SUMMARY_JSON gives each instance of a distributed run its own file', async () => {
+    const script = await loadScript('read-join', { SUMMARY_JSON: '/results/{host}.json', POD_NAME: 'loadlab-3-abcde' });
+    expect(Object.keys(script.handleSummary({ metrics: {} }))).toContain('/results/loadlab-3-abcde.json');
+  });
 });

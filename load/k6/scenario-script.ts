@@ -81,7 +81,9 @@ export function scenarioScript(name: string): ScenarioScript {
     },
 
     handleSummary(data) {
-      const file = __ENV.SUMMARY_JSON || `k6-${def.name}-summary.json`;
+      // {host} makes one file per instance in a distributed run (pod name, or the machine's HOSTNAME).
+      const host = __ENV.POD_NAME || __ENV.HOSTNAME || 'local';
+      const file = (__ENV.SUMMARY_JSON || `k6-${def.name}-summary.json`).replace('{host}', host);
       const m = data.metrics;
       const line =
         `${def.name}: ${fmt(m.http_reqs?.values.count, 0)} requests, ${fmt(m.http_reqs?.values.rate, 1)}/s, ` +
