@@ -33,3 +33,12 @@ export function formatChange(change: number): string {
   const pct = change * 100;
   return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(Math.abs(pct) < 10 ? 1 : 0)}%`;
 }
+
+/**
+ * Several changes in one format, so a value and its spread read alike: ratios when any of
+ * them is beyond ±100 % (or below half), percentages otherwise.
+ */
+export function formatChanges(changes: number[]): string[] {
+  const asRatio = changes.some((c) => c + 1 >= 2 || c + 1 < 0.5);
+  return changes.map((c) => (asRatio ? formatRatio(c + 1) : formatChange(c)));
+}

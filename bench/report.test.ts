@@ -56,11 +56,14 @@ describe('renderAblationTable', () => {
       ablationRecord('enable-on-untuned', 'wal', 'insert-autocommit', 16, 12, 20),
       ablationRecord('disable-on-tuned', 'wal', 'insert-autocommit', -0.95, -0.97, -0.9),
       ablationRecord('enable-on-untuned', 'cache', 'point-read', 0.05, -0.02, 0.12),
+      ablationRecord('enable-on-untuned', 'mmap', 'join', 0.5, 0.1, 1.2),
     ]);
     const lines = text.trimEnd().split('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[2]).toMatch(/^wal\s+insert-autocommit\s+17\.0x \[13\.0x, 21\.0x\]\s+0\.05x \[0\.03x, 0\.10x\]$/);
     expect(lines[3]).toMatch(/^cache\s+point-read\s+\+5\.0% \[−2\.0%, \+12%\] n\.s\.$/);
+    // A spread reaching past 2x switches the whole cell to ratios, so value and bounds read alike.
+    expect(lines[4]).toMatch(/^mmap\s+join\s+1\.50x \[1\.10x, 2\.20x\]$/);
   });
 });
 
@@ -77,7 +80,7 @@ describe('renderIndexSweepTable', () => {
     ]);
     expect(text).toMatch(/10,000 .* 10\.0x/);
     expect(text).toMatch(/1,000,000 .* 500\.0x/);
-    expect(text).toContain('grows 50.0x from 10,000 to 1,000,000 rows (10.0x → 500.0x)');
+    expect(text).toContain('From 10,000 to 1,000,000 rows the indexed/unindexed ratio went 10.0x → 500.0x (50.0x); mean latency without the index 100.0x, with it 2.00x.');
     expect(text).toMatch(/\n\s+3\s+100,000\s+12,500 .* 0\.25x\n/);
   });
 });

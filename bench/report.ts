@@ -1,7 +1,7 @@
 import type { AblationRecord, BenchFile, BenchRecord, IndexSweepRecord } from '../lib/records/bench.ts';
 import type { Environment } from '../lib/records/environment.ts';
 import { compareRecords } from './compare.ts';
-import { formatChange, formatOps, formatRatio, formatRme, formatUs } from './format.ts';
+import { formatChanges, formatOps, formatRatio, formatRme, formatUs } from './format.ts';
 import { renderTable as renderRows, type TableFormat } from '../reports/table.ts';
 
 /** Pure renderers: records in, text out, through the reports' one table builder. */
@@ -93,7 +93,8 @@ export function renderAblationTable(records: AblationRecord[], format: TableForm
   const cell = (r: AblationRecord | undefined): string => {
     if (!r) return '';
     if (r.status !== 'ok') return `${r.status}: ${r.reason ?? ''}`;
-    return `${formatChange(r.change)} [${formatChange(r.spread.low)}, ${formatChange(r.spread.high)}]${r.significant === false ? ' n.s.' : ''}`;
+    const [c, lo, hi] = formatChanges([r.change, r.spread.low, r.spread.high]);
+    return `${c} [${lo}, ${hi}]${r.significant === false ? ' n.s.' : ''}`;
   };
   const rows = keys.map((key) => {
     const [pragma, op] = key.split('\u0000') as [string, string];
@@ -114,13 +115,13 @@ export function renderAblationTable(records: AblationRecord[], format: TableForm
 export function renderIndexSweepTable(records: IndexSweepRecord[], format: TableFormat = 'text'): string {
   const queries = records.filter((r) => r.kind === 'query');
   const sizes = unique(queries.map((r) => r.rows)).sort((a, b) => a - b);
-  const ratios: { rows: number; ratio: number }[] = [];
+  const ratios: { rows: number; ratio: number; scanUs: number; searchUs: number }[] = [];
   const queryRows = sizes.map((rows) => {
     const scan = queries.find((r) => r.rows === rows && r.indexes === 0);
     const search = queries.find((r) => r.rows === rows && r.indexes === 1);
     const ok = (r?: IndexSweepRecord) => r?.status === 'ok';
     const ratio = ok(scan) && ok(search) && scan!.opsPerSec > 0 ? search!.opsPerSec / scan!.opsPerSec : undefined;
-    if (ratio !== undefined) ratios.push({ rows, ratio });
+    if (ratio !== undefined) ratios.push({ rows, ratio, scanUs: scan!.latencyUs.mean, searchUs: search!.latencyUs.mean });
     const side = (r?: IndexSweepRecord) => (ok(r) ? [formatUs(r!.latencyUs.mean), formatOps(r!.opsPerSec)] : [r ? `${r.status}: ${r.reason ?? ''}` : '—', '']);
     return [rows.toLocaleString('en-US'), ...side(scan), ...side(search), ratio === undefined ? '—' : formatRatio(ratio)];
   });
@@ -141,9 +142,11 @@ export function renderIndexSweepTable(records: IndexSweepRecord[], format: Table
   if (ratios.length >= 2) {
     const first = ratios[0]!;
     const last = ratios[ratios.length - 1]!;
+    const from = first.rows.toLocaleString('en-US');
+    const to = last.rows.toLocaleString('en-US');
     parts.push(
-      `The index's speedup grows ${formatRatio(last.ratio / first.ratio)} from ${first.rows.toLocaleString('en-US')} to ${last.rows.toLocaleString('en-US')} rows ` +
-        `(${formatRatio(first.ratio)} → ${formatRatio(last.ratio)}): the scan grows with the table, the search barely.\n`,
+      `From ${from} to ${to} rows the indexed/unindexed ratio went ${formatRatio(first.ratio)} → ${formatRatio(last.ratio)} (${formatRatio(last.ratio / first.ratio)}); ` +
+        `mean latency without the index ${formatRatio(last.scanUs / first.scanUs)}, with it ${formatRatio(last.searchUs / first.searchUs)}.\n`,
     );
   }
   const inserts = records.filter((r) => r.kind === 'insert').sort((a, b) => a.indexes - b.indexes);
