@@ -200,7 +200,8 @@ export function startK6Generator(config: GeneratorConfig, opts: { cpu?: number; 
     baseUrl: config.url.replace(/\/+$/, ''),
     env,
     summaryPath,
-    timeoutMs: opts.deadlineMs,
+    // k6 adds its own start-up, setup() and graceful stop (up to 30 s for iterations in flight).
+    timeoutMs: opts.deadlineMs + 35_000,
     endpoints: inserting,
     windowS: config.durationS,
     signal: controller.signal,
