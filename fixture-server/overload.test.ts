@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../lib/server-process.ts';
+import { createApp } from './app.ts';
+import type { Store } from './db/store.ts';
 import { OverloadGuard } from './overload.ts';
+import { ServerStats } from './stats.ts';
 import { tempDir, tinyDb } from './testing.ts';
 
 const tmp = tempDir('loadlab-overload-');
@@ -48,6 +51,18 @@ describe('OverloadGuard', () => {
     expect(guard.snapshot()).toMatchObject({ shedQueue: 1, peakEventLoopDelayMs: 50 });
     guard.reset();
     expect(guard.snapshot()).toMatchObject({ shedQueue: 0, shedInflight: 0 });
+  });
+
+  it('maps SQLITE_BUSY from the store to 503 + Retry-After and counts it, never a 500', async () => {
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const store = { getCampaign: () => { throw busy; } } as unknown as Store;
+    const stats = new ServerStats();
+    const app = createApp({ store, profileInfo: {}, stats });
+    const res = await app.request('/campaigns/1');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(((await res.json()) as { error: string }).error).toMatch(/busy/);
+    expect(stats.snapshot().busy).toBe(1);
   });
 
   it('the real server takes the bounds from its flags and reports memory and shedding in /__stats', async () => {

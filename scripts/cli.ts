@@ -6,6 +6,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   profiles: { summary: 'List the PRAGMA profiles', load: async () => (await import('./commands/profiles.ts')).command },
   seed: { summary: 'Build a deterministic database of the guide schema', load: async () => (await import('./commands/seed.ts')).command },
   serve: { summary: 'Start the Hono fixture server on a database', load: async () => (await import('./commands/serve.ts')).command },
+  overload: { summary: 'Drive the server far beyond capacity: rps, p95, 503 share, memory', load: async () => (await import('./commands/overload.ts')).command },
   durability: { summary: 'Crash durability: SIGKILL the server mid-write, restart, audit acknowledged writes', load: async () => (await import('./commands/durability.ts')).command },
   bench: { summary: 'Microbenchmarks per operation and PRAGMA profile (tinybench)', load: async () => (await import('./commands/bench.ts')).command },
   load: { summary: 'HTTP load (autocannon): scenarios x profiles, trials, HDR latency, write audit', load: async () => (await import('./commands/load.ts')).command },
