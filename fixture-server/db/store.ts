@@ -132,8 +132,33 @@ export function createSqliteStore(opened: OpenedDatabase, opts: SqliteStoreOptio
     listAudioByTask: p(SQL.listAudioByTask),
   };
   const inWrite = <A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) => {
-    const tx = db.transaction(fn);
-    return profile.writeTransaction === 'immediate' ? tx.immediate : tx.deferred;
+    const observe = opts.onStatement;
+    if (!observe) {
+      const tx = db.transaction(fn);
+      return profile.writeTransaction === 'immediate' ? tx.immediate : tx.deferred;
+    }
+    // The statements inside are observed one by one; the transaction's own cost (waiting for
+    // the write lock at BEGIN, the fsyncs at COMMIT) is observed as one more line.
+    let inside = 0;
+    const tx = db.transaction((...args: A) => {
+      const t = performance.now();
+      try {
+        return fn(...args);
+      } finally {
+        inside = performance.now() - t;
+      }
+    });
+    const run = profile.writeTransaction === 'immediate' ? tx.immediate : tx.deferred;
+    const label = profile.writeTransaction === 'immediate' ? 'BEGIN IMMEDIATE ... COMMIT' : 'BEGIN ... COMMIT';
+    return (...args: A) => {
+      inside = 0;
+      const t0 = performance.now();
+      try {
+        return run(...args);
+      } finally {
+        observe(label, 0, performance.now() - t0 - inside);
+      }
+    };
   };
   const createContent = inWrite((c: NewContent) => Number(s.insertContent.run(c.campaign_id, c.title, c.status, c.body).lastInsertRowid));
   const updateContentStatus = inWrite((id: number, status: string) => s.updateContentStatus.run(status, id).changes > 0);

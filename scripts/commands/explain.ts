@@ -1,0 +1,68 @@
+import { defineCommand, numberFlag } from '../../lib/cli-kit.ts';
+import { UsageError } from '../../lib/errors.ts';
+import { EXPLAIN_DEFAULTS, explainQueries, type ExplainReport } from '../../lib/ops/explain.ts';
+import { inlineQuery, parseParamsFlag, readExplainQueries } from '../../lib/ops/queries-file.ts';
+
+const MARK = { scan: '!', 'temp-btree': '~', 'automatic-index': '~' } as const;
+
+/** The text report of `loadlab explain` (pure). */
+export function renderExplain(r: ExplainReport, failOnScan: boolean): string {
+  const lines: string[] = [];
+  for (const q of r.queries) {
+    lines.push(`${q.name} (line ${q.line})`, `  ${q.sql.replace(/\s+/g, ' ')}`);
+    for (const step of q.plan) lines.push(`  ${'  '.repeat(step.depth)}${step.detail}`);
+    for (const f of q.findings) lines.push(`  ${f.kind === 'scan' && !f.gating ? '-' : MARK[f.kind]} ${f.message}`);
+    lines.push('');
+  }
+  const verdict = r.gatingScans === 0 ? 'no flagged scan' : `${r.gatingScans} flagged scan(s) of tables over ${r.minRows} rows`;
+  lines.push(
+    `${r.queries.length} queries: ${verdict}, ${r.tempBtrees} temp b-tree(s)` +
+      (failOnScan ? (r.gatingScans > 0 ? ' -> gate FAILED (--fail-on-scan)' : ' -> gate passed') : ''),
+  );
+  return lines.join('\n') + '\n';
+}
+
+export const command = defineCommand({
+  name: 'explain',
+  summary: 'EXPLAIN QUERY PLAN for queries, flagging full scans of large tables and temp b-trees: an index gate for CI.',
+  usage: 'loadlab explain DB (--sql "SQL" [--params JSON] | --queries FILE) [--fail-on-scan] [--min-rows N] [--json]',
+  details: `Opens DB read-only (the file is never written) and runs EXPLAIN QUERY PLAN for each query,
+parameters bound, never pasted into the SQL. Flags: '!' a full scan of a table with more
+than --min-rows rows, '~' a temp b-tree (sort) or an automatic index, '-' a scan below the
+threshold or allowed by a '-- allow-scan: why' comment above the statement.
+
+options:
+  --sql SQL         one statement
+  --params JSON     its parameters: [1, "x"] or {"id": 1}; default NULL for each placeholder
+  --queries FILE    the bench's queries file format: statements ending in ';', '-- @name x',
+                    '-- @params [..]' (the first set is used), '-- allow-scan: why'
+                    (example: lib/ops/fixture-queries.sql)
+  --min-rows N      scans of tables with at most N rows are not flagged (default ${EXPLAIN_DEFAULTS.minRows})
+  --fail-on-scan    exit 1 when a flagged scan remains
+  --json            print the result as JSON
+
+exit: 0 ok, 1 a flagged scan with --fail-on-scan, 2 bad path / bad SQL / not SQLite / locked.
+example: loadlab explain data/untuned.sqlite --queries lib/ops/fixture-queries.sql --fail-on-scan`,
+  options: {
+    sql: { type: 'string' },
+    params: { type: 'string' },
+    queries: { type: 'string' },
+    'min-rows': { type: 'string' },
+    'fail-on-scan': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  positionals: [1, 1],
+  async run({ values, positionals }) {
+    if ((values.sql === undefined) === (values.queries === undefined)) throw new UsageError('explain: give exactly one of --sql or --queries');
+    if (values.params !== undefined && values.sql === undefined) throw new UsageError('explain: --params goes with --sql (a queries file has -- @params lines)');
+    const minRows = numberFlag('min-rows', values['min-rows'], EXPLAIN_DEFAULTS.minRows, { min: 0, integer: true });
+    const specs =
+      values.sql !== undefined
+        ? [inlineQuery(values.sql, values.params === undefined ? undefined : parseParamsFlag(values.params))]
+        : readExplainQueries(values.queries!);
+    const report = explainQueries(positionals[0]!, specs, { minRows });
+    const failOnScan = values['fail-on-scan'] ?? false;
+    process.stdout.write(values.json ? JSON.stringify(report) + '\n' : renderExplain(report, failOnScan));
+    return failOnScan && report.gatingScans > 0 ? 1 : 0;
+  },
+});

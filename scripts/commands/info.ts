@@ -1,0 +1,50 @@
+import { defineCommand } from '../../lib/cli-kit.ts';
+import { AUTO_VACUUM_NAMES } from '../../lib/ops/catalog.ts';
+import { collectInfo, type DatabaseInfo } from '../../lib/ops/info.ts';
+import { columns, formatBytes } from '../../lib/ops/units.ts';
+
+/** The text report of `loadlab info` (pure). */
+export function renderInfo(info: DatabaseInfo): string {
+  const lines = [
+    `database      ${info.file}  ${formatBytes(info.bytes)}, -wal ${info.walBytes === null ? 'none' : formatBytes(info.walBytes)}`,
+    `sqlite        ${info.sqliteVersion}`,
+    `journal_mode  ${info.journalMode}`,
+    `auto_vacuum   ${AUTO_VACUUM_NAMES[info.autoVacuum] ?? info.autoVacuum} (${info.autoVacuum})`,
+    `pages         ${info.pageCount} × ${info.pageSize} B; ${info.freelistCount} free (${formatBytes(info.freeBytes)} VACUUM could return)`,
+    `user_version  ${info.userVersion}`,
+    '',
+    ...columns([
+      ['table', 'rows', 'indexes'],
+      ...info.tables.map((t) => [
+        t.name,
+        t.rows === null ? '?' : String(t.rows),
+        t.indexes.map((i) => `${i.name}(${i.columns.join(', ')})${i.unique ? ' unique' : ''}${i.partial ? ' partial' : ''}`).join('; ') || '-',
+      ]),
+    ]),
+  ];
+  if (info.views.length > 0) lines.push('', `views         ${info.views.join(', ')}`);
+  lines.push('', `quick_check   ${info.quickCheckOk ? 'ok' : 'FAILED: ' + info.quickCheck.join('; ')}`);
+  return lines.join('\n') + '\n';
+}
+
+export const command = defineCommand({
+  name: 'info',
+  summary: 'Describe an SQLite database (PRAGMAs, sizes, tables, indexes, quick_check) without writing to it.',
+  usage: 'loadlab info DB [--json]',
+  details: `Opens DB read-only: the file is never written (any SQLite file, not only seeded ones).
+Shows journal_mode, auto_vacuum, page_size, page_count, freelist_count, the file and -wal
+sizes, every table with its row count and indexes, the SQLite version and PRAGMA quick_check.
+
+options:
+  --json   print the result as JSON
+
+exit: 0 ok, 1 quick_check found a problem, 2 bad path / not SQLite / locked.
+example: loadlab info data/tuned.sqlite`,
+  options: { json: { type: 'boolean' } },
+  positionals: [1, 1],
+  async run({ values, positionals }) {
+    const info = collectInfo(positionals[0]!);
+    process.stdout.write(values.json ? JSON.stringify(info) + '\n' : renderInfo(info));
+    return info.quickCheckOk ? 0 : 1;
+  },
+});
