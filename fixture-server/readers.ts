@@ -18,7 +18,7 @@ export interface ReadReply {
 }
 
 // Worker threads do not inherit tsx's loader: register it in the thread, then load the module.
-const BOOTSTRAP = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(new URL('./reader-thread.ts', import.meta.url).href)}); })`;
+const BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./reader-thread.ts', import.meta.url).href)}); })`;
 
 /** N reader threads, each with its own connection; requests go to the least busy one. */
 export class ReaderPool {

@@ -4,6 +4,8 @@ import { trackChild } from '../lib/server-process.ts';
 import type { GeneratorConfig, GeneratorResult } from './generator.ts';
 
 const WORKER = fileURLToPath(new URL('./generator-worker.ts', import.meta.url));
+/** tsx's loader by absolute URL, so the worker starts whatever the current directory is. */
+const TSX = import.meta.resolve('tsx');
 
 export interface GeneratorRun {
   pid: number;
@@ -19,7 +21,7 @@ export interface GeneratorRun {
  * when `deadlineMs` passes (planned duration plus slack) or when this process exits.
  */
 export function startGenerator(config: GeneratorConfig, opts: { cpu?: number; deadlineMs: number }): GeneratorRun {
-  const nodeArgs = ['--import', 'tsx', WORKER, JSON.stringify(config)];
+  const nodeArgs = ['--import', TSX, WORKER, JSON.stringify(config)];
   const [cmd, args] = opts.cpu === undefined ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(opts.cpu), process.execPath, ...nodeArgs]];
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   trackChild(child);

@@ -3,9 +3,14 @@ import { isLoopbackHost } from '../lib/loopback.ts';
 import { findProfile, profileNames } from '../fixture-server/db/profiles.ts';
 import { findScenario, scenarioNames } from './scenarios.ts';
 import { parseTopology } from '../fixture-server/topology.ts';
+import { requireK6 } from './k6-runner.ts';
 
 /** Everything `runLoad` needs. Defaults in LOAD_DEFAULTS, applied with `??` by `resolveLoadOptions`. */
+export type LoadEngine = 'autocannon' | 'k6';
+
 export interface LoadOptions {
+  /** The generator: autocannon (default, in-suite) or k6 (found on PATH or K6_BIN). */
+  engine?: LoadEngine;
   scenarios: string[];
   /** Profiles to seed and serve; ignored with `target` (the record says 'external'). */
   profiles: string[];
@@ -60,7 +65,11 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   const topology = o.topology ?? LOAD_DEFAULTS.topology;
   parseTopology(topology);
   if (target && topology !== 'single') throw new UsageError('--topology applies to the fixture server; it cannot be combined with --target');
+  const engine = o.engine ?? 'autocannon';
+  if (engine !== 'autocannon' && engine !== 'k6') throw new UsageError(`--engine must be autocannon or k6, got '${String(engine)}'`);
+  if (engine === 'k6') requireK6();
   const r: ResolvedLoadOptions = {
+    engine,
     scenarios: o.scenarios,
     profiles: target ? ['external'] : o.profiles,
     scale: o.scale ?? LOAD_DEFAULTS.scale,

@@ -35,3 +35,23 @@ describe('runLoad end to end (tiny DB, 1 s)', () => {
     expect(liveChildren()).toBe(0);
   });
 });
+
+describe('runLoad with --engine k6 (a stand-in k6 binary: the suite never fakes k6 in product code)', () => {
+  it('runs the same lifecycle and records engine k6 with its extras', async () => {
+    const { writeK6StandIn } = await import('./k6-standin.ts');
+    const { fileURLToPath } = await import('node:url');
+    const saved = process.env.K6_BIN;
+    process.env.K6_BIN = writeK6StandIn(tmp.dir, { summary: fileURLToPath(new URL('./k6/fixtures/summary-export.phased.json', import.meta.url)) });
+    try {
+      const [record] = await runLoad({ engine: 'k6', scenarios: ['read-point'], profiles: ['tuned'], scale: 0.005, durationS: 1, warmupS: 0, trials: 1, connections: 2, dataDir: tmp.dir });
+      expect(record!.engine).toBe('k6');
+      expect(record!.trials).toHaveLength(1);
+      expect(record!.trials[0]!.requests).toBeGreaterThan(0);
+      expect((record!.extra!.engineByTrial as unknown[]).length).toBe(1);
+      expect(liveChildren()).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.K6_BIN;
+      else process.env.K6_BIN = saved;
+    }
+  });
+});

@@ -62,6 +62,7 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
   const trials: LoadTrial[] = [];
   const audits: Audit[] = [];
   const timings: (ServerTiming | null)[] = [];
+  const engineExtras: Record<string, unknown>[] = [];
   const failures: string[] = [];
   for (let i = 0; i < opts.trials; i++) {
     if (hooks.signal?.aborted) {
@@ -75,6 +76,7 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
       timings.push(out.serverTiming);
     }
     if (out.audit) audits.push(out.audit);
+    if (out.engineExtra) engineExtras.push(out.engineExtra);
     if (out.failure) failures.push(`trial ${i + 1}: ${out.failure}`);
     hooks.onProgress?.({
       kind: 'trial-done',
@@ -97,9 +99,10 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
   if (opts.topology.startsWith('cluster:')) extra.serverTimingNote = 'cluster workers keep separate stats, not aggregated: serverTiming is null; busy/locked errors show as 503 in statusCodes';
   // SQLITE_BUSY/LOCKED answers (503) per trial: the contention a topology produces.
   extra.busy503ByTrial = trials.map((t) => t.statusCodes['503'] ?? 0);
+  if (engineExtras.length) extra.engineByTrial = engineExtras;
   if (opts.rate !== null) extra.rateNote = 'autocannon paces each connection to rate/connections per second (bursts at each second start); not a Poisson arrival process';
   const record: LoadRecord = {
-    engine: 'autocannon',
+    engine: opts.engine,
     scenario: scenario.name,
     profile,
     topology: opts.topology,

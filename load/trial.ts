@@ -6,6 +6,7 @@ import type { Pinning } from '../lib/records/environment.ts';
 import { auditFailure, auditWrites, insertTables, inspectDatabase, type TableCounts } from './audit.ts';
 import { trialFromResult } from './aggregate.ts';
 import { startGenerator, type GeneratorRun } from './generator-process.ts';
+import { startK6Generator } from './k6-runner.ts';
 import type { GeneratorResult } from './generator.ts';
 import type { ResolvedLoadOptions } from './options.ts';
 import { scenarioWrites, type ScenarioDef } from './scenarios.ts';
@@ -32,6 +33,8 @@ export interface TrialOutcome {
   failure?: string;
   /** True when the failure means the arm cannot go on (server died, interrupted). */
   fatal: boolean;
+  /** Engine extras of a non-autocannon generator (k6 checks, thresholds, summary path). */
+  engineExtra?: Record<string, unknown>;
 }
 
 const emptyResult = (): GeneratorResult => ({
@@ -96,7 +99,8 @@ export async function runTrial(input: TrialInput): Promise<TrialOutcome> {
     }
     if (input.signal?.aborted) return { trial: null, audit: null, serverTiming: null, failure: 'interrupted', fatal: true };
 
-    generator = startGenerator(
+    const start = opts.engine === 'k6' ? (c: Parameters<typeof startGenerator>[0], o: Parameters<typeof startGenerator>[1]) => startK6Generator(c, { ...o, summaryDir: join(opts.dataDir, 'k6') }) : startGenerator;
+    generator = start(
       {
         url,
         scenario: scenario.name,
@@ -153,8 +157,10 @@ export async function runTrial(input: TrialInput): Promise<TrialOutcome> {
       audit = auditWrites({ scenario, byEndpoint: result.byEndpoint, before, after: after.counts, integrity: after.integrity });
       if (!audit.ok) failure ??= auditFailure(audit);
     }
+    if (!failure && result.engine?.gateFailure) failure = result.engine.gateFailure;
     if (!failure && result.measured.requests === 0) failure = 'no responses in the measured window';
-    return { trial: trialFromResult(result, failure), audit, serverTiming, ...(failure ? { failure } : {}), fatal };
+    const engineExtra = result.engine?.extra;
+    return { trial: trialFromResult(result, failure), audit, serverTiming, ...(failure ? { failure } : {}), fatal, ...(engineExtra ? { engineExtra } : {}) };
   } finally {
     generator?.stop();
     await generator?.result.catch(() => undefined);

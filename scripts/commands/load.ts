@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 
 /** Flags shared by `load` and `capacity`. */
 export const LOAD_FLAGS = {
+  engine: { type: 'string' },
   scenario: { type: 'string' },
   profile: { type: 'string' },
   scale: { type: 'string' },
@@ -30,7 +31,8 @@ export const LOAD_FLAGS = {
   'no-pin': { type: 'boolean' },
 } as const;
 
-export const LOAD_FLAG_HELP = `  --scenario A[,B]   ${scenarioNames().join(', ')}
+export const LOAD_FLAG_HELP = `  --engine E         autocannon (default) or k6 (K6_BIN or PATH; same lifecycle and audit)
+  --scenario A[,B]   ${scenarioNames().join(', ')}
   --profile A[,B]    untuned, tuned, consensus (seeded once per profile, fresh copy per trial)
   --scale F          data scale (default ${LOAD_DEFAULTS.scale}; 1 = 200,000 contents)
   --seed N           data and request-stream seed (default ${LOAD_DEFAULTS.seed})
@@ -48,6 +50,7 @@ export const LOAD_FLAG_HELP = `  --scenario A[,B]   ${scenarioNames().join(', ')
 /** LoadOptions from parsed flags (numbers checked here, the rest in resolveLoadOptions). */
 export function loadOptionsFromFlags(values: ParsedArgs<typeof LOAD_FLAGS>['values'], defaults: { trials?: number } = {}): LoadOptions {
   return {
+    ...(values.engine !== undefined ? { engine: values.engine as LoadOptions['engine'] } : {}),
     scenarios: listFlag('scenario', values.scenario, []),
     profiles: listFlag('profile', values.profile, []),
     scale: numberFlag('scale', values.scale, LOAD_DEFAULTS.scale, { min: 0.0001, max: 10 }),
