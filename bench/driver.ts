@@ -55,6 +55,7 @@ export async function measureArms(opts: MeasureArmsOptions): Promise<BenchRecord
   try {
     for (const op of opts.ops) {
       for (const reader of readers) {
+        await yieldToEventLoop();
         opts.onProgress?.({ stage: opts.stage, message: `${op.workload.name} × ${reader.arm.name}`, done: records.length, total });
         records.push(op.workload.writes ? await measureWrite(op, reader.arm, opts) : await measureRead(op, reader, opts.measure));
       }
@@ -66,6 +67,14 @@ export async function measureArms(opts: MeasureArmsOptions): Promise<BenchRecord
     }
   }
   return records;
+}
+
+/**
+ * Timed loops are synchronous and awaiting settled promises never reaches the event loop,
+ * so without this a whole run is one macrotask and Ctrl-C waits for its end.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function openReader(arm: Profile, opts: MeasureArmsOptions): ArmReader {

@@ -9,6 +9,7 @@ import { UsageError } from '../lib/errors.ts';
 import { createRng, deriveSeed } from '../lib/rng.ts';
 import type { IndexSweepRecord } from '../lib/records/bench.ts';
 import { errorText, measure } from './measure.ts';
+import { yieldToEventLoop } from './driver.ts';
 import { checkCommon, type CommonBenchOptions } from './options.ts';
 import { explainPlan, prepareOp } from './prepare.ts';
 import type { SqlParams } from './workloads/types.ts';
@@ -60,6 +61,7 @@ export async function runIndexSweep(opts: IndexSweepOptions = {}): Promise<Index
         buildCampaignsTable(file, rows, seed);
         const keys = clientKeys(rows, seed);
         for (const indexes of [0, 1]) {
+          await yieldToEventLoop();
           progress(`list query, ${rows} rows, ${indexes ? 'indexed' : 'no index'}`);
           records.push(await measureQuery(file, profile, rows, indexes, keys, timeMs));
         }
@@ -74,6 +76,7 @@ export async function runIndexSweep(opts: IndexSweepOptions = {}): Promise<Index
       buildCampaignsTable(base, insertRows, seed);
       const params = insertParams(insertRows, seed);
       for (const indexes of INSERT_INDEX_COUNTS) {
+        await yieldToEventLoop();
         progress(`insert, ${insertRows} rows, ${indexes} secondary indexes`);
         const copy = workspace.copy(base, `sweep-insert-${indexes}`);
         try {

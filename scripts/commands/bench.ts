@@ -7,6 +7,7 @@ import { BENCH_DEFAULTS } from '../../bench/options.ts';
 import { renderBenchFile } from '../../bench/report.ts';
 import { runBench, type BenchOptions } from '../../bench/suite.ts';
 import { workloadNames } from '../../bench/workloads/index.ts';
+import { createWorkspace } from '../../bench/workspace.ts';
 import { existingFile, existingSqliteFile } from '../resolve.ts';
 
 export const command = defineCommand({
@@ -82,7 +83,23 @@ examples:
       ...(values.json !== undefined ? { onStage: (file) => writeJsonAtomic(values.json!, file) } : {}),
       ...(progress ? { onProgress: progress } : {}),
     };
-    const file = await runBench(options);
+    // The command owns the workspace so Ctrl-C removes the run's databases too.
+    const workspace = createWorkspace({ dataDir: options.dataDir!, scale: options.scale!, seed: options.seed! });
+    const onSignal = () => {
+      workspace.cleanup();
+      process.stderr.write('interrupted: benchmark databases removed\n');
+      process.exit(130);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    let file;
+    try {
+      file = await runBench({ ...options, workspace });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      workspace.cleanup();
+    }
     process.stdout.write(renderBenchFile(file, values.markdown ? 'markdown' : 'text'));
     const failed = [...file.records, ...file.ablationArms, ...file.indexSweep].filter((r) => r.status === 'failed').length;
     if (failed) process.stderr.write(`${failed} measurement(s) failed; see the note column and the reasons in the records\n`);
