@@ -1,7 +1,7 @@
 import { defineCommand, numberFlag } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { maintainDatabase, type MaintainResult } from '../../lib/ops/maintain.ts';
-import { OPS_DEFAULTS } from '../../lib/ops/sqlite-access.ts';
+import { OPS_DEFAULTS, guard } from '../../lib/ops/sqlite-access.ts';
 import { columns, formatBytes, formatMs } from '../../lib/ops/units.ts';
 
 /** The text report of `loadlab maintain` (pure). */
@@ -62,7 +62,7 @@ example: loadlab maintain data/app.sqlite --optimize --vacuum --checkpoint`,
     if (!opts.optimize && !opts.analyze && pages === undefined && !opts.vacuum && !opts.checkpoint) {
       throw new UsageError('maintain: nothing to do: pass at least one of --optimize, --analyze, --incremental-vacuum N, --vacuum, --checkpoint');
     }
-    const result = maintainDatabase(positionals[0]!, opts);
+    const result = guard(positionals[0]!, () => maintainDatabase(positionals[0]!, opts));
     process.stdout.write(values.json ? JSON.stringify(result) + '\n' : renderMaintain(result));
     return result.steps.some((s) => s.status === 'failed') ? 1 : 0;
   },
