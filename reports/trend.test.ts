@@ -7,7 +7,7 @@ describe('trend', () => {
   const jan = sampleRun({ startedAt: '2026-01-01T00:00:00.000Z' });
   const feb = sampleRun({
     startedAt: '2026-02-01T00:00:00.000Z',
-    load: jan.load.map((r) => (r.scenario === 'read' && r.profile === 'tuned' ? loadRecord('read', 'tuned', [5500, 5500, 5500], [4, 4, 4]) : r)),
+    load: jan.load.map((r) => (r.scenario === 'read-list' && r.profile === 'tuned' ? loadRecord('read-list', 'tuned', [5500, 5500, 5500], [4, 4, 4]) : r)),
   });
 
   it('orders runs by date and compares each profile with its previous run', () => {

@@ -51,7 +51,7 @@ describe('compareMetrics', () => {
     const load = c.metrics.filter((m) => m.key.startsWith('load/'));
     expect(load.every((m) => m.verdict === 'regressed')).toBe(true);
     expect(c.regressions).toBeGreaterThan(0);
-    const rps = c.metrics.find((m) => m.key === 'load/autocannon/read/tuned/single/c10/rps')!;
+    const rps = c.metrics.find((m) => m.key === 'load/autocannon/read-list/tuned/single/c10/rps')!;
     expect(rps.change).toBeCloseTo(-0.3, 9);
     expect(rps.method).toBe('bootstrap');
     expect(rps.interval.high).toBeLessThan(0);
@@ -85,7 +85,7 @@ describe('exports', () => {
   });
   it('writes Bencher Metric Format with throughput and bounds', () => {
     const b = toBencher(m);
-    expect(b['load/autocannon/read/tuned/single/c10']!.throughput).toEqual({ value: 5000, lower_value: 4900, upper_value: 5100 });
-    expect(b['load/autocannon/read/tuned/single/c10']!['latency-p95-ms']!.value).toBe(4);
+    expect(b['load/autocannon/read-list/tuned/single/c10']!.throughput).toEqual({ value: 5000, lower_value: 4900, upper_value: 5100 });
+    expect(b['load/autocannon/read-list/tuned/single/c10']!['latency-p95-ms']!.value).toBe(4);
   });
 });

@@ -18,6 +18,7 @@ export const BenchConfig = z.strictObject({
 
 export const LoadConfig = z.strictObject({
   enabled: z.boolean(),
+  /** Scenario names from load/scenarios.ts; empty = all of them. */
   scenarios: z.array(z.string()),
   connections: z.number().int().positive(),
   durationS: z.number().positive(),
@@ -36,7 +37,8 @@ export const CapacityConfig = z.strictObject({
   scenario: z.string(),
   /** Profiles to sweep; empty = every profile of the run. */
   profiles: z.array(z.string()),
-  connections: z.array(z.number().int().positive()).min(1),
+  /** Highest concurrency tried; the load runner steps 10, 25, 50, 100, 200, 400, 800, 1600 up to it. */
+  maxConnections: z.number().int().min(10),
   durationS: z.number().positive(),
   warmupS: z.number().min(0),
   sloP95Ms: z.number().positive(),

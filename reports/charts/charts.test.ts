@@ -18,7 +18,7 @@ describe('run charts', () => {
   it('draws profiles and scenarios from the records', async () => {
     const svg = await renderSvg(RUN_CHARTS[0]!.build(sampleRun())!);
     expect(svg).toContain('untuned');
-    expect(svg).toContain('mixed');
+    expect(svg).toContain('mix-80-20');
   });
   it('returns null instead of an empty chart when a stage produced nothing', () => {
     const run = sampleRun({ load: [], capacity: [], ablation: [] });

@@ -80,12 +80,19 @@ describe('buildLedger on a hand-built run', () => {
     const r = buildLedger(sampleRun({ load: [], capacity: [] }));
     const readQps = r.find((x) => x.claim.id === 'read-qps')!;
     expect(readQps.verdict).toBe('not measurable here');
-    expect(readQps.measurement).toEqual({ unavailable: "no successful 'read' load result for untuned" });
+    expect(readQps.measurement).toEqual({ unavailable: "no successful 'read-list' load result for untuned" });
   });
   it('renders the table and the rule', () => {
     const md = renderLedger(sampleRun());
     expect(md).toContain('| journal_mode=WAL: reads +30-50 % (§2, §3) | +30 % to +50 % | +37.5 %');
     expect(md).toContain('**Verdict rule**');
     expect(md).toContain('**not measurable here**: better-sqlite3 is synchronous');
+  });
+});
+
+describe('opKind', () => {
+  it("prefers the bench record's writes flag over the name", () => {
+    expect(opKind('temp-sort', new Map([['temp-sort', true]]))).toBe('write');
+    expect(opKind('insert-autocommit', new Map())).toBe('write');
   });
 });

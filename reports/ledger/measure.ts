@@ -8,9 +8,20 @@ import type { Measured } from './verdict.ts';
 
 export type Measurement = (Measured & { benchmark: string; detail: string }) | { unavailable: string };
 
-/** Write operations by name; everything else is a read. Bench op names say what they do. */
-export function opKind(op: string): 'read' | 'write' {
+/**
+ * Whether an op writes: the bench records' own `writes` flag when present (SQLite's
+ * readonly check on the statement), else its name (insert, update, ... write).
+ */
+export function opKind(op: string, writes?: ReadonlyMap<string, boolean>): 'read' | 'write' {
+  const known = writes?.get(op);
+  if (known !== undefined) return known ? 'write' : 'read';
   return /insert|update|delete|write|create|post|patch|upsert/i.test(op) ? 'write' : 'read';
+}
+
+function writesByOp(run: RunResults): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  for (const b of run.bench) if (b.writes !== undefined) out.set(b.op, b.writes);
+  return out;
 }
 
 const BEFORE = 'untuned';
@@ -20,7 +31,7 @@ const AFTER = 'tuned';
 export function measure(source: ClaimSource, run: RunResults): Measurement {
   switch (source.kind) {
     case 'ablation':
-      return measureAblation(run.ablation, source.pragma, source.ops);
+      return measureAblation(run.ablation, source.pragma, source.ops, writesByOp(run), source.opMatch);
     case 'index-scan':
       return measureIndexScan(run);
     case 'load':
@@ -39,8 +50,9 @@ export function measure(source: ClaimSource, run: RunResults): Measurement {
  * The claim's gain is the median over the matching ops; its interval runs from the
  * median of the ops' low bounds to the median of their high bounds.
  */
-export function measureAblation(records: readonly AblationRecord[], pragma: string, ops: OpKind): Measurement {
-  const matching = records.filter((r) => r.pragma === pragma && r.status === 'ok' && (ops === 'any' || opKind(r.op) === ops));
+export function measureAblation(records: readonly AblationRecord[], pragma: string, ops: OpKind, writes?: ReadonlyMap<string, boolean>, opMatch?: string): Measurement {
+  const only = opMatch ? new RegExp(opMatch) : null;
+  const matching = records.filter((r) => r.pragma === pragma && r.status === 'ok' && (ops === 'any' || opKind(r.op, writes) === ops) && (!only || only.test(r.op)));
   const enabling = matching.filter((r) => r.direction === 'enable-on-untuned');
   const chosen = enabling.length > 0 ? enabling : matching;
   if (chosen.length === 0) {

@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../fixture-server/testing.ts';
+import { RunResults } from '../records/run.ts';
+import { mergeConfig } from './config.ts';
+import { QUICK } from './presets.ts';
+import { runSuite } from './orchestrate.ts';
+
+/** Functional only: tiny database, one write scenario, half-second trial. No figure is asserted. */
+const TINY = mergeConfig(QUICK, {
+  profiles: ['untuned', 'tuned'],
+  scale: 0.005,
+  bench: { timeMs: 10, ops: ['point-read'], ablation: false, indexSweepRows: [] },
+  load: { scenarios: ['write'], trials: 1, durationS: 0.5, warmupS: 0, connections: 2 },
+  capacity: { enabled: false },
+});
+
+describe('runSuite', () => {
+  it('runs every stage, writes a valid results.json, REPORT.md and charts', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const out = join(dir, 'run');
+      const r = await runSuite({ config: TINY, mode: 'quick', configFile: null, outDir: out });
+      const status = Object.fromEntries(r.stages.map((s) => [s.name, s.status]));
+      expect(status).toMatchObject({ environment: 'ok', seed: 'ok', vacuum: 'ok', bench: 'ok', load: 'ok', capacity: 'skipped', report: 'ok' });
+      expect(r.stages.find((s) => s.name === 'capacity')!.reason).toBe('disabled in the config');
+      const saved = RunResults.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+      expect(saved.load.map((l) => `${l.scenario}/${l.profile}`)).toEqual(['write/untuned', 'write/tuned']);
+      expect(saved.bench.length).toBe(2);
+      expect(saved.vacuum.every((v) => v.status === 'ok')).toBe(true);
+      expect(saved.finishedAt).not.toBeNull();
+      const md = readFileSync(join(out, 'REPORT.md'), 'utf8');
+      expect(md).toContain('| write QPS | 20 → 40 (+100 %) |');
+      expect(existsSync(join(out, 'charts', 'throughput.svg'))).toBe(true);
+      expect(existsSync(join(out, 'data'))).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { defineCommand } from '../../lib/cli-kit.ts';
+import { UsageError } from '../../lib/errors.ts';
+import { findProfile, profileNames } from '../../fixture-server/db/profiles.ts';
+import { findScenario, scenarioNames } from '../../load/scenarios.ts';
+import { loadConfigFile } from '../../lib/run/config-file.ts';
+import { PRESETS, type Mode } from '../../lib/run/presets.ts';
+import type { RunConfig } from '../../lib/run/config.ts';
+import { runSuite } from '../../lib/run/orchestrate.ts';
+import { streamProgress } from '../../lib/run/progress.ts';
+import { buildLedger } from '../../reports/ledger/ledger.ts';
+
+/** reports/runs/2026-01-02T03-04-05Z: sortable, no colons (Windows-safe). */
+export function defaultOutDir(now = new Date()): string {
+  return join('reports', 'runs', now.toISOString().slice(0, 19).replace(/:/g, '-') + 'Z');
+}
+
+/** Names in the config that nothing knows are usage errors, found before anything runs. */
+export function checkNames(c: RunConfig): void {
+  for (const p of [...c.profiles, ...c.capacity.profiles]) if (!findProfile(p)) throw new UsageError(`unknown profile '${p}' in the config (known: ${profileNames().join(', ')})`);
+  const scenarios = [...c.load.scenarios, ...c.k6.scenarios, c.capacity.scenario, c.headline.readScenario, c.headline.writeScenario, c.headline.p95Scenario];
+  for (const s of scenarios) if (!findScenario(s)) throw new UsageError(`unknown scenario '${s}' in the config (known: ${scenarioNames().join(', ')})`);
+}
+
+export const command = defineCommand({
+  name: 'run',
+  summary: 'The main job: environment, seed, VACUUM, microbenchmarks, load, capacity, then REPORT.md and charts.',
+  usage: 'loadlab run [--quick|--full] [--config FILE] [--out DIR] [--keep-data] [--json]',
+  details: `options:
+  --quick        every stage and profile on a small database in about 3 minutes on 2 cores (default)
+  --full         the monthly run: scale 1, 5-minute load per scenario, 3 trials, every scenario
+  --config FILE  JSON or TS (default export) overriding parts of the preset; see README "Config file"
+  --out DIR      where results.json, REPORT.md and charts/ go (default reports/runs/<timestamp>/)
+  --keep-data    keep the seeded databases (OUT/data) instead of removing them at the end
+  --json         print results.json to stdout at the end
+
+results.json is written after every stage, so an interrupted run keeps what it measured.
+Progress goes to stderr (a live line on a terminal, plain lines otherwise).
+exit 0 when every stage ran or was skipped with a reason; 1 when a stage failed.`,
+  options: {
+    quick: { type: 'boolean' },
+    full: { type: 'boolean' },
+    config: { type: 'string' },
+    out: { type: 'string' },
+    'keep-data': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run({ values }) {
+    if (values.quick && values.full) throw new UsageError('--quick and --full are exclusive');
+    const mode: Mode = values.full ? 'full' : 'quick';
+    const config = values.config ? await loadConfigFile(values.config, PRESETS[mode]) : PRESETS[mode];
+    checkNames(config);
+    const outDir = values.out ?? defaultOutDir();
+
+    const controller = new AbortController();
+    const onSignal = () => {
+      process.stderr.write('\ninterrupted: finishing the current step, keeping what was measured\n');
+      controller.abort();
+    };
+    process.once('SIGINT', onSignal);
+    let results;
+    try {
+      results = await runSuite({ config, mode, configFile: values.config ?? null, outDir, keepData: values['keep-data'] ?? false, progress: streamProgress(process.stderr), signal: controller.signal });
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+    }
+    const verdicts = buildLedger(results).map((row) => `${row.claim.id}: ${row.verdict}`);
+    process.stderr.write(`\n${verdicts.join('\n')}\n\nwall time ${results.wallS?.toFixed(0)} s\n`);
+    if (values.json) process.stdout.write(JSON.stringify(results) + '\n');
+    else process.stdout.write(`${join(outDir, 'results.json')}\n${join(outDir, 'REPORT.md')}\n`);
+    return results.stages.some((s) => s.status === 'failed') ? 1 : 0;
+  },
+});
