@@ -59,6 +59,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchFile> {
     opts.onStage?.(checked);
     return checked;
   };
+  stage(); // an empty file first: a bad output path fails before any measuring
   const workspace = opts.workspace ?? createWorkspace({ dataDir, scale, seed });
   const common = { scale, seed, timeMs, dataDir, workspace, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) };
   try {

@@ -7,6 +7,7 @@ import { BENCH_DEFAULTS } from '../../bench/options.ts';
 import { renderBenchFile } from '../../bench/report.ts';
 import { runBench, type BenchOptions } from '../../bench/suite.ts';
 import { workloadNames } from '../../bench/workloads/index.ts';
+import type { BenchFile } from '../../lib/records/bench.ts';
 import { createWorkspace } from '../../bench/workspace.ts';
 import { existingFile, existingSqliteFile } from '../resolve.ts';
 
@@ -80,7 +81,7 @@ examples:
       ...(values.toggles !== undefined ? { ablationToggles: listFlag('toggles', values.toggles, []) } : {}),
       ...(values['index-sweep'] ? { indexSweep: true, sweep: { ...(sweepRows ? { sizes: sweepRows } : {}), ...(insertRows ? { insertRows } : {}) } } : {}),
       ...(values.db !== undefined ? { byo: { db: existingSqliteFile(values.db), queries: existingFile(values.queries!, 'queries file') } } : {}),
-      ...(values.json !== undefined ? { onStage: (file) => writeJsonAtomic(values.json!, file) } : {}),
+      ...(values.json !== undefined ? { onStage: (file) => writeResults(values.json!, file) } : {}),
       ...(progress ? { onProgress: progress } : {}),
     };
     // The command owns the workspace so Ctrl-C removes the run's databases too.
@@ -107,3 +108,11 @@ examples:
     return 0;
   },
 });
+
+function writeResults(path: string, file: BenchFile): void {
+  try {
+    writeJsonAtomic(path, file);
+  } catch (err) {
+    throw new UsageError(`cannot write --json ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
