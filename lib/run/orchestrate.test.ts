@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { writeK6StandIn } from '../../load/k6-standin.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../fixture-server/testing.ts';
@@ -35,6 +37,29 @@ describe('runSuite', () => {
       expect(existsSync(join(out, 'charts', 'throughput.svg'))).toBe(true);
       expect(existsSync(join(out, 'data'))).toBe(false);
     } finally {
+      cleanup();
+    }
+  });
+
+  it('drives k6 when one is found (a test stand-in replaying a real k6 summary)', async () => {
+    const { dir, cleanup } = tempDir();
+    const saved = process.env.K6_BIN;
+    try {
+      process.env.K6_BIN = writeK6StandIn(dir, { summary: fileURLToPath(new URL('../../load/k6/fixtures/summary-export.phased.json', import.meta.url)) });
+      const config = mergeConfig(TINY, {
+        profiles: ['tuned'],
+        bench: { enabled: false },
+        load: { enabled: false },
+        vacuum: { enabled: false },
+        k6: { scenarios: ['read-point'], durationS: 1 },
+      });
+      const r = await runSuite({ config, mode: 'quick', configFile: null, outDir: join(dir, 'run') });
+      expect(r.stages.find((s) => s.name === 'k6')).toMatchObject({ status: 'ok' });
+      expect(r.load.map((l) => `${l.engine}/${l.scenario}/${l.profile}/${l.status}`)).toEqual(['k6/read-point/tuned/ok']);
+      expect(r.environment.k6).toContain('standin');
+    } finally {
+      if (saved === undefined) delete process.env.K6_BIN;
+      else process.env.K6_BIN = saved;
       cleanup();
     }
   });

@@ -186,7 +186,22 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
   await stage('k6', async () => {
     if (!c.k6.enabled) return { status: 'skipped', reason: 'disabled in the config' };
     if (!k6) return { status: 'skipped', reason: 'k6 not found (set K6_BIN or put k6 on PATH); autocannon figures stand alone' };
-    return { status: 'skipped', reason: `k6 ${k6.version} found, but run does not drive k6 yet: use 'loadlab load' with the k6 engine` };
+    const before = r.load.length;
+    await runLoad(
+      { ...common, engine: 'k6', scenarios: c.k6.scenarios.length ? c.k6.scenarios : scenarioNames(), profiles: c.profiles, connections: c.load.connections, durationS: c.k6.durationS, warmupS: c.load.warmupS, trials: 1 },
+      {
+        ...hooks,
+        onProgress: (e) => {
+          if (e.kind === 'arm-done') {
+            r.load.push(e.record);
+            save();
+          } else if (e.kind === 'trial-start') progress.note(`k6 ${e.scenario} × ${e.profile}`);
+        },
+      },
+    );
+    const mine = r.load.slice(before);
+    if (mine.length > 0 && mine.every((x) => x.status === 'failed')) throw new Error(`every k6 arm failed, e.g. ${mine[0]!.reason ?? 'no reason'}`);
+    return OK;
   });
 
   await stage('capacity', async () => {
