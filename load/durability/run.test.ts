@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -59,5 +59,33 @@ describe('loadlab durability', () => {
     const file = DurabilityFile.parse(JSON.parse(readFileSync(out, 'utf8')));
     expect(file.records[0]).toMatchObject({ profile: 'consensus', cycles: 1, lost: 0, integrity: 'ok' });
     expect(file.notTested.join(' ')).toMatch(/power loss/);
+  });
+});
+
+describe('loadlab durability, interrupted', () => {
+  it('stops on SIGINT with exit 130, prints what it has, and leaves no server running', async () => {
+    const dir = join(tmp.dir, 'interrupted');
+    const child = spawn(process.execPath, [CLI_BIN, 'durability', '--profile', 'tuned', '--cycles', '50', '--writers', '1', '--scale', '0.005', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Interrupt once the first cycle is done (a server is running by then).
+    for (let i = 0; i < 200 && !stderr.includes('cycle 1/50'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(stderr).toContain('cycle 1/50');
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000))]);
+    if (code === 'hung') child.kill('SIGKILL');
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/tuned\s+wal\+NORMAL\s+\d+\/50/);
+    expect(stdout).toMatch(/interrupted/);
+    let survivors = '';
+    try {
+      survivors = execFileSync('pgrep', ['-f', dir], { encoding: 'utf8' });
+    } catch {
+      /* pgrep exits 1 when nothing matches */
+    }
+    expect(survivors).toBe('');
   });
 });

@@ -25,6 +25,8 @@ export interface DurabilityOptions {
   maxSeconds: number;
   /** Pin the server to this CPU (taskset). */
   serverCpu?: number;
+  /** Aborting stops at once: writers end, the server is stopped, the record keeps what was audited. */
+  signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }
 
@@ -73,7 +75,18 @@ async function writeLoop(url: string, rng: Rng, campaigns: number, tag: string, 
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Sleeps `ms`, or less when the signal aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 /** Runs the kill/restart/audit cycles for one profile. Never throws: a failure is the record's status. */
 export async function runDurabilityArm(profileName: string, opts: DurabilityOptions, deadline: number): Promise<DurabilityRecord> {
@@ -104,6 +117,10 @@ export async function runDurabilityArm(profileName: string, opts: DurabilityOpti
     synchronous = typeof effective.synchronous === 'number' ? effective.synchronous : null;
 
     for (let cycle = 1; cycle <= opts.cycles; cycle++) {
+      if (opts.signal?.aborted) {
+        reason = `interrupted after ${cycle - 1} of ${opts.cycles} cycles`;
+        break;
+      }
       if (performance.now() > deadline) {
         reason = `stopped after ${cycle - 1} of ${opts.cycles} cycles: the --max-seconds budget ran out`;
         break;
@@ -115,7 +132,13 @@ export async function runDurabilityArm(profileName: string, opts: DurabilityOpti
       const loops = tallies.map((tally, w) =>
         writeLoop(url, createRng(deriveSeed(opts.seed, `${profileName}:${cycle}:${w}`)), campaigns, `c${cycle}w${w}`, () => stop, tally),
       );
-      await sleep(killAfterMs);
+      await sleep(killAfterMs, opts.signal);
+      if (opts.signal?.aborted) {
+        stop = true;
+        await Promise.all(loops);
+        reason = `interrupted during cycle ${cycle} of ${opts.cycles}`;
+        break;
+      }
       server.child.kill('SIGKILL');
       kills++;
       await server.exited;
@@ -176,7 +199,10 @@ export async function runDurabilityArm(profileName: string, opts: DurabilityOpti
 export async function runDurability(opts: DurabilityOptions): Promise<DurabilityRecord[]> {
   const deadline = performance.now() + opts.maxSeconds * 1000;
   const records: DurabilityRecord[] = [];
-  for (const profile of opts.profiles) records.push(await runDurabilityArm(profile, opts, deadline));
+  for (const profile of opts.profiles) {
+    if (opts.signal?.aborted) break;
+    records.push(await runDurabilityArm(profile, opts, deadline));
+  }
   return records;
 }
 

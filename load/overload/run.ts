@@ -26,6 +26,8 @@ export interface OverloadRunOptions {
   /** Per-request timeout of the generator, s. */
   timeoutS: number;
   pinning: Pinning;
+  /** Aborting stops the step in flight (its partial figures are kept) and skips the rest. */
+  signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }
 
@@ -103,13 +105,18 @@ export async function runOverloadStep(profile: string, connections: number, seed
     );
     // A server that dies mid-run must not leave the generator hammering a closed port until its deadline.
     void server.exited.then(() => gen.stop());
+    const onAbort = () => gen.stop();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     let result: GeneratorResult | undefined;
     let failure: string | undefined;
     try {
       result = await gen.result;
     } catch (err) {
       failure = err instanceof Error ? err.message : String(err);
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
     }
+    if (opts.signal?.aborted && !failure) failure = 'interrupted: partial figures';
     const samples = rss.stop();
     rss = undefined;
     const alive = server.child.exitCode === null && server.child.signalCode === null;
@@ -174,6 +181,7 @@ export async function runOverload(opts: OverloadRunOptions): Promise<OverloadRec
       opts.onProgress?.(`${profile}: seeding failed: ${err instanceof Error ? err.message : String(err)}`);
     }
     for (const connections of opts.connections) {
+      if (opts.signal?.aborted) return records;
       opts.onProgress?.(`${profile}: ${connections} connections, ${opts.warmupS} s warm-up + ${opts.durationS} s`);
       const r = await runOverloadStep(profile, connections, seeded, opts);
       records.push(r);

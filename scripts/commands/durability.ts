@@ -8,6 +8,7 @@ import { DURABILITY_SCHEMA_VERSION, DurabilityFile } from '../../lib/records/dur
 import { DURABILITY_DEFAULTS, durabilityPassed, runDurability, type DurabilityOptions } from '../../load/durability/run.ts';
 import { DURABILITY_NOT_TESTED, renderDurability } from '../../load/durability/report.ts';
 import { resolveProfile } from '../resolve.ts';
+import { interruptible } from '../../load/cli-support.ts';
 
 const D = DURABILITY_DEFAULTS;
 
@@ -29,7 +30,8 @@ export const command = defineCommand({
   --json FILE         write the records (schema lib/records/durability.ts)
 
 After every kill the server restarts on the same file; every acknowledged id must be present
-and PRAGMA integrity_check must say ok. Exit 1 if a write was lost, integrity failed or an arm failed.
+and PRAGMA integrity_check must say ok. Exit 1 if a write was lost, integrity failed or an arm failed;
+130 when interrupted (Ctrl-C: the table so far is printed, the server stopped).
 This is a process-crash test: it does not test power loss or an OS crash, where WAL+NORMAL
 may lose the last commits.`,
   options: {
@@ -72,19 +74,23 @@ may lose the last commits.`,
       ...(pinning.pinned && pinning.serverCpu !== null ? { serverCpu: pinning.serverCpu } : {}),
       onProgress: (m) => process.stderr.write(`${m}\n`),
     };
+    const interrupt = interruptible();
+    opts.signal = interrupt.signal;
 
     try {
       const environment = probeEnvironment({ dataDir: workDir, pinning });
       const records = await runDurability(opts);
       process.stdout.write(renderDurability(records));
       if (values.json) {
-        const { onProgress: _drop, ...options } = opts;
+        const { onProgress: _drop, signal: _signal, ...options } = opts;
         const file = DurabilityFile.parse({ schemaVersion: DURABILITY_SCHEMA_VERSION, kind: 'durability', environment, options, records, notTested: DURABILITY_NOT_TESTED });
         writeJsonAtomic(values.json, file);
         process.stderr.write(`wrote ${values.json}\n`);
       }
+      if (interrupt.interrupted()) return 130;
       return durabilityPassed(records) ? 0 : 1;
     } finally {
+      interrupt.dispose();
       if (!dir && !values.keep) rmSync(workDir, { recursive: true, force: true });
     }
   },

@@ -10,6 +10,7 @@ import { findScenario } from '../../load/scenarios.ts';
 import { OVERLOAD_RUN_DEFAULTS as D, overloadPassed, runOverload, type OverloadRunOptions } from '../../load/overload/run.ts';
 import { renderOverload } from '../../load/overload/report.ts';
 import { resolveProfile } from '../resolve.ts';
+import { interruptible } from '../../load/cli-support.ts';
 
 export const command = defineCommand({
   name: 'overload',
@@ -29,7 +30,7 @@ export const command = defineCommand({
 
 Each step gets a fresh copy of the database and a fresh server pinned apart from the generator
 (taskset, when available). Server RSS is sampled from /proc every 250 ms. Exit 1 if the server
-died or answered a 5xx other than 503.`,
+died or answered a 5xx other than 503; 130 when interrupted (partial figures printed).`,
   options: {
     profile: { type: 'string' },
     connections: { type: 'string' },
@@ -69,17 +70,21 @@ died or answered a 5xx other than 503.`,
       pinning,
       onProgress: (m) => process.stderr.write(`${m}\n`),
     };
+    const interrupt = interruptible();
+    opts.signal = interrupt.signal;
     try {
       const environment = probeEnvironment({ dataDir: workDir, pinning });
       const records = await runOverload(opts);
       process.stdout.write(renderOverload(records));
       if (values.json) {
-        const { onProgress: _drop, ...options } = opts;
+        const { onProgress: _drop, signal: _signal, ...options } = opts;
         writeJsonAtomic(values.json, OverloadFile.parse({ schemaVersion: OVERLOAD_SCHEMA_VERSION, kind: 'overload', environment, options, records }));
         process.stderr.write(`wrote ${values.json}\n`);
       }
+      if (interrupt.interrupted()) return 130;
       return overloadPassed(records) ? 0 : 1;
     } finally {
+      interrupt.dispose();
       if (!dir) rmSync(workDir, { recursive: true, force: true });
     }
   },
