@@ -110,10 +110,10 @@ export function maintainDatabase(file: string, opts: MaintainOptions): MaintainR
   const wanted = MAINTAIN_ORDER.filter((s) =>
     s === 'incremental-vacuum' ? opts.incrementalVacuumPages !== undefined : Boolean(opts[s as 'optimize' | 'analyze' | 'vacuum' | 'checkpoint']),
   );
-  const fileBytesBefore = size(file);
   return withReadWrite(
     file,
     (db) => {
+      const fileBytesBefore = size(file);
       const journalMode = String(pragmaValue(db, 'journal_mode'));
       const autoVacuum = Number(pragmaValue(db, 'auto_vacuum'));
       const wal = journalMode === 'wal';
