@@ -12,12 +12,14 @@ const columns = (format: TableFormat): Column<ComparedMetric>[] => [
   { header: 'change', align: 'right', cell: (m) => pct(m.change) },
   { header: 'interval', align: 'right', cell: (m) => (m.method === 'none' ? '–' : `${pct(m.interval.low)} … ${pct(m.interval.high)}`) },
   { header: 'verdict', cell: (m) => (format === 'markdown' ? ICON[m.verdict] : m.verdict) },
+  { header: 'gates', cell: (m) => (m.gating ? 'yes' : 'no') },
 ];
 
 /** One line a human reads first. */
 export function compareSummaryLine(c: Comparison): string {
   if (c.metrics.length === 0) return 'no metric present in both files: nothing compared';
   if (c.regressions > 0) return `${c.regressions} of ${c.metrics.length} metrics regressed beyond ±${c.thresholdPct} % (significant)`;
+  if (c.informationalRegressions > 0) return `no gating regression; ${c.informationalRegressions} informational metric(s) (microbenchmark or capacity) changed for the worse beyond ±${c.thresholdPct} %`;
   if (c.improvements > 0) return `no regression; ${c.improvements} of ${c.metrics.length} metrics improved beyond ±${c.thresholdPct} %`;
   return `no significant change in ${c.metrics.length} metrics (threshold ±${c.thresholdPct} %)`;
 }
@@ -34,7 +36,8 @@ export function renderComparison(c: Comparison, opts: { format?: TableFormat; ba
   lines.push(
     `Rule: a metric is regressed (or improved) only when its change is beyond ±${c.thresholdPct} % in the worse (better) direction AND ` +
       'its whole interval is on that side of "no change". Interval: bootstrap 95 % of the ratio of trial medians (3+ trials), ' +
-      'else the range of trial ratios; tinybench: the means\' margins of error; single numbers: none.',
+      'else the range of trial ratios; tinybench: the means\' margins of error; single numbers: none. ' +
+      'Only metrics with repeated trials gate (exit 1): a tinybench margin of error is within one run and a capacity sweep is one number, so those rows are informational.',
   );
   if (c.onlyInBaseline.length) lines.push('', `Only in baseline (not compared): ${c.onlyInBaseline.join(', ')}`);
   if (c.onlyInCandidate.length) lines.push('', `Only in candidate (not compared): ${c.onlyInCandidate.join(', ')}`);

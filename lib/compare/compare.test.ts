@@ -68,6 +68,17 @@ describe('compareMetrics', () => {
     expect(c.improvements).toBeGreaterThan(0);
   });
 
+  it('shows microbenchmark and capacity slowdowns without failing the gate (no run-to-run interval)', () => {
+    const slow = structuredClone(base);
+    for (const b of slow.bench) b.opsPerSec *= 0.6;
+    for (const c of slow.capacity) c.capacity = (c.capacity ?? 0) / 2;
+    const c = compareMetrics(metricsOf(base), metricsOf(slow));
+    expect(c.regressions).toBe(0);
+    expect(c.informationalRegressions).toBe(base.bench.length + base.capacity.length);
+    expect(c.metrics.filter((m) => m.key.startsWith('bench/')).every((m) => m.verdict === 'regressed' && !m.gating)).toBe(true);
+    expect(renderComparison(c)).toContain('no gating regression');
+  });
+
   it('lists metrics present on one side only instead of failing', () => {
     const extra = sampleRun({ load: [...base.load, loadRecord('new', 'tuned', [1, 2, 3], [1, 1, 1])] });
     const c = compareMetrics(metricsOf(base), metricsOf(extra));

@@ -17,6 +17,12 @@ export interface ComparedMetric {
   /** How the interval was made: bootstrap of trial medians, range of trials, margin of error, or none (one value each). */
   method: 'bootstrap' | 'range' | 'rme' | 'none';
   verdict: CompareVerdict;
+  /**
+   * Whether this metric can fail the gate: only metrics with repeated trials, whose interval
+   * carries run-to-run variance. tinybench's margin of error is within one run, and a single
+   * capacity sweep has no interval at all, so those are shown but never fail the gate.
+   */
+  gating: boolean;
 }
 
 export interface Comparison {
@@ -24,7 +30,10 @@ export interface Comparison {
   metrics: ComparedMetric[];
   onlyInBaseline: string[];
   onlyInCandidate: string[];
+  /** Gating metrics that regressed (the exit code). */
   regressions: number;
+  /** Non-gating metrics whose change alone says regressed (shown, not failing). */
+  informationalRegressions: number;
   improvements: number;
 }
 
@@ -91,6 +100,7 @@ export function compareMetrics(baseline: readonly Metric[], candidate: readonly 
       interval: { low: r.low - 1, high: r.high - 1 },
       method: r.method,
       verdict: judge(r.ratio, r.low, r.high, b.direction, thresholdPct),
+      gating: r.method === 'bootstrap' || r.method === 'range',
     });
   }
   return {
@@ -98,7 +108,8 @@ export function compareMetrics(baseline: readonly Metric[], candidate: readonly 
     metrics,
     onlyInBaseline: baseline.filter((m) => !byKey.has(m.key)).map((m) => m.key),
     onlyInCandidate: candidate.filter((m) => !baseKeys.has(m.key)).map((m) => m.key),
-    regressions: metrics.filter((m) => m.verdict === 'regressed').length,
+    regressions: metrics.filter((m) => m.verdict === 'regressed' && m.gating).length,
+    informationalRegressions: metrics.filter((m) => m.verdict === 'regressed' && !m.gating).length,
     improvements: metrics.filter((m) => m.verdict === 'improved').length,
   };
 }
