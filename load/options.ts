@@ -93,7 +93,7 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   if (!(r.warmupS >= 0 && r.warmupS <= 600)) throw new UsageError(`--warmup must be in [0, 600] seconds, got ${r.warmupS}`);
   if (!Number.isInteger(r.trials) || r.trials < 1 || r.trials > 50) throw new UsageError(`--trials must be 1..50, got ${r.trials}`);
   if (r.rate !== null && !(r.rate > 0 && r.rate <= 1_000_000)) throw new UsageError(`--rate must be in (0, 1000000] requests/s, got ${r.rate}`);
-  if (r.rate !== null && r.rate < r.connections) throw new UsageError(`--rate ${r.rate} is below --connections ${r.connections}: autocannon paces per connection, so each needs at least 1 request/s`);
+  if (r.engine === 'autocannon' && r.rate !== null && r.rate < r.connections) throw new UsageError(`--rate ${r.rate} is below --connections ${r.connections}: autocannon paces per connection, so each needs at least 1 request/s`);
   return r;
 }
 
