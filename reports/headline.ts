@@ -53,10 +53,11 @@ export function headlineRows(run: RunResults): HeadlineRow[] {
     }),
   );
   const cap0 = run.capacity.find((c) => c.status === 'ok');
+  const conns = `${run.config.load.connections} connections`;
   const rows: Record<HeadlineId, { values: HeadlineRow['values']; note: string }> = {
-    read: { values: load(h.readScenario, 'rps'), note: `'${h.readScenario}' scenario, median rps` },
-    write: { values: load(h.writeScenario, 'rps'), note: `'${h.writeScenario}' scenario, median rps` },
-    p95: { values: load(h.p95Scenario, 'p95'), note: `'${h.p95Scenario}' scenario, median of trial p95` },
+    read: { values: load(h.readScenario, 'rps'), note: `'${h.readScenario}' scenario, ${conns}, median rps of the trials` },
+    write: { values: load(h.writeScenario, 'rps'), note: `'${h.writeScenario}' scenario, ${conns}, median rps of the trials` },
+    p95: { values: load(h.p95Scenario, 'p95'), note: `'${h.p95Scenario}' scenario, ${conns}, median of the trials' p95` },
     users: { values: cap, note: cap0 ? `highest concurrency with p95 < ${cap0.sloP95Ms} ms ('${cap0.scenario}'); + = the largest step tried` : 'capacity sweep' },
     size: { values: size, note: 'before → after VACUUM, after churn (see the ledger)' },
   };

@@ -63,4 +63,19 @@ describe('runSuite', () => {
       cleanup();
     }
   });
+
+  it('after an interrupt skips the remaining stages but still writes the report', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const controller = new AbortController();
+      controller.abort();
+      const out = join(dir, 'run');
+      const r = await runSuite({ config: TINY, mode: 'quick', configFile: null, outDir: out, signal: controller.signal });
+      expect(r.stages.filter((s) => s.status === 'skipped' && s.reason === 'interrupted').map((s) => s.name)).toEqual(['seed', 'vacuum', 'bench', 'load', 'k6', 'capacity']);
+      expect(r.stages.find((s) => s.name === 'report')!.status).toBe('ok');
+      expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toContain('stage load skipped: interrupted');
+    } finally {
+      cleanup();
+    }
+  });
 });

@@ -75,8 +75,8 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
     record.startedAt = new Date().toISOString();
     const t0 = performance.now();
     try {
-      if (opts.signal?.aborted) throw new Error('interrupted');
-      const outcome = await body();
+      // After Ctrl-C the remaining stages are skipped, but the report is still written from what was measured.
+      const outcome = opts.signal?.aborted && name !== 'report' ? ({ status: 'skipped', reason: 'interrupted' } as const) : await body();
       record.status = outcome.status;
       if (outcome.status === 'skipped') record.reason = outcome.reason;
     } catch (err) {
