@@ -65,6 +65,17 @@ describe('k6 scripts', () => {
     }
   });
 
+  it('every script bundles with only k6 modules left external (what k6 resolves at run time: local .ts imports, no Node builtins)', async () => {
+    const { build } = await import('esbuild');
+    for (const s of SCENARIOS) {
+      const out = await build({ entryPoints: [K6_DIR + `${s.name}.ts`], bundle: true, write: false, format: 'esm', platform: 'neutral', external: ['k6', 'k6/*'], logLevel: 'silent' });
+      const code = out.outputFiles[0]!.text;
+      const imports = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+      expect(new Set(imports), s.name).toEqual(new Set(['k6/http', 'k6']));
+      expect(code, s.name).not.toMatch(/require\(|node:/);
+    }
+  });
+
   it.each(SCENARIOS.map((s) => s.name))('%s: every request targets a fixture-server route with a valid body (replayed: 2xx)', async (name) => {
     const script = await loadScript(name);
     expect(script.setup()).toEqual({ baseUrl: BASE });
