@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../lib/server-process.ts';
 import { HOSTILE_CORPUS } from './hostile/corpus.ts';
@@ -27,11 +29,21 @@ describe('hostile corpus', () => {
   });
 });
 
-describe.each(['untuned', 'tuned', 'consensus'])('the real server (%s) under the hostile corpus', (profile) => {
+const ARMS: [string, string[]][] = [
+  ['untuned', []],
+  ['tuned', []],
+  ['consensus', []],
+  ['tuned', ['--topology', 'readers:2']],
+  ['tuned', ['--topology', 'cluster:2']],
+];
+
+describe.each(ARMS)('the real server (%s %j) under the hostile corpus', (profile, args) => {
   it('answers every request with a 4xx JSON error, keeps serving, and leaves the data unchanged', async () => {
-    const db = tinyDb(tmp.dir, profile);
+    const armDir = join(tmp.dir, [profile, ...args].join('-').replace(/[^a-z0-9-]/gi, '_'));
+    mkdirSync(armDir);
+    const db = tinyDb(armDir, profile);
     const before = dbFingerprint(db);
-    const server = await spawnServer({ db, profile });
+    const server = await spawnServer({ db, profile, args });
     try {
       const { hostname, port } = new URL(server.url);
       const wrong: string[] = [];

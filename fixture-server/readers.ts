@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { Hono, type Context } from 'hono';
 import { createApp, type AppDeps } from './app.ts';
 import { ServerStats } from './stats.ts';
-import { HttpError, campaignStatus, contentStatus, parseId, parseLimit, parseTaskId } from './validation.ts';
+import { HttpError, campaignStatus, checkQuery, contentStatus, parseId, parseLimit, parseTaskId } from './validation.ts';
 
 export type ReadOp = 'getCampaign' | 'clientCampaigns' | 'clientContents' | 'listContents' | 'listAudioByTask';
 export interface ReadRequest {
@@ -95,6 +95,8 @@ const SQLITE_BUSY = /^SQLITE_(BUSY|LOCKED)/;
 export function createReadersApp(deps: AppDeps & { pool: ReaderPool }): Hono {
   const stats = deps.stats ?? new ServerStats();
   const app = new Hono();
+  // Shedding here covers the read routes too; the mounted app below then must not count a request twice.
+  if (deps.overload) app.use('*', deps.overload.middleware());
   const timed =
     (handler: (c: Context, dbMs: { v: number }) => Promise<Response>) =>
     async (c: Context): Promise<Response> => {
@@ -117,6 +119,7 @@ export function createReadersApp(deps: AppDeps & { pool: ReaderPool }): Hono {
   app.get(
     '/campaigns/:id',
     timed(async (c, t) => {
+      checkQuery(c.req.queries(), []);
       const id = parseId(c.req.param('id'), 'campaign id');
       const row = await read(t, 'getCampaign', [id]);
       return row ? c.json(row) : c.json({ error: `campaign ${id} not found` }, 404);
@@ -125,6 +128,7 @@ export function createReadersApp(deps: AppDeps & { pool: ReaderPool }): Hono {
   app.get(
     '/clients/:id/campaigns',
     timed(async (c, t) => {
+      checkQuery(c.req.queries(), ['limit', 'status']);
       const clientId = parseId(c.req.param('id'), 'client id');
       const items = await read(t, 'clientCampaigns', [clientId, parseLimit(c.req.query('limit')), campaignStatus(c.req.query('status'))]);
       return items ? c.json({ items }) : c.json({ error: `client ${clientId} not found` }, 404);
@@ -133,6 +137,7 @@ export function createReadersApp(deps: AppDeps & { pool: ReaderPool }): Hono {
   app.get(
     '/clients/:id/contents',
     timed(async (c, t) => {
+      checkQuery(c.req.queries(), ['limit']);
       const clientId = parseId(c.req.param('id'), 'client id');
       const items = await read(t, 'clientContents', [clientId, parseLimit(c.req.query('limit'))]);
       return items ? c.json({ items }) : c.json({ error: `client ${clientId} not found` }, 404);
@@ -140,11 +145,17 @@ export function createReadersApp(deps: AppDeps & { pool: ReaderPool }): Hono {
   );
   app.get(
     '/contents',
-    timed(async (c, t) => c.json({ items: await read(t, 'listContents', [parseLimit(c.req.query('limit')), contentStatus(c.req.query('status'))]) })),
+    timed(async (c, t) => {
+      checkQuery(c.req.queries(), ['limit', 'status']);
+      return c.json({ items: await read(t, 'listContents', [parseLimit(c.req.query('limit')), contentStatus(c.req.query('status'))]) });
+    }),
   );
   app.get(
     '/audio-generations',
-    timed(async (c, t) => c.json({ items: await read(t, 'listAudioByTask', [parseTaskId(c.req.query('task_id')), parseLimit(c.req.query('limit'))]) })),
+    timed(async (c, t) => {
+      checkQuery(c.req.queries(), ['task_id', 'limit']);
+      return c.json({ items: await read(t, 'listAudioByTask', [parseTaskId(c.req.query('task_id')), parseLimit(c.req.query('limit'))]) });
+    }),
   );
   app.onError((err, c) => {
     if (err instanceof HttpError) return c.json({ error: err.message }, err.status);
@@ -157,6 +168,7 @@ export function createReadersApp(deps: AppDeps & { pool: ReaderPool }): Hono {
     console.error(`internal error on ${c.req.method} ${c.req.path}:`, err);
     return c.json({ error: 'internal error' }, 500);
   });
-  app.route('/', createApp({ ...deps, stats }));
+  app.route('/', createApp({ ...deps, stats, overload: undefined }));
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   return app;
 }
