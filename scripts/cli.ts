@@ -12,6 +12,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   backup: { summary: 'Verified online backup with timestamped names, gzip and retention', load: async () => (await import('./commands/backup.ts')).command },
   restore: { summary: 'Restore a backup atomically after an integrity check', load: async () => (await import('./commands/restore.ts')).command },
   maintain: { summary: 'Timed maintenance: optimize, analyze, vacuum, checkpoint', load: async () => (await import('./commands/maintain.ts')).command },
+  'backup-under-load': { summary: 'Backup while mix-80-20 runs: duration, write p99 during vs without, WAL growth, restore counts', load: async () => (await import('./commands/backup-under-load.ts')).command },
   overload: { summary: 'Drive the server far beyond capacity: rps, p95, 503 share, memory', load: async () => (await import('./commands/overload.ts')).command },
   durability: { summary: 'Crash durability: SIGKILL the server mid-write, restart, audit acknowledged writes', load: async () => (await import('./commands/durability.ts')).command },
   bench: { summary: 'Microbenchmarks per operation and PRAGMA profile (tinybench)', load: async () => (await import('./commands/bench.ts')).command },
