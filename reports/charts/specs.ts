@@ -90,7 +90,7 @@ export const capacityChart: ChartDef = {
           data: { values },
           mark: { type: 'line', point: true },
           encoding: {
-            x: { field: 'connections', type: 'quantitative', title: 'concurrent connections' },
+            x: { field: 'connections', type: 'quantitative', title: 'concurrent connections (log scale)', scale: { type: 'log' }, axis: { format: '~s' } },
             y: { field: 'p95', type: 'quantitative', title: 'p95 (ms)', scale: { type: 'symlog' } },
             color: PROFILE_COLOR,
           },
@@ -111,25 +111,26 @@ export const ablationChart: ChartDef = {
     if (ok.length === 0) return null;
     const values = ok.map((a) => ({
       arm: `${a.pragma} · ${a.op}${a.direction === 'disable-on-tuned' ? ' (off on tuned)' : ''}`,
-      change: a.change * 100,
-      low: a.spread.low * 100,
-      high: a.spread.high * 100,
+      ratio: Math.max(0.01, 1 + a.change),
+      low: Math.max(0.01, 1 + a.spread.low),
+      high: Math.max(0.01, 1 + a.spread.high),
       sign: a.change >= 0 ? 'faster' : 'slower',
     }));
     return {
       $schema: SCHEMA,
-      title: 'Change in ops/s from one PRAGMA (%, symlog scale)',
+      title: 'ops/s with one PRAGMA switched ÷ ops/s without (log scale, 1 = no change)',
       data: { values },
-      encoding: { y: { field: 'arm', type: 'nominal', title: null, sort: null } },
+      encoding: { y: { field: 'arm', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } } },
       layer: [
         {
-          mark: 'bar',
+          mark: { type: 'point', filled: true, size: 50 },
           encoding: {
-            x: { field: 'change', type: 'quantitative', title: 'change in ops/s (%)', scale: { type: 'symlog' } },
+            x: { field: 'ratio', type: 'quantitative', title: 'arm ÷ base (ops/s)', scale: { type: 'log' } },
             color: { field: 'sign', type: 'nominal', title: null, scale: { domain: ['faster', 'slower'], range: ['#4c78a8', '#e45756'] } },
           },
         },
         { mark: { type: 'rule', color: 'black' }, encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+        { data: { values: [{ one: 1 }] }, mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' }, encoding: { x: { field: 'one', type: 'quantitative' } } },
       ],
       width: 420,
       height: { step: 16 },
