@@ -38,6 +38,7 @@ export async function runAblation(opts: AblationOptions = {}): Promise<AblationR
       measure: { timeMs },
       stage: 'ablation',
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } finally {
     if (!opts.workspace) workspace.cleanup();

@@ -32,6 +32,7 @@ export interface MeasureArmsOptions {
   measure: MeasureOptions;
   stage: BenchProgress['stage'];
   onProgress?: ProgressFn;
+  signal?: AbortSignal;
 }
 
 interface ArmReader {
@@ -56,6 +57,10 @@ export async function measureArms(opts: MeasureArmsOptions): Promise<BenchRecord
     for (const op of opts.ops) {
       for (const reader of readers) {
         await yieldToEventLoop();
+        if (opts.signal?.aborted) {
+          records.push({ ...failed(op, reader.arm, 'interrupted', reader.effective, ''), status: 'skipped' });
+          continue;
+        }
         opts.onProgress?.({ stage: opts.stage, message: `${op.workload.name} × ${reader.arm.name}`, done: records.length, total });
         records.push(op.workload.writes ? await measureWrite(op, reader.arm, opts) : await measureRead(op, reader, opts.measure));
       }

@@ -57,11 +57,19 @@ export async function runIndexSweep(opts: IndexSweepOptions = {}): Promise<Index
     for (const rows of sizes) {
       const file = join(workspace.dir, `sweep-${rows}.sqlite`);
       try {
+        if (opts.signal?.aborted) {
+          for (const indexes of [0, 1]) records.push({ ...failedRecord('query', rows, indexes, profile, 'interrupted'), status: 'skipped' });
+          continue;
+        }
         progress(`building a ${rows}-row campaigns table`);
         buildCampaignsTable(file, rows, seed);
         const keys = clientKeys(rows, seed);
         for (const indexes of [0, 1]) {
           await yieldToEventLoop();
+          if (opts.signal?.aborted) {
+            records.push({ ...failedRecord('query', rows, indexes, profile, 'interrupted'), status: 'skipped' });
+            continue;
+          }
           progress(`list query, ${rows} rows, ${indexes ? 'indexed' : 'no index'}`);
           records.push(await measureQuery(file, profile, rows, indexes, keys, timeMs));
         }
@@ -73,10 +81,18 @@ export async function runIndexSweep(opts: IndexSweepOptions = {}): Promise<Index
     }
     const base = join(workspace.dir, `sweep-insert-${insertRows}.sqlite`);
     try {
+      if (opts.signal?.aborted) {
+        for (const indexes of INSERT_INDEX_COUNTS) records.push({ ...failedRecord('insert', insertRows, indexes, profile, 'interrupted'), status: 'skipped' });
+        return records;
+      }
       buildCampaignsTable(base, insertRows, seed);
       const params = insertParams(insertRows, seed);
       for (const indexes of INSERT_INDEX_COUNTS) {
         await yieldToEventLoop();
+        if (opts.signal?.aborted) {
+          records.push({ ...failedRecord('insert', insertRows, indexes, profile, 'interrupted'), status: 'skipped' });
+          continue;
+        }
         progress(`insert, ${insertRows} rows, ${indexes} secondary indexes`);
         const copy = workspace.copy(base, `sweep-insert-${indexes}`);
         try {

@@ -18,6 +18,8 @@ export interface CommonBenchOptions {
   /** Share seeded files between stages; created (and removed) per call when absent. */
   workspace?: Workspace;
   onProgress?: ProgressFn;
+  /** Stops between measurements: what is left becomes `skipped` records ('interrupted'). */
+  signal?: AbortSignal;
 }
 
 export const BENCH_DEFAULTS = {

@@ -34,6 +34,7 @@ export async function runProfileBench(opts: ProfileBenchOptions = {}): Promise<B
       measure: { timeMs },
       stage: 'bench',
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } finally {
     if (!opts.workspace) workspace.cleanup();

@@ -56,6 +56,7 @@ export async function runQueriesBench(opts: QueriesBenchOptions): Promise<Querie
       measure: { timeMs },
       stage: 'queries',
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } finally {
     if (!opts.workspace) workspace.cleanup();

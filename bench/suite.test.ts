@@ -74,3 +74,31 @@ describe('read keys', () => {
     expect(drawParamSets(w, shape, 42, 50)).not.toEqual(drawParamSets(w, shape, 43, 50));
   });
 });
+
+describe('an aborted run', () => {
+  it('stops measuring and keeps every remaining operation as a skipped record', async () => {
+    const controller = new AbortController();
+    const file = await runBench({
+      scale: 0.005,
+      timeMs: 15,
+      dataDir: tmp.dir,
+      skipFsyncProbe: true,
+      ops: ['point-read', 'aggregate'],
+      profiles: ['untuned', 'tuned'],
+      indexSweep: true,
+      sweep: { sizes: [200], insertRows: 200 },
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.stage === 'bench' && e.done === 1) controller.abort();
+      },
+    });
+    expect(file.records.map((r) => `${r.op}/${r.profile}/${r.status}`)).toEqual([
+      'point-read/untuned/ok',
+      'point-read/tuned/ok',
+      'aggregate/untuned/skipped',
+      'aggregate/tuned/skipped',
+    ]);
+    expect(file.records.at(-1)!.reason).toBe('interrupted');
+    expect(file.indexSweep).toEqual([]);
+  });
+});

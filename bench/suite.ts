@@ -61,7 +61,15 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchFile> {
   };
   stage(); // an empty file first: a bad output path fails before any measuring
   const workspace = opts.workspace ?? createWorkspace({ dataDir, scale, seed });
-  const common = { scale, seed, timeMs, dataDir, workspace, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) };
+  const common = {
+    scale,
+    seed,
+    timeMs,
+    dataDir,
+    workspace,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
   try {
     if (opts.byo) {
       const result = await runQueriesBench({ ...common, db: opts.byo.db, queries: opts.byo.queries, profiles });
@@ -71,13 +79,13 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchFile> {
     }
     file.records = await runProfileBench({ ...common, profiles, ...(opts.ops ? { ops: opts.ops } : {}) });
     stage();
-    if (opts.ablation) {
+    if (opts.ablation && !opts.signal?.aborted) {
       const result = await runAblation({ ...common, ...(opts.ops ? { ops: opts.ops } : {}), ...(opts.ablationToggles ? { toggles: opts.ablationToggles } : {}) });
       file.ablation = result.ablation;
       file.ablationArms = result.arms;
       stage();
     }
-    if (opts.indexSweep) {
+    if (opts.indexSweep && !opts.signal?.aborted) {
       file.indexSweep = await runIndexSweep({ ...common, ...opts.sweep });
       stage();
     }
