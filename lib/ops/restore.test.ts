@@ -92,6 +92,19 @@ describe('restoreDatabase', () => {
     await expect(restoreDatabase({ backup, target: join(tmp.dir, 'nodir', 'z.db') })).rejects.toThrow(/target directory not found/);
   });
 
+  it('refuses a live database (non-empty -wal) as a backup, and a backup restored onto itself', async () => {
+    const live = plainDb(tmp.dir, { journalMode: 'wal', name: 'live.db', events: 5 });
+    const writer = new Database(live);
+    writer.pragma('wal_autocheckpoint = 0');
+    writer.exec("INSERT INTO settings VALUES ('k', 'v')");
+    try {
+      await expect(restoreDatabase({ backup: live, target: join(tmp.dir, 'copy.db') })).rejects.toThrow(/non-empty -wal: it is a live database/);
+    } finally {
+      writer.close();
+    }
+    await expect(restoreDatabase({ backup: live, target: live, force: true })).rejects.toThrow(/same file/);
+  });
+
   it('refuses to replace a target another process is writing', async () => {
     const backup = await gzBackup('f.db', 3);
     const target = plainDb(tmp.dir, { name: 'busy.db', events: 3 });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, constants, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, constants, existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tempSibling } from '../atomic-write.ts';
 import { UsageError } from '../errors.ts';
@@ -61,6 +61,12 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
   existingFile(opts.backup, 'backup');
   const compressed = isGzipFile(opts.backup);
   if (!compressed) existingSqliteFile(opts.backup);
+  if (existsSync(opts.target) && realpathSync(opts.target) === realpathSync(opts.backup)) throw new UsageError(`backup and target are the same file: ${opts.target}`);
+  // A plain file with a non-empty -wal beside it is a live database: copying the main file alone would drop its latest commits.
+  const backupWal = sidecar(opts.backup, '-wal');
+  if (!compressed && existsSync(backupWal) && statSync(backupWal).size > 0) {
+    throw new UsageError(`${opts.backup} has a non-empty -wal: it is a live database, not a backup (take one with 'loadlab backup')`);
+  }
   const dir = dirname(opts.target);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`target directory not found: ${dir}`);
   const exists = existsSync(opts.target);
