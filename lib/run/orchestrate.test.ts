@@ -78,4 +78,18 @@ describe('runSuite', () => {
       cleanup();
     }
   });
+
+  it('passes the calibration delay to the server (serve --inject-delay-ms)', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const config = mergeConfig(TINY, { profiles: ['tuned'], bench: { enabled: false }, vacuum: { enabled: false }, k6: { enabled: false }, load: { scenarios: ['read-point'] }, injectDelayMs: 2 });
+      const r = await runSuite({ config, mode: 'quick', configFile: null, outDir: join(dir, 'run') });
+      const timing = r.load[0]!.serverTiming!;
+      // The server busy-waits 2 ms inside every timed request, so its handler time cannot be less.
+      expect(timing.handlerUs.p50).toBeGreaterThanOrEqual(2000);
+      expect(readFileSync(join(dir, 'run', 'REPORT.md'), 'utf8')).toContain('**Calibration run**');
+    } finally {
+      cleanup();
+    }
+  });
 });
