@@ -3,7 +3,7 @@ import { Status } from './bench.ts';
 import { Environment, Pinning } from './environment.ts';
 import { LatencyMs } from './load.ts';
 
-/** Server memory, bytes: RSS from /proc (sampled through the run) and the V8 heap from /__stats. */
+/** Server memory, bytes: RSS of the server and its workers from /proc (sampled through the run) and the V8 heap from /__stats. */
 export const OverloadMemory = z.object({
   rssBeforeBytes: z.number().nullable(),
   rssPeakBytes: z.number().nullable(),
@@ -20,6 +20,8 @@ export const OverloadRecord = z.object({
   profile: z.string(),
   scenario: z.string(),
   connections: z.number().int(),
+  /** serve --topology of the server under test. */
+  topology: z.string(),
   durationS: z.number(),
   warmupS: z.number(),
   status: Status,
@@ -37,7 +39,7 @@ export const OverloadRecord = z.object({
   other5xx: z.number().int(),
   errors: z.number().int(),
   timeouts: z.number().int(),
-  /** From /__stats after the run: shed by bound, SQLITE_BUSY answered 503, worst event-loop delay. */
+  /** From /__stats after the run: shed by bound, SQLITE_BUSY answered 503, worst event-loop delay (one process's view under cluster:N). */
   server: z.object({
     alive: z.boolean(),
     shedInflight: z.number().int().nullable(),

@@ -4,12 +4,15 @@ import { renderTable, type Column, type TableFormat } from '../../reports/table.
 
 const COLUMNS: Column<OverloadRecord>[] = [
   { header: 'profile', cell: (r) => r.profile },
+  { header: 'topology', cell: (r) => r.topology },
   { header: 'connections', align: 'right', cell: (r) => String(r.connections) },
   { header: 'rps', align: 'right', cell: (r) => num(r.rps) },
   { header: 'p50 ms', align: 'right', cell: (r) => num(r.latencyMs.p50) },
   { header: 'p95 ms', align: 'right', cell: (r) => num(r.latencyMs.p95) },
   { header: '503 share', align: 'right', cell: (r) => `${(r.share503 * 100).toFixed(1)} %` },
   { header: 'other 5xx', align: 'right', cell: (r) => String(r.other5xx) },
+  { header: 'shed', align: 'right', cell: (r) => (r.server.shedInflight === null ? '–' : num((r.server.shedInflight ?? 0) + (r.server.shedQueue ?? 0))) },
+  { header: 'busy', align: 'right', cell: (r) => (r.server.busy === null ? '–' : num(r.server.busy)) },
   { header: 'errors', align: 'right', cell: (r) => String(r.errors + r.timeouts) },
   { header: 'RSS before', align: 'right', cell: (r) => bytes(r.memory.rssBeforeBytes) },
   { header: 'RSS peak', align: 'right', cell: (r) => bytes(r.memory.rssPeakBytes) },
@@ -22,5 +25,5 @@ const COLUMNS: Column<OverloadRecord>[] = [
 export function renderOverload(records: readonly OverloadRecord[], format: TableFormat = 'text'): string {
   const limits = records[0]?.limits;
   const header = limits ? `shedding bounds: --max-inflight ${limits.maxInflight || 'off'}, --max-queue-ms ${limits.maxQueueMs || 'off'}; scenario ${records[0]!.scenario}\n` : '';
-  return `${header}${renderTable(COLUMNS, records, format)}p50/p95 cover every answer, 503s included. 'other 5xx' must be 0; SQLITE_BUSY is answered 503 (counted in /__stats busy).\n`;
+  return `${header}${renderTable(COLUMNS, records, format)}p50/p95 cover every answer, 503s included. 'other 5xx' must be 0. 503s come from shedding ('shed') or SQLITE_BUSY ('busy'); under cluster:N both are one worker's count.\n`;
 }

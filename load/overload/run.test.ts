@@ -43,6 +43,7 @@ function options(dir: string): OverloadRunOptions {
     maxInflight: 1024,
     maxQueueMs: 2000,
     timeoutS: 5,
+    topology: 'single',
     pinning: { pinned: false, serverCpu: null, generatorCpu: null, reason: 'test' },
   };
 }
@@ -62,7 +63,7 @@ describe('runOverloadStep', () => {
     expect(r.memory.rssSamples.length).toBeGreaterThan(1);
     expect(r.server.shedQueue).toBe(0);
     expect(overloadPassed([r])).toBe(true);
-    expect(renderOverload([r])).toMatch(/tuned\s+10\s/);
+    expect(renderOverload([r])).toMatch(/tuned\s+single\s+10\s/);
   });
 
   it('records a server that dies mid-step as failed, without hanging', async () => {

@@ -23,6 +23,8 @@ export interface OverloadRunOptions {
   /** serve --max-inflight / --max-queue-ms for the server under test. */
   maxInflight: number;
   maxQueueMs: number;
+  /** serve --topology: single, cluster:N (several processes, one file: SQLITE_BUSY), readers:N. */
+  topology: string;
   /** Per-request timeout of the generator, s. */
   timeoutS: number;
   pinning: Pinning;
@@ -40,6 +42,7 @@ export const OVERLOAD_RUN_DEFAULTS = {
   scale: 0.05,
   seed: 42,
   timeoutS: 10,
+  topology: 'single',
 } as const;
 
 type Measured = GeneratorResult['measured'];
@@ -81,6 +84,7 @@ export async function runOverloadStep(profile: string, connections: number, seed
     profile,
     scenario: opts.scenario,
     connections,
+    topology: opts.topology,
     durationS: opts.durationS,
     warmupS: opts.warmupS,
     limits: { maxInflight: opts.maxInflight, maxQueueMs: opts.maxQueueMs },
@@ -94,7 +98,7 @@ export async function runOverloadStep(profile: string, connections: number, seed
     server = await spawnServer({
       db,
       profile,
-      args: ['--max-inflight', String(opts.maxInflight), '--max-queue-ms', String(opts.maxQueueMs)],
+      args: ['--max-inflight', String(opts.maxInflight), '--max-queue-ms', String(opts.maxQueueMs), '--topology', opts.topology],
       ...(opts.pinning.pinned && opts.pinning.serverCpu !== null ? { cpu: opts.pinning.serverCpu } : {}),
     });
     before = await serverStats(server.url);

@@ -10,12 +10,13 @@ import { findScenario } from '../../load/scenarios.ts';
 import { OVERLOAD_RUN_DEFAULTS as D, overloadPassed, runOverload, type OverloadRunOptions } from '../../load/overload/run.ts';
 import { renderOverload } from '../../load/overload/report.ts';
 import { resolveProfile } from '../resolve.ts';
+import { parseTopology } from '../../fixture-server/topology.ts';
 import { interruptible } from '../../load/cli-support.ts';
 
 export const command = defineCommand({
   name: 'overload',
   summary: 'Drive the fixture server far beyond capacity (autocannon in its own process, loopback only): rps, p95, 503 share, server memory.',
-  usage: 'loadlab overload [--profile NAME[,NAME]] [--connections N[,N]] [--duration S] [--json FILE] [--max-inflight N] [--max-queue-ms N]',
+  usage: 'loadlab overload [--profile NAME[,NAME]] [--connections N[,N]] [--duration S] [--json FILE] [--max-inflight N] [--max-queue-ms N] [--topology T]',
   details: `options:
   --profile LIST      profiles (default ${D.profiles.join(',')})
   --connections LIST  closed-loop connections, one step each (default ${D.connections.join(',')}); use ~4x the capacity 'loadlab capacity' found
@@ -25,6 +26,8 @@ export const command = defineCommand({
   --scale F           seed scale (default ${D.scale})
   --max-inflight N    the server's in-flight bound (default ${OVERLOAD_DEFAULTS.maxInflight}; 0 = none)
   --max-queue-ms N    the server's event-loop-delay bound (default ${OVERLOAD_DEFAULTS.maxQueueMs}; 0 = off)
+  --topology T        single | cluster:N | readers:N (default ${D.topology}); cluster:N puts several
+                      processes on one file, so SQLITE_BUSY can happen: it must come back as 503
   --dir DIR           where the databases go (default: a fresh folder under data/, removed afterwards)
   --json FILE         write the records (schema lib/records/overload.ts)
 
@@ -40,6 +43,7 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
     scale: { type: 'string' },
     'max-inflight': { type: 'string' },
     'max-queue-ms': { type: 'string' },
+    topology: { type: 'string' },
     dir: { type: 'string' },
     json: { type: 'string' },
   },
@@ -50,6 +54,8 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
     const scenario = values.scenario ?? D.scenario;
     if (!findScenario(scenario)) throw new UsageError(`unknown scenario '${scenario}'`);
     if (values.json === '') throw new UsageError('--json needs a file name');
+    const topology = values.topology ?? D.topology;
+    parseTopology(topology);
 
     const dir = values.dir ? resolve(values.dir) : undefined;
     mkdirSync(dir ?? 'data', { recursive: true });
@@ -67,6 +73,7 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
       maxInflight: numberFlag('max-inflight', values['max-inflight'], OVERLOAD_DEFAULTS.maxInflight, { min: 0, max: 1_000_000, integer: true }),
       maxQueueMs: numberFlag('max-queue-ms', values['max-queue-ms'], OVERLOAD_DEFAULTS.maxQueueMs, { min: 0, max: 600_000 }),
       timeoutS: D.timeoutS,
+      topology,
       pinning,
       onProgress: (m) => process.stderr.write(`${m}\n`),
     };
