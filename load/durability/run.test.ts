@@ -1,4 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,6 +36,29 @@ describe('runDurability', () => {
     expect(records[1]).toMatchObject({ journalMode: 'wal', synchronous: 1 });
     expect(durabilityPassed(records)).toBe(true);
     expect(durabilityPassed([{ ...records[0]!, lost: 1 }])).toBe(false);
+  });
+
+  it('catches acknowledged writes that vanish between the kill and the restart (injected loss)', async () => {
+    const [r] = await runDurability({
+      profiles: ['tuned'],
+      cycles: 1,
+      writers: 2,
+      seed: 3,
+      scale: 0.005,
+      dir: join(tmp.dir, 'lossy'),
+      killMinMs: 300,
+      killMaxMs: 300,
+      maxSeconds: 60,
+      afterKill: (db, acked) => {
+        const doctor = new Database(db);
+        doctor.prepare('DELETE FROM contents WHERE id = ?').run(acked[0]);
+        doctor.close();
+      },
+    });
+    expect(r).toMatchObject({ status: 'ok', cycles: 1, lost: 1 });
+    expect(r!.lostIds).toHaveLength(1);
+    expect(durabilityPassed([r!])).toBe(false);
+    expect(renderDurability([r!])).toMatch(/tuned\s+wal\+NORMAL\s+1\s+[\d,]+\s+1\s/);
   });
 
   it('records an arm it cannot run as failed data', async () => {

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rowCounts } from '../../fixture-server/db/data-shape.ts';
 import { getProfile } from '../../fixture-server/db/profiles.ts';
@@ -25,6 +26,11 @@ export interface DurabilityOptions {
   maxSeconds: number;
   /** Pin the server to this CPU (taskset). */
   serverCpu?: number;
+  /**
+   * Called after each kill, before the restart, with the database path and every id
+   * acknowledged so far: fault injection, so a test can show the whole run catching a loss.
+   */
+  afterKill?: (db: string, acked: readonly number[]) => void;
   /** Aborting stops at once: writers end, the server is stopped, the record keeps what was audited. */
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
@@ -109,6 +115,7 @@ export async function runDurabilityArm(profileName: string, opts: DurabilityOpti
   let last = auditDurability([], { present: new Set(), integrity: ['not checked'] });
 
   try {
+    mkdirSync(opts.dir, { recursive: true });
     seedDatabase({ out: db, profile: getProfile(profileName), scale: opts.scale, seed: opts.seed, force: true });
     baseline = maxContentId(db);
     server = await spawn();
@@ -145,6 +152,7 @@ export async function runDurabilityArm(profileName: string, opts: DurabilityOpti
       stop = true;
       await Promise.all(loops);
       for (const t of tallies) acked.push(...t.acked);
+      opts.afterKill?.(db, acked);
 
       const r0 = performance.now();
       try {
