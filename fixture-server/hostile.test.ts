@@ -55,6 +55,15 @@ describe.each(ARMS)('the real server (%s %j) under the hostile corpus', (profile
       }
       expect(wrong).toEqual([]);
 
+      // A keep-alive client (fetch) that sends all 10 MB anyway reads its 413 too.
+      const big = await fetch(`${server.url}/contents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ campaign_id: 1, title: 't', body: 'x'.repeat(10 * 1024 * 1024) }),
+      });
+      expect(big.status).toBe(413);
+      expect(((await big.json()) as { error: string }).error).toMatch(/larger than/);
+
       // Still serving normally.
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
       expect((await fetch(`${server.url}/campaigns/1`)).status).toBe(200);
