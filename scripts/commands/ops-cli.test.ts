@@ -112,7 +112,8 @@ describe('bad input: one line, exit 2, nothing half-written', () => {
     expectUsageError(await inProcess('explain', db, '--queries', join(tmp.dir, 'none.sql')), /queries file not found/);
     expectUsageError(await inProcess('maintain', db), /nothing to do/);
     expectUsageError(await inProcess('restore', text, join(tmp.dir, 'r.db')), /not an SQLite database/);
-    expectUsageError(await inProcess('restore', db, db), /target exists/);
+    expectUsageError(await inProcess('restore', db, db), /same file/);
+    expectUsageError(await inProcess('restore', db, plainDb(tmp.dir, { name: 'other.db', events: 1 })), /target exists: .*--force/);
   });
 
   it('a locked database: one line, exit 2, no backup file and no temp file left', () => {
