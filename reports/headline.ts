@@ -1,7 +1,7 @@
 import type { RunResults } from '../lib/records/run.ts';
 import { safeRatio } from '../lib/stats.ts';
 import { bytes, DASH, ms, num, pct } from './format.ts';
-import { headlineRecord } from './ledger/measure.ts';
+import { capacityRecord, headlineRecord, reachedBound } from './ledger/measure.ts';
 import { renderTable, type Column } from './table.ts';
 
 /** The guide's §8 before/after table, as data. */
@@ -38,9 +38,8 @@ export function headlineRows(run: RunResults): HeadlineRow[] {
     );
   const cap = Object.fromEntries(
     profiles.map((p) => {
-      const c = run.capacity.find((x) => x.profile === p && x.status === 'ok');
-      const max = c ? Math.max(...c.curve.map((x) => x.connections)) : null;
-      const text = !c ? DASH : c.capacity === null ? `< ${Math.min(...c.curve.map((x) => x.connections))}` : `${c.capacity}${c.capacity === max ? '+' : ''}`;
+      const c = capacityRecord(run, p);
+      const text = !c ? DASH : c.capacity === null ? `< ${Math.min(...c.curve.map((x) => x.connections))}` : `${c.capacity}${reachedBound(c) ? '+' : ''}`;
       return [p, { value: c?.capacity ?? null, text }];
     }),
   );
@@ -52,7 +51,7 @@ export function headlineRows(run: RunResults): HeadlineRow[] {
       return [p, { value: change, text: `${bytes(v.bytes.beforeVacuum)} → ${bytes(v.bytes.afterVacuum)} (${pct(change, 0)})` }];
     }),
   );
-  const cap0 = run.capacity.find((c) => c.status === 'ok');
+  const cap0 = run.capacity.find((c) => c.curve.length > 0);
   const conns = `${run.config.load.connections} connections`;
   const rows: Record<HeadlineId, { values: HeadlineRow['values']; note: string }> = {
     read: { values: load(h.readScenario, 'rps'), note: `'${h.readScenario}' scenario, ${conns}, median rps of the trials` },

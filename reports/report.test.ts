@@ -14,7 +14,7 @@ describe('headline', () => {
     expect(byId.read!.values.tuned!.value).toBe(5000);
     expect(byId.write!.values.untuned!.value).toBe(800);
     expect(byId.p95!.values.tuned!.value).toBe(4);
-    expect(byId.users!.values.tuned!.text).toBe('100+');
+    expect(byId.users!.values.tuned!.text).toBe('100');
     expect(byId.size!.values.untuned!.value).toBeCloseTo(-0.35, 9);
     expect(byId.read!.values.consensus!.text).toBe('–');
   });

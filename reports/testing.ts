@@ -176,7 +176,7 @@ export function sampleRun(over: Partial<RunResults> = {}): RunResults {
       loadRecord('mix-80-20', 'untuned', [2000, 2050, 1950], [12, 12.5, 11.5]),
       loadRecord('mix-80-20', 'tuned', [4500, 4600, 4400], [4, 4.2, 3.8]),
     ],
-    capacity: [capacity('untuned', 50, [[1, 2], [50, 150], [100, 400]]), capacity('tuned', 100, [[1, 1], [50, 60], [100, 180]])],
+    capacity: [capacity('untuned', 50, [[1, 2], [50, 150], [100, 400]]), capacity('tuned', 100, [[1, 1], [50, 60], [100, 180], [200, 450]])],
     ...over,
   });
 }

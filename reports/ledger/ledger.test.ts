@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ablation, sampleRun } from '../testing.ts';
+import { ablation, capacity, sampleRun } from '../testing.ts';
 import { CLAIMS } from './claims.ts';
 import { buildLedger, renderLedger } from './ledger.ts';
 import { measureAblation, opKind } from './measure.ts';
@@ -96,3 +96,19 @@ describe('opKind', () => {
     expect(opKind('insert-autocommit', new Map())).toBe('write');
   });
 });
+
+describe('capacity lower bounds (rule 5)', () => {
+  const users = (caps: ReturnType<typeof capacity>[]) => buildLedger(sampleRun({ capacity: caps })).find((r) => r.claim.id === 'users')!;
+  it('a tuned sweep that passed every level settles only "larger than claimed"', () => {
+    const r = users([capacity('untuned', 25, [[10, 50], [25, 150], [50, 400]]), capacity('tuned', 100, [[10, 5], [25, 8], [50, 20], [100, 60]])]);
+    expect(r.verdict).toBe('not measurable here');
+    expect(r.measurement).toEqual({ unavailable: expect.stringMatching(/at least ×4\.00; raise capacity.maxConnections/) });
+    const big = users([capacity('untuned', 10, [[10, 50], [25, 400]]), capacity('tuned', 100, [[10, 5], [25, 8], [50, 20], [100, 60]])]);
+    expect(big.verdict).toBe('larger than claimed');
+  });
+  it('says so when both profiles passed every level', () => {
+    const r = users([capacity('untuned', 50, [[10, 5], [50, 9]]), capacity('tuned', 50, [[10, 5], [50, 8]])]);
+    expect(r.measurement).toEqual({ unavailable: 'both met the SLO at every level up to 50 connections: raise capacity.maxConnections' });
+  });
+});
+

@@ -27,7 +27,10 @@ export function buildLedger(run: RunResults, claims: readonly Claim[] = CLAIMS):
   return claims.map((claim) => {
     const measurement = measure(claim.source, run);
     const measured = 'unavailable' in measurement ? null : measurement;
-    return { claim, measurement, verdict: verdictFor(measured, claim.claimedGain, noise) };
+    const verdict = verdictFor(measured, claim.claimedGain, noise);
+    // A lower bound settles only "larger than claimed" (rule 5).
+    if (measured?.lowerBound && verdict !== 'larger than claimed') return { claim, measurement: { unavailable: measured.lowerBound }, verdict: 'not measurable here' as const };
+    return { claim, measurement, verdict };
   });
 }
 

@@ -1,12 +1,19 @@
 import type { AblationRecord } from '../../lib/records/bench.ts';
-import type { LoadRecord } from '../../lib/records/load.ts';
+import type { CapacityRecord, LoadRecord } from '../../lib/records/load.ts';
 import type { RunResults } from '../../lib/records/run.ts';
 import { gainInterval, median, ratioOfMediansInterval, safeRatio } from '../../lib/stats.ts';
 import { bytes, ms, num, pct } from '../format.ts';
 import type { ClaimSource, OpKind } from './claims.ts';
 import type { Measured } from './verdict.ts';
 
-export type Measurement = (Measured & { benchmark: string; detail: string }) | { unavailable: string };
+export type Measurement =
+  | (Measured & {
+      benchmark: string;
+      detail: string;
+      /** The gain is only a lower bound (e.g. tuned met the SLO at every capacity level tried). */
+      lowerBound?: string;
+    })
+  | { unavailable: string };
 
 /**
  * Whether an op writes: the bench records' own `writes` flag when present (SQLite's
@@ -130,20 +137,32 @@ export function measureLoad(run: RunResults, which: 'read' | 'write' | 'p95', me
   };
 }
 
+/** A sweep whose every level met the SLO: its capacity is only "at least the largest level". */
+export function reachedBound(c: CapacityRecord): boolean {
+  return c.capacity !== null && c.curve.length > 0 && c.curve.every((p) => p.ok) && c.capacity === Math.max(...c.curve.map((p) => p.connections));
+}
+
+/** The capacity sweep of a profile that measured something (a sweep that failed at a level still has its passing levels). */
+export function capacityRecord(run: RunResults, profile: string): CapacityRecord | undefined {
+  return run.capacity.find((c) => c.profile === profile && c.status !== 'skipped' && c.curve.length > 0);
+}
+
 /** Capacity at the SLO, tuned over untuned. One sweep: the interval is the point (resolution = the sweep's steps). */
 export function measureCapacity(run: RunResults): Measurement {
-  const find = (p: string) => run.capacity.find((c) => c.profile === p && c.status === 'ok');
-  const before = find(BEFORE);
-  const after = find(AFTER);
-  if (!before || !after) return { unavailable: `no successful capacity sweep for ${!before ? BEFORE : AFTER}` };
+  const before = capacityRecord(run, BEFORE);
+  const after = capacityRecord(run, AFTER);
+  if (!before || !after) return { unavailable: `no capacity sweep measured ${!before ? BEFORE : AFTER}` };
   if (before.capacity === null) return { unavailable: `${BEFORE} met the SLO (p95 < ${before.sloP95Ms} ms) at no swept concurrency` };
+  const top = Math.max(...after.curve.map((p) => p.connections));
+  if (reachedBound(before) && reachedBound(after)) return { unavailable: `both met the SLO at every level up to ${top} connections: raise capacity.maxConnections` };
   const gain = safeRatio(after.capacity ?? 0, before.capacity);
   return {
     gain,
     low: gain,
     high: gain,
     benchmark: `capacity sweep '${after.scenario}', p95 < ${after.sloP95Ms} ms, errors < ${after.maxErrorPct} % (steps ${after.curve.map((p) => p.connections).join(', ')})`,
-    detail: `${before.capacity} -> ${after.capacity ?? 'none'} connections`,
+    detail: `${before.capacity} -> ${after.capacity ?? 'none'}${reachedBound(after) ? '+' : ''} connections`,
+    ...(reachedBound(after) ? { lowerBound: `${AFTER} met the SLO at every level up to ${top} connections, so the gain is at least ×${gain.toFixed(2)}; raise capacity.maxConnections to settle it` } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ export const VERDICT_RULE = (noisePct: number) =>
     `2. The whole interval is above 1 + ${noisePct} %: the effect is real. Then the point estimate is compared with the claimed range widened by the noise band: inside it **confirmed**, below it **smaller than claimed**, above it **larger than claimed** (a claim of just "faster" is confirmed).`,
     `3. The whole interval is below 1 / (1 + ${noisePct} %): **contradicted** (it made things worse).`,
     `4. Otherwise (the interval reaches into the noise band): **not confirmed**.`,
+    `5. A measurement that is only a lower bound (tuned met the SLO at every capacity level tried) can only be **larger than claimed**; anything else is **not measurable here**.`,
   ].join('\n');
 
 /** Applies the rule above. `noise` is a fraction (0.05 = 5 %). */
