@@ -100,3 +100,12 @@ describe('exports', () => {
     expect(b['load/autocannon/read-list/tuned/single/c10']!['latency-p95-ms']!.value).toBe(4);
   });
 });
+
+describe('tinybench margins of error', () => {
+  it('an rme of 100 % or more leaves the interval unbounded above, never negative', () => {
+    const m = (rmePct: number) => ({ key: 'bench/x/tuned/ops', name: 'x', unit: 'ops/s', direction: 'higher' as const, value: 100, samples: [100], rmePct });
+    const c = compareMetrics([m(120)], [m(120)]);
+    expect(c.metrics[0]!.interval.low).toBe(-1);
+    expect(c.metrics[0]!.interval.high).toBe(Number.POSITIVE_INFINITY);
+  });
+});

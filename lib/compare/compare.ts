@@ -48,10 +48,11 @@ function ratioInterval(b: Metric, c: Metric): { ratio: number; low: number; high
   if (b.rmePct !== undefined && c.rmePct !== undefined) {
     const eb = b.rmePct / 100;
     const ec = c.rmePct / 100;
+    // A margin of error of 100 % or more leaves the mean unbounded below: the ratio's high end is then infinite.
     return {
       ratio: safeRatio(c.value, b.value),
-      low: safeRatio(c.value * (1 - ec), b.value * (1 + eb)),
-      high: safeRatio(c.value * (1 + ec), b.value * Math.max(1e-9, 1 - eb)),
+      low: safeRatio(c.value * Math.max(0, 1 - ec), b.value * (1 + eb)),
+      high: eb >= 1 ? Number.POSITIVE_INFINITY : safeRatio(c.value * (1 + ec), b.value * (1 - eb)),
       method: 'rme',
     };
   }
