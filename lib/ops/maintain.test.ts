@@ -34,6 +34,7 @@ describe('maintainDatabase', () => {
     expect(r.steps[0]).toMatchObject({ step: 'incremental-vacuum', status: 'ok' });
     expect(r.steps[0]!.space!.freelistBefore - r.steps[0]!.space!.freelistAfter).toBe(10);
     expect(r.steps[0]!.space!.actualBytes).toBe(10 * r.steps[0]!.space!.pageSize);
+    expect(r.steps[0]!.space!.predictedBytes).toBe(r.steps[0]!.space!.actualBytes);
 
     const none = plainDb(tmp.dir, { name: 'incr-none.db', events: 100 });
     expect(maintainDatabase(none, { incrementalVacuumPages: 0 }).steps[0]).toMatchObject({ status: 'skipped', message: expect.stringMatching(/auto_vacuum is none/) });

@@ -22,7 +22,7 @@ export interface SpaceFigures {
   pageSize: number;
   freelistBefore: number;
   freelistAfter: number;
-  /** freelist_count × page_size before the step. */
+  /** Free pages the step should return × page_size: the whole freelist, or N for incremental_vacuum(N). */
   predictedBytes: number;
   /** Database file size before minus after (the WAL checkpointed both times in WAL mode). */
   actualBytes: number;
@@ -55,7 +55,8 @@ function settle(db: Database.Database, wal: boolean): void {
   if (wal) db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
-function spaceStep(db: Database.Database, file: string, wal: boolean, run: () => void): SpaceFigures {
+/** `pagesToFree`: how many free pages the step should return (all of them by default). */
+function spaceStep(db: Database.Database, file: string, wal: boolean, run: () => void, pagesToFree = Infinity): SpaceFigures {
   settle(db, wal);
   const pageSize = Number(pragmaValue(db, 'page_size'));
   const freelistBefore = Number(pragmaValue(db, 'freelist_count'));
@@ -67,7 +68,7 @@ function spaceStep(db: Database.Database, file: string, wal: boolean, run: () =>
     pageSize,
     freelistBefore,
     freelistAfter: Number(pragmaValue(db, 'freelist_count')),
-    predictedBytes: freelistBefore * pageSize,
+    predictedBytes: Math.min(freelistBefore, pagesToFree) * pageSize,
     actualBytes: fileBytesBefore - fileBytesAfter,
     fileBytesBefore,
     fileBytesAfter,
@@ -88,7 +89,7 @@ function runStep(db: Database.Database, file: string, name: MaintainStepName, op
       if (autoVacuum !== 2) {
         return { step: name, status: 'skipped', message: `auto_vacuum is ${AUTO_VACUUM_NAMES[autoVacuum] ?? autoVacuum}, not incremental: incremental_vacuum does nothing (see 'loadlab optimize --vacuum')` };
       }
-      const space = spaceStep(db, file, wal, () => db.pragma(`incremental_vacuum(${pages})`));
+      const space = spaceStep(db, file, wal, () => db.pragma(`incremental_vacuum(${pages})`), pages === 0 ? Infinity : pages);
       return { step: name, status: 'ok', message: `incremental_vacuum(${pages}): freed ${space.freelistBefore - space.freelistAfter} pages`, space };
     }
     case 'vacuum': {

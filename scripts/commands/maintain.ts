@@ -31,7 +31,8 @@ export const command = defineCommand({
   usage: 'loadlab maintain DB [--optimize] [--analyze] [--incremental-vacuum N] [--vacuum] [--checkpoint] [--busy-timeout MS] [--json]',
   details: `Steps run in this order whatever the order of the flags: optimize, analyze,
 incremental-vacuum, vacuum, checkpoint. For VACUUM and incremental_vacuum it prints the
-reclaim predicted from freelist_count × page_size beside the actual change in file size
+reclaim predicted from freelist_count × page_size (at most N pages for incremental_vacuum N)
+beside the actual change in file size
 (in WAL mode the WAL is checkpointed before and after, so the file size is comparable).
 
 options:
