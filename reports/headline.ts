@@ -19,8 +19,8 @@ export interface HeadlineRow {
   id: HeadlineId;
   metric: string;
   guide: string;
-  /** Per profile: the number and how to print it. */
-  values: Record<string, { value: number | null; text: string }>;
+  /** Per profile: the number and how to print it; `atLeast` when it is only a lower bound. */
+  values: Record<string, { value: number | null; text: string; atLeast?: boolean }>;
   note: string;
 }
 
@@ -40,7 +40,7 @@ export function headlineRows(run: RunResults): HeadlineRow[] {
     profiles.map((p) => {
       const c = capacityRecord(run, p);
       const text = !c ? DASH : c.capacity === null ? `< ${Math.min(...c.curve.map((x) => x.connections))}` : `${c.capacity}${reachedBound(c) ? '+' : ''}`;
-      return [p, { value: c?.capacity ?? null, text }];
+      return [p, { value: c?.capacity ?? null, text, atLeast: c ? reachedBound(c) : false }];
     }),
   );
   const size = Object.fromEntries(
@@ -66,10 +66,12 @@ export function headlineRows(run: RunResults): HeadlineRow[] {
 /** tuned (after) over untuned (before) as a change; for size, the tuned profile's VACUUM change. */
 function ourChange(row: HeadlineRow, before: string, after: string): string {
   if (row.id === 'size') return pct(row.values[after]?.value ?? null, 0);
-  const b = row.values[before]?.value;
-  const a = row.values[after]?.value;
-  if (b === null || b === undefined || a === null || a === undefined) return DASH;
-  return pct(safeRatio(a, b) - 1, 0);
+  const b = row.values[before];
+  const a = row.values[after];
+  if (!a || !b || a.value === null || b.value === null) return DASH;
+  // Capacity at the largest level tried is a lower bound: say "at least", or nothing when both are.
+  if (b.atLeast) return DASH;
+  return `${a.atLeast ? '≥ ' : ''}${pct(safeRatio(a.value, b.value) - 1, 0)}`;
 }
 
 /** The headline table in the guide's own format, our profiles beside the guide's numbers. */

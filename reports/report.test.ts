@@ -57,3 +57,13 @@ describe('writeReport', () => {
     }
   });
 });
+
+describe('headline capacity bounds', () => {
+  it('says "at least" when tuned passed every level, and nothing when untuned did too', async () => {
+    const { capacity } = await import('./testing.ts');
+    const bounded = sampleRun({ capacity: [capacity('untuned', 25, [[10, 50], [25, 150], [50, 400]]), capacity('tuned', 100, [[10, 5], [50, 20], [100, 60]])] });
+    expect(renderHeadline(bounded)).toContain('| concurrent users | 50 → 200 (+300 %) | 25 | 100+ | – | ≥ +300 % |');
+    const both = sampleRun({ capacity: [capacity('untuned', 100, [[10, 5], [100, 60]]), capacity('tuned', 100, [[10, 5], [100, 50]])] });
+    expect(renderHeadline(both)).toContain('| concurrent users | 50 → 200 (+300 %) | 100+ | 100+ | – | – |');
+  });
+});
