@@ -94,6 +94,18 @@ export function rawExchange(host: string, port: number, req: RawRequest, timeout
           return;
         }
         socket.write((req.head ?? []).join('\r\n') + '\r\n\r\n');
+        let first = true;
+        const waitForData = (ms: number) =>
+          new Promise<void>((resolve) => {
+            if (chunks.length > 0) return resolve();
+            const t = setTimeout(done, ms);
+            function done() {
+              clearTimeout(t);
+              socket.off('data', done).off('close', done);
+              resolve();
+            }
+            socket.once('data', done).once('close', done);
+          });
         for (const chunk of req.body ?? []) {
           // Stop sending once the server has answered (it refused the body). The pause lets an
           // early answer (413) be read before a reset from the server can discard it.
@@ -102,7 +114,10 @@ export function rawExchange(host: string, port: number, req: RawRequest, timeout
             return;
           }
           if (!socket.write(chunk)) await new Promise<void>((r) => socket.once('drain', r).once('close', r));
-          if (chunk.length >= 64 * 1024) await new Promise((r) => setTimeout(r, 5));
+          // A server refusing a large body answers after the first chunk: give that answer time
+          // to be read (the first time longer), so a reset cannot discard it unread.
+          if (chunk.length >= 64 * 1024) await waitForData(first ? 200 : 5);
+          first = false;
         }
       } catch {
         cutShort = true;
