@@ -15,7 +15,7 @@ const D = DURABILITY_DEFAULTS;
 export const command = defineCommand({
   name: 'durability',
   summary: 'Crash durability: writers record every 2xx-acknowledged id, the server is SIGKILLed at random moments and restarted; no acknowledged write may be lost.',
-  usage: 'loadlab durability [--profile NAME[,NAME]] [--cycles N] [--writers N] [--json FILE] [--seed N] [--scale F] [--dir DIR] [--keep] [--max-seconds N]',
+  usage: 'loadlab durability [--profile NAME[,NAME]] [--cycles N] [--writers N] [--json FILE] [--markdown] [--seed N] [--scale F] [--dir DIR] [--keep] [--max-seconds N]',
   details: `options:
   --profile LIST      profiles to test (default ${D.profiles.join(',')}; wal-full is tuned with synchronous=FULL)
   --cycles N          kill + restart + audit cycles per profile (default ${D.cycles})
@@ -27,6 +27,7 @@ export const command = defineCommand({
   --dir DIR           where the databases go (default: a fresh folder under data/, removed afterwards)
   --keep              keep the databases
   --max-seconds N     whole-run budget; no cycle starts after it (default ${D.maxSeconds})
+  --markdown          print the table as Markdown (for a report or PR)
   --json FILE         write the records (schema lib/records/durability.ts)
 
 After every kill the server restarts on the same file; every acknowledged id must be present
@@ -46,6 +47,7 @@ may lose the last commits.`,
     keep: { type: 'boolean' },
     'max-seconds': { type: 'string' },
     json: { type: 'string' },
+    markdown: { type: 'boolean' },
   },
   async run({ values }) {
     const profiles = listFlag('profile', values.profile, [...D.profiles]);
@@ -80,7 +82,7 @@ may lose the last commits.`,
     try {
       const environment = probeEnvironment({ dataDir: workDir, pinning });
       const records = await runDurability(opts);
-      process.stdout.write(renderDurability(records));
+      process.stdout.write(renderDurability(records, values.markdown ? 'markdown' : 'text'));
       if (values.json) {
         const { onProgress: _drop, signal: _signal, ...options } = opts;
         const file = DurabilityFile.parse({ schemaVersion: DURABILITY_SCHEMA_VERSION, kind: 'durability', environment, options, records, notTested: DURABILITY_NOT_TESTED });

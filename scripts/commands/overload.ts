@@ -16,7 +16,7 @@ import { interruptible } from '../../load/cli-support.ts';
 export const command = defineCommand({
   name: 'overload',
   summary: 'Drive the fixture server far beyond capacity (autocannon in its own process, loopback only): rps, p95, 503 share, server memory.',
-  usage: 'loadlab overload [--profile NAME[,NAME]] [--connections N[,N]] [--duration S] [--json FILE] [--max-inflight N] [--max-queue-ms N] [--topology T]',
+  usage: 'loadlab overload [--profile NAME[,NAME]] [--connections N[,N]] [--duration S] [--json FILE] [--markdown] [--max-inflight N] [--max-queue-ms N] [--topology T]',
   details: `options:
   --profile LIST      profiles (default ${D.profiles.join(',')})
   --connections LIST  closed-loop connections, one step each (default ${D.connections.join(',')}); use ~4x the capacity 'loadlab capacity' found
@@ -29,6 +29,7 @@ export const command = defineCommand({
   --topology T        single | cluster:N | readers:N (default ${D.topology}); cluster:N puts several
                       processes on one file, so SQLITE_BUSY can happen: it must come back as 503
   --dir DIR           where the databases go (default: a fresh folder under data/, removed afterwards)
+  --markdown          print the table as Markdown (for a report or PR)
   --json FILE         write the records (schema lib/records/overload.ts)
 
 Each step gets a fresh copy of the database and a fresh server pinned apart from the generator
@@ -46,6 +47,7 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
     topology: { type: 'string' },
     dir: { type: 'string' },
     json: { type: 'string' },
+    markdown: { type: 'boolean' },
   },
   async run({ values }) {
     const profiles = listFlag('profile', values.profile, [...D.profiles]);
@@ -82,7 +84,7 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
     try {
       const environment = probeEnvironment({ dataDir: workDir, pinning });
       const records = await runOverload(opts);
-      process.stdout.write(renderOverload(records));
+      process.stdout.write(renderOverload(records, values.markdown ? 'markdown' : 'text'));
       if (values.json) {
         const { onProgress: _drop, signal: _signal, ...options } = opts;
         writeJsonAtomic(values.json, OverloadFile.parse({ schemaVersion: OVERLOAD_SCHEMA_VERSION, kind: 'overload', environment, options, records }));
