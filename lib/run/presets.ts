@@ -5,7 +5,7 @@ import { RunConfig } from './config.ts';
  * small database (scale 0.05: 1,000 campaigns, 10,000 contents). The load stage runs a
  * representative subset of the scenarios, the three the headline needs: read-list
  * (index-dependent reads), write (one insert per request) and mix-80-20 (the guide's
- * ratio), 50 connections, 2 trials of 2 s after 1 s warm-up (each trial on a fresh copy
+ * ratio), 50 connections, 2 trials of 1.5 s after 1 s warm-up (each trial on a fresh copy
  * of the database and a fresh server). Capacity steps 10, 25, 50, 100 connections on
  * mix-80-20, 1 s each after 0.5 s warm-up. Bench: 100 ms per task, ablation, index
  * sweep at 10k and 100k rows. These are smoke-grade figures; --full is the measurement.
@@ -15,7 +15,7 @@ export const QUICK: RunConfig = RunConfig.parse({
   scale: 0.05,
   seed: 42,
   bench: { enabled: true, timeMs: 100, ops: [], ablation: true, indexSweepRows: [10_000, 100_000] },
-  load: { enabled: true, scenarios: ['read-list', 'write', 'mix-80-20'], connections: 50, durationS: 2, warmupS: 1, trials: 2 },
+  load: { enabled: true, scenarios: ['read-list', 'write', 'mix-80-20'], connections: 50, durationS: 1.5, warmupS: 1, trials: 2 },
   k6: { enabled: true, scenarios: ['mix-80-20'], durationS: 5 },
   capacity: {
     enabled: true,
