@@ -157,6 +157,11 @@ export async function runTrial(input: TrialInput): Promise<TrialOutcome> {
       audit = auditWrites({ scenario, byEndpoint: result.byEndpoint, before, after: after.counts, integrity: after.integrity });
       if (!audit.ok) failure ??= auditFailure(audit);
     }
+    if (input.signal?.aborted) {
+      // Ctrl-C reaches the whole process group: the server stopping too is not a crash.
+      failure = 'interrupted';
+      fatal = true;
+    }
     if (!failure && result.engine?.gateFailure) failure = result.engine.gateFailure;
     if (!failure && result.measured.requests === 0) failure = 'no responses in the measured window';
     const engineExtra = result.engine?.extra;

@@ -5,7 +5,7 @@ import { CAPACITY_DEFAULTS, runCapacity } from '../../load/capacity.ts';
 import { resolveLoadOptions } from '../../load/options.ts';
 import { capacityTable } from '../../load/table.ts';
 import { interruptible, progressLine, remoteWarning } from '../../load/cli-support.ts';
-import { LOAD_FLAGS, LOAD_FLAG_HELP, loadEnvironment, loadOptionsFromFlags, writeLoadFile } from './load.ts';
+import { LOAD_FLAGS, LOAD_FLAG_HELP, checkJsonPath, loadEnvironment, loadOptionsFromFlags, writeLoadFile } from './load.ts';
 
 export const command = defineCommand({
   name: 'capacity',
@@ -37,6 +37,7 @@ load record. Exit 1 when a level could not be measured (server died, audit faile
       maxConnections: numberFlag('max-connections', values['max-connections'], CAPACITY_DEFAULTS.maxConnections, { min: 10, max: 10_000, integer: true }),
     };
     const opts = resolveLoadOptions(base);
+    checkJsonPath(values.json);
     if (opts.target) {
       const warning = remoteWarning(opts.target);
       if (warning) process.stderr.write(warning + '\n');

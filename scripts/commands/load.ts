@@ -9,6 +9,9 @@ import { loadTable } from '../../load/table.ts';
 import { interruptible, progressLine, remoteWarning } from '../../load/cli-support.ts';
 import { topologyNote } from '../../load/runner.ts';
 import { cpus } from 'node:os';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from '../../lib/errors.ts';
 
 /** Flags shared by `load` and `capacity`. */
 export const LOAD_FLAGS = {
@@ -69,6 +72,33 @@ export function loadOptionsFromFlags(values: ParsedArgs<typeof LOAD_FLAGS>['valu
   };
 }
 
+/**
+ * Refuses a --json path that cannot be written, before any load runs: creates missing parent
+ * directories one level at a time (recursive mkdir spins forever under /proc on Node 20) and
+ * writes a probe file there.
+ */
+export function checkJsonPath(file: string | undefined): void {
+  if (file === undefined) return;
+  const target = resolve(file);
+  if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`--json: ${file} is a directory`);
+  const missing: string[] = [];
+  let dir = dirname(target);
+  while (!existsSync(dir)) {
+    missing.unshift(dir);
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  const probe = join(missing.length ? dirname(missing[0]!) : dir, `.loadlab-probe-${process.pid}`);
+  try {
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+    for (const d of missing) mkdirSync(d);
+  } catch {
+    throw new UsageError(`--json: cannot write ${file}`);
+  }
+}
+
 /** Writes a LoadFile (validated, atomic). */
 export function writeLoadFile(file: string, opts: ResolvedLoadOptions, records: LoadRecord[], capacity: CapacityRecord[], env: LoadFile['environment']): void {
   const options = { ...opts, target: opts.target?.href ?? null };
@@ -101,6 +131,7 @@ audited: 2xx writes must equal new rows, integrity_check ok. Exit 1 when an arm 
   async run({ values }) {
     const options = loadOptionsFromFlags(values);
     const opts = resolveLoadOptions(options); // refuses a remote --target before anything connects
+    checkJsonPath(values.json);
     if (opts.target) {
       const warning = remoteWarning(opts.target);
       if (warning) process.stderr.write(warning + '\n');
