@@ -79,6 +79,16 @@ describe('compareMetrics', () => {
     expect(renderComparison(c)).toContain('no gating regression');
   });
 
+  it('gates on rps and p95 only; p95 gets 1.5x the threshold, p50/p99 are informational', () => {
+    const c = compareMetrics(metricsOf(base), metricsOf(scaled(base, 1, 1.12)));
+    expect(c.regressions).toBe(0);
+    const p95 = c.metrics.find((m) => m.key === 'load/autocannon/read-list/tuned/single/c10/p95')!;
+    expect(p95).toMatchObject({ thresholdPct: 15, gating: true, verdict: 'no significant change' });
+    const p50 = c.metrics.find((m) => m.key === 'load/autocannon/read-list/tuned/single/c10/p50')!;
+    expect(p50).toMatchObject({ gating: false, verdict: 'regressed' });
+    expect(c.informationalRegressions).toBeGreaterThan(0);
+  });
+
   it('lists metrics present on one side only instead of failing', () => {
     const extra = sampleRun({ load: [...base.load, loadRecord('new', 'tuned', [1, 2, 3], [1, 1, 1])] });
     const c = compareMetrics(metricsOf(base), metricsOf(extra));

@@ -18,11 +18,14 @@ export interface ComparedMetric {
   method: 'bootstrap' | 'range' | 'rme' | 'none';
   verdict: CompareVerdict;
   /**
-   * Whether this metric can fail the gate: only metrics with repeated trials, whose interval
-   * carries run-to-run variance. tinybench's margin of error is within one run, and a single
-   * capacity sweep has no interval at all, so those are shown but never fail the gate.
+   * Whether this metric can fail the gate: rps and p95 (the guide's numbers) with repeated
+   * trials, whose interval carries run-to-run variance. tinybench's margin of error is within
+   * one run, a capacity sweep has no interval, and p50/p99 would multiply the comparisons
+   * (more false alarms), so those are shown but never fail the gate.
    */
   gating: boolean;
+  /** The noise threshold applied to this metric, percent (the threshold × the metric's factor). */
+  thresholdPct: number;
 }
 
 export interface Comparison {
@@ -90,6 +93,7 @@ export function compareMetrics(baseline: readonly Metric[], candidate: readonly 
     const c = byKey.get(b.key);
     if (!c) continue;
     const r = ratioInterval(b, c);
+    const metricThreshold = thresholdPct * (b.thresholdFactor ?? 1);
     metrics.push({
       key: b.key,
       name: b.name,
@@ -100,8 +104,9 @@ export function compareMetrics(baseline: readonly Metric[], candidate: readonly 
       change: r.ratio - 1,
       interval: { low: r.low - 1, high: r.high - 1 },
       method: r.method,
-      verdict: judge(r.ratio, r.low, r.high, b.direction, thresholdPct),
-      gating: r.method === 'bootstrap' || r.method === 'range',
+      verdict: judge(r.ratio, r.low, r.high, b.direction, metricThreshold),
+      gating: (b.gate ?? false) && (r.method === 'bootstrap' || r.method === 'range'),
+      thresholdPct: metricThreshold,
     });
   }
   return {

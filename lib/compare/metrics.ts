@@ -15,15 +15,24 @@ export interface Metric {
   samples: number[];
   /** Relative margin of error in percent, when the source gives one instead of samples (tinybench). */
   rmePct?: number;
+  /** May fail the gate (with repeated trials): rps and p95, the guide's two numbers. Others are informational. */
+  gate?: boolean;
+  /** Multiplies the noise threshold for this metric: tail percentiles of short trials move more. Default 1. */
+  thresholdFactor?: number;
 }
+
+/** Latency percentiles compared, whether each gates, and its threshold factor. */
+const LATENCIES = [
+  { p: 'p50', gate: false, factor: 1 },
+  { p: 'p95', gate: true, factor: 1.5 },
+  { p: 'p99', gate: false, factor: 2 },
+] as const;
 
 export interface MetricSources {
   load: readonly LoadRecord[];
   bench: readonly BenchRecord[];
   capacity: readonly CapacityRecord[];
 }
-
-const LATENCIES = ['p50', 'p95', 'p99'] as const;
 
 /** Every comparable metric of a results file: load rps and latency percentiles, bench ops/s, capacity. */
 export function extractMetrics(src: MetricSources): Metric[] {
@@ -32,9 +41,9 @@ export function extractMetrics(src: MetricSources): Metric[] {
     if (r.status !== 'ok' || !r.median || r.trials.length === 0) continue;
     const id = `load/${r.engine}/${r.scenario}/${r.profile}/${r.topology}/c${r.connections}${r.rate === null ? '' : `/r${r.rate}`}`;
     const label = `${r.scenario} · ${r.profile} · ${r.engine}${r.topology === 'single' ? '' : ` ${r.topology}`} c${r.connections}`;
-    out.push({ key: `${id}/rps`, name: `${label} · rps`, unit: 'req/s', direction: 'higher', value: r.median.rps, samples: r.trials.map((t) => t.rps) });
-    for (const p of LATENCIES) {
-      out.push({ key: `${id}/${p}`, name: `${label} · ${p}`, unit: 'ms', direction: 'lower', value: r.median.latencyMs[p], samples: r.trials.map((t) => t.latencyMs[p]) });
+    out.push({ key: `${id}/rps`, name: `${label} · rps`, unit: 'req/s', direction: 'higher', value: r.median.rps, samples: r.trials.map((t) => t.rps), gate: true });
+    for (const { p, gate, factor } of LATENCIES) {
+      out.push({ key: `${id}/${p}`, name: `${label} · ${p}`, unit: 'ms', direction: 'lower', value: r.median.latencyMs[p], samples: r.trials.map((t) => t.latencyMs[p]), gate, thresholdFactor: factor });
     }
   }
   for (const b of src.bench) {
