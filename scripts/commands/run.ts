@@ -28,7 +28,7 @@ export const command = defineCommand({
   usage: 'loadlab run [--quick|--full] [--config FILE] [--out DIR] [--keep-data] [--json]',
   details: `options:
   --quick        every stage and profile on a small database in about 3 minutes on 2 cores (default)
-  --full         the monthly run: scale 1, 5-minute load per scenario, 3 trials, every scenario
+  --full         the monthly run: scale 1, every scenario, 5 minutes of load per scenario (3 trials × 100 s)
   --config FILE  JSON or TS (default export) overriding parts of the preset; see README "Config file"
   --out DIR      where results.json, REPORT.md and charts/ go (default reports/runs/<timestamp>/)
   --keep-data    keep the seeded databases (OUT/data) instead of removing them at the end
