@@ -36,6 +36,8 @@ export interface EndpointDef {
   inserts: 'contents' | 'audio_generations' | null;
   /** True when a 2xx answer changes the database (inserts or updates). */
   writes: boolean;
+  /** True when every request is the same (no ids, no body): an engine may build it once. */
+  fixed?: boolean;
   build(ctx: DrawContext): { path: string; body?: unknown };
 }
 
@@ -64,7 +66,7 @@ function recentId(rng: Rng, max: number): number {
 }
 
 const E = {
-  health: { name: 'GET /health', method: 'GET', weight: 1, inserts: null, writes: false, build: () => ({ path: '/health' }) },
+  health: { name: 'GET /health', method: 'GET', weight: 1, inserts: null, writes: false, fixed: true, build: () => ({ path: '/health' }) },
   campaign: {
     name: 'GET /campaigns/:id',
     method: 'GET',
@@ -185,8 +187,6 @@ export interface RequestStream {
   next(): LoadRequest;
 }
 
-const JSON_HEADERS: Record<string, string> = { 'content-type': 'application/json' };
-
 /**
  * An endless, deterministic stream of requests for a scenario on data seeded at `scale`:
  * the same (scenario, scale, seed) gives the same sequence in every engine. Engines with
@@ -197,11 +197,12 @@ export function createRequestStream(scenario: ScenarioDef, scale: number, seed: 
   const ctx: DrawContext = { rng: createRng(deriveSeed(seed, `scenario:${scenario.name}`)), rows, tasks: approxTaskCount(rows) };
   const weighted = scenario.endpoints.map((e) => [e, e.weight] as const);
   return {
-    next() {
+    next(): LoadRequest {
       const e = weighted.length === 1 ? weighted[0]![0] : ctx.rng.weighted(weighted);
       const { path, body } = e.build(ctx);
       if (body === undefined) return { method: e.method, path, headers: {}, endpoint: e.name };
-      return { method: e.method, path, headers: JSON_HEADERS, body: JSON.stringify(body), endpoint: e.name };
+      // A fresh headers object each time: engines may add to it (autocannon sets Content-Length).
+      return { method: e.method, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), endpoint: e.name };
     },
   };
 }
