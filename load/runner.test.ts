@@ -55,3 +55,19 @@ describe('runLoad with --engine k6 (a stand-in k6 binary: the suite never fakes 
     }
   });
 });
+
+describe('runLoad when an arm cannot start', () => {
+  it('records a failed arm per scenario when seeding fails, and does not throw', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const notADir = join(tmp.dir, 'a-file');
+    writeFileSync(notADir, 'x');
+    const records = await runLoad({ scenarios: ['ceiling', 'write'], profiles: ['tuned'], scale: 0.005, durationS: 1, trials: 1, dataDir: join(notADir, 'data') });
+    expect(records.map((r) => [r.scenario, r.status])).toEqual([
+      ['ceiling', 'failed'],
+      ['write', 'failed'],
+    ]);
+    expect(records[0]!.reason).toMatch(/seeding failed/);
+    expect(liveChildren()).toBe(0);
+  });
+});

@@ -126,6 +126,27 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
   return record;
 }
 
+/** The record of an arm that could not run at all. */
+export function failedRecord(scenario: string, profile: string, opts: ResolvedLoadOptions, pinning: Pinning, reason: string): LoadRecord {
+  return {
+    engine: opts.engine,
+    scenario,
+    profile,
+    topology: opts.topology,
+    connections: opts.connections,
+    rate: opts.rate,
+    warmupS: opts.warmupS,
+    status: 'failed',
+    reason,
+    trials: [],
+    median: null,
+    spread: null,
+    audit: [],
+    serverTiming: null,
+    pinning,
+  };
+}
+
 /** The pinning the runner uses: server CPU 0, generator CPU 1 when taskset and 2 CPUs exist. */
 export function loadPinning(opts: ResolvedLoadOptions): Pinning {
   if (!opts.pin) return { pinned: false, serverCpu: null, generatorCpu: null, reason: 'pinning disabled' };
@@ -144,7 +165,16 @@ export async function runLoad(options: LoadOptions, hooks: RunHooks = {}): Promi
   const records: LoadRecord[] = [];
   for (const profile of opts.profiles) {
     let seededDb: string | null = null;
-    if (!opts.target) seededDb = seededDatabase(opts.dataDir, profile, opts.scale, opts.seed, hooks.onProgress);
+    try {
+      if (!opts.target) seededDb = seededDatabase(opts.dataDir, profile, opts.scale, opts.seed, hooks.onProgress);
+    } catch (err) {
+      for (const name of opts.scenarios) {
+        const record = failedRecord(name, profile, opts, pinning, `seeding failed: ${(err as Error).message}`);
+        hooks.onProgress?.({ kind: 'arm-done', record });
+        records.push(record);
+      }
+      continue;
+    }
     for (const name of opts.scenarios) {
       const scenario = findScenario(name)!;
       records.push(await runArm({ scenario, profile, seededDb, opts, pinning }, hooks));

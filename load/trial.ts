@@ -65,6 +65,15 @@ async function fetchServerTiming(url: string): Promise<ServerTiming | null> {
  * for a failed trial: the failure is in the outcome with whatever was measured.
  */
 export async function runTrial(input: TrialInput): Promise<TrialOutcome> {
+  try {
+    return await trialLifecycle(input);
+  } catch (err) {
+    // Copying the database or counting its rows failed (disk full, unreadable file): data, not a crash.
+    return { trial: null, audit: null, serverTiming: null, failure: `trial could not run: ${(err as Error).message}`, fatal: true };
+  }
+}
+
+async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
   const { scenario, opts } = input;
   const writes = scenarioWrites(scenario);
   const tables = insertTables(scenario);
@@ -153,9 +162,13 @@ export async function runTrial(input: TrialInput): Promise<TrialOutcome> {
 
     let audit: Audit | null = null;
     if (writes && trialDb) {
-      const after = inspectDatabase(trialDb, tables, true);
-      audit = auditWrites({ scenario, byEndpoint: result.byEndpoint, before, after: after.counts, integrity: after.integrity });
-      if (!audit.ok) failure ??= auditFailure(audit);
+      try {
+        const after = inspectDatabase(trialDb, tables, true);
+        audit = auditWrites({ scenario, byEndpoint: result.byEndpoint, before, after: after.counts, integrity: after.integrity });
+        if (!audit.ok) failure ??= auditFailure(audit);
+      } catch (err) {
+        failure ??= `audit could not read the database: ${(err as Error).message}`;
+      }
     }
     if (input.signal?.aborted) {
       // Ctrl-C reaches the whole process group: the server stopping too is not a crash.
