@@ -6,6 +6,8 @@ import { CLI_BIN, spawnServer, trackChild, type ServerHandle } from '../lib/serv
 import { countRows } from '../lib/ops/catalog.ts';
 import { restoreDatabase } from '../lib/ops/restore.ts';
 import { withReadOnly } from '../lib/ops/sqlite-access.ts';
+import { choosePinning, probeEnvironment } from '../lib/environment.ts';
+import { Environment } from '../lib/records/environment.ts';
 import { startGenerator } from './generator-process.ts';
 import { seededDatabase } from './runner.ts';
 
@@ -31,6 +33,10 @@ export interface BackupUnderLoadOptions {
   gzip?: boolean;
   probeEveryMs?: number;
   dataDir?: string;
+  /** Pin the server and the generator to separate CPUs with taskset when possible (default true). */
+  pin?: boolean;
+  /** Skip the environment's fsync probe (tests). */
+  skipFsyncProbe?: boolean;
 }
 
 export const BACKUP_UNDER_LOAD_DEFAULTS = {
@@ -46,11 +52,14 @@ export const BACKUP_UNDER_LOAD_DEFAULTS = {
   gzip: false,
   probeEveryMs: 10,
   dataDir: 'data/backup-under-load',
+  pin: true,
+  skipFsyncProbe: false,
 };
 
 const Percentiles = z.object({ count: z.number().int(), p50: z.number(), p99: z.number(), max: z.number() });
 export const BackupUnderLoadRecord = z.object({
   kind: z.literal('backup-under-load'),
+  environment: Environment,
   status: z.enum(['ok', 'failed']),
   reason: z.string().optional(),
   profile: z.string(),
@@ -141,17 +150,19 @@ export async function runBackupUnderLoad(o: BackupUnderLoadOptions = {}): Promis
   mkdirSync(runDir, { recursive: true });
   const db = join(runDir, 'live.sqlite');
   copyFileSync(seeded, db);
-  const base = { kind: 'backup-under-load' as const, profile: opts.profile, scenario: opts.scenario, scale: opts.scale, connections: opts.connections, method: opts.method, gzip: opts.gzip };
+  const pinning = opts.pin ? choosePinning() : { pinned: false, serverCpu: null, generatorCpu: null, reason: 'pinning off' };
+  const environment = probeEnvironment({ dataDir, pinning, skipFsync: opts.skipFsyncProbe });
+  const base = { kind: 'backup-under-load' as const, environment, profile: opts.profile, scenario: opts.scenario, scale: opts.scale, connections: opts.connections, method: opts.method, gzip: opts.gzip };
   const wal = { bytesAtStart: 0, maxDuring: 0, bytesAtEnd: 0 };
   let server: ServerHandle | undefined;
   let prober: ReturnType<typeof startProber> | undefined;
   let generator: ReturnType<typeof startGenerator> | undefined;
   let record: BackupUnderLoadRecord;
   try {
-    server = await spawnServer({ db, profile: opts.profile, startTimeoutMs: 30_000 });
+    server = await spawnServer({ db, profile: opts.profile, startTimeoutMs: 30_000, ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}) });
     generator = startGenerator(
       { url: server.url, scenario: opts.scenario, scale: opts.scale, seed: opts.seed, connections: opts.connections, warmupS: opts.warmupS, durationS: opts.durationS, rate: null, resetStats: true, timeoutS: 10 },
-      { deadlineMs: (opts.warmupS + opts.durationS + 30) * 1000 },
+      { deadlineMs: (opts.warmupS + opts.durationS + 30) * 1000, ...(pinning.generatorCpu !== null ? { cpu: pinning.generatorCpu } : {}) },
     );
     const genResult = generator.result.catch((err: Error) => err);
     await sleep(opts.warmupS * 1000);

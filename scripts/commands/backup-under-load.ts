@@ -10,7 +10,10 @@ import { resolveProfile } from '../resolve.ts';
 export function renderBackupUnderLoad(r: BackupUnderLoadRecord): string {
   const w = r.writeLatencyMs;
   const line = (name: string, p: typeof w.without) => `  ${name.padEnd(8)} n=${String(p.count).padEnd(5)} p50 ${p.p50.toFixed(2)} ms  p99 ${p.p99.toFixed(2)} ms  max ${p.max.toFixed(2)} ms`;
+  const e = r.environment;
   const lines = [
+    `context     ${e.date}, git ${e.gitSha?.slice(0, 10) ?? '?'}, node ${e.node}, SQLite ${e.sqlite}, ${e.cpuModel} × ${e.cores}, ${e.filesystem}, fsync ${e.fsyncUs ?? '?'} µs, ${e.pinning?.pinned ? `server CPU ${e.pinning.serverCpu}, generator CPU ${e.pinning.generatorCpu}` : 'not pinned'}`,
+    ...e.caveats.map((c) => `caveat      ${c}`),
     `backup under load: ${r.scenario}, profile ${r.profile}, scale ${r.scale}, ${r.connections} connections, backup ${r.method}${r.gzip ? ' + gzip' : ''}: ${r.status.toUpperCase()}${r.reason ? ` (${r.reason})` : ''}`,
     r.backup ? `backup      ${r.backup.ms.toFixed(0)} ms total (copy ${r.backup.copyMs.toFixed(0)} ms), ${formatBytes(r.backup.bytes)}, integrity_check ${r.backup.integrity.join('; ')}` : 'backup      none',
     'write latency (POST /contents prober, by start time):',
@@ -30,7 +33,7 @@ export function renderBackupUnderLoad(r: BackupUnderLoadRecord): string {
 export const command = defineCommand({
   name: 'backup-under-load',
   summary: 'Take a backup while mix-80-20 runs: backup duration, write p99 during vs without, WAL growth, restore row counts.',
-  usage: 'loadlab backup-under-load [--profile tuned] [--scale F] [--connections N] [--duration S] [--warmup S] [--backup-at F] [--method api|vacuum-into] [--gzip] [--data-dir DIR] [--out FILE] [--json]',
+  usage: 'loadlab backup-under-load [--profile tuned] [--scale F] [--connections N] [--duration S] [--warmup S] [--backup-at F] [--method api|vacuum-into] [--gzip] [--data-dir DIR] [--no-pin] [--out FILE] [--json]',
   details: `Seeds (or reuses) a database, serves a fresh copy, runs the scenario with autocannon in
 its own process, and after --backup-at of the measured window runs 'loadlab backup' in
 another process. A prober here sends POST /contents every ${D.probeEveryMs} ms and sorts each write by
@@ -46,6 +49,7 @@ options:
   --backup-at F     backup start as a fraction of the measured window (default ${D.backupAt})
   --method M        api | vacuum-into (default ${D.method}); --gzip to compress
   --data-dir DIR    seeded database and run files (default ${D.dataDir}; use a real disk)
+  --no-pin          do not pin the server and the generator to separate CPUs (default: pin with taskset)
   --out FILE        also write the record as JSON
   --json            print the record as JSON
 
@@ -61,6 +65,7 @@ example: loadlab backup-under-load --scale 0.1 --duration 10 --out reports/runs/
     method: { type: 'string' },
     gzip: { type: 'boolean' },
     'data-dir': { type: 'string' },
+    'no-pin': { type: 'boolean' },
     out: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -78,6 +83,7 @@ example: loadlab backup-under-load --scale 0.1 --duration 10 --out reports/runs/
       warmupS: numberFlag('warmup', values.warmup, D.warmupS, { min: 0, max: 60 }),
       backupAt: numberFlag('backup-at', values['backup-at'], D.backupAt, { min: 0, max: 0.9 }),
       dataDir: values['data-dir'] ?? D.dataDir,
+      pin: !(values['no-pin'] ?? false),
     });
     if (values.out) writeJsonAtomic(values.out, record);
     process.stdout.write(values.json ? JSON.stringify(record) + '\n' : renderBackupUnderLoad(record));
