@@ -4,6 +4,7 @@ import { findProfile, profileNames } from '../fixture-server/db/profiles.ts';
 import { findScenario, scenarioNames } from './scenarios.ts';
 import { parseTopology } from '../fixture-server/topology.ts';
 import { requireK6 } from './k6-runner.ts';
+import { hasWrk } from './wrk.ts';
 
 /** Everything `runLoad` needs. Defaults in LOAD_DEFAULTS, applied with `??` by `resolveLoadOptions`. */
 export type LoadEngine = 'autocannon' | 'k6';
@@ -34,6 +35,8 @@ export interface LoadOptions {
   serveArgs?: string[];
   /** Pin server and generator to separate CPUs when possible (default true). */
   pin?: boolean;
+  /** After each trial of a fixed-request scenario (ceiling), measure the same server with wrk too. */
+  wrk?: boolean;
 }
 
 export const LOAD_DEFAULTS = {
@@ -86,7 +89,9 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
     timeoutS: o.timeoutS ?? LOAD_DEFAULTS.timeoutS,
     serveArgs: o.serveArgs ?? [],
     pin: o.pin ?? true,
+    wrk: o.wrk ?? false,
   };
+  if (r.wrk && !hasWrk()) throw new UsageError('--wrk: wrk not found (Debian/Ubuntu: apt-get install wrk)');
   if (!(r.scale > 0 && r.scale <= 10)) throw new UsageError(`--scale must be in (0, 10], got ${r.scale}`);
   if (!Number.isInteger(r.connections) || r.connections < 1 || r.connections > 10_000) throw new UsageError(`--connections must be 1..10000, got ${r.connections}`);
   if (!(r.durationS > 0 && r.durationS <= 3600)) throw new UsageError(`--duration must be in (0, 3600] seconds, got ${r.durationS}`);

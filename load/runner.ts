@@ -7,7 +7,8 @@ import type { Audit, LoadRecord, LoadTrial, ServerTiming } from '../lib/records/
 import { getProfile } from '../fixture-server/db/profiles.ts';
 import { seedDatabase } from '../fixture-server/db/seed.ts';
 import { parseTopology } from '../fixture-server/topology.ts';
-import { medianTrial, medianTrialIndex, spreadOf } from './aggregate.ts';
+import { median, medianTrial, medianTrialIndex, spreadOf } from './aggregate.ts';
+import type { WrkResult } from './wrk.ts';
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './options.ts';
 import { findScenario, scenarioWrites, type ScenarioDef } from './scenarios.ts';
 import { runTrial } from './trial.ts';
@@ -63,6 +64,7 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
   const audits: Audit[] = [];
   const timings: (ServerTiming | null)[] = [];
   const engineExtras: Record<string, unknown>[] = [];
+  const wrkRuns: NonNullable<Awaited<ReturnType<typeof runTrial>>['wrk']>[] = [];
   const failures: string[] = [];
   for (let i = 0; i < opts.trials; i++) {
     if (hooks.signal?.aborted) {
@@ -77,6 +79,7 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
     }
     if (out.audit) audits.push(out.audit);
     if (out.engineExtra) engineExtras.push(out.engineExtra);
+    if (out.wrk) wrkRuns.push(out.wrk);
     if (out.failure) failures.push(`trial ${i + 1}: ${out.failure}`);
     hooks.onProgress?.({
       kind: 'trial-done',
@@ -100,6 +103,7 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
   // SQLITE_BUSY/LOCKED answers (503) per trial: the contention a topology produces.
   extra.busy503ByTrial = trials.map((t) => t.statusCodes['503'] ?? 0);
   if (engineExtras.length) extra.engineByTrial = engineExtras;
+  if (opts.wrk) extra.wrk = wrkSummary(wrkRuns, medianTrial(good)?.rps ?? null, scenario);
   if (opts.rate !== null) extra.rateNote = 'autocannon paces each connection to rate/connections per second (bursts at each second start); not a Poisson arrival process';
   const record: LoadRecord = {
     engine: opts.engine,
@@ -124,6 +128,19 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
   };
   hooks.onProgress?.({ kind: 'arm-done', record });
   return record;
+}
+
+/** wrk's runs and the generator's median rps as a share of wrk's median (the generator-bottleneck check). */
+export function wrkSummary(runs: NonNullable<Awaited<ReturnType<typeof runTrial>>['wrk']>[], autocannonRps: number | null, scenario: ScenarioDef): Record<string, unknown> {
+  if (!(scenario.endpoints.length === 1 && scenario.endpoints[0]!.fixed)) return { skipped: 'wrk sends one fixed request; this scenario varies its requests' };
+  const ok = runs.filter((r): r is WrkResult => !('error' in r));
+  const wrkRps = ok.length ? median(ok.map((r) => r.rps)) : null;
+  return {
+    runs,
+    medianRps: wrkRps,
+    autocannonOverWrk: wrkRps && autocannonRps !== null ? autocannonRps / wrkRps : null,
+    note: 'wrk ran right after each trial against the same server, same connections, on the generator CPU',
+  };
 }
 
 /** The record of an arm that could not run at all. */

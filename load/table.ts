@@ -34,8 +34,14 @@ export function loadTable(records: LoadRecord[]): string {
       r.status,
     ];
   });
-  const notes = records.filter((r) => r.status !== 'ok').map((r) => `${r.scenario}/${r.profile}: ${r.reason ?? r.status}`);
-  return render(header, rows) + '(latency in ms; median of the trials; fails = non-2xx + errors + timeouts)\n' + notes.map((n) => `! ${n}\n`).join('');
+  const notes = records.filter((r) => r.status !== 'ok').map((r) => `! ${r.scenario}/${r.profile}: ${r.reason ?? r.status}`);
+  for (const r of records) {
+    const wrk = r.extra?.wrk as { medianRps?: number | null; autocannonOverWrk?: number | null } | undefined;
+    if (wrk?.medianRps && wrk.autocannonOverWrk && r.median) {
+      notes.push(`wrk ${r.scenario}/${r.profile}: autocannon ${num(r.median.rps)} rps, wrk ${num(wrk.medianRps)} rps (${wrk.autocannonOverWrk.toFixed(2)}x; within ±10 % means the generator is not the bottleneck)`);
+    }
+  }
+  return render(header, rows) + '(latency in ms; median of the trials; fails = non-2xx + errors + timeouts)\n' + notes.map((n) => `${n}\n`).join('');
 }
 
 /** The capacity curve as a table and the verdict line. Pure. */

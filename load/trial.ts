@@ -7,6 +7,7 @@ import { auditFailure, auditWrites, insertTables, inspectDatabase, type TableCou
 import { trialFromResult } from './aggregate.ts';
 import { startGenerator, type GeneratorRun } from './generator-process.ts';
 import { startK6Generator } from './k6-runner.ts';
+import { runWrk, type WrkResult } from './wrk.ts';
 import type { GeneratorResult } from './generator.ts';
 import type { ResolvedLoadOptions } from './options.ts';
 import { scenarioWrites, type ScenarioDef } from './scenarios.ts';
@@ -35,6 +36,8 @@ export interface TrialOutcome {
   fatal: boolean;
   /** Engine extras of a non-autocannon generator (k6 checks, thresholds, summary path). */
   engineExtra?: Record<string, unknown>;
+  /** wrk against the same server right after the trial (--wrk, fixed-request scenarios), or why not. */
+  wrk?: WrkResult | { error: string };
 }
 
 const emptyResult = (): GeneratorResult => ({
@@ -158,6 +161,18 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
     const serverAlive = server !== undefined && server.child.exitCode === null && server.child.signalCode === null;
     // In a cluster each worker keeps its own stats; one worker's would misrepresent the whole.
     const serverTiming = serverAlive && !opts.topology.startsWith('cluster:') ? await fetchServerTiming(url) : null;
+    let wrk: TrialOutcome['wrk'];
+    const only = scenario.endpoints.length === 1 ? scenario.endpoints[0]! : undefined;
+    if (opts.wrk && serverAlive && !failure && only?.fixed) {
+      const path = only.build({} as never).path;
+      wrk = await runWrk({
+        url: new URL(path, url).href,
+        connections,
+        durationS: opts.durationS,
+        ...(input.pinning.generatorCpu !== null ? { cpu: input.pinning.generatorCpu } : {}),
+        ...(input.signal ? { signal: input.signal } : {}),
+      }).catch((err: Error) => ({ error: err.message }));
+    }
     if (server) await server.stop(5000);
 
     let audit: Audit | null = null;
@@ -178,7 +193,7 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
     if (!failure && result.engine?.gateFailure) failure = result.engine.gateFailure;
     if (!failure && result.measured.requests === 0) failure = 'no responses in the measured window';
     const engineExtra = result.engine?.extra;
-    return { trial: trialFromResult(result, failure), audit, serverTiming, ...(failure ? { failure } : {}), fatal, ...(engineExtra ? { engineExtra } : {}) };
+    return { trial: trialFromResult(result, failure), audit, serverTiming, ...(failure ? { failure } : {}), fatal, ...(engineExtra ? { engineExtra } : {}), ...(wrk ? { wrk } : {}) };
   } finally {
     generator?.stop();
     await generator?.result.catch(() => undefined);

@@ -32,6 +32,7 @@ export const LOAD_FLAGS = {
   'data-dir': { type: 'string' },
   timeout: { type: 'string' },
   'no-pin': { type: 'boolean' },
+  wrk: { type: 'boolean' },
 } as const;
 
 export const LOAD_FLAG_HELP = `  --engine E         autocannon (default) or k6 (K6_BIN or PATH; same lifecycle and audit)
@@ -48,6 +49,7 @@ export const LOAD_FLAG_HELP = `  --engine E         autocannon (default) or k6 (
   --data-dir DIR     seeded databases and trial copies (default ${LOAD_DEFAULTS.dataDir}; use a real disk)
   --timeout S        per-request timeout (default ${LOAD_DEFAULTS.timeoutS})
   --no-pin           do not pin server and generator to separate CPUs
+  --wrk              cross-check: after each ceiling trial run wrk (if installed) on the same server
   --json FILE        write the records (LoadFile, schemaVersion ${LOAD_SCHEMA_VERSION}), rewritten after each arm`;
 
 /** LoadOptions from parsed flags (numbers checked here, the rest in resolveLoadOptions). */
@@ -69,6 +71,7 @@ export function loadOptionsFromFlags(values: ParsedArgs<typeof LOAD_FLAGS>['valu
     dataDir: values['data-dir'] ?? LOAD_DEFAULTS.dataDir,
     timeoutS: numberFlag('timeout', values.timeout, LOAD_DEFAULTS.timeoutS, { min: 0.1, max: 600 }),
     pin: !(values['no-pin'] ?? false),
+    wrk: values.wrk ?? false,
   };
 }
 
