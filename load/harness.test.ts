@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_BIN } from '../lib/server-process.ts';
 import { LoadFile } from '../lib/records/load.ts';
@@ -41,6 +41,20 @@ function descendants(root: number): Map<number, string> {
   return out;
 }
 
+function socketCount(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+      } catch {
+        return false;
+      }
+    }).length;
+  } catch {
+    return 0;
+  }
+}
+
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -76,10 +90,12 @@ describe('the harness under failure', () => {
     const json = join(tmp.dir, 'killed.json');
     let killed = 0;
     let generatorSince = 0;
-    const { code, seen, stderr } = await runCli([...base(json), '--scenario', 'write,read-point', '--duration', '3'], (seen, _cli, ms) => {
-      if (!generatorSince && [...seen.values()].some((c) => /generator-worker/.test(c))) generatorSince = ms;
-      // Kill once the generator has been running 1.5 s (past its 0.3 s warm-up).
-      if (killed || !generatorSince || ms - generatorSince < 1500) return;
+    const { code, seen, stderr } = await runCli([...base(json), '--scenario', 'write,read-point', '--duration', '4'], (seen, _cli, ms) => {
+      // Kill 1 s after autocannon has its connections open (past the 0.3 s warm-up), however
+      // long the generator took to start on a busy machine.
+      const generator = [...seen].find(([pid, cmd]) => /generator-worker/.test(cmd) && alive(pid));
+      if (!generatorSince && generator && socketCount(generator[0]) >= 4) generatorSince = ms;
+      if (killed || !generatorSince || ms - generatorSince < 1000) return;
       const server = [...seen].find(([pid, cmd]) => / serve /.test(cmd) && alive(pid));
       if (server) {
         process.kill(server[0], 'SIGKILL');
