@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { ensureDir } from '../lib/ensure-dir.ts';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { seedDatabase } from '../fixture-server/db/seed.ts';
 import type { Profile } from '../fixture-server/db/profiles.ts';
@@ -35,7 +36,7 @@ export function fileKey(profile: Profile): string {
 
 export function createWorkspace(opts: WorkspaceOptions): Workspace {
   const base = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
-  mkdirSync(base, { recursive: true });
+  ensureDir(base);
   const dir = mkdtempSync(join(base, 'run-'));
   const seededFiles = new Map<string, string>();
   let copies = 0;

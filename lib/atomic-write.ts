@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
+import { ensureDir } from './ensure-dir.ts';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 /** A sibling temp path in the same directory, so a rename onto the target is atomic. */
@@ -8,7 +9,7 @@ export function tempSibling(target: string): string {
 
 /** Writes a file completely or not at all: temp file, fsync, rename. */
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(target), { recursive: true });
+  ensureDir(dirname(target));
   const tmp = tempSibling(target);
   try {
     const fd = openSync(tmp, 'w');

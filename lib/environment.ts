@@ -1,5 +1,6 @@
+import { ensureDir } from './ensure-dir.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { cpus, hostname, release, totalmem, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -78,7 +79,7 @@ export interface ProbeOptions {
 /** What this machine is, recorded with every result. */
 export function probeEnvironment(opts: ProbeOptions): Environment {
   const dataDir = resolve(opts.dataDir);
-  if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true });
+  if (!existsSync(dataDir)) ensureDir(dataDir);
   const filesystem = filesystemOf(dataDir);
   const fsyncUs = opts.skipFsync ? null : fsyncProbeUs(dataDir);
   const db = new Database(':memory:');

@@ -1,5 +1,6 @@
+import { ensureDir } from '../lib/ensure-dir.ts';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CLI_BIN, spawnServer, trackChild, type ServerHandle } from '../lib/server-process.ts';
@@ -147,7 +148,7 @@ export async function runBackupUnderLoad(o: BackupUnderLoadOptions = {}): Promis
   const dataDir = resolve(opts.dataDir);
   const seeded = seededDatabase(dataDir, opts.profile, opts.scale, opts.seed);
   const runDir = join(dataDir, `run-${process.pid}-${Date.now().toString(36)}`);
-  mkdirSync(runDir, { recursive: true });
+  ensureDir(runDir);
   const db = join(runDir, 'live.sqlite');
   copyFileSync(seeded, db);
   const pinning = opts.pin ? choosePinning() : { pinned: false, serverCpu: null, generatorCpu: null, reason: 'pinning off' };

@@ -5,8 +5,9 @@
  * any other non-zero exit is an error carrying k6's stderr tail. Bounded by a timeout; the
  * child is always reaped. Never prints.
  */
+import { ensureDir } from '../lib/ensure-dir.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findK6 } from '../lib/environment.ts';
@@ -94,7 +95,7 @@ export function spawnK6(o: K6RunOptions): Promise<{ exitCode: number; stdout: st
   const bin = o.bin ?? process.env.K6_BIN ?? 'k6';
   const args = k6Args(o);
   const [cmd, argv] = o.cpu === undefined ? [bin, args] : ['taskset', ['-c', String(o.cpu), bin, ...args]];
-  mkdirSync(dirname(o.summaryPath), { recursive: true });
+  ensureDir(dirname(o.summaryPath));
   // No usage report to Grafana from a benchmark run (and none from offline CI).
   const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
   track(child);

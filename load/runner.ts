@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { ensureDir } from '../lib/ensure-dir.ts';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { choosePinning } from '../lib/environment.ts';
@@ -31,7 +32,7 @@ export function seededDatabase(dataDir: string, profile: string, scale: number, 
   const file = resolve(join(dataDir, `seed-${profile}-s${scale}-r${seed}.sqlite`));
   const reused = existsSync(file);
   if (!reused) {
-    mkdirSync(dataDir, { recursive: true });
+    ensureDir(dataDir);
     seedDatabase({ out: file, profile: getProfile(profile), scale, seed });
   }
   onProgress?.({ kind: 'seed', profile, file, reused });

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { ensureDir } from '../lib/ensure-dir.ts';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnServer, type ServerHandle } from '../lib/server-process.ts';
 import { ServerTiming, type Audit, type LoadTrial } from '../lib/records/load.ts';
@@ -89,7 +90,7 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
     let url: string;
     if (input.seededDb) {
       const dir = join(opts.dataDir, 'trials');
-      mkdirSync(dir, { recursive: true });
+      ensureDir(dir);
       trialDb = join(dir, `${scenario.name}-${input.profile}-${process.pid}-${input.index}-${Date.now().toString(36)}.sqlite`);
       copyFileSync(input.seededDb, trialDb);
       if (writes) before = inspectDatabase(trialDb, tables, false).counts;

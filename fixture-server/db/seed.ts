@@ -1,5 +1,6 @@
+import { ensureDir } from '../../lib/ensure-dir.ts';
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tempSibling } from '../../lib/atomic-write.ts';
 import { UsageError } from '../../lib/errors.ts';
@@ -80,7 +81,7 @@ export function seedDatabase(opts: SeedOptions): SeedResult {
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
   if (existsSync(opts.out) && !opts.force) throw new UsageError(`${opts.out} exists; pass --force to overwrite it`);
   if (existsSync(opts.out) && statSync(opts.out).isDirectory()) throw new UsageError(`${opts.out} is a directory`);
-  mkdirSync(dirname(opts.out), { recursive: true });
+  ensureDir(dirname(opts.out));
 
   const started = performance.now();
   const tmp = tempSibling(opts.out);

@@ -1,5 +1,6 @@
+import { ensureDir } from '../ensure-dir.ts';
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempSibling } from '../atomic-write.ts';
 import { UsageError } from '../errors.ts';
@@ -67,7 +68,7 @@ function setWal(file: string): void {
 
 function prepareDir(dir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`backup directory is not a directory: ${dir}`);
-  guard(dir, () => mkdirSync(dir, { recursive: true }));
+  guard(dir, () => ensureDir(dir));
 }
 
 /** A name in `dir` that does not exist yet: the timestamp moves on by 1 ms on a clash. */
