@@ -166,7 +166,8 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
 
   await stage('load', async () => {
     if (!c.load.enabled) return { status: 'skipped', reason: 'disabled in the config' };
-    await runLoad(
+    const earlier = r.load.length;
+    const returned = await runLoad(
       { ...common, scenarios, profiles: c.profiles, connections: c.load.connections, durationS: c.load.durationS, warmupS: c.load.warmupS, trials: c.load.trials },
       {
         ...hooks,
@@ -178,6 +179,8 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
         },
       },
     );
+    // The returned list is authoritative; the per-arm saves above only keep a partial run.
+    r.load = [...r.load.slice(0, earlier), ...returned];
     const failed = r.load.filter((x) => x.status === 'failed');
     if (failed.length === r.load.length && failed.length > 0) throw new Error(`every load arm failed, e.g. ${failed[0]!.reason ?? 'no reason'}`);
     return OK;
@@ -187,7 +190,7 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
     if (!c.k6.enabled) return { status: 'skipped', reason: 'disabled in the config' };
     if (!k6) return { status: 'skipped', reason: 'k6 not found (set K6_BIN or put k6 on PATH); autocannon figures stand alone' };
     const before = r.load.length;
-    await runLoad(
+    const returned = await runLoad(
       { ...common, engine: 'k6', scenarios: c.k6.scenarios.length ? c.k6.scenarios : scenarioNames(), profiles: c.profiles, connections: c.load.connections, durationS: c.k6.durationS, warmupS: c.load.warmupS, trials: 1 },
       {
         ...hooks,
@@ -199,7 +202,8 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
         },
       },
     );
-    const mine = r.load.slice(before);
+    r.load = [...r.load.slice(0, before), ...returned];
+    const mine = returned;
     if (mine.length > 0 && mine.every((x) => x.status === 'failed')) throw new Error(`every k6 arm failed, e.g. ${mine[0]!.reason ?? 'no reason'}`);
     return OK;
   });
