@@ -64,14 +64,12 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
     writeJsonAtomic(resultsFile, RunResults.parse(results));
   };
 
-  let doneEstimate = 0;
-  let doneActual = 0;
   const stage = async (name: StageName, body: () => Promise<StageOutcome>): Promise<void> => {
     const index = STAGE_NAMES.indexOf(name);
     const record = stages[index]!;
+    // ETA from the per-stage estimates; how fast one kind of stage went says little about the next kind.
     const remaining = STAGE_NAMES.slice(index).reduce((s, n) => s + estimates[n], 0);
-    const pace = doneEstimate > 5 ? Math.min(3, Math.max(0.5, doneActual / doneEstimate)) : 1;
-    progress.stageStart(index + 1, STAGE_NAMES.length, name, remaining * pace);
+    progress.stageStart(index + 1, STAGE_NAMES.length, name, remaining);
     record.startedAt = new Date().toISOString();
     const t0 = performance.now();
     try {
@@ -84,8 +82,6 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
       record.reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
     }
     record.durationS = (performance.now() - t0) / 1000;
-    doneEstimate += estimates[name];
-    doneActual += record.durationS;
     progress.stageEnd(name, record.status, record.durationS, record.reason);
     save();
   };
