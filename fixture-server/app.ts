@@ -18,6 +18,8 @@ import {
   parseTaskId,
 } from './validation.ts';
 
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface AppDeps {
@@ -50,6 +52,11 @@ function timeDb<T>(timer: Timer, fn: () => T): T {
 
 type Handler = (c: Context, t: Timer) => Response | Promise<Response>;
 
+/** Unknown or repeated query parameters are a 400; most requests have none, so skip the parse then. */
+function checkQueryOf(c: Context, allowed: readonly string[]): void {
+  if (c.req.url.includes('?')) checkQuery(c.req.queries(), allowed);
+}
+
 const SQLITE_BUSY = /^SQLITE_(BUSY|LOCKED)/;
 const SQLITE_CONSTRAINT = /^SQLITE_CONSTRAINT/;
 
@@ -67,15 +74,22 @@ export function createApp(deps: AppDeps): Hono {
 
   const timed =
     (handler: Handler) =>
-    async (c: Context): Promise<Response> => {
+    (c: Context): Response | Promise<Response> => {
       const t0 = performance.now();
       const timer: Timer = { dbMs: 0 };
       if (deps.injectDelayMs) while (performance.now() - t0 < deps.injectDelayMs) {
         /* calibration: burn CPU like a slower handler would */
       }
-      const res = await handler(c, timer);
-      stats.record(performance.now() - t0, timer.dbMs);
-      return res;
+      const res = handler(c, timer);
+      // Sync handlers (every read) skip the promise: it is measurable at 50k+ requests/s.
+      if (res instanceof Response) {
+        stats.record(performance.now() - t0, timer.dbMs);
+        return res;
+      }
+      return res.then((r) => {
+        stats.record(performance.now() - t0, timer.dbMs);
+        return r;
+      });
     };
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -99,17 +113,18 @@ export function createApp(deps: AppDeps): Hono {
   app.get(
     '/campaigns/:id',
     timed((c, t) => {
-      checkQuery(c.req.queries(), []);
+      checkQueryOf(c, []);
       const id = parseId(c.req.param('id'), 'campaign id');
-      const row = timeDb(t, () => store.getCampaign(id));
-      return row ? c.json(row) : c.json({ error: `campaign ${id} not found` }, 404);
+      // SQLite serialises the row itself: one allocation instead of an object plus JSON.stringify.
+      const json = timeDb(t, () => store.getCampaignJson(id));
+      return json === undefined ? c.json({ error: `campaign ${id} not found` }, 404) : c.body(json, 200, JSON_HEADERS);
     }),
   );
 
   app.get(
     '/clients/:id/campaigns',
     timed((c, t) => {
-      checkQuery(c.req.queries(), ['limit', 'status']);
+      checkQueryOf(c, ['limit', 'status']);
       const clientId = parseId(c.req.param('id'), 'client id');
       const limit = parseLimit(c.req.query('limit'));
       const status = campaignStatus(c.req.query('status'));
@@ -121,7 +136,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get(
     '/clients/:id/contents',
     timed((c, t) => {
-      checkQuery(c.req.queries(), ['limit']);
+      checkQueryOf(c, ['limit']);
       const clientId = parseId(c.req.param('id'), 'client id');
       const limit = parseLimit(c.req.query('limit'));
       const items = timeDb(t, () => (store.clientExists(clientId) ? store.listClientContents(clientId, limit) : undefined));
@@ -132,7 +147,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get(
     '/contents',
     timed((c, t) => {
-      checkQuery(c.req.queries(), ['limit', 'status']);
+      checkQueryOf(c, ['limit', 'status']);
       const limit = parseLimit(c.req.query('limit'));
       const status = contentStatus(c.req.query('status'));
       return c.json({ items: timeDb(t, () => store.listContents(limit, status)) });
@@ -173,7 +188,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get(
     '/audio-generations',
     timed((c, t) => {
-      checkQuery(c.req.queries(), ['task_id', 'limit']);
+      checkQueryOf(c, ['task_id', 'limit']);
       const taskId = parseTaskId(c.req.query('task_id'));
       const limit = parseLimit(c.req.query('limit'));
       return c.json({ items: timeDb(t, () => store.listAudioByTask(taskId, limit)) });

@@ -55,7 +55,7 @@ describe('OverloadGuard', () => {
 
   it('maps SQLITE_BUSY from the store to 503 + Retry-After and counts it, never a 500', async () => {
     const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
-    const store = { getCampaign: () => { throw busy; } } as unknown as Store;
+    const store = { getCampaign: () => { throw busy; }, getCampaignJson: () => { throw busy; } } as unknown as Store;
     const stats = new ServerStats();
     const app = createApp({ store, profileInfo: {}, stats });
     const res = await app.request('/campaigns/1');

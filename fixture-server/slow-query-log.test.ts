@@ -33,8 +33,8 @@ describe('serve --slow-ms (real process)', () => {
     }
     const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => SlowLine.parse(JSON.parse(l)));
     const bySql = (sql: string) => lines.filter((l) => l.sql === sql);
-    expect(bySql(SQL.getCampaign)).toHaveLength(1);
-    expect(bySql(SQL.getCampaign)[0]!.params).toBe(1);
+    expect(bySql(SQL.getCampaignJson)).toHaveLength(1);
+    expect(bySql(SQL.getCampaignJson)[0]!.params).toBe(1);
     expect(bySql(SQL.insertContent)[0]!.params).toBe(4);
     expect(bySql(SQL.clientExists)[0]!.params).toBe(1);
     const join_ = bySql(SQL.listClientContents);

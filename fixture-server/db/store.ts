@@ -51,6 +51,8 @@ export interface NewAudioGeneration {
 /** What the HTTP layer needs from a database. Another backend implements this interface. */
 export interface Store {
   getCampaign(id: number): Campaign | undefined;
+  /** The same row already serialised as JSON by SQLite (the hot point-read path), or undefined. */
+  getCampaignJson(id: number): string | undefined;
   clientExists(id: number): boolean;
   listClientCampaigns(clientId: number, limit: number, status?: string): Campaign[];
   listClientContents(clientId: number, limit: number): ClientContentRow[];
@@ -73,6 +75,8 @@ export interface SqliteStoreOptions {
 /** The SQL of every statement the fixture serves, so benchmarks and the EXPLAIN gate can reuse it. */
 export const SQL = {
   getCampaign: 'SELECT id, client_id, name, status, created_at FROM campaigns WHERE id = ?',
+  getCampaignJson:
+    "SELECT json_object('id', id, 'client_id', client_id, 'name', name, 'status', status, 'created_at', created_at) FROM campaigns WHERE id = ?",
   clientExists: 'SELECT 1 FROM clients WHERE id = ?',
   listClientCampaigns: 'SELECT id, client_id, name, status, created_at FROM campaigns WHERE client_id = ? ORDER BY id LIMIT ?',
   listClientCampaignsByStatus:
@@ -94,8 +98,9 @@ interface Runner {
   run(...params: unknown[]): Database.RunResult;
 }
 
-function prepare(db: Database.Database, sql: string, observe?: StatementObserver): Runner {
+function prepare(db: Database.Database, sql: string, observe?: StatementObserver, opts: { pluck?: boolean } = {}): Runner {
   const stmt = db.prepare(sql);
+  if (opts.pluck) stmt.pluck();
   if (!observe) return stmt as unknown as Runner;
   const timed =
     <R>(fn: (...p: unknown[]) => R) =>
@@ -120,6 +125,7 @@ export function createSqliteStore(opened: OpenedDatabase, opts: SqliteStoreOptio
   const p = (sql: string) => prepare(db, sql, opts.onStatement);
   const s = {
     getCampaign: p(SQL.getCampaign),
+    getCampaignJson: prepare(db, SQL.getCampaignJson, opts.onStatement, { pluck: true }),
     clientExists: p(SQL.clientExists),
     listClientCampaigns: p(SQL.listClientCampaigns),
     listClientCampaignsByStatus: p(SQL.listClientCampaignsByStatus),
@@ -166,6 +172,7 @@ export function createSqliteStore(opened: OpenedDatabase, opts: SqliteStoreOptio
 
   return {
     getCampaign: (id) => s.getCampaign.get(id) as Campaign | undefined,
+    getCampaignJson: (id) => s.getCampaignJson.get(id) as string | undefined,
     clientExists: (id) => s.clientExists.get(id) !== undefined,
     listClientCampaigns: (clientId, limit, status) =>
       (status === undefined ? s.listClientCampaigns.all(clientId, limit) : s.listClientCampaignsByStatus.all(clientId, status, limit)) as Campaign[],
