@@ -22,3 +22,24 @@ describe('probeEnvironment', () => {
     expect(filesystemOf('/proc')).toBe('proc');
   });
 });
+
+describe('damonPageout', () => {
+  it('finds a kdamond that is on with a pageout scheme, and nothing elsewhere', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { damonPageout } = await import('./environment.ts');
+    const tmp = tempDir();
+    try {
+      const scheme = join(tmp.dir, '0', 'contexts', '0', 'schemes', '0');
+      mkdirSync(scheme, { recursive: true });
+      writeFileSync(join(tmp.dir, '0', 'state'), 'on\n');
+      writeFileSync(join(scheme, 'action'), 'pageout\n');
+      expect(damonPageout(tmp.dir)).toBe(true);
+      writeFileSync(join(tmp.dir, '0', 'state'), 'off\n');
+      expect(damonPageout(tmp.dir)).toBe(false);
+      expect(damonPageout(join(tmp.dir, 'missing'))).toBe(false);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { ensureDir } from './ensure-dir.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { cpus, hostname, release, totalmem, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -69,6 +69,30 @@ export function choosePinning(): Pinning {
   return { pinned: true, serverCpu: 0, generatorCpu: 1 };
 }
 
+/**
+ * True when a DAMON context pages out idle memory (seen on cloud VMs): file pages of a
+ * database that sat idle are dropped from the page cache, so un-mmapped, small-cache
+ * reads slow down between runs for reasons that are not SQLite's.
+ */
+export function damonPageout(root = '/sys/kernel/mm/damon/admin/kdamonds'): boolean {
+  try {
+    for (const k of readdirSync(root)) {
+      if (!/^\d+$/.test(k)) continue;
+      if (readFileSync(join(root, k, 'state'), 'utf8').trim() !== 'on') continue;
+      const contexts = join(root, k, 'contexts');
+      for (const c of readdirSync(contexts).filter((d) => /^\d+$/.test(d))) {
+        const schemes = join(contexts, c, 'schemes');
+        for (const sc of readdirSync(schemes).filter((d) => /^\d+$/.test(d))) {
+          if (readFileSync(join(schemes, sc, 'action'), 'utf8').trim() === 'pageout') return true;
+        }
+      }
+    }
+  } catch {
+    // no DAMON sysfs, or not readable: nothing to report
+  }
+  return false;
+}
+
 export interface ProbeOptions {
   dataDir: string;
   pinning?: Pinning;
@@ -92,6 +116,11 @@ export function probeEnvironment(opts: ProbeOptions): Environment {
   if (cores <= 2) caveats.push(`${cores} CPU cores: the server and the load generator each get one at most; multi-process topologies have no spare core`);
   if (opts.pinning && !opts.pinning.pinned) caveats.push(`server and generator not pinned to separate CPUs (${opts.pinning.reason ?? 'unknown reason'})`);
   if (!k6) caveats.push('k6 not found (K6_BIN or PATH): k6 stages skipped');
+  if (damonPageout()) {
+    caveats.push(
+      'the kernel pages out idle memory (DAMON pageout is on): database pages idle for a few seconds leave the page cache, so cold reads appear at random; compare runs made back to back',
+    );
+  }
   return {
     date: new Date().toISOString(),
     gitSha: tryRun('git', ['rev-parse', 'HEAD']),

@@ -47,7 +47,7 @@ describe('compareMetrics', () => {
   });
 
   it('rps 30 % lower and latencies 30 % higher is a regression', () => {
-    const c = compareMetrics(metricsOf(base), metricsOf(scaled(base, 0.7, 1.3)));
+    const c = compareMetrics(metricsOf(base), metricsOf(scaled(base, 0.7, 1.3)), { thresholdPct: 10 });
     const load = c.metrics.filter((m) => m.key.startsWith('load/'));
     expect(load.every((m) => m.verdict === 'regressed')).toBe(true);
     expect(c.regressions).toBeGreaterThan(0);
@@ -57,7 +57,7 @@ describe('compareMetrics', () => {
     expect(rps.interval.high).toBeLessThan(0);
   });
 
-  it('a 5 % slowdown stays within the 10 % noise threshold', () => {
+  it('a 5 % slowdown stays within the default noise threshold', () => {
     const c = compareMetrics(metricsOf(base), metricsOf(scaled(base, 0.95, 1.05)));
     expect(c.regressions).toBe(0);
   });
@@ -80,7 +80,7 @@ describe('compareMetrics', () => {
   });
 
   it('gates on rps and p95 only; p95 gets 1.5x the threshold, p50/p99 are informational', () => {
-    const c = compareMetrics(metricsOf(base), metricsOf(scaled(base, 1, 1.12)));
+    const c = compareMetrics(metricsOf(base), metricsOf(scaled(base, 1, 1.12)), { thresholdPct: 10 });
     expect(c.regressions).toBe(0);
     const p95 = c.metrics.find((m) => m.key === 'load/autocannon/read-list/tuned/single/c10/p95')!;
     expect(p95).toMatchObject({ thresholdPct: 15, gating: true, verdict: 'no significant change' });

@@ -29,7 +29,7 @@ export const QUICK: RunConfig = RunConfig.parse({
   },
   vacuum: { enabled: true, deleteShare: 0.35, updateShare: 0.1 },
   headline: { readScenario: 'read-list', writeScenario: 'write', p95Scenario: 'mix-80-20' },
-  thresholds: { comparePct: 10, ledgerNoisePct: 5 },
+  thresholds: { comparePct: 15, ledgerNoisePct: 5 },
   injectDelayMs: 0,
 });
 

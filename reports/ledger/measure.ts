@@ -38,7 +38,7 @@ const AFTER = 'tuned';
 export function measure(source: ClaimSource, run: RunResults): Measurement {
   switch (source.kind) {
     case 'ablation':
-      return measureAblation(run.ablation, source.pragma, source.ops, writesByOp(run), source.opMatch);
+      return measureAblation(run.ablation, source.pragma, source.ops, writesByOp(run), source.opMatch, source.prefer);
     case 'index-scan':
       return measureIndexScan(run);
     case 'load':
@@ -57,11 +57,18 @@ export function measure(source: ClaimSource, run: RunResults): Measurement {
  * The claim's gain is the median over the matching ops; its interval runs from the
  * median of the ops' low bounds to the median of their high bounds.
  */
-export function measureAblation(records: readonly AblationRecord[], pragma: string, ops: OpKind, writes?: ReadonlyMap<string, boolean>, opMatch?: string): Measurement {
+export function measureAblation(
+  records: readonly AblationRecord[],
+  pragma: string,
+  ops: OpKind,
+  writes?: ReadonlyMap<string, boolean>,
+  opMatch?: string,
+  prefer: AblationRecord['direction'] = 'enable-on-untuned',
+): Measurement {
   const only = opMatch ? new RegExp(opMatch) : null;
   const matching = records.filter((r) => r.pragma === pragma && r.status === 'ok' && (ops === 'any' || opKind(r.op, writes) === ops) && (!only || only.test(r.op)));
-  const enabling = matching.filter((r) => r.direction === 'enable-on-untuned');
-  const chosen = enabling.length > 0 ? enabling : matching;
+  const preferred = matching.filter((r) => r.direction === prefer);
+  const chosen = preferred.length > 0 ? preferred : matching;
   if (chosen.length === 0) {
     const failed = records.find((r) => r.pragma === pragma && r.status !== 'ok');
     return { unavailable: failed ? `ablation ${pragma} ${failed.status}: ${failed.reason ?? 'no reason given'}` : `no ${pragma} ablation of ${ops === 'any' ? '' : ops + ' '}operations in this run` };
