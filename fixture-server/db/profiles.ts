@@ -48,6 +48,24 @@ export const GUIDE_INDEXES = [
   'idx_audio_generations_task',
 ] as const;
 
+/** The guide's profile; `wal-full` below is derived from it. */
+const TUNED: Profile = {
+  name: 'tuned',
+  description: "Exactly the guide's seven PRAGMAs and its five indexes.",
+  file: { journal_mode: 'wal', auto_vacuum: 2 },
+  connection: {
+    synchronous: 1,
+    cache_size: -64000,
+    temp_store: 2,
+    mmap_size: 268435456,
+    busy_timeout: 5000,
+    foreign_keys: 1,
+  },
+  indexes: [...GUIDE_INDEXES],
+  writeTransaction: 'deferred',
+  optimizeOnOpen: null,
+};
+
 export const PROFILES: Profile[] = [
   {
     name: 'untuned',
@@ -67,22 +85,7 @@ export const PROFILES: Profile[] = [
     writeTransaction: 'deferred',
     optimizeOnOpen: null,
   },
-  {
-    name: 'tuned',
-    description: "Exactly the guide's seven PRAGMAs and its five indexes.",
-    file: { journal_mode: 'wal', auto_vacuum: 2 },
-    connection: {
-      synchronous: 1,
-      cache_size: -64000,
-      temp_store: 2,
-      mmap_size: 268435456,
-      busy_timeout: 5000,
-      foreign_keys: 1,
-    },
-    indexes: [...GUIDE_INDEXES],
-    writeTransaction: 'deferred',
-    optimizeOnOpen: null,
-  },
+  TUNED,
   {
     name: 'consensus',
     description:
@@ -110,20 +113,11 @@ export const PROFILES: Profile[] = [
  */
 export const EXPERIMENT_PROFILES: Profile[] = [
   {
+    ...TUNED,
     name: 'wal-full',
     description: "The guide's tuned profile with synchronous=FULL instead of NORMAL: every WAL commit is fsynced.",
-    file: { journal_mode: 'wal', auto_vacuum: 2 },
-    connection: {
-      synchronous: 2,
-      cache_size: -64000,
-      temp_store: 2,
-      mmap_size: 268435456,
-      busy_timeout: 5000,
-      foreign_keys: 1,
-    },
-    indexes: [...GUIDE_INDEXES],
-    writeTransaction: 'deferred',
-    optimizeOnOpen: null,
+    connection: { ...TUNED.connection, synchronous: 2 },
+    indexes: [...TUNED.indexes],
   },
 ];
 

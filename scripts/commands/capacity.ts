@@ -1,11 +1,9 @@
 import { defineCommand, numberFlag, requireFlag } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
-import type { LoadRecord } from '../../lib/records/load.ts';
 import { CAPACITY_DEFAULTS, runCapacity } from '../../load/capacity.ts';
 import { resolveLoadOptions } from '../../load/options.ts';
 import { capacityTable } from '../../load/table.ts';
-import { interruptible, progressLine, remoteWarning } from '../../load/cli-support.ts';
-import { LOAD_FLAGS, LOAD_FLAG_HELP, checkJsonPath, loadEnvironment, loadOptionsFromFlags, writeLoadFile } from './load.ts';
+import { LOAD_FLAGS, LOAD_FLAG_HELP, loadOptionsFromFlags, runWithProgress, writeLoadFile } from './load.ts';
 
 export const command = defineCommand({
   name: 'capacity',
@@ -37,37 +35,14 @@ load record. Exit 1 when a level could not be measured (server died, audit faile
       maxConnections: numberFlag('max-connections', values['max-connections'], CAPACITY_DEFAULTS.maxConnections, { min: 10, max: 10_000, integer: true }),
     };
     const opts = resolveLoadOptions(base);
-    checkJsonPath(values.json);
-    if (opts.target) {
-      const warning = remoteWarning(opts.target);
-      if (warning) process.stderr.write(warning + '\n');
-    }
-    const env = loadEnvironment(opts);
-    const records: LoadRecord[] = [];
-    const stop = interruptible();
-    let result;
-    try {
-      result = await runCapacity(options, {
-        signal: stop.signal,
-        onProgress: (e) => {
-          const line = progressLine(e);
-          if (line) process.stderr.write(line + '\n');
-          if (e.kind === 'arm-done') {
-            records.push(e.record);
-            if (values.json) writeLoadFile(values.json, opts, records, [], env);
-          }
-        },
-      });
-    } finally {
-      stop.dispose();
-    }
+    const { result, env, interrupted } = await runWithProgress(opts, values.json, (hooks) => runCapacity(options, hooks));
     if (values.json) {
       writeLoadFile(values.json, opts, result.records, [result.capacity], env);
       process.stderr.write(`wrote ${values.json}\n`);
     }
     process.stdout.write(capacityTable(result.capacity));
     for (const c of env.caveats) process.stdout.write(`note: ${c}\n`);
-    if (stop.interrupted()) return 130;
+    if (interrupted) return 130;
     return result.capacity.status === 'ok' ? 0 : 1;
   },
 });

@@ -3,7 +3,7 @@ import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { probeEnvironment } from '../../lib/environment.ts';
 import { LOAD_SCHEMA_VERSION, LoadFile, type CapacityRecord, type LoadRecord } from '../../lib/records/load.ts';
 import { LOAD_DEFAULTS, resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from '../../load/options.ts';
-import { loadPinning, runLoad } from '../../load/runner.ts';
+import { loadPinning, runLoad, type LoadProgress } from '../../load/runner.ts';
 import { scenarioNames } from '../../load/scenarios.ts';
 import { loadTable } from '../../load/table.ts';
 import { interruptible, progressLine, remoteWarning } from '../../load/cli-support.ts';
@@ -103,6 +103,45 @@ export function checkJsonPath(file: string | undefined): void {
 }
 
 /** Writes a LoadFile (validated, atomic). */
+type ProgressHooks = { signal: AbortSignal; onProgress: (e: LoadProgress) => void };
+
+/**
+ * What `load` and `capacity` share around a measurement: refuse an unwritable --json up
+ * front, warn about a remote target, probe the environment, print progress to stderr,
+ * rewrite the JSON after every finished arm (a late failure keeps the earlier arms) and
+ * turn Ctrl-C into an orderly stop.
+ */
+export async function runWithProgress<T>(
+  opts: ResolvedLoadOptions,
+  json: string | undefined,
+  measure: (hooks: ProgressHooks) => Promise<T>,
+): Promise<{ result: T; records: LoadRecord[]; env: LoadFile['environment']; interrupted: boolean }> {
+  checkJsonPath(json);
+  if (opts.target) {
+    const warning = remoteWarning(opts.target);
+    if (warning) process.stderr.write(warning + '\n');
+  }
+  const env = loadEnvironment(opts);
+  const records: LoadRecord[] = [];
+  const stop = interruptible();
+  try {
+    const result = await measure({
+      signal: stop.signal,
+      onProgress: (e) => {
+        const line = progressLine(e);
+        if (line) process.stderr.write(line + '\n');
+        if (e.kind === 'arm-done') {
+          records.push(e.record);
+          if (json) writeLoadFile(json, opts, records, [], env);
+        }
+      },
+    });
+    return { result, records, env, interrupted: stop.interrupted() };
+  } finally {
+    stop.dispose();
+  }
+}
+
 export function writeLoadFile(file: string, opts: ResolvedLoadOptions, records: LoadRecord[], capacity: CapacityRecord[], env: LoadFile['environment']): void {
   const options = { ...opts, target: opts.target?.href ?? null };
   writeJsonAtomic(file, LoadFile.parse({ schemaVersion: LOAD_SCHEMA_VERSION, kind: 'load', environment: env, options, records, capacity }));
@@ -134,33 +173,11 @@ audited: 2xx writes must equal new rows, integrity_check ok. Exit 1 when an arm 
   async run({ values }) {
     const options = loadOptionsFromFlags(values);
     const opts = resolveLoadOptions(options); // refuses a remote --target before anything connects
-    checkJsonPath(values.json);
-    if (opts.target) {
-      const warning = remoteWarning(opts.target);
-      if (warning) process.stderr.write(warning + '\n');
-    }
-    const env = loadEnvironment(opts);
-    const records: LoadRecord[] = [];
-    const stop = interruptible();
-    try {
-      await runLoad(options, {
-        signal: stop.signal,
-        onProgress: (e) => {
-          const line = progressLine(e);
-          if (line) process.stderr.write(line + '\n');
-          if (e.kind === 'arm-done') {
-            records.push(e.record);
-            if (values.json) writeLoadFile(values.json, opts, records, [], env);
-          }
-        },
-      });
-    } finally {
-      stop.dispose();
-    }
+    const { records, env, interrupted } = await runWithProgress(opts, values.json, (hooks) => runLoad(options, hooks));
     process.stdout.write(loadTable(records));
     for (const c of env.caveats) process.stdout.write(`note: ${c}\n`);
     if (values.json) process.stderr.write(`wrote ${values.json}\n`);
-    if (stop.interrupted()) return 130;
+    if (interrupted) return 130;
     return records.some((r) => r.status !== 'ok') ? 1 : 0;
   },
 });
