@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { requestedPragmas } from '../fixture-server/db/open.ts';
-import { getProfile } from '../fixture-server/db/profiles.ts';
+import { requestedPragmas } from '../db/open.ts';
+import { resolveProfile } from '../db/profiles.ts';
 import { ablationArms, TOGGLES } from './ablation-arms.ts';
 import { fileKey } from './workspace.ts';
 
-const settings = (p: ReturnType<typeof getProfile>) => ({ ...requestedPragmas(p), indexes: [...p.indexes].sort().join(',') });
+const settings = (p: ReturnType<typeof resolveProfile>) => ({ ...requestedPragmas(p), indexes: [...p.indexes].sort().join(',') });
 
 describe('ablationArms', () => {
   const arms = ablationArms();

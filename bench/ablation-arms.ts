@@ -1,4 +1,4 @@
-import { getProfile, type Profile } from '../fixture-server/db/profiles.ts';
+import { resolveProfile, type Profile } from '../db/profiles.ts';
 
 /**
  * One tuned PRAGMA (or the indexes) as data: how to copy it from one profile onto
@@ -39,7 +39,7 @@ export interface Arm {
  * synchronous is set explicitly in every arm (both ends set it), because better-sqlite3
  * turns WAL into synchronous=NORMAL when it was never set, which would fold `normal` into `wal`.
  */
-export function ablationArms(toggleNames?: readonly string[], low = getProfile('untuned'), high = getProfile('tuned')): Arm[] {
+export function ablationArms(toggleNames?: readonly string[], low = resolveProfile('untuned'), high = resolveProfile('tuned')): Arm[] {
   const toggles = toggleNames ? TOGGLES.filter((t) => toggleNames.includes(t.name)) : TOGGLES;
   const arms: Arm[] = [];
   for (const t of toggles) {

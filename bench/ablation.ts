@@ -1,11 +1,11 @@
-import type { Profile } from '../fixture-server/db/profiles.ts';
+import type { Profile } from '../db/profiles.ts';
 import type { AblationRecord, BenchRecord } from '../lib/records/bench.ts';
 import { ablationArms, TOGGLES } from './ablation-arms.ts';
 import { measureArms } from './driver.ts';
 import { checkCommon, resolveWorkloads, type CommonBenchOptions } from './options.ts';
 import { planOps } from './profiles-bench.ts';
 import { createWorkspace } from './workspace.ts';
-import { compareRecords } from './compare.ts';
+import { compareRecords } from './ablation-delta.ts';
 import { UsageError } from '../lib/errors.ts';
 
 export interface AblationOptions extends CommonBenchOptions {

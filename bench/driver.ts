@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
-import { indexesPresent, openDatabase, type PragmaValues } from '../fixture-server/db/open.ts';
-import type { Profile } from '../fixture-server/db/profiles.ts';
+import { indexesPresent, openDatabase, type PragmaValues } from '../db/open.ts';
+import type { Profile } from '../db/profiles.ts';
 import type { BenchRecord } from '../lib/records/bench.ts';
 import { errorText, measure, type MeasureOptions } from './measure.ts';
 import { explainPlan, prepareOp } from './prepare.ts';
-import type { SqlParams, Workload } from './workloads/types.ts';
+import type { SqlParams } from '../db/sql-params.ts';
+import type { Workload } from './workloads/types.ts';
 import type { Workspace } from './workspace.ts';
 
 /** Progress of a run, for a CLI to show on stderr. Measuring code never prints. */

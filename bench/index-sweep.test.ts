@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../fixture-server/testing.ts';
+import { tempDir } from '../test-support/temp-dir.ts';
 import { IndexSweepRecord } from '../lib/records/bench.ts';
 import { runIndexSweep } from './index-sweep.ts';
 

@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { CAMPAIGN_STATUS_MIX } from '../fixture-server/db/data-shape.ts';
-import { openDatabase } from '../fixture-server/db/open.ts';
-import { getProfile, type Profile } from '../fixture-server/db/profiles.ts';
-import { sqliteTime } from '../fixture-server/db/seed.ts';
-import { SQL } from '../fixture-server/db/store.ts';
+import { CAMPAIGN_STATUS_MIX } from '../db/data-shape.ts';
+import { openDatabase } from '../db/open.ts';
+import { resolveProfile, type Profile } from '../db/profiles.ts';
+import { sqliteTime } from '../db/seed.ts';
+import { SQL } from '../db/store.ts';
 import { UsageError } from '../lib/errors.ts';
 import { createRng, deriveSeed } from '../lib/rng.ts';
 import type { IndexSweepRecord } from '../lib/records/bench.ts';
@@ -12,7 +12,7 @@ import { errorText, measure } from './measure.ts';
 import { yieldToEventLoop } from './driver.ts';
 import { checkCommon, type CommonBenchOptions } from './options.ts';
 import { explainPlan, prepareOp } from './prepare.ts';
-import type { SqlParams } from './workloads/types.ts';
+import type { SqlParams } from '../db/sql-params.ts';
 import { createWorkspace } from './workspace.ts';
 
 export interface IndexSweepOptions extends Omit<CommonBenchOptions, 'scale'> {
@@ -49,7 +49,7 @@ export async function runIndexSweep(opts: IndexSweepOptions = {}): Promise<Index
   const sizes = opts.sizes ?? [...SWEEP_DEFAULTS.sizes];
   const insertRows = opts.insertRows ?? SWEEP_DEFAULTS.insertRows;
   checkSweepSizes([...sizes, insertRows]);
-  const profile = getProfileOrUsage(opts.profile ?? SWEEP_DEFAULTS.profile);
+  const profile = resolveProfile(opts.profile ?? SWEEP_DEFAULTS.profile);
   const workspace = opts.workspace ?? createWorkspace({ dataDir, scale: 1, seed });
   const progress = (message: string) => opts.onProgress?.({ stage: 'index-sweep', message });
   const records: IndexSweepRecord[] = [];
@@ -120,13 +120,6 @@ export function checkSweepSizes(sizes: readonly number[]): void {
   }
 }
 
-function getProfileOrUsage(name: string): Profile {
-  try {
-    return getProfile(name);
-  } catch {
-    throw new UsageError(`unknown profile '${name}' for the index sweep`);
-  }
-}
 
 /** A campaigns-shaped table (no foreign keys, no secondary index), built in one transaction. */
 export function buildCampaignsTable(file: string, rows: number, seed: number): void {

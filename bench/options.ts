@@ -1,4 +1,4 @@
-import { findProfile, profileNames, type Profile } from '../fixture-server/db/profiles.ts';
+import { resolveProfile, type Profile } from '../db/profiles.ts';
 import { UsageError } from '../lib/errors.ts';
 import type { ProgressFn } from './driver.ts';
 import { findWorkload, workloadNames } from './workloads/index.ts';
@@ -32,11 +32,7 @@ export const BENCH_DEFAULTS = {
 
 export function resolveProfiles(names: readonly string[]): Profile[] {
   if (names.length === 0) throw new UsageError('--profiles must name at least one profile');
-  return names.map((name) => {
-    const p = findProfile(name);
-    if (!p) throw new UsageError(`unknown profile '${name}' (known: ${profileNames().join(', ')})`);
-    return p;
-  });
+  return names.map(resolveProfile);
 }
 
 export function resolveWorkloads(names: readonly string[] | undefined): Workload[] {

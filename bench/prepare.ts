@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { createRng, deriveSeed } from '../lib/rng.ts';
-import type { DataShape, PrepareContext, PreparedOp, SqlParams, Workload } from './workloads/types.ts';
+import type { SqlParams } from '../db/sql-params.ts';
+import type { DataShape, PrepareContext, PreparedOp, Workload } from './workloads/types.ts';
 
 /** Parameter sets drawn per operation; cycled in order. A power of two so the index wraps with a mask. */
 export const PARAM_SETS = 4096;

@@ -1,4 +1,4 @@
-import { rowCounts } from '../fixture-server/db/data-shape.ts';
+import { rowCounts } from '../db/data-shape.ts';
 import type { BenchRecord } from '../lib/records/bench.ts';
 import { measureArms, type PlannedOp } from './driver.ts';
 import { BENCH_DEFAULTS, checkCommon, resolveProfiles, resolveWorkloads, type CommonBenchOptions } from './options.ts';

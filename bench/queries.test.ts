@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, tinyDb } from '../fixture-server/testing.ts';
+import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 import { databaseChecksum, runQueriesBench, type QueriesBenchResult } from './queries.ts';
 import { copyDatabase } from './workspace.ts';
 

@@ -6,7 +6,7 @@ import type { BenchRecord } from '../lib/records/bench.ts';
 import { UsageError } from '../lib/errors.ts';
 import { measureArms, type PlannedOp } from './driver.ts';
 import { BENCH_DEFAULTS, checkCommon, resolveProfiles, type CommonBenchOptions } from './options.ts';
-import { readQueriesFile, type Query } from './queries-file.ts';
+import { readQueriesFile, type Query } from '../db/queries-file.ts';
 import { copyDatabase, createWorkspace } from './workspace.ts';
 
 export interface QueriesBenchOptions extends Omit<CommonBenchOptions, 'scale' | 'seed'> {

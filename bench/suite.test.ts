@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
-import { rowCounts } from '../fixture-server/db/data-shape.ts';
-import { tempDir } from '../fixture-server/testing.ts';
+import { rowCounts } from '../db/data-shape.ts';
+import { tempDir } from '../test-support/temp-dir.ts';
 import { BenchFile } from '../lib/records/bench.ts';
 import { drawParamSets } from './prepare.ts';
 import { runBench } from './suite.ts';

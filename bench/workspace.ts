@@ -1,8 +1,8 @@
 import { ensureDir } from '../lib/ensure-dir.ts';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { seedDatabase } from '../fixture-server/db/seed.ts';
-import type { Profile } from '../fixture-server/db/profiles.ts';
+import { seedDatabase } from '../db/seed.ts';
+import type { Profile } from '../db/profiles.ts';
 
 /** Default home of benchmark databases: under the working directory (git-ignored), on its real disk. */
 export const DEFAULT_DATA_DIR = '.tmp/bench';

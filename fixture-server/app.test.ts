@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import { createApp } from './app.ts';
-import { openDatabase } from './db/open.ts';
-import { getProfile } from './db/profiles.ts';
-import { createSqliteStore, type Store } from './db/store.ts';
+import { openDatabase } from '../db/open.ts';
+import { resolveProfile } from '../db/profiles.ts';
+import { createSqliteStore, type Store } from '../db/store.ts';
 import { describeProfile } from './serve.ts';
-import { tempDir, tinyDb } from './testing.ts';
+import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 
 const tmp = tempDir();
 let app: Hono;
 let store: Store;
 
 beforeAll(() => {
-  const opened = openDatabase(tinyDb(tmp.dir, 'tuned'), getProfile('tuned'));
+  const opened = openDatabase(tinyDb(tmp.dir, 'tuned'), resolveProfile('tuned'));
   store = createSqliteStore(opened);
   app = createApp({ store, profileInfo: describeProfile(opened) });
 });

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Store } from './db/store.ts';
+import type { Store } from '../db/store.ts';
 import { ServerStats } from './stats.ts';
 import { isAbortedRequest } from './http-errors.ts';
 import type { OverloadGuard } from './overload.ts';

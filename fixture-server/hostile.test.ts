@@ -5,7 +5,7 @@ import { spawnServer } from '../lib/server-process.ts';
 import { HOSTILE_CORPUS } from './hostile/corpus.ts';
 import { dbFingerprint } from './hostile/fingerprint.ts';
 import { rawExchange, type RawResponse } from './hostile/raw-http.ts';
-import { tempDir, tinyDb } from './testing.ts';
+import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 
 const tmp = tempDir('loadlab-hostile-');
 afterAll(() => tmp.cleanup());

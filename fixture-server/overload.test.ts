@@ -2,10 +2,10 @@ import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../lib/server-process.ts';
 import { createApp } from './app.ts';
-import type { Store } from './db/store.ts';
+import type { Store } from '../db/store.ts';
 import { OverloadGuard } from './overload.ts';
 import { ServerStats } from './stats.ts';
-import { tempDir, tinyDb } from './testing.ts';
+import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 
 const tmp = tempDir('loadlab-overload-');
 afterAll(() => tmp.cleanup());

@@ -3,13 +3,13 @@
  * with the profile, answering read requests from the main thread. Reads only.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from './db/open.ts';
-import { getProfile } from './db/profiles.ts';
-import { createSqliteStore } from './db/store.ts';
+import { openDatabase } from '../db/open.ts';
+import { resolveProfile } from '../db/profiles.ts';
+import { createSqliteStore } from '../db/store.ts';
 import type { ReadOp, ReadReply, ReadRequest } from './readers.ts';
 
 const { db, profile } = workerData as { db: string; profile: string };
-const store = createSqliteStore(openDatabase(db, getProfile(profile)));
+const store = createSqliteStore(openDatabase(db, resolveProfile(profile)));
 
 const OPS: Record<ReadOp, (...args: never[]) => unknown> = {
   getCampaign: (id: number) => store.getCampaign(id) ?? null,

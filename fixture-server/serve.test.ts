@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../lib/server-process.ts';
-import { tempDir, tinyDb } from './testing.ts';
+import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

@@ -6,9 +6,9 @@ import { createApp } from './app.ts';
 import { ReaderPool, createReadersApp } from './readers.ts';
 import { installClientErrorHandler, requestErrorResponse } from './http-errors.ts';
 import { OverloadGuard, type OverloadOptions } from './overload.ts';
-import { indexesPresent, openDatabase, type OpenedDatabase } from './db/open.ts';
-import type { Profile } from './db/profiles.ts';
-import { createSqliteStore, type StatementObserver } from './db/store.ts';
+import { indexesPresent, openDatabase, type OpenedDatabase } from '../db/open.ts';
+import type { Profile } from '../db/profiles.ts';
+import { createSqliteStore, type StatementObserver } from '../db/store.ts';
 import { ServerStats } from './stats.ts';
 import { packageVersion } from '../lib/versions.ts';
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { spawnServer } from '../lib/server-process.ts';
-import { SQL } from './db/store.ts';
-import { tempDir, tinyDb } from './testing.ts';
+import { SQL } from '../db/store.ts';
+import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 
 const tmp = tempDir('loadlab-slowlog-');
 afterAll(() => tmp.cleanup());

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../lib/server-process.ts';
 import { parseTopology } from './topology.ts';
-import { tempDir, tinyDb } from './testing.ts';
+import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 
 const tmp = tempDir('loadlab-topology-');
 afterAll(() => tmp.cleanup());

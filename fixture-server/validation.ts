@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AUDIO_STATUSES, CONTENT_STATUSES, CAMPAIGN_STATUSES } from './db/schema.ts';
+import { AUDIO_STATUSES, CONTENT_STATUSES, CAMPAIGN_STATUSES } from '../db/schema.ts';
 
 /** A request the server refuses with a 4xx and a JSON message. */
 export class HttpError extends Error {

@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from './ensure-dir.ts';
 import { UsageError } from './errors.ts';
-import { tempDir } from '../fixture-server/testing.ts';
+import { tempDir } from '../test-support/temp-dir.ts';
 
 describe('ensureDir', () => {
   it('creates nested directories and accepts existing ones', () => {

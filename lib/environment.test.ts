@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { probeEnvironment, filesystemOf } from './environment.ts';
 import { Environment } from './records/environment.ts';
-import { tempDir } from '../fixture-server/testing.ts';
+import { tempDir } from '../test-support/temp-dir.ts';
 
 describe('probeEnvironment', () => {
   it('returns a record the schema accepts, with versions and an fsync figure', () => {

@@ -1,5 +1,5 @@
 import type { LoadRecord, LoadTrial } from '../lib/records/load.ts';
-import type { GeneratorResult } from './generator.ts';
+import type { GeneratorResult } from './engines/autocannon/generator.ts';
 
 /** A trial record from the generator's measured window. */
 export function trialFromResult(r: GeneratorResult, failure?: string): LoadTrial {

@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createApp } from '../fixture-server/app.ts';
-import { openDatabase } from '../fixture-server/db/open.ts';
-import { getProfile } from '../fixture-server/db/profiles.ts';
-import { createSqliteStore } from '../fixture-server/db/store.ts';
-import { tempDir, tinyDb } from '../fixture-server/testing.ts';
+import { openDatabase } from '../db/open.ts';
+import { resolveProfile } from '../db/profiles.ts';
+import { createSqliteStore } from '../db/store.ts';
+import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 import { auditFailure, auditWrites, insertTables, inspectDatabase } from './audit.ts';
-import type { EndpointCounts } from './generator.ts';
+import type { EndpointCounts } from './engines/autocannon/generator.ts';
 import { createRequestStream, findScenario } from './scenarios.ts';
 
 const tmp = tempDir();
@@ -58,7 +58,7 @@ describe('audit on a real database', () => {
     const file = tinyDb(tmp.dir, 'tuned');
     const tables = insertTables(mix);
     const before = inspectDatabase(file, tables, false).counts;
-    const opened = openDatabase(file, getProfile('tuned'));
+    const opened = openDatabase(file, resolveProfile('tuned'));
     const store = createSqliteStore(opened);
     const app = createApp({ store, profileInfo: {} });
     const byEndpoint: Record<string, EndpointCounts> = {};

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Audit } from '../lib/records/load.ts';
-import type { EndpointCounts } from './generator.ts';
+import type { EndpointCounts } from './engines/autocannon/generator.ts';
 import type { ScenarioDef } from './scenarios.ts';
 
 /** The tables a scenario inserts into, with row counts. */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../fixture-server/testing.ts';
+import { tempDir } from '../test-support/temp-dir.ts';
 import { renderBackupUnderLoad } from '../scripts/commands/backup-under-load.ts';
 import { runBackupUnderLoad } from './backup-under-load.ts';
 

@@ -4,12 +4,12 @@ import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CLI_BIN, spawnServer, trackChild, type ServerHandle } from '../lib/server-process.ts';
-import { countRows } from '../lib/ops/catalog.ts';
-import { restoreDatabase } from '../lib/ops/restore.ts';
-import { withReadOnly } from '../lib/ops/sqlite-access.ts';
+import { countRows } from '../ops/catalog.ts';
+import { restoreDatabase } from '../ops/restore.ts';
+import { withReadOnly } from '../ops/sqlite-access.ts';
 import { choosePinning, probeEnvironment } from '../lib/environment.ts';
 import { Environment } from '../lib/records/environment.ts';
-import { startGenerator } from './generator-process.ts';
+import { startGenerator } from './engines/autocannon/generator-process.ts';
 import { seededDatabase } from './runner.ts';
 
 /**

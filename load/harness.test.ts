@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_BIN } from '../lib/server-process.ts';
 import { LoadFile } from '../lib/records/load.ts';
-import { tempDir } from '../fixture-server/testing.ts';
+import { tempDir } from '../test-support/temp-dir.ts';
 
 const tmp = tempDir('loadlab-harness-');
 afterAll(() => tmp.cleanup());

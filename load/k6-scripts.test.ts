@@ -3,17 +3,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { createApp } from '../fixture-server/app.ts';
-import { openDatabase } from '../fixture-server/db/open.ts';
-import { getProfile } from '../fixture-server/db/profiles.ts';
-import { createSqliteStore, type Store } from '../fixture-server/db/store.ts';
+import { openDatabase } from '../db/open.ts';
+import { resolveProfile } from '../db/profiles.ts';
+import { createSqliteStore, type Store } from '../db/store.ts';
 import { describeProfile } from '../fixture-server/serve.ts';
-import { tempDir, tinyDb } from '../fixture-server/testing.ts';
+import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 import { deriveSeed } from '../lib/rng.ts';
-import { FailError, recorder } from './k6-double.ts';
+import { FailError, recorder } from '../test-support/k6-double.ts';
 import { SCENARIOS, createRequestStream, findScenario } from './scenarios.ts';
 
-vi.mock('k6/http', async () => (await import('./k6-double.ts')).httpModule);
-vi.mock('k6', async () => (await import('./k6-double.ts')).k6Module);
+vi.mock('k6/http', async () => (await import('../test-support/k6-double.ts')).httpModule);
+vi.mock('k6', async () => (await import('../test-support/k6-double.ts')).k6Module);
 
 const K6_DIR = fileURLToPath(new URL('./k6/', import.meta.url));
 const BASE = 'http://127.0.0.1:18080';
@@ -41,7 +41,7 @@ let app: Hono;
 let store: Store;
 
 beforeAll(() => {
-  const opened = openDatabase(tinyDb(tmp.dir, 'tuned', SCALE), getProfile('tuned'));
+  const opened = openDatabase(tinyDb(tmp.dir, 'tuned', SCALE), resolveProfile('tuned'));
   store = createSqliteStore(opened);
   app = createApp({ store, profileInfo: describeProfile(opened) });
 });

@@ -1,10 +1,10 @@
 import { UsageError } from '../lib/errors.ts';
 import { isLoopbackHost } from '../lib/loopback.ts';
-import { findProfile, profileNames } from '../fixture-server/db/profiles.ts';
+import { resolveProfile } from '../db/profiles.ts';
 import { findScenario, scenarioNames } from './scenarios.ts';
 import { parseTopology } from '../fixture-server/topology.ts';
-import { requireK6 } from './k6-runner.ts';
-import { hasWrk } from './wrk.ts';
+import { requireK6 } from './engines/k6/runner.ts';
+import { hasWrk } from './engines/wrk.ts';
 
 /** Everything `runLoad` needs. Defaults in LOAD_DEFAULTS, applied with `??` by `resolveLoadOptions`. */
 export type LoadEngine = 'autocannon' | 'k6';
@@ -63,7 +63,7 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   if (o.scenarios.length === 0) throw new UsageError('--scenario is required');
   if (!target) {
     if (o.profiles.length === 0) throw new UsageError('--profile is required (or --target URL)');
-    for (const p of o.profiles) if (!findProfile(p)) throw new UsageError(`unknown profile '${p}' (known: ${profileNames().join(', ')})`);
+    for (const p of o.profiles) resolveProfile(p);
   }
   const topology = o.topology ?? LOAD_DEFAULTS.topology;
   parseTopology(topology);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LoadRecord } from '../lib/records/load.ts';
 import { liveChildren } from '../lib/server-process.ts';
-import { tempDir } from '../fixture-server/testing.ts';
+import { tempDir } from '../test-support/temp-dir.ts';
 import { runLoad, type LoadProgress } from './runner.ts';
 
 const tmp = tempDir('loadlab-runner-');
@@ -38,7 +38,7 @@ describe('runLoad end to end (tiny DB, 1 s)', () => {
 
 describe('runLoad with --engine k6 (a stand-in k6 binary: the suite never fakes k6 in product code)', () => {
   it('runs the same lifecycle and records engine k6 with its extras', async () => {
-    const { writeK6StandIn } = await import('./k6-standin.ts');
+    const { writeK6StandIn } = await import('../test-support/k6-standin.ts');
     const { fileURLToPath } = await import('node:url');
     const saved = process.env.K6_BIN;
     process.env.K6_BIN = writeK6StandIn(tmp.dir, { summary: fileURLToPath(new URL('./k6/fixtures/summary-export.phased.json', import.meta.url)) });

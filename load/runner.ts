@@ -5,11 +5,11 @@ import { join, resolve } from 'node:path';
 import { choosePinning } from '../lib/environment.ts';
 import type { Pinning } from '../lib/records/environment.ts';
 import type { Audit, LoadRecord, LoadTrial, ServerTiming } from '../lib/records/load.ts';
-import { getProfile } from '../fixture-server/db/profiles.ts';
-import { seedDatabase } from '../fixture-server/db/seed.ts';
+import { resolveProfile } from '../db/profiles.ts';
+import { seedDatabase } from '../db/seed.ts';
 import { parseTopology } from '../fixture-server/topology.ts';
 import { median, medianTrial, medianTrialIndex, spreadOf } from './aggregate.ts';
-import type { WrkResult } from './wrk.ts';
+import type { WrkResult } from './engines/wrk.ts';
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './options.ts';
 import { findScenario, scenarioWrites, type ScenarioDef } from './scenarios.ts';
 import { runTrial } from './trial.ts';
@@ -33,7 +33,7 @@ export function seededDatabase(dataDir: string, profile: string, scale: number, 
   const reused = existsSync(file);
   if (!reused) {
     ensureDir(dataDir);
-    seedDatabase({ out: file, profile: getProfile(profile), scale, seed });
+    seedDatabase({ out: file, profile: resolveProfile(profile), scale, seed });
   }
   onProgress?.({ kind: 'seed', profile, file, reused });
   return file;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import { createApp } from '../fixture-server/app.ts';
-import { openDatabase } from '../fixture-server/db/open.ts';
-import { getProfile } from '../fixture-server/db/profiles.ts';
-import { createSqliteStore, type Store } from '../fixture-server/db/store.ts';
+import { openDatabase } from '../db/open.ts';
+import { resolveProfile } from '../db/profiles.ts';
+import { createSqliteStore, type Store } from '../db/store.ts';
 import { describeProfile } from '../fixture-server/serve.ts';
-import { tempDir, tinyDb } from '../fixture-server/testing.ts';
+import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 import { SCENARIOS, createRequestStream, findScenario, scenarioWrites } from './scenarios.ts';
 
 const SCALE = 0.005;
@@ -14,7 +14,7 @@ let app: Hono;
 let store: Store;
 
 beforeAll(() => {
-  const opened = openDatabase(tinyDb(tmp.dir, 'tuned', SCALE), getProfile('tuned'));
+  const opened = openDatabase(tinyDb(tmp.dir, 'tuned', SCALE), resolveProfile('tuned'));
   store = createSqliteStore(opened);
   app = createApp({ store, profileInfo: describeProfile(opened) });
 });

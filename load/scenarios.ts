@@ -4,8 +4,8 @@
  * same request streams from the same seed.
  */
 import { createRng, deriveSeed, type Rng } from '../lib/rng.ts';
-import { approxTaskCount, rowCounts, taskId, type RowCounts } from '../fixture-server/db/data-shape.ts';
-import { AUDIO_STATUSES, CAMPAIGN_STATUSES, CONTENT_STATUSES } from '../fixture-server/db/schema.ts';
+import { approxTaskCount, rowCounts, taskId, type RowCounts } from '../db/data-shape.ts';
+import { AUDIO_STATUSES, CAMPAIGN_STATUSES, CONTENT_STATUSES } from '../db/schema.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH';
 

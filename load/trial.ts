@@ -6,10 +6,10 @@ import { ServerTiming, type Audit, type LoadTrial } from '../lib/records/load.ts
 import type { Pinning } from '../lib/records/environment.ts';
 import { auditFailure, auditWrites, insertTables, inspectDatabase, type TableCounts } from './audit.ts';
 import { trialFromResult } from './aggregate.ts';
-import { startGenerator, type GeneratorRun } from './generator-process.ts';
-import { startK6Generator } from './k6-runner.ts';
-import { runWrk, type WrkResult } from './wrk.ts';
-import type { GeneratorResult } from './generator.ts';
+import { startGenerator, type GeneratorRun } from './engines/autocannon/generator-process.ts';
+import { startK6Generator } from './engines/k6/runner.ts';
+import { runWrk, type WrkResult } from './engines/wrk.ts';
+import type { GeneratorResult } from './engines/autocannon/generator.ts';
 import type { ResolvedLoadOptions } from './options.ts';
 import { scenarioWrites, type ScenarioDef } from './scenarios.ts';
 

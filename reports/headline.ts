@@ -1,8 +1,8 @@
 import type { RunResults } from '../lib/records/run.ts';
 import { safeRatio } from '../lib/stats.ts';
-import { bytes, DASH, ms, num, pct } from './format.ts';
+import { bytes, DASH, ms, num, pct } from '../lib/format.ts';
 import { capacityRecord, headlineRecord, reachedBound } from './ledger/measure.ts';
-import { renderTable, type Column } from './table.ts';
+import { renderTable, type Column } from '../lib/table.ts';
 
 /** The guide's §8 before/after table, as data. */
 export const GUIDE_HEADLINE = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRecord, sampleRun } from './testing.ts';
+import { loadRecord, sampleRun } from '../test-support/records.ts';
 import { renderTrend, trendChart, trendRows } from './trend.ts';
 import { renderSvg } from './charts/render.ts';
 

@@ -2,8 +2,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunResults } from '../lib/records/run.ts';
 import { safeRatio } from '../lib/stats.ts';
 import { headlineRows } from './headline.ts';
-import { DASH, num, pct } from './format.ts';
-import { renderTable, type Column } from './table.ts';
+import { DASH, num, pct } from '../lib/format.ts';
+import { renderTable, type Column } from '../lib/table.ts';
 
 export interface TrendRow {
   date: string;

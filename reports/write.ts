@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../lib/atomic-write.ts';
 import type { RunResults } from '../lib/records/run.ts';
 import { renderSvg } from './charts/render.ts';
 import { RUN_CHARTS } from './charts/specs.ts';
-import { renderReport } from './report.ts';
+import { renderReport } from './report-markdown.ts';
 
 export interface WrittenReport {
   report: string;

@@ -1,4 +1,4 @@
-import { SQL } from '../../fixture-server/db/store.ts';
+import { SQL } from '../../db/store.ts';
 import type { Workload } from './types.ts';
 
 /** The guide's indexed list: a client's campaigns (idx_campaigns_client in tuned profiles). */

@@ -1,5 +1,5 @@
-import { SQL } from '../../fixture-server/db/store.ts';
-import { CONTENT_STATUSES } from '../../fixture-server/db/schema.ts';
+import { SQL } from '../../db/store.ts';
+import { CONTENT_STATUSES } from '../../db/schema.ts';
 import type { Workload } from './types.ts';
 
 /** One row per statement in autocommit: one commit (and its fsyncs) per operation. */

@@ -1,11 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { RowCounts } from '../../fixture-server/db/data-shape.ts';
+import type { RowCounts } from '../../db/data-shape.ts';
 import type { Rng } from '../../lib/rng.ts';
+import type { SqlParams } from '../../db/sql-params.ts';
 
-/** A value SQLite can bind. */
-export type SqlValue = number | string | bigint | null | Buffer;
-/** One call's parameters: positional, or named (`:id`, `@id`, `$id`). */
-export type SqlParams = SqlValue[] | Record<string, SqlValue>;
 
 /** What a workload may know about the data: row counts of the seeded tables. */
 export interface DataShape {

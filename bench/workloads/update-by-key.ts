@@ -1,4 +1,4 @@
-import { CONTENT_STATUSES } from '../../fixture-server/db/schema.ts';
+import { CONTENT_STATUSES } from '../../db/schema.ts';
 import type { Workload } from './types.ts';
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Environment } from './environment.ts';
 import { AblationRecord, BenchRecord, IndexSweepRecord, Status } from './bench.ts';
 import { CapacityRecord, LoadRecord } from './load.ts';
-import { RunConfig } from '../run/config.ts';
+import { RunConfig } from './run-config.ts';
 
 export const RUN_SCHEMA_VERSION = 1;
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir, tinyDb } from '../../fixture-server/testing.ts';
+import { tempDir, tinyDb } from '../../test-support/temp-db.ts';
 import { auditDurability, maxContentId, readDatabaseState } from './audit.ts';
 
 const tmp = tempDir('loadlab-durability-audit-');

@@ -3,10 +3,10 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../fixture-server/testing.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
 import { DurabilityFile, DurabilityRecord } from '../../lib/records/durability.ts';
 import { CLI_BIN } from '../../lib/server-process.ts';
-import { renderDurability } from './report.ts';
+import { renderDurability } from './durability-table.ts';
 import { durabilityPassed, runDurability } from './run.ts';
 
 const tmp = tempDir('loadlab-durability-');

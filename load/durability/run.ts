@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { rowCounts } from '../../fixture-server/db/data-shape.ts';
-import { getProfile } from '../../fixture-server/db/profiles.ts';
-import { seedDatabase } from '../../fixture-server/db/seed.ts';
+import { rowCounts } from '../../db/data-shape.ts';
+import { resolveProfile } from '../../db/profiles.ts';
+import { seedDatabase } from '../../db/seed.ts';
 import { createRng, deriveSeed, type Rng } from '../../lib/rng.ts';
 import { spawnServer, type ServerHandle } from '../../lib/server-process.ts';
 import type { DurabilityCycle, DurabilityRecord } from '../../lib/records/durability.ts';
@@ -116,7 +116,7 @@ export async function runDurabilityArm(profileName: string, opts: DurabilityOpti
 
   try {
     mkdirSync(opts.dir, { recursive: true });
-    seedDatabase({ out: db, profile: getProfile(profileName), scale: opts.scale, seed: opts.seed, force: true });
+    seedDatabase({ out: db, profile: resolveProfile(profileName), scale: opts.scale, seed: opts.seed, force: true });
     baseline = maxContentId(db);
     server = await spawn();
     const effective = (server.info.effective ?? {}) as Record<string, unknown>;

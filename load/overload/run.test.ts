@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getProfile } from '../../fixture-server/db/profiles.ts';
-import { seedDatabase } from '../../fixture-server/db/seed.ts';
-import { tempDir } from '../../fixture-server/testing.ts';
+import { resolveProfile } from '../../db/profiles.ts';
+import { seedDatabase } from '../../db/seed.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
 import { OverloadRecord } from '../../lib/records/overload.ts';
-import { renderOverload } from './report.ts';
+import { renderOverload } from './overload-table.ts';
 import { overloadFigures, overloadPassed, runOverloadStep, type OverloadRunOptions } from './run.ts';
 
 const tmp = tempDir('loadlab-overload-run-');
@@ -52,7 +52,7 @@ describe('runOverloadStep', () => {
   const seeded = `${tmp.dir}/seed.sqlite`;
 
   it('measures a short step against the real server: rps, statuses, memory, server alive', async () => {
-    seedDatabase({ out: seeded, profile: getProfile('tuned'), scale: 0.005, seed: 1 });
+    seedDatabase({ out: seeded, profile: resolveProfile('tuned'), scale: 0.005, seed: 1 });
     const r = await runOverloadStep('tuned', 10, seeded, options(tmp.dir));
     expect(OverloadRecord.parse(r)).toEqual(r);
     expect(r.status).toBe('ok');

@@ -1,12 +1,12 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getProfile } from '../../fixture-server/db/profiles.ts';
-import { seedDatabase } from '../../fixture-server/db/seed.ts';
+import { resolveProfile } from '../../db/profiles.ts';
+import { seedDatabase } from '../../db/seed.ts';
 import type { Pinning } from '../../lib/records/environment.ts';
 import type { OverloadRecord } from '../../lib/records/overload.ts';
 import { spawnServer, type ServerHandle } from '../../lib/server-process.ts';
-import { startGenerator } from '../generator-process.ts';
-import type { GeneratorResult } from '../generator.ts';
+import { startGenerator } from '../engines/autocannon/generator-process.ts';
+import type { GeneratorResult } from '../engines/autocannon/generator.ts';
 import { sampleRss } from './memory.ts';
 
 export interface OverloadRunOptions {
@@ -180,7 +180,7 @@ export async function runOverload(opts: OverloadRunOptions): Promise<OverloadRec
   for (const profile of opts.profiles) {
     const seeded = join(opts.dir, `overload-${profile}-seed.sqlite`);
     try {
-      seedDatabase({ out: seeded, profile: getProfile(profile), scale: opts.scale, seed: opts.seed, force: true });
+      seedDatabase({ out: seeded, profile: resolveProfile(profile), scale: opts.scale, seed: opts.seed, force: true });
     } catch (err) {
       opts.onProgress?.(`${profile}: seeding failed: ${err instanceof Error ? err.message : String(err)}`);
     }

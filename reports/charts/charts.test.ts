@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleRun } from '../testing.ts';
+import { sampleRun } from '../../test-support/records.ts';
 import { RUN_CHARTS } from './specs.ts';
 import { renderSvg } from './render.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ablation, capacity, sampleRun } from '../testing.ts';
+import { ablation, capacity, sampleRun } from '../../test-support/records.ts';
 import { CLAIMS } from './claims.ts';
 import { buildLedger, renderLedger } from './ledger.ts';
 import { measureAblation, opKind } from './measure.ts';

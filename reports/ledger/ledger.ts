@@ -1,5 +1,5 @@
 import type { RunResults } from '../../lib/records/run.ts';
-import { pct, times } from '../format.ts';
+import { pct, times } from '../../lib/format.ts';
 
 /** A row's gains as percentages, or all as multipliers once any is large (×200 reads better than +19,900 %). */
 function useTimes(r: LedgerRow): boolean {
@@ -10,7 +10,7 @@ function useTimes(r: LedgerRow): boolean {
 function gainText(g: number, asTimes: boolean, digits = 1): string {
   return asTimes ? times(g) : pct(g - 1, digits);
 }
-import { renderTable, type Column } from '../table.ts';
+import { renderTable, type Column } from '../../lib/table.ts';
 import { CLAIMS, type Claim } from './claims.ts';
 import { measure, type Measurement } from './measure.ts';
 import { VERDICT_RULE, verdictFor, type Verdict } from './verdict.ts';

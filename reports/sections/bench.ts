@@ -1,7 +1,7 @@
 import type { AblationRecord, BenchRecord, IndexSweepRecord } from '../../lib/records/bench.ts';
 import type { RunResults } from '../../lib/records/run.ts';
-import { DASH, num, pct } from '../format.ts';
-import { renderTable, type Column } from '../table.ts';
+import { DASH, num, pct } from '../../lib/format.ts';
+import { renderTable, type Column } from '../../lib/table.ts';
 
 const status = (r: { status: string; reason?: string | undefined }) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason ?? 'no reason given'}`);
 const us = (v: number) => `${num(v)} µs`;

@@ -1,6 +1,6 @@
 import type { RunResults } from '../../lib/records/run.ts';
-import { bytes, DASH, num } from '../format.ts';
-import { renderTable, type Column } from '../table.ts';
+import { bytes, DASH, num } from '../../lib/format.ts';
+import { renderTable, type Column } from '../../lib/table.ts';
 
 type Pair = [string, string];
 const PAIRS: Column<Pair>[] = [

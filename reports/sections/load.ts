@@ -1,7 +1,7 @@
 import type { CapacityRecord, LoadRecord } from '../../lib/records/load.ts';
 import type { RunResults, VacuumRecord } from '../../lib/records/run.ts';
-import { bytes, DASH, ms, num } from '../format.ts';
-import { renderTable, type Column } from '../table.ts';
+import { bytes, DASH, ms, num } from '../../lib/format.ts';
+import { renderTable, type Column } from '../../lib/table.ts';
 
 const m = (r: LoadRecord) => r.median;
 const fails = (r: LoadRecord) => (r.median ? r.median.errors + r.median.timeouts + r.median.non2xx : 0);

@@ -1,10 +1,10 @@
 import { defineCommand, numberFlag } from '../../lib/cli-kit.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { BACKUP_METHODS, type BackupMethod } from '../../lib/ops/backup.ts';
-import { formatBytes } from '../../lib/ops/units.ts';
+import { BACKUP_METHODS, type BackupMethod } from '../../ops/backup.ts';
+import { formatBytes } from '../../ops/units.ts';
 import { BACKUP_UNDER_LOAD_DEFAULTS as D, runBackupUnderLoad, type BackupUnderLoadRecord } from '../../load/backup-under-load.ts';
-import { resolveProfile } from '../resolve.ts';
+import { resolveProfile } from '../../db/profiles.ts';
 
 /** The text report (pure). */
 export function renderBackupUnderLoad(r: BackupUnderLoadRecord): string {

@@ -1,7 +1,7 @@
 import { defineCommand, numberFlag, requireFlag } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { BACKUP_DEFAULTS, BACKUP_METHODS, backupDatabase, type BackupMethod, type BackupResult } from '../../lib/ops/backup.ts';
-import { formatBytes, formatMs } from '../../lib/ops/units.ts';
+import { BACKUP_DEFAULTS, BACKUP_METHODS, backupDatabase, type BackupMethod, type BackupResult } from '../../ops/backup.ts';
+import { formatBytes, formatMs } from '../../ops/units.ts';
 
 /** The text report of `loadlab backup` (pure). */
 export function renderBackup(r: BackupResult): string {

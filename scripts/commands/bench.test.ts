@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_BIN } from '../../lib/server-process.ts';
 import { BenchFile } from '../../lib/records/bench.ts';
-import { tempDir } from '../../fixture-server/testing.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
 
 const tmp = tempDir('loadlab-bench-cli-');
 afterAll(() => tmp.cleanup());

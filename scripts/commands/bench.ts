@@ -4,12 +4,12 @@ import { UsageError } from '../../lib/errors.ts';
 import { TOGGLES } from '../../bench/ablation-arms.ts';
 import { SWEEP_DEFAULTS } from '../../bench/index-sweep.ts';
 import { BENCH_DEFAULTS } from '../../bench/options.ts';
-import { renderBenchFile } from '../../bench/report.ts';
+import { renderBenchFile } from '../../bench/bench-markdown.ts';
 import { runBench, type BenchOptions } from '../../bench/suite.ts';
 import { workloadNames } from '../../bench/workloads/index.ts';
 import type { BenchFile } from '../../lib/records/bench.ts';
 import { createWorkspace } from '../../bench/workspace.ts';
-import { existingFile, existingSqliteFile } from '../resolve.ts';
+import { existingFile, existingSqliteFile } from '../../lib/files.ts';
 
 export const command = defineCommand({
   name: 'bench',

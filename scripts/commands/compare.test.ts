@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { tempDir } from '../../fixture-server/testing.ts';
-import { sampleRun } from '../../reports/testing.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
+import { sampleRun } from '../../test-support/records.ts';
 import { main } from '../cli.ts';
 
 describe('loadlab compare', () => {

@@ -2,11 +2,11 @@ import { basename, extname } from 'node:path';
 import { defineCommand, numberFlag } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-write.ts';
-import { COMPARE_DEFAULTS, compareMetrics } from '../../lib/compare/compare.ts';
-import { extractMetrics } from '../../lib/compare/metrics.ts';
-import { metricSources, readResultsFile } from '../../lib/compare/read.ts';
-import { toBencher, toGithubBenchmark } from '../../lib/compare/export.ts';
-import { renderComparison } from '../../reports/compare.ts';
+import { COMPARE_DEFAULTS, compareMetrics } from '../../gate/judge.ts';
+import { extractMetrics } from '../../gate/metrics.ts';
+import { metricSources, readResultsFile } from '../../gate/read-records.ts';
+import { toBencher, toGithubBenchmark } from '../../gate/export.ts';
+import { renderComparison } from '../../reports/gate-markdown.ts';
 
 const EXPORTS = ['github', 'bencher'] as const;
 

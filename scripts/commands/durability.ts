@@ -6,8 +6,8 @@ import { UsageError } from '../../lib/errors.ts';
 import { probeEnvironment, choosePinning } from '../../lib/environment.ts';
 import { DURABILITY_SCHEMA_VERSION, DurabilityFile } from '../../lib/records/durability.ts';
 import { DURABILITY_DEFAULTS, durabilityPassed, runDurability, type DurabilityOptions } from '../../load/durability/run.ts';
-import { DURABILITY_NOT_TESTED, renderDurability } from '../../load/durability/report.ts';
-import { resolveProfile } from '../resolve.ts';
+import { DURABILITY_NOT_TESTED, renderDurability } from '../../load/durability/durability-table.ts';
+import { resolveProfile } from '../../db/profiles.ts';
 import { interruptible } from '../../load/cli-support.ts';
 
 const D = DURABILITY_DEFAULTS;

@@ -1,7 +1,7 @@
 import { defineCommand, numberFlag } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { EXPLAIN_DEFAULTS, explainQueries, type ExplainReport } from '../../lib/ops/explain.ts';
-import { inlineQuery, parseParamsFlag, readExplainQueries } from '../../lib/ops/queries-file.ts';
+import { EXPLAIN_DEFAULTS, explainQueries, type ExplainReport } from '../../ops/explain.ts';
+import { inlineQuery, parseParamsFlag, readExplainQueries } from '../../ops/queries-file.ts';
 
 const MARK = { scan: '!', 'temp-btree': '~', 'automatic-index': '~' } as const;
 
@@ -36,13 +36,13 @@ options:
   --params JSON     its parameters: [1, "x"] or {"id": 1}; default NULL for each placeholder
   --queries FILE    the bench's queries file format: statements ending in ';', '-- @name x',
                     '-- @params [..]' (the first set is used), '-- allow-scan: why'
-                    (example: lib/ops/fixture-queries.sql)
+                    (example: ops/fixture-queries.sql)
   --min-rows N      scans of tables with at most N rows are not flagged (default ${EXPLAIN_DEFAULTS.minRows})
   --fail-on-scan    exit 1 when a flagged scan remains
   --json            print the result as JSON
 
 exit: 0 ok, 1 a flagged scan with --fail-on-scan, 2 bad path / bad SQL / not SQLite / locked.
-example: loadlab explain data/untuned.sqlite --queries lib/ops/fixture-queries.sql --fail-on-scan`,
+example: loadlab explain data/untuned.sqlite --queries ops/fixture-queries.sql --fail-on-scan`,
   options: {
     sql: { type: 'string' },
     params: { type: 'string' },

@@ -3,8 +3,8 @@ import { defineCommand } from '../../lib/cli-kit.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { probeEnvironment } from '../../lib/environment.ts';
 import { LOAD_SCHEMA_VERSION, LoadFile } from '../../lib/records/load.ts';
-import { readK6Summary } from '../../load/k6-ingest.ts';
-import { PERCENTILE_MERGE_NOTE, mergeK6Instances, mergedRecord, type MergedK6 } from '../../load/k6-ingest-merge.ts';
+import { readK6Summary } from '../../load/engines/k6/ingest.ts';
+import { PERCENTILE_MERGE_NOTE, mergeK6Instances, mergedRecord, type MergedK6 } from '../../load/engines/k6/ingest-merge.ts';
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 

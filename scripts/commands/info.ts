@@ -1,7 +1,7 @@
 import { defineCommand } from '../../lib/cli-kit.ts';
-import { AUTO_VACUUM_NAMES } from '../../lib/ops/catalog.ts';
-import { collectInfo, type DatabaseInfo } from '../../lib/ops/info.ts';
-import { columns, formatBytes } from '../../lib/ops/units.ts';
+import { AUTO_VACUUM_NAMES } from '../../ops/catalog.ts';
+import { collectInfo, type DatabaseInfo } from '../../ops/info.ts';
+import { columns, formatBytes } from '../../ops/units.ts';
 
 /** The text report of `loadlab info` (pure). */
 export function renderInfo(info: DatabaseInfo): string {

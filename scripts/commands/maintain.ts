@@ -1,8 +1,8 @@
 import { defineCommand, numberFlag } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { maintainDatabase, type MaintainResult } from '../../lib/ops/maintain.ts';
-import { OPS_DEFAULTS, guard } from '../../lib/ops/sqlite-access.ts';
-import { columns, formatBytes, formatMs } from '../../lib/ops/units.ts';
+import { maintainDatabase, type MaintainResult } from '../../ops/maintain.ts';
+import { OPS_DEFAULTS, guard } from '../../ops/sqlite-access.ts';
+import { columns, formatBytes, formatMs } from '../../ops/units.ts';
 
 /** The text report of `loadlab maintain` (pure). */
 export function renderMaintain(r: MaintainResult): string {

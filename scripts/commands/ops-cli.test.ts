@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_BIN } from '../../lib/server-process.ts';
-import { tempDir, tinyDb } from '../../fixture-server/testing.ts';
-import { fileChecksum, plainDb } from '../../lib/ops/testing.ts';
+import { tempDir, tinyDb } from '../../test-support/temp-db.ts';
+import { fileChecksum, plainDb } from '../../ops/testing.ts';
 import { main } from '../cli.ts';
 
 const tmp = tempDir('loadlab-ops-cli-');
@@ -78,7 +78,7 @@ describe('ops commands on a database built with plain SQL', () => {
 describe('explain --fail-on-scan as an index gate', () => {
   it('exits 1 on a scan of an unindexed large table and 0 after optimize created the index', () => {
     const db = tinyDb(tmp.dir, 'untuned', 0.02);
-    const gate = ['explain', db, '--queries', 'lib/ops/fixture-queries.sql', '--min-rows', '500', '--fail-on-scan'];
+    const gate = ['explain', db, '--queries', 'ops/fixture-queries.sql', '--min-rows', '500', '--fail-on-scan'];
     const before = loadlab(...gate);
     expect(before.code).toBe(1);
     expect(before.stdout).toMatch(/gate FAILED/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BackupResult } from '../../lib/ops/backup.ts';
-import type { ExplainReport } from '../../lib/ops/explain.ts';
-import type { MaintainResult } from '../../lib/ops/maintain.ts';
+import type { BackupResult } from '../../ops/backup.ts';
+import type { ExplainReport } from '../../ops/explain.ts';
+import type { MaintainResult } from '../../ops/maintain.ts';
 import { renderBackup } from './backup.ts';
 import { renderExplain } from './explain.ts';
 import { renderMaintain } from './maintain.ts';

@@ -1,7 +1,7 @@
 import { defineCommand, requireFlag } from '../../lib/cli-kit.ts';
-import { optimizeDatabase, type OptimizeResult } from '../../lib/ops/optimize.ts';
-import { columns, formatMs } from '../../lib/ops/units.ts';
-import { resolveProfile } from '../resolve.ts';
+import { optimizeDatabase, type OptimizeResult } from '../../ops/optimize.ts';
+import { columns, formatMs } from '../../ops/units.ts';
+import { resolveProfile } from '../../db/profiles.ts';
 
 const show = (v: number | string | undefined) => (v === undefined ? '-' : String(v));
 

@@ -8,8 +8,8 @@ import { OVERLOAD_SCHEMA_VERSION, OverloadFile } from '../../lib/records/overloa
 import { OVERLOAD_DEFAULTS } from '../../fixture-server/overload.ts';
 import { findScenario } from '../../load/scenarios.ts';
 import { OVERLOAD_RUN_DEFAULTS as D, overloadPassed, runOverload, type OverloadRunOptions } from '../../load/overload/run.ts';
-import { renderOverload } from '../../load/overload/report.ts';
-import { resolveProfile } from '../resolve.ts';
+import { renderOverload } from '../../load/overload/overload-table.ts';
+import { resolveProfile } from '../../db/profiles.ts';
 import { parseTopology } from '../../fixture-server/topology.ts';
 import { interruptible } from '../../load/cli-support.ts';
 

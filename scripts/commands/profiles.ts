@@ -1,6 +1,6 @@
 import { defineCommand } from '../../lib/cli-kit.ts';
-import { PROFILES } from '../../fixture-server/db/profiles.ts';
-import { requestedPragmas } from '../../fixture-server/db/open.ts';
+import { PROFILES } from '../../db/profiles.ts';
+import { requestedPragmas } from '../../db/open.ts';
 
 export const command = defineCommand({
   name: 'profiles',

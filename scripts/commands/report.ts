@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { defineCommand } from '../../lib/cli-kit.ts';
-import { readRunResults } from '../../lib/compare/read.ts';
+import { readRunResults } from '../../gate/read-records.ts';
 import { writeReport } from '../../reports/write.ts';
 
 export const command = defineCommand({

@@ -1,6 +1,6 @@
 import { defineCommand } from '../../lib/cli-kit.ts';
-import { restoreDatabase, type RestoreResult } from '../../lib/ops/restore.ts';
-import { formatBytes, formatMs } from '../../lib/ops/units.ts';
+import { restoreDatabase, type RestoreResult } from '../../ops/restore.ts';
+import { formatBytes, formatMs } from '../../ops/units.ts';
 
 /** The text report of `loadlab restore` (pure). */
 export function renderRestore(r: RestoreResult): string {

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { findProfile, profileNames } from '../../fixture-server/db/profiles.ts';
+import { resolveProfile } from '../../db/profiles.ts';
 import { findScenario, scenarioNames } from '../../load/scenarios.ts';
-import { loadConfigFile } from '../../lib/run/config-file.ts';
-import { PRESETS, type Mode } from '../../lib/run/presets.ts';
-import type { RunConfig } from '../../lib/run/config.ts';
-import { runSuite } from '../../lib/run/orchestrate.ts';
-import { streamProgress } from '../../lib/run/progress.ts';
+import { loadConfigFile } from '../../run/config-file.ts';
+import { PRESETS, type Mode } from '../../run/presets.ts';
+import type { RunConfig } from '../../lib/records/run-config.ts';
+import { runSuite } from '../../run/orchestrate.ts';
+import { streamProgress } from '../../run/progress.ts';
 import { buildLedger } from '../../reports/ledger/ledger.ts';
 
 /** reports/runs/2026-01-02T03-04-05Z: sortable, no colons (Windows-safe). */
@@ -17,7 +17,7 @@ export function defaultOutDir(now = new Date()): string {
 
 /** Names in the config that nothing knows are usage errors, found before anything runs. */
 export function checkNames(c: RunConfig): void {
-  for (const p of [...c.profiles, ...c.capacity.profiles]) if (!findProfile(p)) throw new UsageError(`unknown profile '${p}' in the config (known: ${profileNames().join(', ')})`);
+  for (const p of [...c.profiles, ...c.capacity.profiles]) resolveProfile(p);
   const scenarios = [...c.load.scenarios, ...c.k6.scenarios, c.capacity.scenario, c.headline.readScenario, c.headline.writeScenario, c.headline.p95Scenario];
   for (const s of scenarios) if (!findScenario(s)) throw new UsageError(`unknown scenario '${s}' in the config (known: ${scenarioNames().join(', ')})`);
 }

@@ -1,6 +1,6 @@
 import { defineCommand, numberFlag, requireFlag } from '../../lib/cli-kit.ts';
-import { SEED_DEFAULTS, seedDatabase } from '../../fixture-server/db/seed.ts';
-import { resolveProfile } from '../resolve.ts';
+import { SEED_DEFAULTS, seedDatabase } from '../../db/seed.ts';
+import { resolveProfile } from '../../db/profiles.ts';
 
 export const command = defineCommand({
   name: 'seed',

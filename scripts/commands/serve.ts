@@ -1,6 +1,7 @@
 import { defineCommand, numberFlag, requireFlag } from '../../lib/cli-kit.ts';
 import { SERVE_DEFAULTS, startServer } from '../../fixture-server/serve.ts';
-import { existingSqliteFile, resolveProfile } from '../resolve.ts';
+import { existingSqliteFile } from '../../lib/files.ts';
+import { resolveProfile } from '../../db/profiles.ts';
 import { isLoopbackHost } from '../../lib/loopback.ts';
 import { OVERLOAD_DEFAULTS } from '../../fixture-server/overload.ts';
 import { parseTopology } from '../../fixture-server/topology.ts';

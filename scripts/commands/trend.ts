@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { writeFileAtomic } from '../../lib/atomic-write.ts';
-import { readRunResults } from '../../lib/compare/read.ts';
+import { readRunResults } from '../../gate/read-records.ts';
 import { renderSvg } from '../../reports/charts/render.ts';
 import { renderTrend, trendChart, trendRows } from '../../reports/trend.ts';
 

@@ -1,0 +1,69 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test-support/temp-dir.ts';
+import { headlineRows, renderHeadline } from './headline.ts';
+import { renderReport } from './report-markdown.ts';
+import { sampleRun } from '../test-support/records.ts';
+import { writeReport } from './write.ts';
+
+describe('headline', () => {
+  it('reads each metric from the run, per profile', () => {
+    const rows = headlineRows(sampleRun());
+    const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+    expect(byId.read!.values.tuned!.value).toBe(5000);
+    expect(byId.write!.values.untuned!.value).toBe(800);
+    expect(byId.p95!.values.tuned!.value).toBe(4);
+    expect(byId.users!.values.tuned!.text).toBe('100');
+    expect(byId.size!.values.untuned!.value).toBeCloseTo(-0.35, 9);
+    expect(byId.read!.values.consensus!.text).toBe('–');
+  });
+  it('puts the guide beside our numbers with the change tuned vs untuned', () => {
+    const md = renderHeadline(sampleRun());
+    expect(md).toContain('| read QPS | 100 → 250 (+150 %) | 4,000 | 5,000 | – | +25 %');
+    expect(md).toContain('| P95 response time | 850 ms → 180 ms (-79 %) | 12 ms | 4 ms | – | −67 %');
+  });
+});
+
+describe('renderReport', () => {
+  it('has every section, the context header and chart links', () => {
+    const md = renderReport(sampleRun(), { charts: [{ path: 'charts/throughput.svg', title: 'Throughput' }] });
+    for (const heading of ['## 1. Before/after', '## 2. Claims ledger', '### PRAGMA ablation', '### Load scenarios', '### DB share of request cost', '### Capacity', '## 4. Charts', '## 5. Environment and method']) {
+      expect(md).toContain(heading);
+    }
+    expect(md).toContain('| git SHA | abc1234def |');
+    expect(md).toContain('![Throughput](charts/throughput.svg)');
+    expect(md).toContain('stage k6 skipped: k6 not found');
+  });
+  it('shows a failed stage as data, not a crash', () => {
+    const run = sampleRun({ load: [], stages: [{ name: 'load', status: 'failed', reason: 'server did not start', startedAt: null, durationS: 1 }] });
+    const md = renderReport(run, { charts: [] });
+    expect(md).toContain('stage load failed: server did not start');
+    expect(md).toContain('_No load results in this run._');
+  });
+});
+
+describe('writeReport', () => {
+  it('writes REPORT.md and one SVG per chart', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const w = await writeReport(sampleRun(), dir);
+      expect(w.chartErrors).toEqual([]);
+      expect(w.charts.map((c) => c.slice(dir.length + 1))).toEqual(['charts/throughput.svg', 'charts/latency.svg', 'charts/capacity.svg', 'charts/ablation.svg']);
+      expect(readFileSync(join(dir, 'charts', 'capacity.svg'), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      expect(existsSync(join(dir, 'REPORT.md'))).toBe(true);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('headline capacity bounds', () => {
+  it('says "at least" when tuned passed every level, and nothing when untuned did too', async () => {
+    const { capacity } = await import('../test-support/records.ts');
+    const bounded = sampleRun({ capacity: [capacity('untuned', 25, [[10, 50], [25, 150], [50, 400]]), capacity('tuned', 100, [[10, 5], [50, 20], [100, 60]])] });
+    expect(renderHeadline(bounded)).toContain('| concurrent users | 50 → 200 (+300 %) | 25 | 100+ | – | ≥ +300 % |');
+    const both = sampleRun({ capacity: [capacity('untuned', 100, [[10, 5], [100, 60]]), capacity('tuned', 100, [[10, 5], [100, 50]])] });
+    expect(renderHeadline(both)).toContain('| concurrent users | 50 → 200 (+300 %) | 100+ | 100+ | – | – |');
+  });
+});

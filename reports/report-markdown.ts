@@ -1,0 +1,52 @@
+import type { RunResults } from '../lib/records/run.ts';
+import { renderHeadline } from './headline.ts';
+import { renderLedger } from './ledger/ledger.ts';
+import { renderBenchSections } from './sections/bench.ts';
+import { renderContext, renderMethod } from './sections/context.ts';
+import { renderLoadSections } from './sections/load.ts';
+import { renderTable, type Column } from '../lib/table.ts';
+
+export interface ReportContext {
+  /** Chart files that exist, relative to REPORT.md, with their titles. */
+  charts: { path: string; title: string }[];
+}
+
+const STAGES: Column<RunResults['stages'][number]>[] = [
+  { header: 'stage', cell: (s) => s.name },
+  { header: 'status', cell: (s) => s.status },
+  { header: 'time', align: 'right', cell: (s) => (s.durationS === null ? '–' : `${s.durationS.toFixed(1)} s`) },
+  { header: 'reason', cell: (s) => s.reason ?? '' },
+];
+
+/** REPORT.md from a run's results alone. Pure: the same results give the same text. */
+export function renderReport(run: RunResults, ctx: ReportContext): string {
+  const parts = [
+    `# SQLite tuning, measured: ${run.mode} run of ${run.environment.date.slice(0, 10)}`,
+    '',
+    'Every number below comes from the run recorded in `results.json` beside this file; nothing is written by hand.',
+    '',
+    renderContext(run),
+    '## 1. Before/after, in the guide\'s own format',
+    '',
+    'untuned = stock SQLite defaults, primary keys only; tuned = the guide\'s seven PRAGMAs and five indexes; consensus = what current production setups use. Guide numbers are from its Locust run (100 users, 5 minutes) on its own hardware.',
+    '',
+    renderHeadline(run),
+    '## 2. Claims ledger',
+    '',
+    renderLedger(run),
+    '## 3. Measurements',
+    '',
+    renderBenchSections(run),
+    renderLoadSections(run),
+    '## 4. Charts',
+    '',
+    ...(ctx.charts.length ? ctx.charts.map((c) => `### ${c.title}\n\n![${c.title}](${c.path})\n`) : ['_No charts: the stages that feed them produced nothing._\n']),
+    '## 5. Environment and method',
+    '',
+    renderMethod(run),
+    '### Stages',
+    '',
+    renderTable(STAGES, run.stages),
+  ];
+  return parts.join('\n');
+}

@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { writeK6StandIn } from '../test-support/k6-standin.ts';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test-support/temp-dir.ts';
+import { RunResults } from '../lib/records/run.ts';
+import { mergeConfig } from '../lib/records/run-config.ts';
+import { QUICK } from './presets.ts';
+import { runSuite } from './orchestrate.ts';
+
+/** Functional only: tiny database, one write scenario, half-second trial. No figure is asserted. */
+const TINY = mergeConfig(QUICK, {
+  profiles: ['untuned', 'tuned'],
+  scale: 0.005,
+  bench: { timeMs: 10, ops: ['point-read'], ablation: false, indexSweepRows: [] },
+  load: { scenarios: ['write'], trials: 1, durationS: 0.5, warmupS: 0, connections: 2 },
+  capacity: { enabled: false },
+});
+
+describe('runSuite', () => {
+  it('runs every stage, writes a valid results.json, REPORT.md and charts', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const out = join(dir, 'run');
+      const r = await runSuite({ config: TINY, mode: 'quick', configFile: null, outDir: out });
+      const status = Object.fromEntries(r.stages.map((s) => [s.name, s.status]));
+      expect(status).toMatchObject({ environment: 'ok', seed: 'ok', vacuum: 'ok', bench: 'ok', load: 'ok', capacity: 'skipped', report: 'ok' });
+      expect(r.stages.find((s) => s.name === 'capacity')!.reason).toBe('disabled in the config');
+      const saved = RunResults.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+      expect(saved.load.map((l) => `${l.scenario}/${l.profile}`)).toEqual(['write/untuned', 'write/tuned']);
+      expect(saved.bench.length).toBe(2);
+      expect(saved.vacuum.every((v) => v.status === 'ok')).toBe(true);
+      expect(saved.finishedAt).not.toBeNull();
+      const md = readFileSync(join(out, 'REPORT.md'), 'utf8');
+      expect(md).toContain('| write QPS | 20 → 40 (+100 %) |');
+      expect(existsSync(join(out, 'charts', 'throughput.svg'))).toBe(true);
+      expect(existsSync(join(out, 'data'))).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('drives k6 when one is found (a test stand-in replaying a real k6 summary)', async () => {
+    const { dir, cleanup } = tempDir();
+    const saved = process.env.K6_BIN;
+    try {
+      process.env.K6_BIN = writeK6StandIn(dir, { summary: fileURLToPath(new URL('../load/k6/fixtures/summary-export.phased.json', import.meta.url)) });
+      const config = mergeConfig(TINY, {
+        profiles: ['tuned'],
+        bench: { enabled: false },
+        load: { enabled: false },
+        vacuum: { enabled: false },
+        k6: { scenarios: ['read-point'], durationS: 1 },
+      });
+      const r = await runSuite({ config, mode: 'quick', configFile: null, outDir: join(dir, 'run') });
+      expect(r.stages.find((s) => s.name === 'k6')).toMatchObject({ status: 'ok' });
+      expect(r.load.map((l) => `${l.engine}/${l.scenario}/${l.profile}/${l.status}`)).toEqual(['k6/read-point/tuned/ok']);
+      expect(r.environment.k6).toContain('standin');
+    } finally {
+      if (saved === undefined) delete process.env.K6_BIN;
+      else process.env.K6_BIN = saved;
+      cleanup();
+    }
+  });
+
+  it('after an interrupt skips the remaining stages but still writes the report', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const controller = new AbortController();
+      controller.abort();
+      const out = join(dir, 'run');
+      const r = await runSuite({ config: TINY, mode: 'quick', configFile: null, outDir: out, signal: controller.signal });
+      expect(r.stages.filter((s) => s.status === 'skipped' && s.reason === 'interrupted').map((s) => s.name)).toEqual(['seed', 'vacuum', 'bench', 'load', 'k6', 'capacity']);
+      expect(r.stages.find((s) => s.name === 'report')!.status).toBe('ok');
+      expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toContain('stage load skipped: interrupted');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('passes the calibration delay to the server (serve --inject-delay-ms)', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const config = mergeConfig(TINY, { profiles: ['tuned'], bench: { enabled: false }, vacuum: { enabled: false }, k6: { enabled: false }, load: { scenarios: ['read-point'] }, injectDelayMs: 2 });
+      const r = await runSuite({ config, mode: 'quick', configFile: null, outDir: join(dir, 'run') });
+      const timing = r.load[0]!.serverTiming!;
+      // The server busy-waits 2 ms inside every timed request, so its handler time cannot be less.
+      expect(timing.handlerUs.p50).toBeGreaterThanOrEqual(2000);
+      expect(readFileSync(join(dir, 'run', 'REPORT.md'), 'utf8')).toContain('**Calibration run**');
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import { RunConfig } from '../lib/records/run-config.ts';
+
+/**
+ * --quick: every stage and all three profiles in about three minutes on 2 cores, on a
+ * small database (scale 0.05: 1,000 campaigns, 10,000 contents). The load stage runs a
+ * representative subset of the scenarios, the three the headline needs: read-list
+ * (index-dependent reads), write (one insert per request) and mix-80-20 (the guide's
+ * ratio), 50 connections, 2 trials of 1.5 s after 1 s warm-up (each trial on a fresh copy
+ * of the database and a fresh server). Capacity steps 10, 25, 50, 100 connections on
+ * mix-80-20, 1 s each after 0.5 s warm-up. Bench: 100 ms per task, ablation, index
+ * sweep at 10k and 100k rows. These are smoke-grade figures; --full is the measurement.
+ */
+export const QUICK: RunConfig = RunConfig.parse({
+  profiles: ['untuned', 'tuned', 'consensus'],
+  scale: 0.05,
+  seed: 42,
+  bench: { enabled: true, timeMs: 100, ops: [], ablation: true, indexSweepRows: [10_000, 100_000] },
+  load: { enabled: true, scenarios: ['read-list', 'write', 'mix-80-20'], connections: 50, durationS: 1.5, warmupS: 1, trials: 2 },
+  k6: { enabled: true, scenarios: ['mix-80-20'], durationS: 3 },
+  capacity: {
+    enabled: true,
+    scenario: 'mix-80-20',
+    profiles: [],
+    maxConnections: 100,
+    durationS: 1,
+    warmupS: 0.5,
+    sloP95Ms: 200,
+    maxErrorPct: 1,
+  },
+  vacuum: { enabled: true, deleteShare: 0.35, updateShare: 0.1 },
+  headline: { readScenario: 'read-list', writeScenario: 'write', p95Scenario: 'mix-80-20' },
+  thresholds: { comparePct: 15, ledgerNoisePct: 5 },
+  injectDelayMs: 0,
+});
+
+/**
+ * --full: the monthly run. The guide's 5 minutes of load per scenario and profile, split
+ * into 3 trials of 100 s (after 10 s warm-up) so there is a spread; 100 connections (the
+ * guide's 100 Locust users); every scenario the load runner knows (empty list = all);
+ * scale 1 (~114 MiB); capacity up to 800 connections, 30 s per level; 1 s per bench task
+ * and the index sweep up to 1M rows. About 2-2.5 hours on 2 cores.
+ */
+export const FULL: RunConfig = RunConfig.parse({
+  ...QUICK,
+  scale: 1,
+  bench: { ...QUICK.bench, timeMs: 1000, indexSweepRows: [10_000, 100_000, 1_000_000] },
+  load: { ...QUICK.load, scenarios: [], durationS: 100, warmupS: 10, trials: 3, connections: 100 },
+  k6: { ...QUICK.k6, scenarios: [], durationS: 100 },
+  capacity: { ...QUICK.capacity, maxConnections: 800, durationS: 30, warmupS: 5 },
+});
+
+export const PRESETS = { quick: QUICK, full: FULL } as const;
+export type Mode = keyof typeof PRESETS;

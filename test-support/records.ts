@@ -1,0 +1,182 @@
+/**
+ * Hand-built records for reporter, ledger and compare tests. Every number here is
+ * invented for the tests and says so: nothing from this file reaches a real report.
+ */
+import type { Environment } from '../lib/records/environment.ts';
+import type { AblationRecord, BenchRecord, IndexSweepRecord } from '../lib/records/bench.ts';
+import type { CapacityRecord, LoadRecord, LoadTrial } from '../lib/records/load.ts';
+import { RunResults, STAGE_NAMES, type VacuumRecord } from '../lib/records/run.ts';
+import { QUICK } from '../run/presets.ts';
+
+export const TEST_ENV: Environment = {
+  date: '2026-01-02T03:04:05.000Z',
+  gitSha: 'abc1234def',
+  hostname: 'test-host',
+  cpuModel: 'Test CPU',
+  cores: 2,
+  memoryBytes: 8 * 1024 ** 3,
+  kernel: '6.1.0-test',
+  platform: 'linux',
+  dataDir: '/tmp/test-data',
+  filesystem: 'ext4',
+  fsyncUs: 180,
+  node: 'v20.20.2',
+  sqlite: '3.53.0',
+  betterSqlite3: '12.11.1',
+  autocannon: '8.0.0',
+  tinybench: '6.2.5',
+  k6: null,
+  taskset: true,
+  pinning: { pinned: true, serverCpu: 0, generatorCpu: 1 },
+  caveats: ['2 CPU cores: the server and the load generator each get one at most; multi-process topologies have no spare core', 'k6 not found (K6_BIN or PATH): k6 stages skipped'],
+};
+
+export function trial(rps: number, p95: number, durationS = 3): LoadTrial {
+  return {
+    requests: Math.round(rps * durationS),
+    rps,
+    latencyMs: { mean: p95 / 2, p50: p95 / 2.5, p90: p95 * 0.8, p95, p99: p95 * 1.5, p999: p95 * 2, max: p95 * 3 },
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+    statusCodes: { '200': Math.round(rps * durationS) },
+    throughputBytesPerSec: rps * 500,
+    durationS,
+  };
+}
+
+/** A load record whose trials have the given rps and p95 values. */
+export function loadRecord(scenario: string, profile: string, rps: number[], p95: number[], over: Partial<LoadRecord> = {}): LoadRecord {
+  const trials = rps.map((r, i) => trial(r, p95[i] ?? p95[0]!));
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return {
+    engine: 'autocannon',
+    scenario,
+    profile,
+    topology: 'single',
+    connections: 10,
+    rate: null,
+    warmupS: 1,
+    status: 'ok',
+    trials,
+    median: trial(mid(rps), mid(p95)),
+    spread: { rps: { min: Math.min(...rps), max: Math.max(...rps) }, p95: { min: Math.min(...p95), max: Math.max(...p95) } },
+    audit: [],
+    serverTiming: {
+      requests: 1000,
+      handlerUs: { count: 1000, mean: 200, p50: 150, p90: 300, p95: 400, p99: 800, max: 2000 },
+      dbUs: { count: 1000, mean: 120, p50: 90, p90: 200, p95: 250, p99: 500, max: 1500 },
+      busy: 0,
+    },
+    pinning: { pinned: true, serverCpu: 0, generatorCpu: 1 },
+    ...over,
+  };
+}
+
+export function benchRecord(op: string, profile: string, opsPerSec: number, over: Partial<BenchRecord> = {}): BenchRecord {
+  const meanUs = 1e6 / opsPerSec;
+  return {
+    op,
+    profile,
+    status: 'ok',
+    opsPerSec,
+    latencyUs: { mean: meanUs, p50: meanUs * 0.9, p75: meanUs * 1.1, p99: meanUs * 2 },
+    rme: 2,
+    samples: 500,
+    plan: 'SEARCH campaigns USING INTEGER PRIMARY KEY (rowid=?)',
+    effective: {},
+    ...over,
+  };
+}
+
+export function ablation(pragma: string, op: string, change: number, halfWidth = 0.03, over: Partial<AblationRecord> = {}): AblationRecord {
+  return {
+    direction: 'enable-on-untuned',
+    pragma,
+    op,
+    status: 'ok',
+    baseOpsPerSec: 1000,
+    armOpsPerSec: 1000 * (1 + change),
+    change,
+    spread: { low: change - halfWidth, high: change + halfWidth },
+    ...over,
+  };
+}
+
+export function sweep(kind: 'query' | 'insert', rows: number, indexes: number, meanUs: number, plan: string): IndexSweepRecord {
+  return { kind, rows, indexes, status: 'ok', opsPerSec: 1e6 / meanUs, latencyUs: { mean: meanUs, p50: meanUs, p99: meanUs * 2 }, rme: 2, plan };
+}
+
+export function capacity(profile: string, cap: number | null, steps: [number, number][]): CapacityRecord {
+  return {
+    scenario: 'mix-80-20',
+    profile,
+    sloP95Ms: 200,
+    maxErrorPct: 1,
+    status: 'ok',
+    capacity: cap,
+    curve: steps.map(([connections, p95]) => ({ connections, rps: connections * 100, p95, errorPct: 0, ok: p95 < 200 })),
+  };
+}
+
+export function vacuum(profile: string, before: number, after: number): VacuumRecord {
+  return {
+    profile,
+    status: 'ok',
+    method: 'seeded, 35 % of contents deleted, 10 % of bodies rewritten, then VACUUM',
+    deletedRows: 350,
+    updatedRows: 65,
+    pageSize: 4096,
+    bytes: { seeded: before, beforeVacuum: before, afterVacuum: after },
+    freelistPages: { beforeVacuum: Math.round((before - after) / 4096), afterVacuum: 0 },
+    vacuumMs: 12,
+  };
+}
+
+/** A complete, plausible run: tuned beats untuned on every headline metric. */
+export function sampleRun(over: Partial<RunResults> = {}): RunResults {
+  return RunResults.parse({
+    schemaVersion: 1,
+    kind: 'run',
+    mode: 'quick',
+    configFile: null,
+    startedAt: '2026-01-02T03:04:05.000Z',
+    finishedAt: '2026-01-02T03:06:35.000Z',
+    wallS: 150,
+    environment: TEST_ENV,
+    config: { ...QUICK, load: { ...QUICK.load, connections: 10 } },
+    stages: STAGE_NAMES.map((name) => ({ name, status: name === 'k6' ? 'skipped' : 'ok', ...(name === 'k6' ? { reason: 'k6 not found' } : {}), startedAt: '2026-01-02T03:04:05.000Z', durationS: 10 })),
+    scenarios: [
+      { name: 'read-list', description: 'GET lists', kind: 'read' },
+      { name: 'write', description: 'POST /contents', kind: 'write' },
+      { name: 'mix-80-20', description: '80 % reads, 20 % writes', kind: 'mixed' },
+    ],
+    seed: [],
+    vacuum: [vacuum('untuned', 10_000_000, 6_500_000), vacuum('tuned', 10_000_000, 6_600_000)],
+    bench: [benchRecord('get-campaign', 'untuned', 50_000), benchRecord('get-campaign', 'tuned', 60_000), benchRecord('insert-content', 'untuned', 1_200), benchRecord('insert-content', 'tuned', 40_000)],
+    ablation: [
+      ablation('wal', 'get-campaign', 0.4),
+      ablation('wal', 'list-contents', 0.35),
+      ablation('normal', 'insert-content', 1.5, 0.2),
+      ablation('cache', 'list-contents', 0.01),
+      ablation('mmap', 'list-contents', -0.3),
+      ablation('temp_store', 'temp-sort', 0.1),
+      ablation('indexes', 'indexed-list', 12, 1),
+      ablation('indexes', 'point-read', 0),
+    ],
+    indexSweep: [
+      sweep('query', 50_000, 0, 4000, 'SCAN campaigns'),
+      sweep('query', 50_000, 1, 20, 'SEARCH campaigns USING INDEX idx_campaigns_client (client_id=?)'),
+    ],
+    load: [
+      loadRecord('read-list', 'untuned', [4000, 4100, 3900], [5, 5.2, 4.8]),
+      loadRecord('read-list', 'tuned', [5000, 5100, 4900], [4, 4.1, 3.9]),
+      loadRecord('write', 'untuned', [800, 820, 780], [20, 21, 19]),
+      loadRecord('write', 'tuned', [4000, 4100, 3900], [5, 5.1, 4.9]),
+      loadRecord('mix-80-20', 'untuned', [2000, 2050, 1950], [12, 12.5, 11.5]),
+      loadRecord('mix-80-20', 'tuned', [4500, 4600, 4400], [4, 4.2, 3.8]),
+    ],
+    capacity: [capacity('untuned', 50, [[1, 2], [50, 150], [100, 400]]), capacity('tuned', 100, [[1, 1], [50, 60], [100, 180], [200, 450]])],
+    ...over,
+  });
+}
