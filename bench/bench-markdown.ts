@@ -1,33 +1,50 @@
 import type { AblationRecord, BenchFile, BenchRecord, IndexSweepRecord } from '../lib/records/bench.ts';
 import type { Environment } from '../lib/records/environment.ts';
+import { bytes, changesOrRatios, DASH, latency, num, opsPerSec, ratio, rme, us } from '../lib/format.ts';
+import { renderTable, type Column, type TableFormat } from '../lib/table.ts';
 import { compareRecords } from './ablation-delta.ts';
-import { formatChanges, formatOps, formatRatio, formatRme, formatUs } from './format.ts';
-import { renderTable as renderRows, type TableFormat } from '../lib/table.ts';
 
-/** Pure renderers: records in, text out, through the reports' one table builder. */
+/** Pure renderers: records in, text out, through the one table builder. */
 
-interface Header {
-  header: string;
-  align?: 'left' | 'right';
-}
+type Measured = { status: string; reason?: string | undefined };
 
-function renderTable(headers: Header[], rows: string[][], format: TableFormat): string {
-  return renderRows(
-    headers.map((h, i) => ({ ...h, cell: (row: string[]) => row[i] ?? '' })),
-    rows,
-    format,
-  );
-}
+/** A measurement's cell, or DASH when the measurement failed or was skipped (its row says why). */
+const ifOk = (r: Measured, text: () => string) => (r.status === 'ok' ? text() : DASH);
+const statusText = (r: Measured) => `${r.status}: ${r.reason ?? ''}`;
+/** ops/s, or what a failed measurement shows in its place. */
+const opsOr = (r: Measured & { opsPerSec: number }, otherwise: (failed: Measured) => string) =>
+  r.status === 'ok' ? opsPerSec(r.opsPerSec) : otherwise(r);
 
 export function renderContext(env: Environment): string {
+  const versions = `better-sqlite3 ${env.betterSqlite3 ?? DASH}, tinybench ${env.tinybench ?? DASH}`;
   const lines = [
-    `${env.date}  git ${env.gitSha?.slice(0, 12) ?? 'unknown'}  ${env.hostname}`,
-    `Node ${env.node}, SQLite ${env.sqlite}, better-sqlite3 ${env.betterSqlite3 ?? '?'}, tinybench ${env.tinybench ?? '?'}`,
-    `${env.cpuModel}, ${env.cores} cores, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${env.platform} ${env.kernel}`,
-    `data: ${env.dataDir} on ${env.filesystem}, fsync ${env.fsyncUs === null ? 'not probed' : `${env.fsyncUs} µs`}`,
+    `${env.date}  git ${env.gitSha?.slice(0, 12) ?? DASH}  ${env.hostname}`,
+    `Node ${env.node}, SQLite ${env.sqlite}, ${versions}`,
+    `${env.cpuModel}, ${env.cores} cores, ${bytes(env.memoryBytes)}, ${env.platform} ${env.kernel}`,
+    `data: ${env.dataDir} on ${env.filesystem}, fsync ${env.fsyncUs === null ? 'not probed' : us(env.fsyncUs)}`,
     ...env.caveats.map((c) => `caveat: ${c}`),
   ];
   return lines.join('\n') + '\n';
+}
+
+interface BenchRow {
+  record: BenchRecord;
+  /** The same operation under the first profile: what "vs" compares with. */
+  base: BenchRecord;
+}
+
+function benchColumns(baseline: string | undefined): Column<BenchRow>[] {
+  return [
+    { header: 'op', cell: ({ record: r }) => (r.rowsPerOp ? `${r.op} (${r.rowsPerOp} rows)` : r.op) },
+    { header: 'profile', cell: ({ record: r }) => r.profile },
+    { header: 'ops/s', align: 'right', cell: ({ record: r }) => opsOr(r, (failed) => failed.status) },
+    { header: 'mean µs', align: 'right', cell: ({ record: r }) => ifOk(r, () => latency(r.latencyUs.mean)) },
+    { header: 'p50 µs', align: 'right', cell: ({ record: r }) => ifOk(r, () => latency(r.latencyUs.p50)) },
+    { header: 'p99 µs', align: 'right', cell: ({ record: r }) => ifOk(r, () => latency(r.latencyUs.p99)) },
+    { header: 'rme', align: 'right', cell: ({ record: r }) => ifOk(r, () => rme(r.rme)) },
+    { header: `vs ${baseline ?? 'first'}`, align: 'right', cell: (row) => ifOk(row.record, () => relative(row)) },
+    { header: 'note', cell: ({ record: r }) => (r.status === 'ok' ? '' : (r.reason ?? '')) },
+  ];
 }
 
 /**
@@ -35,40 +52,20 @@ export function renderContext(env: Environment): string {
  * ratio against the first profile of each operation ('n.s.' when the margins overlap).
  */
 export function renderBenchTable(records: BenchRecord[], format: TableFormat = 'text'): string {
-  const ops = unique(records.map((r) => r.op));
   const baseline = records[0]?.profile;
-  const rows: string[][] = [];
-  for (const op of ops) {
+  const rows = unique(records.map((r) => r.op)).flatMap((op) => {
     const forOp = records.filter((r) => r.op === op);
     const base = forOp.find((r) => r.profile === baseline) ?? forOp[0]!;
-    for (const r of forOp) {
-      const opLabel = r.rowsPerOp ? `${r.op} (${r.rowsPerOp} rows)` : r.op;
-      if (r.status !== 'ok') {
-        rows.push([opLabel, r.profile, r.status, '', '', '', '', '', r.reason ?? '']);
-        continue;
-      }
-      rows.push([opLabel, r.profile, formatOps(r.opsPerSec), formatUs(r.latencyUs.mean), formatUs(r.latencyUs.p50), formatUs(r.latencyUs.p99), formatRme(r.rme), relative(base, r), '']);
-    }
-  }
-  const columns = [
-    { header: 'op' },
-    { header: 'profile' },
-    { header: 'ops/s', align: 'right' as const },
-    { header: 'mean µs', align: 'right' as const },
-    { header: 'p50 µs', align: 'right' as const },
-    { header: 'p99 µs', align: 'right' as const },
-    { header: 'rme', align: 'right' as const },
-    { header: `vs ${baseline ?? 'first'}`, align: 'right' as const },
-    { header: 'note' },
-  ];
-  return renderTable(columns, rows, format);
+    return forOp.map((record) => ({ record, base }));
+  });
+  return renderTable(benchColumns(baseline), rows, format);
 }
 
-function relative(base: BenchRecord, r: BenchRecord): string {
-  if (r === base) return '1.00x';
-  if (base.status !== 'ok') return '—';
+function relative({ record: r, base }: BenchRow): string {
+  if (r === base) return ratio(1);
+  if (base.status !== 'ok') return DASH;
   const c = compareRecords(base, r);
-  return `${formatRatio(c.change + 1)}${c.significant ? '' : ' n.s.'}`;
+  return `${ratio(c.change + 1)}${c.significant ? '' : ' n.s.'}`;
 }
 
 /** Each operation's query plans, grouped by the profiles that share one: SCAN vs SEARCH at a glance. */
@@ -87,90 +84,107 @@ export function renderPlans(records: BenchRecord[]): string {
   return out.length ? out.join('\n') + '\n' : '';
 }
 
+interface AblationRow {
+  pragma: string;
+  op: string;
+  on: AblationRecord | undefined;
+  off: AblationRecord | undefined;
+}
+
+function ablationCell(r: AblationRecord | undefined): string {
+  if (!r) return DASH;
+  if (r.status !== 'ok') return statusText(r);
+  const [c, lo, hi] = changesOrRatios([r.change, r.spread.low, r.spread.high]);
+  return `${c} [${lo}, ${hi}]${r.significant === false ? ' n.s.' : ''}`;
+}
+
+const ABLATION_COLUMNS: Column<AblationRow>[] = [
+  { header: 'pragma', cell: (r) => r.pragma },
+  { header: 'op', cell: (r) => r.op },
+  { header: 'switched on in untuned', align: 'right', cell: (r) => ablationCell(r.on) },
+  { header: 'switched off in tuned', align: 'right', cell: (r) => ablationCell(r.off) },
+];
+
 /** One row per toggle and operation; the two directions side by side, each with its spread. */
 export function renderAblationTable(records: AblationRecord[], format: TableFormat = 'text'): string {
   const keys = unique(records.map((r) => `${r.pragma}\u0000${r.op}`));
-  const cell = (r: AblationRecord | undefined): string => {
-    if (!r) return '';
-    if (r.status !== 'ok') return `${r.status}: ${r.reason ?? ''}`;
-    const [c, lo, hi] = formatChanges([r.change, r.spread.low, r.spread.high]);
-    return `${c} [${lo}, ${hi}]${r.significant === false ? ' n.s.' : ''}`;
-  };
-  const rows = keys.map((key) => {
+  const rows = keys.map((key): AblationRow => {
     const [pragma, op] = key.split('\u0000') as [string, string];
-    const on = records.find((r) => r.pragma === pragma && r.op === op && r.direction === 'enable-on-untuned');
-    const off = records.find((r) => r.pragma === pragma && r.op === op && r.direction === 'disable-on-tuned');
-    return [pragma, op, cell(on), cell(off)];
+    const arm = (direction: AblationRecord['direction']) =>
+      records.find((r) => r.pragma === pragma && r.op === op && r.direction === direction);
+    return { pragma, op, on: arm('enable-on-untuned'), off: arm('disable-on-tuned') };
   });
-  const columns = [
-    { header: 'pragma' },
-    { header: 'op' },
-    { header: 'switched on in untuned', align: 'right' as const },
-    { header: 'switched off in tuned', align: 'right' as const },
-  ];
-  return renderTable(columns, rows, format);
+  return renderTable(ABLATION_COLUMNS, rows, format);
 }
+
+interface SweepRow {
+  rows: number;
+  scan: IndexSweepRecord | undefined;
+  search: IndexSweepRecord | undefined;
+  /** indexed over unindexed ops/s, when both were measured. */
+  ratio: number | undefined;
+}
+
+const isOk = (r?: IndexSweepRecord): r is IndexSweepRecord => r?.status === 'ok';
+/** A side's mean latency, or why it has none. */
+const sideLatency = (r?: IndexSweepRecord) => (isOk(r) ? latency(r.latencyUs.mean) : r ? statusText(r) : DASH);
+const sideOps = (r?: IndexSweepRecord) => (isOk(r) ? opsPerSec(r.opsPerSec) : DASH);
+
+const SWEEP_COLUMNS: Column<SweepRow>[] = [
+  { header: 'rows', align: 'right', cell: (r) => num(r.rows) },
+  { header: 'no index: mean µs', align: 'right', cell: (r) => sideLatency(r.scan) },
+  { header: 'ops/s', align: 'right', cell: (r) => sideOps(r.scan) },
+  { header: 'indexed: mean µs', align: 'right', cell: (r) => sideLatency(r.search) },
+  { header: 'ops/s', align: 'right', cell: (r) => sideOps(r.search) },
+  { header: 'indexed/unindexed', align: 'right', cell: (r) => ratio(r.ratio) },
+];
+
+interface InsertRow {
+  record: IndexSweepRecord;
+  /** The insert with no secondary index, when it was measured. */
+  base: IndexSweepRecord | undefined;
+}
+
+const INSERT_COLUMNS: Column<InsertRow>[] = [
+  { header: 'secondary indexes', align: 'right', cell: ({ record: r }) => String(r.indexes) },
+  { header: 'table rows', align: 'right', cell: ({ record: r }) => num(r.rows) },
+  { header: 'insert ops/s', align: 'right', cell: ({ record: r }) => opsOr(r, statusText) },
+  { header: 'mean µs', align: 'right', cell: ({ record: r }) => ifOk(r, () => latency(r.latencyUs.mean)) },
+  { header: 'rme', align: 'right', cell: ({ record: r }) => ifOk(r, () => rme(r.rme)) },
+  {
+    header: 'vs 0 indexes',
+    align: 'right',
+    cell: ({ record: r, base }) => ifOk(r, () => (base ? ratio(r.opsPerSec / base.opsPerSec) : DASH)),
+  },
+];
 
 /** Indexed vs unindexed list query by table size (and the ratio's growth), then insert cost by index count. */
 export function renderIndexSweepTable(records: IndexSweepRecord[], format: TableFormat = 'text'): string {
   const queries = records.filter((r) => r.kind === 'query');
   const sizes = unique(queries.map((r) => r.rows)).sort((a, b) => a - b);
-  const ratios: { rows: number; ratio: number; scanUs: number; searchUs: number }[] = [];
-  const queryRows = sizes.map((rows) => {
+  const sweep = sizes.map((rows): SweepRow => {
     const scan = queries.find((r) => r.rows === rows && r.indexes === 0);
     const search = queries.find((r) => r.rows === rows && r.indexes === 1);
-    const ok = (r?: IndexSweepRecord) => r?.status === 'ok';
-    const ratio = ok(scan) && ok(search) && scan!.opsPerSec > 0 ? search!.opsPerSec / scan!.opsPerSec : undefined;
-    if (ratio !== undefined) ratios.push({ rows, ratio, scanUs: scan!.latencyUs.mean, searchUs: search!.latencyUs.mean });
-    const side = (r?: IndexSweepRecord) => (ok(r) ? [formatUs(r!.latencyUs.mean), formatOps(r!.opsPerSec)] : [r ? `${r.status}: ${r.reason ?? ''}` : '—', '']);
-    return [rows.toLocaleString('en-US'), ...side(scan), ...side(search), ratio === undefined ? '—' : formatRatio(ratio)];
+    const both = isOk(scan) && isOk(search) && scan.opsPerSec > 0;
+    return { rows, scan, search, ratio: both ? search.opsPerSec / scan.opsPerSec : undefined };
   });
-  const parts = [
-    renderTable(
-      [
-        { header: 'rows', align: 'right' },
-        { header: 'no index: mean µs', align: 'right' },
-        { header: 'ops/s', align: 'right' },
-        { header: 'indexed: mean µs', align: 'right' },
-        { header: 'ops/s', align: 'right' },
-        { header: 'indexed/unindexed', align: 'right' },
-      ],
-      queryRows,
-      format,
-    ),
-  ];
-  if (ratios.length >= 2) {
-    const first = ratios[0]!;
-    const last = ratios[ratios.length - 1]!;
-    const from = first.rows.toLocaleString('en-US');
-    const to = last.rows.toLocaleString('en-US');
+  const parts = [renderTable(SWEEP_COLUMNS, sweep, format)];
+  const measured = sweep.filter((s) => s.ratio !== undefined);
+  if (measured.length >= 2) {
+    const first = measured[0]!;
+    const last = measured[measured.length - 1]!;
+    const growth = (pick: (s: SweepRow) => number) => ratio(pick(last) / pick(first));
+    const meanUs = (side: 'scan' | 'search') => (s: SweepRow) => s[side]!.latencyUs.mean;
     parts.push(
-      `From ${from} to ${to} rows the indexed/unindexed ratio went ${formatRatio(first.ratio)} → ${formatRatio(last.ratio)} (${formatRatio(last.ratio / first.ratio)}); ` +
-        `mean latency without the index ${formatRatio(last.scanUs / first.scanUs)}, with it ${formatRatio(last.searchUs / first.searchUs)}.\n`,
+      `From ${num(first.rows)} to ${num(last.rows)} rows the indexed/unindexed ratio went ` +
+        `${ratio(first.ratio)} → ${ratio(last.ratio)} (${growth((s) => s.ratio!)}); ` +
+        `mean latency without the index ${growth(meanUs('scan'))}, with it ${growth(meanUs('search'))}.\n`,
     );
   }
   const inserts = records.filter((r) => r.kind === 'insert').sort((a, b) => a.indexes - b.indexes);
   if (inserts.length) {
     const base = inserts.find((r) => r.indexes === 0 && r.status === 'ok');
-    const insertRows = inserts.map((r) =>
-      r.status !== 'ok'
-        ? [String(r.indexes), r.rows.toLocaleString('en-US'), `${r.status}: ${r.reason ?? ''}`, '', '', '']
-        : [String(r.indexes), r.rows.toLocaleString('en-US'), formatOps(r.opsPerSec), formatUs(r.latencyUs.mean), formatRme(r.rme), base ? formatRatio(r.opsPerSec / base.opsPerSec) : '—'],
-    );
-    parts.push(
-      renderTable(
-        [
-          { header: 'secondary indexes', align: 'right' },
-          { header: 'table rows', align: 'right' },
-          { header: 'insert ops/s', align: 'right' },
-          { header: 'mean µs', align: 'right' },
-          { header: 'rme', align: 'right' },
-          { header: 'vs 0 indexes', align: 'right' },
-        ],
-        insertRows,
-        format,
-      ),
-    );
+    parts.push(renderTable(INSERT_COLUMNS, inserts.map((record) => ({ record, base })), format));
   }
   return parts.join('\n');
 }
@@ -181,11 +195,18 @@ export function renderBenchFile(file: BenchFile, format: TableFormat = 'text'): 
   const sections = [h('Context') + renderContext(file.environment)];
   if (file.records.length) {
     const plans = renderPlans(file.records);
-    const planText = format === 'markdown' ? `\nQuery plans:\n\n\`\`\`text\n${plans}\`\`\`\n` : `\nQuery plans:\n${plans}`;
+    const planText =
+      format === 'markdown' ? `\nQuery plans:\n\n\`\`\`text\n${plans}\`\`\`\n` : `\nQuery plans:\n${plans}`;
     sections.push(h('Operations × profiles') + renderBenchTable(file.records, format) + (plans ? planText : ''));
   }
-  if (file.ablation.length) sections.push(h('Ablation: change in ops/s from one PRAGMA [spread from both margins of error]') + renderAblationTable(file.ablation, format));
-  if (file.indexSweep.length) sections.push(h('Index sweep: list query by table size; insert cost by index count') + renderIndexSweepTable(file.indexSweep, format));
+  if (file.ablation.length) {
+    const title = 'Ablation: change in ops/s from one PRAGMA [spread from both margins of error]';
+    sections.push(h(title) + renderAblationTable(file.ablation, format));
+  }
+  if (file.indexSweep.length) {
+    const title = 'Index sweep: list query by table size; insert cost by index count';
+    sections.push(h(title) + renderIndexSweepTable(file.indexSweep, format));
+  }
   return sections.join('\n');
 }
 

@@ -11,7 +11,11 @@ export interface Column<R> {
 export type TableFormat = 'markdown' | 'text';
 
 /** Renders rows as a table; an empty row list gives a table with only its header. */
-export function renderTable<R>(columns: readonly Column<R>[], rows: readonly R[], format: TableFormat = 'markdown'): string {
+export function renderTable<R>(
+  columns: readonly Column<R>[],
+  rows: readonly R[],
+  format: TableFormat = 'markdown',
+): string {
   const cells = rows.map((row) => columns.map((c) => clean(c.cell(row), format)));
   const headers = columns.map((c) => clean(c.header, format));
   if (format === 'markdown') {
@@ -19,7 +23,8 @@ export function renderTable<R>(columns: readonly Column<R>[], rows: readonly R[]
     return [headers, rule, ...cells].map((line) => `| ${line.join(' | ')} |`).join('\n') + '\n';
   }
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const pad = (text: string, i: number) => (columns[i]!.align === 'right' ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
+  const pad = (text: string, i: number) =>
+    columns[i]!.align === 'right' ? text.padStart(widths[i]!) : text.padEnd(widths[i]!);
   const lines = [headers.map(pad), widths.map((w) => '-'.repeat(w)), ...cells.map((r) => r.map(pad))];
   return lines.map((l) => l.join('  ').trimEnd()).join('\n') + '\n';
 }

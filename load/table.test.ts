@@ -42,6 +42,12 @@ describe('loadTable', () => {
     expect(out).toMatch(/! write\/untuned: trial 1: server exited \(SIGKILL\) mid-trial/);
   });
 
+  it('marks the figures of an arm without a median trial with the one empty-cell mark', () => {
+    const failed = record({ status: 'failed', reason: 'no trial', median: null, spread: null, audit: [], trials: [] });
+    const out = loadTable([failed]);
+    expect(out).toMatch(/write\s+tuned\s+single\s+50(\s+–){10}\s+failed/);
+  });
+
   it('notes the wrk cross-check when present', () => {
     const out = loadTable([record({ scenario: 'ceiling', audit: [], extra: { wrk: { medianRps: 520, autocannonOverWrk: 500 / 520 } } })]);
     expect(out).toMatch(/wrk ceiling\/tuned: autocannon 500 rps, wrk 520 rps \(0\.96x/);

@@ -4,6 +4,7 @@ import { renderLedger } from './ledger/ledger.ts';
 import { renderBenchSections } from './sections/bench.ts';
 import { renderContext, renderMethod } from './sections/context.ts';
 import { renderLoadSections } from './sections/load.ts';
+import { DASH } from '../lib/format.ts';
 import { renderTable, type Column } from '../lib/table.ts';
 
 export interface ReportContext {
@@ -14,7 +15,7 @@ export interface ReportContext {
 const STAGES: Column<RunResults['stages'][number]>[] = [
   { header: 'stage', cell: (s) => s.name },
   { header: 'status', cell: (s) => s.status },
-  { header: 'time', align: 'right', cell: (s) => (s.durationS === null ? '–' : `${s.durationS.toFixed(1)} s`) },
+  { header: 'time', align: 'right', cell: (s) => (s.durationS === null ? DASH : `${s.durationS.toFixed(1)} s`) },
   { header: 'reason', cell: (s) => s.reason ?? '' },
 ];
 

@@ -1,4 +1,5 @@
-import { helpText, parseCommandArgs, type Command } from '../lib/cli-kit.ts';
+import { readFileSync } from 'node:fs';
+import { closestName, helpText, parseCommandArgs, type Command } from '../lib/cli-kit.ts';
 import { UsageError } from '../lib/errors.ts';
 
 /** Every command, loaded lazily so `loadlab serve` does not pay for the report renderer. */
@@ -30,6 +31,7 @@ function topHelp(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return [
     'usage: loadlab <command> [options]',
+    '       loadlab --version',
     '',
     'Measures the SQLite production-tuning claims on this machine.',
     '',
@@ -42,6 +44,12 @@ function topHelp(): string {
   ].join('\n');
 }
 
+/** The version in package.json. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 /** Runs the CLI and returns the exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -49,9 +57,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(topHelp());
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`loadlab ${version()}\n`);
+    return 0;
+  }
   const entry = COMMANDS[name];
   if (!entry) {
-    process.stderr.write(`error: unknown command '${name}' (run 'loadlab --help' for the list)\n`);
+    const guess = closestName(name, Object.keys(COMMANDS));
+    const hint = guess ? `did you mean '${guess}'?` : "run 'loadlab --help' for the list";
+    process.stderr.write(`error: unknown command '${name}' (${hint})\n`);
     return 2;
   }
   try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Environment } from './environment.ts';
+import { recordFile } from './record-file.ts';
 
 export const Status = z.enum(['ok', 'failed', 'skipped']);
 export type Status = z.infer<typeof Status>;
@@ -71,12 +71,7 @@ export type IndexSweepRecord = z.infer<typeof IndexSweepRecord>;
 
 export const BENCH_SCHEMA_VERSION = 1;
 
-export const BenchFile = z.object({
-  schemaVersion: z.literal(BENCH_SCHEMA_VERSION),
-  kind: z.literal('bench'),
-  environment: Environment,
-  options: z.record(z.string(), z.unknown()),
-  records: z.array(BenchRecord),
+export const BenchFile = recordFile('bench', BENCH_SCHEMA_VERSION, BenchRecord, {
   ablation: z.array(AblationRecord).default([]),
   indexSweep: z.array(IndexSweepRecord).default([]),
   /** The raw measurements behind `ablation`: one record per operation and arm (base profiles included). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { recordFile } from './record-file.ts';
 import { Status } from './bench.ts';
-import { Environment } from './environment.ts';
 
 /** One kill-and-restart cycle of the crash-durability test. */
 export const DurabilityCycle = z.object({
@@ -47,12 +47,7 @@ export type DurabilityRecord = z.infer<typeof DurabilityRecord>;
 
 export const DURABILITY_SCHEMA_VERSION = 1;
 
-export const DurabilityFile = z.object({
-  schemaVersion: z.literal(DURABILITY_SCHEMA_VERSION),
-  kind: z.literal('durability'),
-  environment: Environment,
-  options: z.record(z.string(), z.unknown()),
-  records: z.array(DurabilityRecord),
+export const DurabilityFile = recordFile('durability', DURABILITY_SCHEMA_VERSION, DurabilityRecord, {
   /** What the test does not cover, stated with the results. */
   notTested: z.array(z.string()),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Environment, Pinning } from './environment.ts';
+import { recordFile } from './record-file.ts';
+import { Pinning } from './environment.ts';
 import { Status } from './bench.ts';
 
 export const LatencyMs = z.object({
@@ -116,12 +117,7 @@ export type CapacityRecord = z.infer<typeof CapacityRecord>;
 
 export const LOAD_SCHEMA_VERSION = 1;
 
-export const LoadFile = z.object({
-  schemaVersion: z.literal(LOAD_SCHEMA_VERSION),
-  kind: z.literal('load'),
-  environment: Environment,
-  options: z.record(z.string(), z.unknown()),
-  records: z.array(LoadRecord),
+export const LoadFile = recordFile('load', LOAD_SCHEMA_VERSION, LoadRecord, {
   capacity: z.array(CapacityRecord).default([]),
 });
 export type LoadFile = z.infer<typeof LoadFile>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { recordFile } from './record-file.ts';
 import { Status } from './bench.ts';
-import { Environment, Pinning } from './environment.ts';
+import { Pinning } from './environment.ts';
 import { LatencyMs } from './load.ts';
 
 /** Server memory, bytes: RSS of the server and its workers from /proc (sampled through the run) and the V8 heap from /__stats. */
@@ -54,11 +55,5 @@ export type OverloadRecord = z.infer<typeof OverloadRecord>;
 
 export const OVERLOAD_SCHEMA_VERSION = 1;
 
-export const OverloadFile = z.object({
-  schemaVersion: z.literal(OVERLOAD_SCHEMA_VERSION),
-  kind: z.literal('overload'),
-  environment: Environment,
-  options: z.record(z.string(), z.unknown()),
-  records: z.array(OverloadRecord),
-});
+export const OverloadFile = recordFile('overload', OVERLOAD_SCHEMA_VERSION, OverloadRecord);
 export type OverloadFile = z.infer<typeof OverloadFile>;

@@ -1,5 +1,5 @@
 import type { DurabilityRecord } from '../../lib/records/durability.ts';
-import { num } from '../../lib/format.ts';
+import { DASH, num } from '../../lib/format.ts';
 import { renderTable, type Column, type TableFormat } from '../../lib/table.ts';
 
 /** Stated with every durability result: what a SIGKILL test cannot show. */
@@ -11,9 +11,15 @@ export const DURABILITY_NOT_TESTED = [
 
 const SYNC = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
+/** The journal mode and synchronous level the server read back, e.g. "wal+NORMAL"; DASH for a part not read. */
+function journal(r: DurabilityRecord): string {
+  if (r.journalMode === null && r.synchronous === null) return DASH;
+  return `${r.journalMode ?? DASH}+${r.synchronous === null ? DASH : (SYNC[r.synchronous] ?? r.synchronous)}`;
+}
+
 const COLUMNS: Column<DurabilityRecord>[] = [
   { header: 'profile', cell: (r) => r.profile },
-  { header: 'journal', cell: (r) => `${r.journalMode ?? '?'}+${r.synchronous === null ? '?' : (SYNC[r.synchronous] ?? r.synchronous)}` },
+  { header: 'journal', cell: journal },
   { header: 'cycles', align: 'right', cell: (r) => (r.cycles === r.cyclesRequested ? String(r.cycles) : `${r.cycles}/${r.cyclesRequested}`) },
   { header: 'acked writes', align: 'right', cell: (r) => num(r.acked) },
   { header: 'lost', align: 'right', cell: (r) => String(r.lost) },

@@ -1,5 +1,5 @@
 import type { RunResults } from '../../lib/records/run.ts';
-import { pct, times } from '../../lib/format.ts';
+import { DASH, pct, times } from '../../lib/format.ts';
 
 /** A row's gains as percentages, or all as multipliers once any is large (×200 reads better than +19,900 %). */
 function useTimes(r: LedgerRow): boolean {
@@ -41,12 +41,24 @@ function claimed(r: LedgerRow): string {
   return low === high ? gainText(low, t, 0) : `${gainText(low, t, 0)} to ${gainText(high, t, 0)}`;
 }
 
+function interval(r: LedgerRow): string {
+  if ('unavailable' in r.measurement) return DASH;
+  return `${gainText(r.measurement.low, useTimes(r))} … ${gainText(r.measurement.high, useTimes(r))}`;
+}
+
 const COLUMNS: Column<LedgerRow>[] = [
   { header: 'claim (guide)', cell: (r) => `${r.claim.text} (${r.claim.section})` },
   { header: 'claimed gain', align: 'right', cell: claimed },
-  { header: 'measured gain', align: 'right', cell: (r) => ('unavailable' in r.measurement ? '–' : gainText(r.measurement.gain, useTimes(r))) },
-  { header: 'interval', align: 'right', cell: (r) => ('unavailable' in r.measurement ? '–' : `${gainText(r.measurement.low, useTimes(r))} … ${gainText(r.measurement.high, useTimes(r))}`) },
-  { header: 'benchmark', cell: (r) => ('unavailable' in r.measurement ? '–' : `${r.measurement.benchmark}: ${r.measurement.detail}`) },
+  {
+    header: 'measured gain',
+    align: 'right',
+    cell: (r) => ('unavailable' in r.measurement ? DASH : gainText(r.measurement.gain, useTimes(r))),
+  },
+  { header: 'interval', align: 'right', cell: interval },
+  {
+    header: 'benchmark',
+    cell: (r) => ('unavailable' in r.measurement ? DASH : `${r.measurement.benchmark}: ${r.measurement.detail}`),
+  },
   { header: 'verdict', cell: (r) => `**${r.verdict}**${'unavailable' in r.measurement ? `: ${r.measurement.unavailable}` : ''}` },
 ];
 

@@ -102,7 +102,7 @@ export function measureIndexScan(run: RunResults): Measurement {
       gain,
       low: safeRatio(scan.latencyUs.mean * Math.max(0, 1 - e1), search.latencyUs.mean * (1 + e2)),
       high: e2 >= 1 ? Number.POSITIVE_INFINITY : safeRatio(scan.latencyUs.mean * (1 + e1), search.latencyUs.mean * (1 - e2)),
-      benchmark: `index sweep, list query at ${rows.toLocaleString('en-US')} rows`,
+      benchmark: `index sweep, list query at ${num(rows)} rows`,
       detail: `${firstLine(scan.plan)} ${ms(scan.latencyUs.mean / 1000)} vs ${firstLine(search.plan)} ${ms(search.latencyUs.mean / 1000)} (mean)`,
     };
   }

@@ -1,10 +1,9 @@
 import type { AblationRecord, BenchRecord, IndexSweepRecord } from '../../lib/records/bench.ts';
 import type { RunResults } from '../../lib/records/run.ts';
-import { DASH, num, pct } from '../../lib/format.ts';
+import { DASH, num, pct, share, us } from '../../lib/format.ts';
 import { renderTable, type Column } from '../../lib/table.ts';
 
 const status = (r: { status: string; reason?: string | undefined }) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason ?? 'no reason given'}`);
-const us = (v: number) => `${num(v)} µs`;
 const ifOk = (r: { status: string }, text: () => string) => (r.status === 'ok' ? text() : DASH);
 
 const BENCH: Column<BenchRecord>[] = [
@@ -14,7 +13,7 @@ const BENCH: Column<BenchRecord>[] = [
   { header: 'mean', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.mean)) },
   { header: 'p50', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.p50)) },
   { header: 'p99', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.p99)) },
-  { header: '± rme', align: 'right', cell: (r) => ifOk(r, () => `${r.rme.toFixed(1)} %`) },
+  { header: '± rme', align: 'right', cell: (r) => ifOk(r, () => share(r.rme / 100)) },
   { header: 'samples', align: 'right', cell: (r) => String(r.samples) },
   { header: 'plan', cell: (r) => r.plan.split('\n')[0] ?? '' },
   { header: 'status', cell: status },
@@ -33,7 +32,7 @@ const ABLATION: Column<AblationRecord>[] = [
 
 const SWEEP: Column<IndexSweepRecord>[] = [
   { header: 'kind', cell: (r) => r.kind },
-  { header: 'rows', align: 'right', cell: (r) => r.rows.toLocaleString('en-US') },
+  { header: 'rows', align: 'right', cell: (r) => num(r.rows) },
   { header: 'indexes', align: 'right', cell: (r) => String(r.indexes) },
   { header: 'ops/s', align: 'right', cell: (r) => ifOk(r, () => num(r.opsPerSec)) },
   { header: 'mean', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.mean)) },

@@ -1,5 +1,5 @@
 import type { RunResults } from '../../lib/records/run.ts';
-import { bytes, DASH, num } from '../../lib/format.ts';
+import { bytes, DASH, num, us } from '../../lib/format.ts';
 import { renderTable, type Column } from '../../lib/table.ts';
 
 type Pair = [string, string];
@@ -19,7 +19,7 @@ export function renderContext(run: RunResults): string {
     ['CPU', `${e.cpuModel}, ${e.cores} cores; pinning: ${pin}`],
     ['memory', bytes(e.memoryBytes)],
     ['kernel', `${e.platform} ${e.kernel}`],
-    ['data directory', `${e.dataDir} (${e.filesystem}); fsync probe ${e.fsyncUs === null ? DASH : `${e.fsyncUs} µs`}`],
+    ['data directory', `${e.dataDir} (${e.filesystem}); fsync probe ${us(e.fsyncUs)}`],
     ['Node / SQLite', `${e.node} / ${e.sqlite}`],
     ['better-sqlite3 / autocannon / tinybench / k6', [e.betterSqlite3, e.autocannon, e.tinybench, e.k6 ?? 'not installed'].map((v) => v ?? DASH).join(' / ')],
     ['profiles', run.config.profiles.join(', ')],

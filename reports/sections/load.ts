@@ -1,6 +1,6 @@
 import type { CapacityRecord, LoadRecord } from '../../lib/records/load.ts';
 import type { RunResults, VacuumRecord } from '../../lib/records/run.ts';
-import { bytes, DASH, ms, num } from '../../lib/format.ts';
+import { bytes, DASH, ms, num, pct, share, us } from '../../lib/format.ts';
 import { renderTable, type Column } from '../../lib/table.ts';
 
 const m = (r: LoadRecord) => r.median;
@@ -13,8 +13,8 @@ const LOAD: Column<LoadRecord>[] = [
   { header: 'profile', cell: (r) => r.profile },
   { header: 'engine', cell: (r) => `${r.engine}${r.topology === 'single' ? '' : ` ${r.topology}`}` },
   { header: 'conns', align: 'right', cell: (r) => String(r.connections) },
-  { header: 'reqs', align: 'right', cell: (r) => okOr(r, (x) => x.requests.toLocaleString('en-US')) },
-  { header: 'fails', align: 'right', cell: (r) => (m(r) ? String(fails(r)) : DASH) },
+  { header: 'reqs', align: 'right', cell: (r) => okOr(r, (x) => num(x.requests)) },
+  { header: 'fails', align: 'right', cell: (r) => (m(r) ? num(fails(r)) : DASH) },
   { header: 'rps', align: 'right', cell: (r) => okOr(r, (x) => num(x.rps)) },
   { header: 'rps range', align: 'right', cell: (r) => (r.spread ? `${num(r.spread.rps.min)} … ${num(r.spread.rps.max)}` : DASH) },
   { header: 'avg', align: 'right', cell: (r) => okOr(r, (x) => ms(x.latencyMs.mean)) },
@@ -27,14 +27,16 @@ const LOAD: Column<LoadRecord>[] = [
   { header: 'status', cell: (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason ?? ''}`) },
 ];
 
+const dbShare = (r: LoadRecord) => share(r.serverTiming!.dbUs.mean / Math.max(1e-9, r.serverTiming!.handlerUs.mean), 0);
+
 /** How much of a request's server time was SQLite (server-side HDR timings). */
 const DB_SHARE: Column<LoadRecord>[] = [
   { header: 'scenario', cell: (r) => r.scenario },
   { header: 'profile', cell: (r) => r.profile },
-  { header: 'handler mean', align: 'right', cell: (r) => `${num(r.serverTiming!.handlerUs.mean)} µs` },
-  { header: 'SQLite mean', align: 'right', cell: (r) => `${num(r.serverTiming!.dbUs.mean)} µs` },
-  { header: 'DB share', align: 'right', cell: (r) => `${((100 * r.serverTiming!.dbUs.mean) / Math.max(1e-9, r.serverTiming!.handlerUs.mean)).toFixed(0)} %` },
-  { header: 'handler p95', align: 'right', cell: (r) => `${num(r.serverTiming!.handlerUs.p95)} µs` },
+  { header: 'handler mean', align: 'right', cell: (r) => us(r.serverTiming!.handlerUs.mean) },
+  { header: 'SQLite mean', align: 'right', cell: (r) => us(r.serverTiming!.dbUs.mean) },
+  { header: 'DB share', align: 'right', cell: dbShare },
+  { header: 'handler p95', align: 'right', cell: (r) => us(r.serverTiming!.handlerUs.p95) },
   { header: 'client p50', align: 'right', cell: (r) => okOr(r, (x) => ms(x.latencyMs.p50)) },
   { header: 'SQLITE_BUSY', align: 'right', cell: (r) => String(r.serverTiming!.busy) },
 ];
@@ -45,7 +47,7 @@ const CAPACITY: Column<CapRow>[] = [
   { header: 'connections', align: 'right', cell: (r) => String(r.p.connections) },
   { header: 'rps', align: 'right', cell: (r) => num(r.p.rps) },
   { header: 'p95', align: 'right', cell: (r) => ms(r.p.p95) },
-  { header: 'errors', align: 'right', cell: (r) => `${r.p.errorPct.toFixed(2)} %` },
+  { header: 'errors', align: 'right', cell: (r) => share(r.p.errorPct / 100, 2) },
   { header: 'meets SLO', cell: (r) => (r.p.ok ? 'yes' : 'no') },
 ];
 
@@ -54,7 +56,7 @@ const VACUUM: Column<VacuumRecord>[] = [
   { header: 'seeded', align: 'right', cell: (v) => bytes(v.bytes.seeded) },
   { header: 'after churn', align: 'right', cell: (v) => bytes(v.bytes.beforeVacuum) },
   { header: 'after VACUUM', align: 'right', cell: (v) => bytes(v.bytes.afterVacuum) },
-  { header: 'change', align: 'right', cell: (v) => `${((v.bytes.afterVacuum / v.bytes.beforeVacuum - 1) * 100).toFixed(1)} %` },
+  { header: 'change', align: 'right', cell: (v) => pct(v.bytes.afterVacuum / v.bytes.beforeVacuum - 1) },
   { header: 'free pages before → after', align: 'right', cell: (v) => `${v.freelistPages.beforeVacuum} → ${v.freelistPages.afterVacuum}` },
   { header: 'rows deleted / rewritten', align: 'right', cell: (v) => `${v.deletedRows} / ${v.updatedRows}` },
   { header: 'VACUUM time', align: 'right', cell: (v) => ms(v.vacuumMs) },

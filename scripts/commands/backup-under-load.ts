@@ -1,4 +1,4 @@
-import { defineCommand, numberFlag } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../../lib/cli-kit.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { BACKUP_METHODS, type BackupMethod } from '../../ops/backup.ts';
@@ -33,7 +33,6 @@ export function renderBackupUnderLoad(r: BackupUnderLoadRecord): string {
 export const command = defineCommand({
   name: 'backup-under-load',
   summary: 'Take a backup while mix-80-20 runs: backup duration, write p99 during vs without, WAL growth, restore row counts.',
-  usage: 'loadlab backup-under-load [--profile tuned] [--scale F] [--connections N] [--duration S] [--warmup S] [--backup-at F] [--method api|vacuum-into] [--gzip] [--data-dir DIR] [--no-pin] [--out FILE] [--json]',
   details: `Seeds (or reuses) a database, serves a fresh copy, runs the scenario with autocannon in
 its own process, and after --backup-at of the measured window runs 'loadlab backup' in
 another process. A prober here sends POST /contents every ${D.probeEveryMs} ms and sorts each write by
@@ -41,48 +40,59 @@ its start time: before the backup ("without"), inside its window ("during"), aft
 The WAL size is sampled every 20 ms. The backup is restored; its row count must equal what
 it claims and lie between the live counts just before and after it.
 
-options:
-  --profile NAME    default ${D.profile}
-  --scale F         default ${D.scale}
-  --connections N   autocannon connections (default ${D.connections})
-  --duration S      measured seconds (default ${D.durationS}); --warmup S (default ${D.warmupS})
-  --backup-at F     backup start as a fraction of the measured window (default ${D.backupAt})
-  --method M        api | vacuum-into (default ${D.method}); --gzip to compress
-  --data-dir DIR    seeded database and run files (default ${D.dataDir}; use a real disk)
-  --no-pin          do not pin the server and the generator to separate CPUs (default: pin with taskset)
-  --out FILE        also write the record as JSON
-  --json            print the record as JSON
-
 exit: 0 ok, 1 the backup failed or its rows are inconsistent, 2 bad options.
 example: loadlab backup-under-load --scale 0.1 --duration 10 --out reports/runs/backup-under-load.json`,
   options: {
-    profile: { type: 'string' },
-    scale: { type: 'string' },
-    connections: { type: 'string' },
-    duration: { type: 'string' },
-    warmup: { type: 'string' },
-    'backup-at': { type: 'string' },
-    method: { type: 'string' },
-    gzip: { type: 'boolean' },
-    'data-dir': { type: 'string' },
-    'no-pin': { type: 'boolean' },
-    out: { type: 'string' },
-    json: { type: 'boolean' },
+    profile: { kind: 'string', value: 'NAME', default: D.profile, help: 'untuned | tuned | consensus' },
+    scale: { kind: 'number', value: 'F', default: D.scale, min: 0.001, max: 10, help: 'data scale' },
+    connections: {
+      kind: 'number',
+      value: 'N',
+      default: D.connections,
+      min: 1,
+      max: 1000,
+      integer: true,
+      help: 'autocannon connections',
+    },
+    duration: { kind: 'number', value: 'S', default: D.durationS, min: 1, max: 600, help: 'measured seconds' },
+    warmup: { kind: 'number', value: 'S', default: D.warmupS, min: 0, max: 60, help: 'warm-up seconds, excluded' },
+    'backup-at': {
+      kind: 'number',
+      value: 'F',
+      default: D.backupAt,
+      min: 0,
+      max: 0.9,
+      help: 'backup start as a fraction of the measured window',
+    },
+    method: { kind: 'string', value: 'M', default: D.method, help: 'api | vacuum-into' },
+    gzip: { kind: 'boolean', help: 'compress the backup' },
+    'data-dir': {
+      kind: 'string',
+      value: 'DIR',
+      default: D.dataDir,
+      help: 'seeded database and run files; use a real disk',
+    },
+    'no-pin': {
+      kind: 'boolean',
+      help: 'do not pin the server and the generator to separate CPUs (default: pin with taskset)',
+    },
+    out: { kind: 'string', value: 'FILE', help: 'also write the record as JSON' },
+    json: { kind: 'boolean', help: 'print the record as JSON' },
   },
   async run({ values }) {
-    const profile = resolveProfile(values.profile ?? D.profile).name;
-    const method = (values.method ?? D.method) as BackupMethod;
+    const profile = resolveProfile(values.profile).name;
+    const method = values.method as BackupMethod;
     if (!BACKUP_METHODS.includes(method)) throw new UsageError(`--method must be one of ${BACKUP_METHODS.join(', ')}, got '${values.method}'`);
     const record = await runBackupUnderLoad({
       profile,
       method,
       gzip: values.gzip ?? false,
-      scale: numberFlag('scale', values.scale, D.scale, { min: 0.001, max: 10 }),
-      connections: numberFlag('connections', values.connections, D.connections, { min: 1, max: 1000, integer: true }),
-      durationS: numberFlag('duration', values.duration, D.durationS, { min: 1, max: 600 }),
-      warmupS: numberFlag('warmup', values.warmup, D.warmupS, { min: 0, max: 60 }),
-      backupAt: numberFlag('backup-at', values['backup-at'], D.backupAt, { min: 0, max: 0.9 }),
-      dataDir: values['data-dir'] ?? D.dataDir,
+      scale: values.scale,
+      connections: values.connections,
+      durationS: values.duration,
+      warmupS: values.warmup,
+      backupAt: values['backup-at'],
+      dataDir: values['data-dir'],
       pin: !(values['no-pin'] ?? false),
     });
     if (values.out) writeJsonAtomic(values.out, record);

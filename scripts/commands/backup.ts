@@ -1,4 +1,4 @@
-import { defineCommand, numberFlag, requireFlag } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { BACKUP_DEFAULTS, BACKUP_METHODS, backupDatabase, type BackupMethod, type BackupResult } from '../../ops/backup.ts';
 import { formatBytes, formatMs } from '../../ops/units.ts';
@@ -27,7 +27,7 @@ export function renderBackup(r: BackupResult): string {
 export const command = defineCommand({
   name: 'backup',
   summary: 'Consistent online backup: backup API or VACUUM INTO, integrity-checked, fsynced, timestamped, optional gzip and retention.',
-  usage: 'loadlab backup DB --dir DIR [--method api|vacuum-into] [--gzip] [--keep N] [--max-age DAYS] [--busy-timeout MS] [--json]',
+  args: 'DB',
   details: `Takes a point-in-time copy while the database is in use (WAL writers are not blocked;
 a rollback-journal database makes its writers wait for the copy). The copy is written
 to a temp file in DIR, checked with PRAGMA integrity_check, fsynced, gzipped if asked,
@@ -35,36 +35,49 @@ renamed to <db>-<YYYYmmddTHHMMSS.sssZ>.sqlite[.gz], and DIR is fsynced. Only the
 retention run; it deletes only files named like this database's backups, never the one
 just made, and nothing at all when verification failed.
 
-options:
-  --dir DIR        where backups go (created if missing)
-  --method M       api (the SQLite online backup API, default) | vacuum-into (a compacted copy)
-  --gzip           compress the verified copy (node:zlib), .sqlite.gz
-  --keep N         keep the N newest backups of this database
-  --max-age DAYS   delete backups older than DAYS (by the time in their name)
-                   (with both, a backup goes when either rule says so)
-  --busy-timeout MS  how long to wait for a lock held by a writer (default ${BACKUP_DEFAULTS.busyTimeoutMs})
-  --json           print the result as JSON
+With --keep and --max-age both, a backup goes when either rule says so.
 
 exit: 0 ok, 1 verification failed (nothing kept), 2 bad path / not SQLite / locked.
 example: loadlab backup data/app.sqlite --dir backups --gzip --keep 7`,
   options: {
-    dir: { type: 'string' },
-    method: { type: 'string' },
-    gzip: { type: 'boolean' },
-    keep: { type: 'string' },
-    'max-age': { type: 'string' },
-    'busy-timeout': { type: 'string' },
-    json: { type: 'boolean' },
+    dir: { kind: 'string', value: 'DIR', required: true, help: 'where backups go (created if missing)' },
+    method: {
+      kind: 'string',
+      value: 'M',
+      default: 'api',
+      help: 'api (the SQLite online backup API) | vacuum-into (a compacted copy)',
+    },
+    gzip: { kind: 'boolean', help: 'compress the verified copy (node:zlib), .sqlite.gz' },
+    keep: { kind: 'number', value: 'N', min: 1, integer: true, help: 'keep the N newest backups of this database' },
+    'max-age': {
+      kind: 'number',
+      value: 'DAYS',
+      min: 0,
+      help: 'delete backups older than DAYS (by the time in their name)',
+    },
+    'busy-timeout': {
+      kind: 'number',
+      value: 'MS',
+      default: BACKUP_DEFAULTS.busyTimeoutMs,
+      min: 0,
+      integer: true,
+      help: 'how long to wait for a lock held by a writer',
+    },
+    json: { kind: 'boolean', help: 'print the result as JSON' },
   },
   positionals: [1, 1],
   async run({ values, positionals }) {
-    const dir = requireFlag('backup', 'dir', values.dir);
-    const method = (values.method ?? 'api') as BackupMethod;
+    const method = values.method as BackupMethod;
     if (!BACKUP_METHODS.includes(method)) throw new UsageError(`--method must be one of ${BACKUP_METHODS.join(', ')}, got '${values.method}'`);
-    const keep = values.keep === undefined ? undefined : numberFlag('keep', values.keep, 0, { min: 1, integer: true });
-    const maxAgeDays = values['max-age'] === undefined ? undefined : numberFlag('max-age', values['max-age'], 0, { min: 0 });
-    const busyTimeoutMs = numberFlag('busy-timeout', values['busy-timeout'], BACKUP_DEFAULTS.busyTimeoutMs, { min: 0, integer: true });
-    const result = await backupDatabase({ db: positionals[0]!, dir, method, gzip: values.gzip ?? false, retention: { keep, maxAgeDays }, busyTimeoutMs });
+    const retention = { keep: values.keep, maxAgeDays: values['max-age'] };
+    const result = await backupDatabase({
+      db: positionals[0]!,
+      dir: values.dir,
+      method,
+      gzip: values.gzip ?? false,
+      retention,
+      busyTimeoutMs: values['busy-timeout'],
+    });
     process.stdout.write(values.json ? JSON.stringify(result) + '\n' : renderBackup(result));
     return result.status === 'ok' ? 0 : 1;
   },

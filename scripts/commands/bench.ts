@@ -1,4 +1,4 @@
-import { defineCommand, listFlag, numberFlag } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../../lib/cli-kit.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { TOGGLES } from '../../bench/ablation-arms.ts';
@@ -14,26 +14,7 @@ import { existingFile, existingSqliteFile } from '../../lib/files.ts';
 export const command = defineCommand({
   name: 'bench',
   summary: 'Microbenchmarks with tinybench: each operation under each PRAGMA profile, no HTTP in the way.',
-  usage: 'loadlab bench [--profiles LIST] [--ops LIST] [--scale F] [--time MS] [--json FILE] [--ablation] [--index-sweep] [--db FILE --queries FILE]',
-  details: `options:
-  --profiles LIST      profiles to compare; the first is the baseline (default ${BENCH_DEFAULTS.profiles.join(',')})
-  --ops LIST           operations (default all: ${workloadNames().join(', ')})
-  --scale F            data scale of the seeded databases (default ${BENCH_DEFAULTS.scale}; 1 = 20,000 campaigns, 200,000 contents)
-  --seed N             data seed, also the seed of the read keys (default ${BENCH_DEFAULTS.seed})
-  --time MS            measured time per operation and profile (default ${BENCH_DEFAULTS.timeMs}); warm-up is extra
-  --json FILE          write the records (validated; rewritten after each stage)
-  --markdown           print Markdown tables instead of plain text
-  --ablation           also switch one PRAGMA at a time: on in untuned, off in tuned
-  --toggles LIST       ablation toggles (default all: ${TOGGLES.map((t) => t.name).join(', ')})
-  --index-sweep        also time the indexed vs unindexed list query by table size, and insert cost by index count
-  --sweep-rows LIST    index-sweep table sizes (default ${SWEEP_DEFAULTS.sizes.join(',')})
-  --sweep-insert-rows N  table size for the insert side (default ${SWEEP_DEFAULTS.insertRows})
-  --db FILE            your own SQLite database (copied; the file itself is never opened)
-  --queries FILE       your queries, with --db (format: README, "Bring your own database")
-  --data-dir DIR       where benchmark databases live, on a real disk (default ${BENCH_DEFAULTS.dataDir})
-  --quiet              no progress on stderr
-
-Sustained ops/s = 1000 / mean latency. Every write runs on its own fresh copy per profile.
+  details: `Sustained ops/s = 1000 / mean latency. Every write runs on its own fresh copy per profile.
 
 examples:
   loadlab bench --scale 0.1 --json out/bench.json
@@ -41,22 +22,81 @@ examples:
   loadlab bench --profiles tuned --ops point-read --index-sweep
   loadlab bench --db app.sqlite --queries queries.sql`,
   options: {
-    profiles: { type: 'string' },
-    ops: { type: 'string' },
-    scale: { type: 'string' },
-    seed: { type: 'string' },
-    time: { type: 'string' },
-    json: { type: 'string' },
-    markdown: { type: 'boolean' },
-    ablation: { type: 'boolean' },
-    toggles: { type: 'string' },
-    'index-sweep': { type: 'boolean' },
-    'sweep-rows': { type: 'string' },
-    'sweep-insert-rows': { type: 'string' },
-    db: { type: 'string' },
-    queries: { type: 'string' },
-    'data-dir': { type: 'string' },
-    quiet: { type: 'boolean' },
+    profiles: {
+      kind: 'list',
+      value: 'LIST',
+      default: BENCH_DEFAULTS.profiles,
+      help: 'profiles to compare; the first is the baseline',
+    },
+    ops: { kind: 'list', value: 'LIST', defaultText: 'all', help: `operations: ${workloadNames().join(', ')}` },
+    scale: {
+      kind: 'number',
+      value: 'F',
+      default: BENCH_DEFAULTS.scale,
+      min: 0.0001,
+      max: 100,
+      help: 'data scale of the seeded databases; 1 = 20,000 campaigns, 200,000 contents',
+    },
+    seed: {
+      kind: 'number',
+      value: 'N',
+      default: BENCH_DEFAULTS.seed,
+      min: 0,
+      integer: true,
+      help: 'data seed, also the seed of the read keys',
+    },
+    time: {
+      kind: 'number',
+      value: 'MS',
+      default: BENCH_DEFAULTS.timeMs,
+      min: 10,
+      max: 600_000,
+      help: 'measured time per operation and profile; warm-up is extra',
+    },
+    json: { kind: 'string', value: 'FILE', help: 'write the records (validated; rewritten after each stage)' },
+    markdown: { kind: 'boolean', help: 'print Markdown tables instead of plain text' },
+    ablation: { kind: 'boolean', help: 'also switch one PRAGMA at a time: on in untuned, off in tuned' },
+    toggles: {
+      kind: 'list',
+      value: 'LIST',
+      defaultText: 'all',
+      help: `ablation toggles, with --ablation: ${TOGGLES.map((t) => t.name).join(', ')}`,
+    },
+    'index-sweep': {
+      kind: 'boolean',
+      help: 'also time the indexed vs unindexed list query by table size, and insert cost by index count',
+    },
+    'sweep-rows': {
+      kind: 'numbers',
+      value: 'LIST',
+      min: 100,
+      max: SWEEP_DEFAULTS.maxRows,
+      integer: true,
+      defaultText: SWEEP_DEFAULTS.sizes.join(','),
+      help: 'index-sweep table sizes',
+    },
+    'sweep-insert-rows': {
+      kind: 'number',
+      value: 'N',
+      min: 100,
+      max: SWEEP_DEFAULTS.maxRows,
+      integer: true,
+      defaultText: String(SWEEP_DEFAULTS.insertRows),
+      help: 'table size for the insert side of the index sweep',
+    },
+    db: { kind: 'string', value: 'FILE', help: 'your own SQLite database (copied; the file itself is never opened)' },
+    queries: {
+      kind: 'string',
+      value: 'FILE',
+      help: 'your queries, with --db (format: README, "Bring your own database")',
+    },
+    'data-dir': {
+      kind: 'string',
+      value: 'DIR',
+      default: BENCH_DEFAULTS.dataDir,
+      help: 'where benchmark databases live, on a real disk',
+    },
+    quiet: { kind: 'boolean', help: 'no progress on stderr' },
   },
   async run({ values }) {
     if ((values.db === undefined) !== (values.queries === undefined)) throw new UsageError('bench: --db and --queries go together');
@@ -64,21 +104,21 @@ examples:
     if ((values['sweep-rows'] !== undefined || values['sweep-insert-rows'] !== undefined) && !values['index-sweep']) {
       throw new UsageError('bench: --sweep-rows/--sweep-insert-rows need --index-sweep');
     }
-    const sweepRows = values['sweep-rows'] === undefined ? undefined : listFlag('sweep-rows', values['sweep-rows'], []).map((s) => numberFlag('sweep-rows', s, 0, { integer: true, min: 100, max: SWEEP_DEFAULTS.maxRows }));
-    const insertRows = values['sweep-insert-rows'] === undefined ? undefined : numberFlag('sweep-insert-rows', values['sweep-insert-rows'], 0, { integer: true, min: 100, max: SWEEP_DEFAULTS.maxRows });
+    const sweepRows = values['sweep-rows'];
+    const insertRows = values['sweep-insert-rows'];
     const progress = values.quiet
       ? undefined
       : ({ stage, message, done, total }: { stage: string; message: string; done?: number; total?: number }) =>
           process.stderr.write(`[${stage}${total ? ` ${(done ?? 0) + 1}/${total}` : ''}] ${message}\n`);
     const options: BenchOptions = {
-      profiles: listFlag('profiles', values.profiles, [...BENCH_DEFAULTS.profiles]),
-      scale: numberFlag('scale', values.scale, BENCH_DEFAULTS.scale, { min: 0.0001, max: 100 }),
-      seed: numberFlag('seed', values.seed, BENCH_DEFAULTS.seed, { min: 0, integer: true }),
-      timeMs: numberFlag('time', values.time, BENCH_DEFAULTS.timeMs, { min: 10, max: 600_000 }),
-      dataDir: values['data-dir'] ?? BENCH_DEFAULTS.dataDir,
-      ...(values.ops !== undefined ? { ops: listFlag('ops', values.ops, []) } : {}),
+      profiles: values.profiles,
+      scale: values.scale,
+      seed: values.seed,
+      timeMs: values.time,
+      dataDir: values['data-dir'],
+      ...(values.ops !== undefined ? { ops: values.ops } : {}),
       ...(values.ablation ? { ablation: true } : {}),
-      ...(values.toggles !== undefined ? { ablationToggles: listFlag('toggles', values.toggles, []) } : {}),
+      ...(values.toggles !== undefined ? { ablationToggles: values.toggles } : {}),
       ...(values['index-sweep'] ? { indexSweep: true, sweep: { ...(sweepRows ? { sizes: sweepRows } : {}), ...(insertRows ? { insertRows } : {}) } } : {}),
       ...(values.db !== undefined ? { byo: { db: existingSqliteFile(values.db), queries: existingFile(values.queries!, 'queries file') } } : {}),
       ...(values.json !== undefined ? { onStage: (file) => writeResults(values.json!, file) } : {}),

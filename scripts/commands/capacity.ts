@@ -1,38 +1,63 @@
-import { defineCommand, numberFlag, requireFlag } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { CAPACITY_DEFAULTS, runCapacity } from '../../load/capacity.ts';
 import { resolveLoadOptions } from '../../load/options.ts';
+import { scenarioNames } from '../../load/scenarios.ts';
 import { capacityTable } from '../../load/table.ts';
-import { LOAD_FLAGS, LOAD_FLAG_HELP, loadOptionsFromFlags, runWithProgress, writeLoadFile } from './load.ts';
+import { LOAD_FLAGS, loadOptionsFromFlags, runWithProgress, writeLoadFile } from './load.ts';
+
+const { scenario, profile, trials, connections, rate, ...shared } = LOAD_FLAGS;
 
 export const command = defineCommand({
   name: 'capacity',
   summary: 'Steps concurrency up (10, 25, 50, 100, 200, 400, …) and reports the highest level with p95 under the SLO and errors under the budget.',
-  usage: 'loadlab capacity --scenario NAME --profile NAME [--slo-p95 200] [--max-errors 1] [--max-connections 800] [--json FILE]',
-  details: `options:
-  --slo-p95 MS         p95 must be below this (default ${CAPACITY_DEFAULTS.sloP95Ms} ms)
-  --max-errors PCT     non-2xx + errors + timeouts below this percentage (default ${CAPACITY_DEFAULTS.maxErrorPct})
-  --max-connections N  highest level tried (default ${CAPACITY_DEFAULTS.maxConnections})
-  --trials N           trials per level (default ${CAPACITY_DEFAULTS.trials})
-${LOAD_FLAG_HELP}
-
-Stops after the first failing level. The JSON has the curve (CapacityRecord) and each level's
+  details: `Stops after the first failing level. The JSON has the curve (CapacityRecord) and each level's
 load record. Exit 1 when a level could not be measured (server died, audit failed).`,
-  options: { ...LOAD_FLAGS, 'slo-p95': { type: 'string' }, 'max-errors': { type: 'string' }, 'max-connections': { type: 'string' } },
+  options: {
+    scenario: { ...scenario, value: 'NAME', help: `one of ${scenarioNames().join(', ')}` },
+    profile: { ...profile, value: 'NAME', help: 'untuned, tuned or consensus; required unless --target' },
+    'slo-p95': {
+      kind: 'number',
+      value: 'MS',
+      default: CAPACITY_DEFAULTS.sloP95Ms,
+      min: 0.001,
+      help: 'p95 must be below this',
+    },
+    'max-errors': {
+      kind: 'number',
+      value: 'PCT',
+      default: CAPACITY_DEFAULTS.maxErrorPct,
+      min: 0,
+      max: 100,
+      help: 'non-2xx + errors + timeouts below this percentage',
+    },
+    'max-connections': {
+      kind: 'number',
+      value: 'N',
+      default: CAPACITY_DEFAULTS.maxConnections,
+      min: 10,
+      max: 10_000,
+      integer: true,
+      help: 'highest level tried',
+    },
+    trials: { ...trials, default: CAPACITY_DEFAULTS.trials, help: 'trials per level' },
+    ...shared,
+    connections: { ...connections, default: undefined, help: 'refused: capacity chooses it (see --max-connections)' },
+    rate: { ...rate, help: 'refused: capacity steps concurrency in closed loop' },
+  },
   async run({ values }) {
-    const scenario = requireFlag('capacity', 'scenario', values.scenario);
-    const base = loadOptionsFromFlags(values, { trials: CAPACITY_DEFAULTS.trials });
+    const base = loadOptionsFromFlags(values);
     if (values.connections !== undefined) throw new UsageError('capacity chooses --connections itself; use --max-connections');
     if (base.scenarios.length !== 1 || (!values.target && base.profiles.length !== 1)) {
       throw new UsageError('capacity takes one --scenario and one --profile');
     }
     const options = {
       ...base,
-      scenario,
+      scenario: values.scenario[0]!,
       profile: base.profiles[0] ?? 'external',
-      sloP95Ms: numberFlag('slo-p95', values['slo-p95'], CAPACITY_DEFAULTS.sloP95Ms, { min: 0.001 }),
-      maxErrorPct: numberFlag('max-errors', values['max-errors'], CAPACITY_DEFAULTS.maxErrorPct, { min: 0, max: 100 }),
-      maxConnections: numberFlag('max-connections', values['max-connections'], CAPACITY_DEFAULTS.maxConnections, { min: 10, max: 10_000, integer: true }),
+      sloP95Ms: values['slo-p95'],
+      maxErrorPct: values['max-errors'],
+      maxConnections: values['max-connections'],
     };
     const opts = resolveLoadOptions(base);
     const { result, env, interrupted } = await runWithProgress(opts, values.json, (hooks) => runCapacity(options, hooks));

@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import { defineCommand, numberFlag } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { COMPARE_DEFAULTS, compareMetrics } from '../../gate/judge.ts';
@@ -19,33 +19,43 @@ export function smallerPath(file: string): string {
 export const command = defineCommand({
   name: 'compare',
   summary: 'Compare two results files metric by metric; exit 1 on a significant regression beyond the threshold.',
-  usage: 'loadlab compare BASELINE.json CANDIDATE.json [--threshold PCT] [--markdown FILE] [--export github|bencher FILE] [--json]',
+  args: 'BASELINE.json CANDIDATE.json [FILE]',
   details: `Accepts results.json from 'loadlab run' and the --json files of 'loadlab load' and 'loadlab bench'.
 Metrics are matched by key (scenario, profile, engine, connections, percentile; op and profile; capacity).
-
-options:
-  --threshold PCT   noise threshold in percent: a change inside it is never a regression (default ${COMPARE_DEFAULTS.thresholdPct})
-  --markdown FILE   also write the comparison as Markdown (e.g. "$GITHUB_STEP_SUMMARY")
-  --export FMT FILE write the CANDIDATE's metrics for a dashboard:
-                      github   github-action-benchmark: FILE gets customBiggerIsBetter entries,
-                               FILE with '.smaller' before the extension gets customSmallerIsBetter
-                      bencher  Bencher Metric Format (bencher run --adapter json)
-  --json            print the comparison as JSON instead of a table
 
 Verdict per metric: regressed (improved) when the change is beyond ±PCT in the worse (better)
 direction AND the whole interval (bootstrap 95 % of the ratio of trial medians with 3+ trials,
 else the range of trial ratios; tinybench: margins of error) lies on that side of "no change".
 exit 0: no significant regression; 1: at least one metric regressed; 2: usage or input error.`,
   options: {
-    threshold: { type: 'string' },
-    markdown: { type: 'string' },
-    export: { type: 'string' },
-    json: { type: 'boolean' },
+    threshold: {
+      kind: 'number',
+      value: 'PCT',
+      default: COMPARE_DEFAULTS.thresholdPct,
+      min: 0,
+      max: 1000,
+      help: 'noise threshold in percent: a change inside it is never a regression',
+    },
+    markdown: {
+      kind: 'string',
+      value: 'FILE',
+      help: 'also write the comparison as Markdown (e.g. "$GITHUB_STEP_SUMMARY")',
+    },
+    export: {
+      kind: 'string',
+      value: 'FMT',
+      help:
+        "github | bencher: write the CANDIDATE's metrics for a dashboard to FILE, the third argument.\n" +
+        "github: github-action-benchmark; FILE gets customBiggerIsBetter entries, FILE with '.smaller' " +
+        'before the extension gets customSmallerIsBetter.\n' +
+        'bencher: Bencher Metric Format (bencher run --adapter json)',
+    },
+    json: { kind: 'boolean', help: 'print the comparison as JSON instead of a table' },
   },
   positionals: [2, 3],
   async run({ values, positionals }) {
     const [basePath, candPath, exportFile] = positionals as [string, string, string | undefined];
-    const thresholdPct = numberFlag('threshold', values.threshold, COMPARE_DEFAULTS.thresholdPct, { min: 0, max: 1000 });
+    const thresholdPct = values.threshold;
     const format = values.export;
     if (format !== undefined && !(EXPORTS as readonly string[]).includes(format)) throw new UsageError(`--export must be one of ${EXPORTS.join(', ')}, got '${format}'`);
     if (format !== undefined && exportFile === undefined) throw new UsageError(`--export ${format} needs a FILE: loadlab compare BASE CAND --export ${format} FILE`);

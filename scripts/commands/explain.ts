@@ -1,4 +1,4 @@
-import { defineCommand, numberFlag } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { EXPLAIN_DEFAULTS, explainQueries, type ExplainReport } from '../../ops/explain.ts';
 import { inlineQuery, parseParamsFlag, readExplainQueries } from '../../ops/queries-file.ts';
@@ -25,37 +25,47 @@ export function renderExplain(r: ExplainReport, failOnScan: boolean): string {
 export const command = defineCommand({
   name: 'explain',
   summary: 'EXPLAIN QUERY PLAN for queries, flagging full scans of large tables and temp b-trees: an index gate for CI.',
-  usage: 'loadlab explain DB (--sql "SQL" [--params JSON] | --queries FILE) [--fail-on-scan] [--min-rows N] [--json]',
+  args: 'DB',
   details: `Opens DB read-only (the file is never written) and runs EXPLAIN QUERY PLAN for each query,
 parameters bound, never pasted into the SQL. Flags: '!' a full scan of a table with more
 than --min-rows rows, '~' a temp b-tree (sort) or an automatic index, '-' a scan below the
 threshold or allowed by a '-- allow-scan: why' comment above the statement.
 
-options:
-  --sql SQL         one statement
-  --params JSON     its parameters: [1, "x"] or {"id": 1}; default NULL for each placeholder
-  --queries FILE    the bench's queries file format: statements ending in ';', '-- @name x',
-                    '-- @params [..]' (the first set is used), '-- allow-scan: why'
-                    (example: ops/fixture-queries.sql)
-  --min-rows N      scans of tables with at most N rows are not flagged (default ${EXPLAIN_DEFAULTS.minRows})
-  --fail-on-scan    exit 1 when a flagged scan remains
-  --json            print the result as JSON
+Give exactly one of --sql (with --params if it has placeholders) or --queries.
 
 exit: 0 ok, 1 a flagged scan with --fail-on-scan, 2 bad path / bad SQL / not SQLite / locked.
 example: loadlab explain data/untuned.sqlite --queries ops/fixture-queries.sql --fail-on-scan`,
   options: {
-    sql: { type: 'string' },
-    params: { type: 'string' },
-    queries: { type: 'string' },
-    'min-rows': { type: 'string' },
-    'fail-on-scan': { type: 'boolean' },
-    json: { type: 'boolean' },
+    sql: { kind: 'string', value: 'SQL', help: 'one statement' },
+    params: {
+      kind: 'string',
+      value: 'JSON',
+      defaultText: 'NULL for each placeholder',
+      help: 'the parameters of --sql: [1, "x"] or {"id": 1}',
+    },
+    queries: {
+      kind: 'string',
+      value: 'FILE',
+      help:
+        "the bench's queries file format: statements ending in ';', '-- @name x', '-- @params [..]' " +
+        "(the first set is used), '-- allow-scan: why' (example: ops/fixture-queries.sql)",
+    },
+    'min-rows': {
+      kind: 'number',
+      value: 'N',
+      default: EXPLAIN_DEFAULTS.minRows,
+      min: 0,
+      integer: true,
+      help: 'scans of tables with at most N rows are not flagged',
+    },
+    'fail-on-scan': { kind: 'boolean', help: 'exit 1 when a flagged scan remains' },
+    json: { kind: 'boolean', help: 'print the result as JSON' },
   },
   positionals: [1, 1],
   async run({ values, positionals }) {
     if ((values.sql === undefined) === (values.queries === undefined)) throw new UsageError('explain: give exactly one of --sql or --queries');
     if (values.params !== undefined && values.sql === undefined) throw new UsageError('explain: --params goes with --sql (a queries file has -- @params lines)');
-    const minRows = numberFlag('min-rows', values['min-rows'], EXPLAIN_DEFAULTS.minRows, { min: 0, integer: true });
+    const minRows = values['min-rows'];
     const specs =
       values.sql !== undefined
         ? [inlineQuery(values.sql, values.params === undefined ? undefined : parseParamsFlag(values.params))]

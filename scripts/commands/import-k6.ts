@@ -30,15 +30,9 @@ export function importSummary(m: MergedK6): string {
 export const command = defineCommand({
   name: 'import-k6',
   summary: 'Merge k6 summaries from several instances (k6-operator, k6 cloud, several machines) into one load record.',
-  usage: 'loadlab import-k6 FILE... [--scenario NAME] [--profile NAME] [--target URL] [--json OUT]',
+  args: 'FILE...',
   details: `Each FILE is one k6 instance's result: a --summary-export file, the JSON a
 handleSummary wrote, or a --new-machine-readable-summary file (any mix).
-
-options:
-  --scenario NAME   scenario name for the record (default 'imported')
-  --profile NAME    what the server ran with, for the record (default 'unknown')
-  --target URL      the system under test, for the record
-  --json OUT        write a LoadFile (schemaVersion ${LOAD_SCHEMA_VERSION}) with the merged record
 
 Counts and rates are summed (the instances ran at the same time); mean and max are exact.
 Percentiles cannot be merged exactly from summaries: the record holds the highest instance
@@ -48,18 +42,22 @@ instance crossed one.
 
 example: loadlab import-k6 results/k6-*.json --scenario mix-80-20 --profile tuned --json merged.json`,
   options: {
-    scenario: { type: 'string' },
-    profile: { type: 'string' },
-    target: { type: 'string' },
-    json: { type: 'string' },
+    scenario: { kind: 'string', value: 'NAME', default: 'imported', help: 'scenario name for the record' },
+    profile: { kind: 'string', value: 'NAME', default: 'unknown', help: 'what the server ran with, for the record' },
+    target: { kind: 'string', value: 'URL', help: 'the system under test, for the record' },
+    json: {
+      kind: 'string',
+      value: 'OUT',
+      help: `write a LoadFile (schemaVersion ${LOAD_SCHEMA_VERSION}) with the merged record`,
+    },
   },
   positionals: [1, 1000],
   async run({ values, positionals }) {
     const instances = positionals.map((file) => ({ source: file, summary: readK6Summary(file) }));
     const merged = mergeK6Instances(instances);
     const record = mergedRecord(merged, {
-      scenario: values.scenario ?? 'imported',
-      profile: values.profile ?? 'unknown',
+      scenario: values.scenario,
+      profile: values.profile,
       ...(values.target ? { target: values.target } : {}),
     });
     if (values.json) {

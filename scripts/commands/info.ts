@@ -30,17 +30,14 @@ export function renderInfo(info: DatabaseInfo): string {
 export const command = defineCommand({
   name: 'info',
   summary: 'Describe an SQLite database (PRAGMAs, sizes, tables, indexes, quick_check) without writing to it.',
-  usage: 'loadlab info DB [--json]',
+  args: 'DB',
   details: `Opens DB read-only: the file is never written (any SQLite file, not only seeded ones).
 Shows journal_mode, auto_vacuum, page_size, page_count, freelist_count, the file and -wal
 sizes, every table with its row count and indexes, the SQLite version and PRAGMA quick_check.
 
-options:
-  --json   print the result as JSON
-
 exit: 0 ok, 1 quick_check found a problem, 2 bad path / not SQLite / locked.
 example: loadlab info data/tuned.sqlite`,
-  options: { json: { type: 'boolean' } },
+  options: { json: { kind: 'boolean', help: 'print the result as JSON' } },
   positionals: [1, 1],
   async run({ values, positionals }) {
     const info = collectInfo(positionals[0]!);

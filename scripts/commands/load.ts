@@ -1,4 +1,4 @@
-import { defineCommand, listFlag, numberFlag, type ParsedArgs } from '../../lib/cli-kit.ts';
+import { defineCommand, defineFlags, type FlagValues } from '../../lib/cli-kit.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { probeEnvironment } from '../../lib/environment.ts';
 import { LOAD_SCHEMA_VERSION, LoadFile, type CapacityRecord, type LoadRecord } from '../../lib/records/load.ts';
@@ -14,62 +14,120 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../lib/errors.ts';
 
 /** Flags shared by `load` and `capacity`. */
-export const LOAD_FLAGS = {
-  engine: { type: 'string' },
-  scenario: { type: 'string' },
-  profile: { type: 'string' },
-  scale: { type: 'string' },
-  seed: { type: 'string' },
-  connections: { type: 'string' },
-  duration: { type: 'string' },
-  warmup: { type: 'string' },
-  trials: { type: 'string' },
-  rate: { type: 'string' },
-  json: { type: 'string' },
-  topology: { type: 'string' },
-  target: { type: 'string' },
-  'allow-remote': { type: 'boolean' },
-  'data-dir': { type: 'string' },
-  timeout: { type: 'string' },
-  'no-pin': { type: 'boolean' },
-  wrk: { type: 'boolean' },
-} as const;
+export const LOAD_FLAGS = defineFlags({
+  scenario: { kind: 'list', value: 'A[,B]', required: true, help: scenarioNames().join(', ') },
+  profile: {
+    kind: 'list',
+    value: 'A[,B]',
+    help: 'untuned, tuned, consensus (seeded once per profile, fresh copy per trial); required unless --target',
+  },
+  engine: {
+    kind: 'string',
+    value: 'E',
+    default: 'autocannon',
+    help: 'autocannon or k6 (K6_BIN or PATH; same lifecycle and audit)',
+  },
+  connections: {
+    kind: 'number',
+    value: 'N',
+    default: LOAD_DEFAULTS.connections,
+    min: 1,
+    max: 10_000,
+    integer: true,
+    help: 'concurrent connections',
+  },
+  duration: {
+    kind: 'number',
+    value: 'S',
+    default: LOAD_DEFAULTS.durationS,
+    min: 0.5,
+    max: 3600,
+    help: 'measured seconds per trial',
+  },
+  warmup: {
+    kind: 'number',
+    value: 'S',
+    default: LOAD_DEFAULTS.warmupS,
+    min: 0,
+    max: 600,
+    help: 'seconds run before measuring, excluded',
+  },
+  trials: {
+    kind: 'number',
+    value: 'N',
+    default: LOAD_DEFAULTS.trials,
+    min: 1,
+    max: 50,
+    integer: true,
+    help: 'trials per arm; the table shows the median and the rps spread',
+  },
+  rate: {
+    kind: 'number',
+    value: 'RPS',
+    min: 1,
+    max: 1_000_000,
+    help: 'open loop at a fixed overall rate instead of closed loop',
+  },
+  scale: {
+    kind: 'number',
+    value: 'F',
+    default: LOAD_DEFAULTS.scale,
+    min: 0.0001,
+    max: 10,
+    help: 'data scale; 1 = 200,000 contents',
+  },
+  seed: {
+    kind: 'number',
+    value: 'N',
+    default: LOAD_DEFAULTS.seed,
+    min: 0,
+    integer: true,
+    help: 'data and request-stream seed',
+  },
+  topology: { kind: 'string', value: 'T', default: LOAD_DEFAULTS.topology, help: 'single | cluster:N | readers:N' },
+  target: { kind: 'string', value: 'URL', help: 'load a server already running (loopback only; no spawn, no audit)' },
+  'allow-remote': { kind: 'boolean', help: 'allow a non-loopback --target (prints what it will hit)' },
+  'data-dir': {
+    kind: 'string',
+    value: 'DIR',
+    default: LOAD_DEFAULTS.dataDir,
+    help: 'seeded databases and trial copies; use a real disk',
+  },
+  timeout: {
+    kind: 'number',
+    value: 'S',
+    default: LOAD_DEFAULTS.timeoutS,
+    min: 0.1,
+    max: 600,
+    help: 'per-request timeout',
+  },
+  'no-pin': { kind: 'boolean', help: 'do not pin server and generator to separate CPUs' },
+  wrk: { kind: 'boolean', help: 'cross-check: after each ceiling trial run wrk (if installed) on the same server' },
+  json: {
+    kind: 'string',
+    value: 'FILE',
+    help: `write the records (LoadFile, schemaVersion ${LOAD_SCHEMA_VERSION}), rewritten after each arm`,
+  },
+});
 
-export const LOAD_FLAG_HELP = `  --engine E         autocannon (default) or k6 (K6_BIN or PATH; same lifecycle and audit)
-  --scenario A[,B]   ${scenarioNames().join(', ')}
-  --profile A[,B]    untuned, tuned, consensus (seeded once per profile, fresh copy per trial)
-  --scale F          data scale (default ${LOAD_DEFAULTS.scale}; 1 = 200,000 contents)
-  --seed N           data and request-stream seed (default ${LOAD_DEFAULTS.seed})
-  --duration S       measured seconds per trial (default ${LOAD_DEFAULTS.durationS})
-  --warmup S         seconds run before measuring, excluded (default ${LOAD_DEFAULTS.warmupS})
-  --rate RPS         open loop at a fixed overall rate instead of closed loop
-  --topology T       single | cluster:N | readers:N (default single)
-  --target URL       load a server already running (loopback only; no spawn, no audit)
-  --allow-remote     allow a non-loopback --target (prints what it will hit)
-  --data-dir DIR     seeded databases and trial copies (default ${LOAD_DEFAULTS.dataDir}; use a real disk)
-  --timeout S        per-request timeout (default ${LOAD_DEFAULTS.timeoutS})
-  --no-pin           do not pin server and generator to separate CPUs
-  --wrk              cross-check: after each ceiling trial run wrk (if installed) on the same server
-  --json FILE        write the records (LoadFile, schemaVersion ${LOAD_SCHEMA_VERSION}), rewritten after each arm`;
-
-/** LoadOptions from parsed flags (numbers checked here, the rest in resolveLoadOptions). */
-export function loadOptionsFromFlags(values: ParsedArgs<typeof LOAD_FLAGS>['values'], defaults: { trials?: number } = {}): LoadOptions {
+/** LoadOptions from parsed flags (numbers already checked against LOAD_FLAGS, the rest in resolveLoadOptions). */
+export function loadOptionsFromFlags(values: Partial<FlagValues<typeof LOAD_FLAGS>>): LoadOptions {
   return {
     ...(values.engine !== undefined ? { engine: values.engine as LoadOptions['engine'] } : {}),
-    scenarios: listFlag('scenario', values.scenario, []),
-    profiles: listFlag('profile', values.profile, []),
-    scale: numberFlag('scale', values.scale, LOAD_DEFAULTS.scale, { min: 0.0001, max: 10 }),
-    seed: numberFlag('seed', values.seed, LOAD_DEFAULTS.seed, { min: 0, integer: true }),
-    connections: numberFlag('connections', values.connections, LOAD_DEFAULTS.connections, { min: 1, max: 10_000, integer: true }),
-    durationS: numberFlag('duration', values.duration, LOAD_DEFAULTS.durationS, { min: 0.5, max: 3600 }),
-    warmupS: numberFlag('warmup', values.warmup, LOAD_DEFAULTS.warmupS, { min: 0, max: 600 }),
-    trials: numberFlag('trials', values.trials, defaults.trials ?? LOAD_DEFAULTS.trials, { min: 1, max: 50, integer: true }),
-    rate: values.rate === undefined ? null : numberFlag('rate', values.rate, 0, { min: 1 }),
-    topology: values.topology ?? LOAD_DEFAULTS.topology,
+    scenarios: values.scenario ?? [],
+    profiles: values.profile ?? [],
+    scale: values.scale,
+    seed: values.seed,
+    connections: values.connections,
+    durationS: values.duration,
+    warmupS: values.warmup,
+    trials: values.trials,
+    rate: values.rate ?? null,
+    topology: values.topology,
     ...(values.target !== undefined ? { target: values.target } : {}),
     allowRemote: values['allow-remote'] ?? false,
-    dataDir: values['data-dir'] ?? LOAD_DEFAULTS.dataDir,
-    timeoutS: numberFlag('timeout', values.timeout, LOAD_DEFAULTS.timeoutS, { min: 0.1, max: 600 }),
+    dataDir: values['data-dir'],
+    timeoutS: values.timeout,
     pin: !(values['no-pin'] ?? false),
     wrk: values.wrk ?? false,
   };
@@ -159,17 +217,11 @@ export function loadEnvironment(opts: ResolvedLoadOptions): LoadFile['environmen
 export const command = defineCommand({
   name: 'load',
   summary: 'HTTP load with autocannon: fresh DB copy and server per trial, HDR latency, trials, audit of writes.',
-  usage: 'loadlab load --scenario NAME[,NAME] --profile NAME[,NAME] [--connections 50] [--duration 10] [--trials 3] [--json FILE]',
-  details: `options:
-${LOAD_FLAG_HELP}
-  --connections N    concurrent connections (default ${LOAD_DEFAULTS.connections})
-  --trials N         trials per arm (default ${LOAD_DEFAULTS.trials}); the table shows the median and the rps spread
-
-Each trial: copy of the seeded DB, a fresh 'loadlab serve', autocannon in another process
+  details: `Each trial: copy of the seeded DB, a fresh 'loadlab serve', autocannon in another process
 (server and generator on different CPUs with taskset when there are 2). Writing scenarios are
 audited: 2xx writes must equal new rows, integrity_check ok. Exit 1 when an arm failed
 (server died, audit mismatch), 130 when interrupted.`,
-  options: { ...LOAD_FLAGS },
+  options: LOAD_FLAGS,
   async run({ values }) {
     const options = loadOptionsFromFlags(values);
     const opts = resolveLoadOptions(options); // refuses a remote --target before anything connects

@@ -1,4 +1,4 @@
-import { defineCommand, requireFlag } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../../lib/cli-kit.ts';
 import { optimizeDatabase, type OptimizeResult } from '../../ops/optimize.ts';
 import { columns, formatMs } from '../../ops/units.ts';
 import { resolveProfile } from '../../db/profiles.ts';
@@ -32,7 +32,7 @@ export function renderOptimize(r: OptimizeResult): string {
 export const command = defineCommand({
   name: 'optimize',
   summary: "Apply a profile's file PRAGMAs and indexes to a database, run PRAGMA optimize, print requested vs effective.",
-  usage: 'loadlab optimize DB --profile NAME [--dry-run] [--vacuum] [--json]',
+  args: 'DB',
   details: `Stores what can live in the file: journal_mode, and auto_vacuum (which changes only
 through VACUUM on a database with tables, so only with --vacuum; otherwise a warning).
 Creates the profile's indexes whose tables and columns exist (the others are skipped and
@@ -40,23 +40,22 @@ listed), runs PRAGMA optimize, then reads every PRAGMA back. Per-connection PRAG
 be stored in a file: it prints the better-sqlite3 code to run at every open, verified on a
 real connection.
 
-options:
-  --profile NAME  untuned | tuned | consensus (see 'loadlab profiles')
-  --dry-run       open read-only, change nothing, show the plan
-  --vacuum        allow VACUUM to apply auto_vacuum (rewrites the file; needs its size free)
-  --json          print the result as JSON
-
 exit: 0 applied, 1 a PRAGMA still differs or a step failed, 2 bad path / not SQLite / locked.
 example: loadlab optimize data/app.sqlite --profile consensus --dry-run`,
   options: {
-    profile: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    vacuum: { type: 'boolean' },
-    json: { type: 'boolean' },
+    profile: {
+      kind: 'string',
+      value: 'NAME',
+      required: true,
+      help: "untuned | tuned | consensus (see 'loadlab profiles')",
+    },
+    'dry-run': { kind: 'boolean', help: 'open read-only, change nothing, show the plan' },
+    vacuum: { kind: 'boolean', help: 'allow VACUUM to apply auto_vacuum (rewrites the file; needs its size free)' },
+    json: { kind: 'boolean', help: 'print the result as JSON' },
   },
   positionals: [1, 1],
   async run({ values, positionals }) {
-    const profile = resolveProfile(requireFlag('optimize', 'profile', values.profile));
+    const profile = resolveProfile(values.profile);
     const result = optimizeDatabase(positionals[0]!, { profile, dryRun: values['dry-run'] ?? false, vacuum: values.vacuum ?? false });
     process.stdout.write(values.json ? JSON.stringify(result) + '\n' : renderOptimize(result));
     const failed = result.steps.some((s) => s.status === 'failed') || result.mismatches.length > 0;

@@ -5,8 +5,7 @@ import { requestedPragmas } from '../../db/open.ts';
 export const command = defineCommand({
   name: 'profiles',
   summary: 'List the PRAGMA profiles: file and per-connection PRAGMAs, indexes, write transaction mode.',
-  usage: 'loadlab profiles [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { kind: 'boolean', help: 'print the profiles as JSON' } },
   async run({ values }) {
     if (values.json) {
       process.stdout.write(JSON.stringify(PROFILES.map((p) => ({ ...p, pragmas: requestedPragmas(p) })), null, 2) + '\n');

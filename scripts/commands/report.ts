@@ -6,12 +6,16 @@ import { writeReport } from '../../reports/write.ts';
 export const command = defineCommand({
   name: 'report',
   summary: 'Re-render REPORT.md and charts/*.svg from a results.json alone (no measuring).',
-  usage: 'loadlab report RESULTS.json [--out DIR]',
-  details: `options:
-  --out DIR   where REPORT.md and charts/ go (default: the directory of RESULTS.json)
-
-example: loadlab report reports/sample/results.json --out /tmp/r`,
-  options: { out: { type: 'string' } },
+  args: 'RESULTS.json',
+  details: `example: loadlab report reports/sample/results.json --out /tmp/r`,
+  options: {
+    out: {
+      kind: 'string',
+      value: 'DIR',
+      defaultText: 'the directory of RESULTS.json',
+      help: 'where REPORT.md and charts/ go',
+    },
+  },
   positionals: [1, 1],
   async run({ values, positionals }) {
     const file = positionals[0]!;

@@ -20,20 +20,19 @@ export function renderRestore(r: RestoreResult): string {
 export const command = defineCommand({
   name: 'restore',
   summary: 'Restore a backup (plain or gzip) over a database atomically, after an integrity check.',
-  usage: 'loadlab restore BACKUP DB [--force] [--json]',
+  args: 'BACKUP DB',
   details: `Decompresses (gzip is detected from the content) or copies BACKUP into a temp file beside
 DB, runs PRAGMA integrity_check, fsyncs, removes DB's stale -wal/-shm/-journal (an old WAL
 replayed into the new file would corrupt it), renames over DB and fsyncs the directory.
 DB is untouched unless the copy verified. Stop the application first: a process that
 still has the old file open keeps using the old file.
 
-options:
-  --force   replace an existing DB (refused while another process holds its write lock)
-  --json    print the result as JSON
-
 exit: 0 restored, 1 the backup failed verification, 2 bad path / not SQLite / target exists / locked.
 example: loadlab restore backups/app-20261126T030000.000Z.sqlite.gz data/app.sqlite --force`,
-  options: { force: { type: 'boolean' }, json: { type: 'boolean' } },
+  options: {
+    force: { kind: 'boolean', help: 'replace an existing DB (refused while another process holds its write lock)' },
+    json: { kind: 'boolean', help: 'print the result as JSON' },
+  },
   positionals: [2, 2],
   async run({ values, positionals }) {
     const result = await restoreDatabase({ backup: positionals[0]!, target: positionals[1]!, force: values.force ?? false });

@@ -25,25 +25,31 @@ export function checkNames(c: RunConfig): void {
 export const command = defineCommand({
   name: 'run',
   summary: 'The main job: environment, seed, VACUUM, microbenchmarks, load, capacity, then REPORT.md and charts.',
-  usage: 'loadlab run [--quick|--full] [--config FILE] [--out DIR] [--keep-data] [--json]',
-  details: `options:
-  --quick        every stage and profile on a small database in about 3 minutes on 2 cores (default)
-  --full         the monthly run: scale 1, every scenario, 5 minutes of load per scenario (3 trials × 100 s)
-  --config FILE  JSON or TS (default export) overriding parts of the preset; see README "Config file"
-  --out DIR      where results.json, REPORT.md and charts/ go (default reports/runs/<timestamp>/)
-  --keep-data    keep the seeded databases (OUT/data) instead of removing them at the end
-  --json         print results.json to stdout at the end
-
-results.json is written after every stage, so an interrupted run keeps what it measured.
+  details: `results.json is written after every stage, so an interrupted run keeps what it measured.
 Progress goes to stderr (a live line on a terminal, plain lines otherwise).
 exit 0 when every stage ran or was skipped with a reason; 1 when a stage failed.`,
   options: {
-    quick: { type: 'boolean' },
-    full: { type: 'boolean' },
-    config: { type: 'string' },
-    out: { type: 'string' },
-    'keep-data': { type: 'boolean' },
-    json: { type: 'boolean' },
+    quick: {
+      kind: 'boolean',
+      help: 'every stage and profile on a small database in about 3 minutes on 2 cores (the default)',
+    },
+    full: {
+      kind: 'boolean',
+      help: 'the monthly run: scale 1, every scenario, 5 minutes of load per scenario (3 trials × 100 s)',
+    },
+    config: {
+      kind: 'string',
+      value: 'FILE',
+      help: 'JSON or TS (default export) overriding parts of the preset; see README "Config file"',
+    },
+    out: {
+      kind: 'string',
+      value: 'DIR',
+      defaultText: 'reports/runs/<timestamp>/',
+      help: 'where results.json, REPORT.md and charts/ go',
+    },
+    'keep-data': { kind: 'boolean', help: 'keep the seeded databases (OUT/data) instead of removing them at the end' },
+    json: { kind: 'boolean', help: 'print results.json to stdout at the end' },
   },
   async run({ values }) {
     if (values.quick && values.full) throw new UsageError('--quick and --full are exclusive');

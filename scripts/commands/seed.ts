@@ -1,33 +1,46 @@
-import { defineCommand, numberFlag, requireFlag } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../../lib/cli-kit.ts';
 import { SEED_DEFAULTS, seedDatabase } from '../../db/seed.ts';
 import { resolveProfile } from '../../db/profiles.ts';
 
 export const command = defineCommand({
   name: 'seed',
   summary: 'Build a deterministic database of the guide schema with a profile’s file PRAGMAs and indexes.',
-  usage: 'loadlab seed --out FILE --profile NAME [--scale F] [--seed N] [--force] [--json]',
-  details: `options:
-  --out FILE      database to create (refuses to overwrite without --force)
-  --profile NAME  untuned | tuned | consensus (see 'loadlab profiles')
-  --scale F       1 = 1,000 clients, 20,000 campaigns, 200,000 contents, 50,000 audio generations (default ${SEED_DEFAULTS.scale})
-  --seed N        data seed; the same scale and seed give the same rows in every profile (default ${SEED_DEFAULTS.seed})
-  --force         replace an existing file
-  --json          print the result as JSON
-
-example: loadlab seed --out data/tuned.sqlite --profile tuned --scale 0.1`,
+  details: `example: loadlab seed --out data/tuned.sqlite --profile tuned --scale 0.1`,
   options: {
-    out: { type: 'string' },
-    profile: { type: 'string' },
-    scale: { type: 'string' },
-    seed: { type: 'string' },
-    force: { type: 'boolean' },
-    json: { type: 'boolean' },
+    out: {
+      kind: 'string',
+      value: 'FILE',
+      required: true,
+      help: 'database to create (refuses to overwrite without --force)',
+    },
+    profile: {
+      kind: 'string',
+      value: 'NAME',
+      required: true,
+      help: "untuned | tuned | consensus (see 'loadlab profiles')",
+    },
+    scale: {
+      kind: 'number',
+      value: 'F',
+      default: SEED_DEFAULTS.scale,
+      min: 0.0001,
+      max: 100,
+      help: '1 = 1,000 clients, 20,000 campaigns, 200,000 contents, 50,000 audio generations',
+    },
+    seed: {
+      kind: 'number',
+      value: 'N',
+      default: SEED_DEFAULTS.seed,
+      min: 0,
+      integer: true,
+      help: 'data seed; the same scale and seed give the same rows in every profile',
+    },
+    force: { kind: 'boolean', help: 'replace an existing file' },
+    json: { kind: 'boolean', help: 'print the result as JSON' },
   },
   async run({ values }) {
-    const out = requireFlag('seed', 'out', values.out);
-    const profile = resolveProfile(requireFlag('seed', 'profile', values.profile));
-    const scale = numberFlag('scale', values.scale, SEED_DEFAULTS.scale, { min: 0.0001, max: 100 });
-    const seed = numberFlag('seed', values.seed, SEED_DEFAULTS.seed, { min: 0, integer: true });
+    const profile = resolveProfile(values.profile);
+    const { out, scale, seed } = values;
     const result = seedDatabase({ out, profile, scale, seed, force: values.force ?? false });
     if (values.json) {
       process.stdout.write(JSON.stringify(result) + '\n');

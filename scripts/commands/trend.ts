@@ -14,15 +14,12 @@ export function resultsPath(arg: string): string {
 export const command = defineCommand({
   name: 'trend',
   summary: 'Turn several runs into a trend table and chart (month over month).',
-  usage: 'loadlab trend DIR|RESULTS.json... [--out DIR]',
+  args: 'DIR|RESULTS.json...',
   details: `Each argument is a run directory (its results.json) or a results.json from 'loadlab run'.
 Runs are ordered by start time; one row per run and profile: read rps, write rps, p95, capacity.
 
-options:
-  --out DIR   also write DIR/TREND.md and DIR/trend.svg
-
 example: loadlab trend reports/runs/* --out reports/trend`,
-  options: { out: { type: 'string' } },
+  options: { out: { kind: 'string', value: 'DIR', help: 'also write DIR/TREND.md and DIR/trend.svg' } },
   positionals: [1, 1000],
   async run({ values, positionals }) {
     const runs = positionals.map((p) => readRunResults(resultsPath(p)));
