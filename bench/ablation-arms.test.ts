@@ -4,7 +4,10 @@ import { resolveProfile } from '../db/profiles.ts';
 import { ablationArms, TOGGLES } from './ablation-arms.ts';
 import { fileKey } from './workspace.ts';
 
-const settings = (p: ReturnType<typeof resolveProfile>) => ({ ...requestedPragmas(p), indexes: [...p.indexes].sort().join(',') });
+const settings = (p: ReturnType<typeof resolveProfile>) => ({
+  ...requestedPragmas(p),
+  indexes: [...p.indexes].sort().join(','),
+});
 
 describe('ablationArms', () => {
   const arms = ablationArms();
@@ -14,12 +17,17 @@ describe('ablationArms', () => {
     expect(new Set(arms.map((a) => a.profile.name)).size).toBe(arms.length);
   });
 
-  it.each(arms.map((a) => [a.profile.name, a] as const))('%s differs from its base in exactly one setting', (_, arm) => {
-    const base = settings(arm.base);
-    const mine = settings(arm.profile);
-    const changed = Object.keys({ ...base, ...mine }).filter((k) => base[k as keyof typeof base] !== mine[k as keyof typeof mine]);
-    expect(changed).toHaveLength(1);
-  });
+  it.each(arms.map((a) => [a.profile.name, a] as const))(
+    '%s differs from its base in exactly one setting',
+    (_, arm) => {
+      const base = settings(arm.base);
+      const mine = settings(arm.profile);
+      const changed = Object.keys({ ...base, ...mine }).filter(
+        (k) => base[k as keyof typeof base] !== mine[k as keyof typeof mine],
+      );
+      expect(changed).toHaveLength(1);
+    },
+  );
 
   it('sets synchronous explicitly in every arm, so WAL cannot bring NORMAL with it', () => {
     for (const arm of arms) expect([1, 2]).toContain(arm.profile.connection.synchronous);

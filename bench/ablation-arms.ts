@@ -11,18 +11,28 @@ export interface Toggle {
   apply(base: Profile, from: Profile): Profile;
 }
 
-const connection = (key: keyof Profile['connection']) => (base: Profile, from: Profile): Profile => ({
-  ...base,
-  connection: { ...base.connection, [key]: from.connection[key] },
-});
+const connection =
+  (key: keyof Profile['connection']) =>
+  (base: Profile, from: Profile): Profile => ({
+    ...base,
+    connection: { ...base.connection, [key]: from.connection[key] },
+  });
 
 export const TOGGLES: Toggle[] = [
-  { name: 'wal', summary: 'journal_mode WAL vs DELETE (a file PRAGMA: its own seeded file)', apply: (base, from) => ({ ...base, file: { ...base.file, journal_mode: from.file.journal_mode } }) },
+  {
+    name: 'wal',
+    summary: 'journal_mode WAL vs DELETE (a file PRAGMA: its own seeded file)',
+    apply: (base, from) => ({ ...base, file: { ...base.file, journal_mode: from.file.journal_mode } }),
+  },
   { name: 'normal', summary: 'synchronous NORMAL vs FULL', apply: connection('synchronous') },
   { name: 'cache', summary: 'cache_size -64000 (64 MB) vs -2000', apply: connection('cache_size') },
   { name: 'temp_store', summary: 'temp_store MEMORY vs DEFAULT', apply: connection('temp_store') },
   { name: 'mmap', summary: 'mmap_size 256 MB vs 0', apply: connection('mmap_size') },
-  { name: 'indexes', summary: "the guide's five indexes vs primary keys only (its own seeded file)", apply: (base, from) => ({ ...base, indexes: [...from.indexes] }) },
+  {
+    name: 'indexes',
+    summary: "the guide's five indexes vs primary keys only (its own seeded file)",
+    apply: (base, from) => ({ ...base, indexes: [...from.indexes] }),
+  },
 ];
 
 export type Direction = 'enable-on-untuned' | 'disable-on-tuned';
@@ -39,17 +49,32 @@ export interface Arm {
  * synchronous is set explicitly in every arm (both ends set it), because better-sqlite3
  * turns WAL into synchronous=NORMAL when it was never set, which would fold `normal` into `wal`.
  */
-export function ablationArms(toggleNames?: readonly string[], low = resolveProfile('untuned'), high = resolveProfile('tuned')): Arm[] {
+export function ablationArms(
+  toggleNames?: readonly string[],
+  low = resolveProfile('untuned'),
+  high = resolveProfile('tuned'),
+): Arm[] {
   const toggles = toggleNames ? TOGGLES.filter((t) => toggleNames.includes(t.name)) : TOGGLES;
   const arms: Arm[] = [];
   for (const t of toggles) {
-    arms.push({ direction: 'enable-on-untuned', toggle: t.name, base: low, profile: named(t.apply(low, high), `${low.name}+${t.name}`) });
+    arms.push({
+      direction: 'enable-on-untuned',
+      toggle: t.name,
+      base: low,
+      profile: named(t.apply(low, high), `${low.name}+${t.name}`),
+    });
   }
   for (const t of toggles) {
-    arms.push({ direction: 'disable-on-tuned', toggle: t.name, base: high, profile: named(t.apply(high, low), `${high.name}-${t.name}`) });
+    arms.push({
+      direction: 'disable-on-tuned',
+      toggle: t.name,
+      base: high,
+      profile: named(t.apply(high, low), `${high.name}-${t.name}`),
+    });
   }
   for (const arm of arms) {
-    if (arm.profile.connection.synchronous === undefined) throw new Error(`ablation arm ${arm.profile.name} leaves synchronous unset`);
+    if (arm.profile.connection.synchronous === undefined)
+      throw new Error(`ablation arm ${arm.profile.name} leaves synchronous unset`);
   }
   return arms;
 }

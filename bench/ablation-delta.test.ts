@@ -25,7 +25,12 @@ describe('compareRecords', () => {
   });
 
   it('is failed, with the side that failed, when either record is not ok', () => {
-    const bad = { ...benchRecord('op', 'untuned+wal', 10), status: 'failed' as const, reason: 'disk full', opsPerSec: 0 };
+    const bad = {
+      ...benchRecord('op', 'untuned+wal', 10),
+      status: 'failed' as const,
+      reason: 'disk full',
+      opsPerSec: 0,
+    };
     const c = compareRecords(benchRecord('op', 'untuned', 10), bad);
     expect(c.status).toBe('failed');
     expect(c.reason).toBe('arm untuned+wal: disk full');

@@ -50,7 +50,14 @@ export async function runAblation(opts: AblationOptions = {}): Promise<AblationR
       const base = find(op.workload.name, arm.base.name);
       const measured = find(op.workload.name, arm.profile.name);
       if (!base || !measured) continue;
-      ablation.push({ ...compareRecords(base, measured), direction: arm.direction, pragma: arm.toggle, op: op.workload.name, base: arm.base.name, arm: arm.profile.name });
+      ablation.push({
+        ...compareRecords(base, measured),
+        direction: arm.direction,
+        pragma: arm.toggle,
+        op: op.workload.name,
+        base: arm.base.name,
+        arm: arm.profile.name,
+      });
     }
   }
   return { ablation, arms: records };
@@ -60,7 +67,8 @@ export async function runAblation(opts: AblationOptions = {}): Promise<AblationR
 export function checkToggles(names: readonly string[] | undefined): void {
   if (names !== undefined && names.length === 0) throw new UsageError('--toggles must name at least one toggle');
   for (const t of names ?? []) {
-    if (!TOGGLES.some((k) => k.name === t)) throw new UsageError(`unknown ablation toggle '${t}' (known: ${TOGGLES.map((k) => k.name).join(', ')})`);
+    if (!TOGGLES.some((k) => k.name === t))
+      throw new UsageError(`unknown ablation toggle '${t}' (known: ${TOGGLES.map((k) => k.name).join(', ')})`);
   }
 }
 

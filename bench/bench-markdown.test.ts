@@ -8,14 +8,23 @@ const records = [
   benchRecord('insert-autocommit', 'untuned', 850, { plan: '', rme: 3 }),
   benchRecord('insert-autocommit', 'tuned', 50, { plan: '', rme: 20 }),
   benchRecord('indexed-list', 'untuned', 100, { plan: 'SCAN campaigns' }),
-  benchRecord('indexed-list', 'tuned', 99, { plan: 'SEARCH campaigns USING INDEX idx_campaigns_client (client_id=?)', rme: 5 }),
-  { ...benchRecord('join', 'untuned', 1), status: 'failed' as const, reason: 'prepare failed: no such table: x', opsPerSec: 0 },
+  benchRecord('indexed-list', 'tuned', 99, {
+    plan: 'SEARCH campaigns USING INDEX idx_campaigns_client (client_id=?)',
+    rme: 5,
+  }),
+  {
+    ...benchRecord('join', 'untuned', 1),
+    status: 'failed' as const,
+    reason: 'prepare failed: no such table: x',
+    opsPerSec: 0,
+  },
   benchRecord('join', 'tuned', 10),
 ];
 
 describe('renderBenchTable', () => {
   const text = renderBenchTable(records);
-  const line = (op: string, profile: string) => text.split('\n').find((l) => l.startsWith(op) && l.includes(` ${profile} `))!;
+  const line = (op: string, profile: string) =>
+    text.split('\n').find((l) => l.startsWith(op) && l.includes(` ${profile} `))!;
 
   it('shows ops/s from the mean latency and the ratio to the first profile', () => {
     expect(line('point-read', 'untuned')).toMatch(/125,000 .* 1\.00x/);
@@ -44,7 +53,9 @@ describe('renderBenchTable', () => {
 describe('renderPlans', () => {
   it('groups profiles by plan so SCAN vs SEARCH shows', () => {
     const plans = renderPlans(records);
-    expect(plans).toContain('indexed-list:\n  [untuned]\n    SCAN campaigns\n  [tuned]\n    SEARCH campaigns USING INDEX');
+    expect(plans).toContain(
+      'indexed-list:\n  [untuned]\n    SCAN campaigns\n  [tuned]\n    SEARCH campaigns USING INDEX',
+    );
     expect(plans).toContain('point-read:\n  [untuned, tuned]\n');
     expect(plans).not.toContain('insert-autocommit');
   });
@@ -80,7 +91,9 @@ describe('renderIndexSweepTable', () => {
     ]);
     expect(text).toMatch(/10,000 .* 10\.0x/);
     expect(text).toMatch(/1,000,000 .* 500\.0x/);
-    expect(text).toContain('From 10,000 to 1,000,000 rows the indexed/unindexed ratio went 10.0x → 500.0x (50.0x); mean latency without the index 100.0x, with it 2.00x.');
+    expect(text).toContain(
+      'From 10,000 to 1,000,000 rows the indexed/unindexed ratio went 10.0x → 500.0x (50.0x); mean latency without the index 100.0x, with it 2.00x.',
+    );
     expect(text).toMatch(/\n\s+3\s+100,000\s+12,500 .* 0\.25x\n/);
   });
 });

@@ -184,7 +184,13 @@ export function renderIndexSweepTable(records: IndexSweepRecord[], format: Table
   const inserts = records.filter((r) => r.kind === 'insert').sort((a, b) => a.indexes - b.indexes);
   if (inserts.length) {
     const base = inserts.find((r) => r.indexes === 0 && r.status === 'ok');
-    parts.push(renderTable(INSERT_COLUMNS, inserts.map((record) => ({ record, base })), format));
+    parts.push(
+      renderTable(
+        INSERT_COLUMNS,
+        inserts.map((record) => ({ record, base })),
+        format,
+      ),
+    );
   }
   return parts.join('\n');
 }

@@ -62,8 +62,15 @@ export async function measureArms(opts: MeasureArmsOptions): Promise<BenchRecord
           records.push({ ...failed(op, reader.arm, 'interrupted', reader.effective, ''), status: 'skipped' });
           continue;
         }
-        opts.onProgress?.({ stage: opts.stage, message: `${op.workload.name} × ${reader.arm.name}`, done: records.length, total });
-        records.push(op.workload.writes ? await measureWrite(op, reader.arm, opts) : await measureRead(op, reader, opts.measure));
+        opts.onProgress?.({
+          stage: opts.stage,
+          message: `${op.workload.name} × ${reader.arm.name}`,
+          done: records.length,
+          total,
+        });
+        records.push(
+          op.workload.writes ? await measureWrite(op, reader.arm, opts) : await measureRead(op, reader, opts.measure),
+        );
       }
     }
   } finally {
@@ -91,7 +98,13 @@ function openReader(arm: Profile, opts: MeasureArmsOptions): ArmReader {
     const opened = openDatabase(file, arm);
     return { arm, file, db: opened.db, effective: opened.effective, indexes: indexesPresent(opened.db) };
   } catch (err) {
-    return { arm, ...(file ? { file } : {}), effective: {}, indexes: [], error: `opening the database failed: ${errorText(err)}` };
+    return {
+      arm,
+      ...(file ? { file } : {}),
+      effective: {},
+      indexes: [],
+      error: `opening the database failed: ${errorText(err)}`,
+    };
   }
 }
 
@@ -116,7 +129,13 @@ async function measureWrite(op: PlannedOp, arm: Profile, opts: MeasureArmsOption
   }
 }
 
-async function measureOn(op: PlannedOp, arm: Profile, db: Database.Database, effective: PragmaValues, m: MeasureOptions): Promise<BenchRecord> {
+async function measureOn(
+  op: PlannedOp,
+  arm: Profile,
+  db: Database.Database,
+  effective: PragmaValues,
+  m: MeasureOptions,
+): Promise<BenchRecord> {
   let plan = '';
   let fn: () => void;
   try {
@@ -151,7 +170,13 @@ function extras(op: PlannedOp, db?: Database.Database): Pick<BenchRecord, 'write
 }
 
 /** A record for an operation that could not be measured. */
-export function failed(op: PlannedOp, arm: Profile, reason: string, effective: PragmaValues, plan: string): BenchRecord {
+export function failed(
+  op: PlannedOp,
+  arm: Profile,
+  reason: string,
+  effective: PragmaValues,
+  plan: string,
+): BenchRecord {
   return {
     op: op.workload.name,
     profile: arm.name,

@@ -27,7 +27,12 @@ describe('runIndexSweep (capped sizes, 15 ms per point)', () => {
 
   it('records SCAN for the unindexed query and SEARCH for the indexed one', () => {
     const plans = records.filter((r) => r.kind === 'query').map((r) => r.plan);
-    expect(plans).toEqual(['SCAN campaigns', expect.stringContaining('SEARCH campaigns USING INDEX'), 'SCAN campaigns', expect.stringContaining('SEARCH')]);
+    expect(plans).toEqual([
+      'SCAN campaigns',
+      expect.stringContaining('SEARCH campaigns USING INDEX'),
+      'SCAN campaigns',
+      expect.stringContaining('SEARCH'),
+    ]);
   });
 
   it('rejects sizes outside the cap', async () => {

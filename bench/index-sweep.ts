@@ -24,7 +24,12 @@ export interface IndexSweepOptions extends Omit<CommonBenchOptions, 'scale'> {
   profile?: string;
 }
 
-export const SWEEP_DEFAULTS = { sizes: [10_000, 100_000, 1_000_000], insertRows: 100_000, profile: 'tuned', maxRows: 5_000_000 } as const;
+export const SWEEP_DEFAULTS = {
+  sizes: [10_000, 100_000, 1_000_000],
+  insertRows: 100_000,
+  profile: 'tuned',
+  maxRows: 5_000_000,
+} as const;
 
 /** Campaigns per client, as in the seeded data (1,000 clients, 20,000 campaigns). */
 const CAMPAIGNS_PER_CLIENT = 20;
@@ -58,7 +63,8 @@ export async function runIndexSweep(opts: IndexSweepOptions = {}): Promise<Index
       const file = join(workspace.dir, `sweep-${rows}.sqlite`);
       try {
         if (opts.signal?.aborted) {
-          for (const indexes of [0, 1]) records.push({ ...failedRecord('query', rows, indexes, profile, 'interrupted'), status: 'skipped' });
+          for (const indexes of [0, 1])
+            records.push({ ...failedRecord('query', rows, indexes, profile, 'interrupted'), status: 'skipped' });
           continue;
         }
         progress(`building a ${rows}-row campaigns table`);
@@ -82,7 +88,8 @@ export async function runIndexSweep(opts: IndexSweepOptions = {}): Promise<Index
     const base = join(workspace.dir, `sweep-insert-${insertRows}.sqlite`);
     try {
       if (opts.signal?.aborted) {
-        for (const indexes of INSERT_INDEX_COUNTS) records.push({ ...failedRecord('insert', insertRows, indexes, profile, 'interrupted'), status: 'skipped' });
+        for (const indexes of INSERT_INDEX_COUNTS)
+          records.push({ ...failedRecord('insert', insertRows, indexes, profile, 'interrupted'), status: 'skipped' });
         return records;
       }
       buildCampaignsTable(base, insertRows, seed);
@@ -116,10 +123,10 @@ export async function runIndexSweep(opts: IndexSweepOptions = {}): Promise<Index
 export function checkSweepSizes(sizes: readonly number[]): void {
   if (sizes.length === 0) throw new UsageError('the index sweep needs at least one table size');
   for (const n of sizes) {
-    if (!Number.isInteger(n) || n < 100 || n > SWEEP_DEFAULTS.maxRows) throw new UsageError(`index-sweep sizes must be whole numbers from 100 to ${SWEEP_DEFAULTS.maxRows}, got ${n}`);
+    if (!Number.isInteger(n) || n < 100 || n > SWEEP_DEFAULTS.maxRows)
+      throw new UsageError(`index-sweep sizes must be whole numbers from 100 to ${SWEEP_DEFAULTS.maxRows}, got ${n}`);
   }
 }
-
 
 /** A campaigns-shaped table (no foreign keys, no secondary index), built in one transaction. */
 export function buildCampaignsTable(file: string, rows: number, seed: number): void {
@@ -127,13 +134,22 @@ export function buildCampaignsTable(file: string, rows: number, seed: number): v
   try {
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
-    db.exec('CREATE TABLE campaigns (id INTEGER PRIMARY KEY, client_id INTEGER NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL)');
+    db.exec(
+      'CREATE TABLE campaigns (id INTEGER PRIMARY KEY, client_id INTEGER NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL)',
+    );
     const rng = createRng(deriveSeed(seed, `sweep-table-${rows}`));
     const clients = Math.max(1, Math.floor(rows / CAMPAIGNS_PER_CLIENT));
     const start = Date.UTC(2024, 0, 1);
     const ins = db.prepare('INSERT INTO campaigns (id, client_id, name, status, created_at) VALUES (?, ?, ?, ?, ?)');
     db.transaction(() => {
-      for (let i = 1; i <= rows; i++) ins.run(i, rng.int(1, clients), `Campaign ${i}`, rng.weighted(CAMPAIGN_STATUS_MIX), sqliteTime(start + i * 60_000));
+      for (let i = 1; i <= rows; i++)
+        ins.run(
+          i,
+          rng.int(1, clients),
+          `Campaign ${i}`,
+          rng.weighted(CAMPAIGN_STATUS_MIX),
+          sqliteTime(start + i * 60_000),
+        );
     })();
   } finally {
     db.close();
@@ -158,15 +174,32 @@ function insertParams(rows: number, seed: number): SqlParams[] {
   ]);
 }
 
-async function measureQuery(file: string, profile: Profile, rows: number, indexes: number, keys: SqlParams[], timeMs: number): Promise<IndexSweepRecord> {
+async function measureQuery(
+  file: string,
+  profile: Profile,
+  rows: number,
+  indexes: number,
+  keys: SqlParams[],
+  timeMs: number,
+): Promise<IndexSweepRecord> {
   let db: Database.Database | undefined;
   try {
     const opened = openDatabase(file, profile);
     db = opened.db;
     if (indexes) opened.db.exec(SWEEP_INDEXES[0]!);
     const plan = explainPlan(opened.db, SQL.listClientCampaigns, keys[0]!);
-    const fn = prepareOp({ sql: SQL.listClientCampaigns }, { db: opened.db, paramSets: keys, writeTransaction: profile.writeTransaction });
-    return toRecord('query', rows, indexes, profile, plan, await measure(`sweep-query-${rows}-${indexes}`, fn, { timeMs, minIterations: 5 }));
+    const fn = prepareOp(
+      { sql: SQL.listClientCampaigns },
+      { db: opened.db, paramSets: keys, writeTransaction: profile.writeTransaction },
+    );
+    return toRecord(
+      'query',
+      rows,
+      indexes,
+      profile,
+      plan,
+      await measure(`sweep-query-${rows}-${indexes}`, fn, { timeMs, minIterations: 5 }),
+    );
   } catch (err) {
     return failedRecord('query', rows, indexes, profile, errorText(err));
   } finally {
@@ -174,13 +207,23 @@ async function measureQuery(file: string, profile: Profile, rows: number, indexe
   }
 }
 
-async function measureInsert(file: string, profile: Profile, rows: number, indexes: number, params: SqlParams[], timeMs: number): Promise<IndexSweepRecord> {
+async function measureInsert(
+  file: string,
+  profile: Profile,
+  rows: number,
+  indexes: number,
+  params: SqlParams[],
+  timeMs: number,
+): Promise<IndexSweepRecord> {
   let db: Database.Database | undefined;
   try {
     const opened = openDatabase(file, profile);
     db = opened.db;
     for (const sql of SWEEP_INDEXES.slice(0, indexes)) opened.db.exec(sql);
-    const fn = prepareOp({ sql: INSERT_SQL }, { db: opened.db, paramSets: params, writeTransaction: profile.writeTransaction });
+    const fn = prepareOp(
+      { sql: INSERT_SQL },
+      { db: opened.db, paramSets: params, writeTransaction: profile.writeTransaction },
+    );
     return toRecord('insert', rows, indexes, profile, '', await measure(`sweep-insert-${indexes}`, fn, { timeMs }));
   } catch (err) {
     return failedRecord('insert', rows, indexes, profile, errorText(err));
@@ -189,12 +232,48 @@ async function measureInsert(file: string, profile: Profile, rows: number, index
   }
 }
 
-function toRecord(kind: IndexSweepRecord['kind'], rows: number, indexes: number, profile: Profile, plan: string, m: Awaited<ReturnType<typeof measure>>): IndexSweepRecord {
+function toRecord(
+  kind: IndexSweepRecord['kind'],
+  rows: number,
+  indexes: number,
+  profile: Profile,
+  plan: string,
+  m: Awaited<ReturnType<typeof measure>>,
+): IndexSweepRecord {
   if (!m.ok) return { ...failedRecord(kind, rows, indexes, profile, m.reason), plan };
   const { mean, p50, p99 } = m.latencyUs;
-  return { kind, rows, indexes, status: 'ok', opsPerSec: m.opsPerSec, latencyUs: { mean, p50, p99 }, rme: m.rme, samples: m.samples, plan, profile: profile.name };
+  return {
+    kind,
+    rows,
+    indexes,
+    status: 'ok',
+    opsPerSec: m.opsPerSec,
+    latencyUs: { mean, p50, p99 },
+    rme: m.rme,
+    samples: m.samples,
+    plan,
+    profile: profile.name,
+  };
 }
 
-function failedRecord(kind: IndexSweepRecord['kind'], rows: number, indexes: number, profile: Profile, reason: string): IndexSweepRecord {
-  return { kind, rows, indexes, status: 'failed', reason, opsPerSec: 0, latencyUs: { mean: 0, p50: 0, p99: 0 }, rme: 0, samples: 0, plan: '', profile: profile.name };
+function failedRecord(
+  kind: IndexSweepRecord['kind'],
+  rows: number,
+  indexes: number,
+  profile: Profile,
+  reason: string,
+): IndexSweepRecord {
+  return {
+    kind,
+    rows,
+    indexes,
+    status: 'failed',
+    reason,
+    opsPerSec: 0,
+    latencyUs: { mean: 0, p50: 0, p99: 0 },
+    rme: 0,
+    samples: 0,
+    plan: '',
+    profile: profile.name,
+  };
 }

@@ -7,5 +7,12 @@ export { runQueriesBench, databaseChecksum, type QueriesBenchOptions, type Queri
 export { parseQueriesFile, readQueriesFile, type Query } from '../db/queries-file.ts';
 export { BENCH_DEFAULTS, type CommonBenchOptions } from './options.ts';
 export type { BenchProgress, ProgressFn } from './driver.ts';
-export { renderBenchFile, renderBenchTable, renderAblationTable, renderIndexSweepTable, renderPlans, renderContext } from './bench-markdown.ts';
+export {
+  renderBenchFile,
+  renderBenchTable,
+  renderAblationTable,
+  renderIndexSweepTable,
+  renderPlans,
+  renderContext,
+} from './bench-markdown.ts';
 export type { TableFormat } from '../lib/table.ts';

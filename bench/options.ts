@@ -45,12 +45,18 @@ export function resolveWorkloads(names: readonly string[] | undefined): Workload
   });
 }
 
-export function checkCommon(opts: CommonBenchOptions): { scale: number; seed: number; timeMs: number; dataDir: string } {
+export function checkCommon(opts: CommonBenchOptions): {
+  scale: number;
+  seed: number;
+  timeMs: number;
+  dataDir: string;
+} {
   const scale = opts.scale ?? BENCH_DEFAULTS.scale;
   const seed = opts.seed ?? BENCH_DEFAULTS.seed;
   const timeMs = opts.timeMs ?? BENCH_DEFAULTS.timeMs;
   if (!(scale > 0) || scale > 100) throw new UsageError(`--scale must be > 0 and <= 100, got ${scale}`);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
-  if (!(timeMs >= 10) || timeMs > 600_000) throw new UsageError(`--time must be between 10 and 600000 ms, got ${timeMs}`);
+  if (!(timeMs >= 10) || timeMs > 600_000)
+    throw new UsageError(`--time must be between 10 and 600000 ms, got ${timeMs}`);
   return { scale, seed, timeMs, dataDir: opts.dataDir ?? BENCH_DEFAULTS.dataDir };
 }

@@ -21,7 +21,11 @@ describe('bring your own database', () => {
     userDb = tinyDb(tmp.dir, 'tuned', 0.002);
     const keepOpen = new Database(userDb);
     keepOpen.pragma('wal_autocheckpoint = 0');
-    keepOpen.prepare("INSERT INTO clients (name, email, plan, created_at) VALUES ('Late', 'late@example.test', 'pro', '2026-01-01 00:00:00')").run();
+    keepOpen
+      .prepare(
+        "INSERT INTO clients (name, email, plan, created_at) VALUES ('Late', 'late@example.test', 'pro', '2026-01-01 00:00:00')",
+      )
+      .run();
     const queriesFile = join(tmp.dir, 'queries.sql');
     writeFileSync(
       queriesFile,
@@ -66,14 +70,26 @@ describe('bring your own database', () => {
 
   it('measures every query under every profile, writes included', () => {
     const names = ['campaign', 'late-client', 'add-client', 'wipe', 'broken'];
-    expect(result.records.map((r) => `${r.op}/${r.profile}`)).toEqual(names.flatMap((n) => ['untuned', 'tuned', 'consensus'].map((p) => `${n}/${p}`)));
-    for (const r of result.records.filter((x) => x.op !== 'broken')) expect(r.status, `${r.op}/${r.profile}: ${r.reason}`).toBe('ok');
-    expect(result.records.filter((r) => r.writes).map((r) => r.op)).toEqual(['add-client', 'add-client', 'add-client', 'wipe', 'wipe', 'wipe']);
+    expect(result.records.map((r) => `${r.op}/${r.profile}`)).toEqual(
+      names.flatMap((n) => ['untuned', 'tuned', 'consensus'].map((p) => `${n}/${p}`)),
+    );
+    for (const r of result.records.filter((x) => x.op !== 'broken'))
+      expect(r.status, `${r.op}/${r.profile}: ${r.reason}`).toBe('ok');
+    expect(result.records.filter((r) => r.writes).map((r) => r.op)).toEqual([
+      'add-client',
+      'add-client',
+      'add-client',
+      'wipe',
+      'wipe',
+      'wipe',
+    ]);
   });
 
   it('turns a query that cannot run into a failed record with the reason', () => {
     const broken = result.records.filter((r) => r.op === 'broken');
-    expect(broken.every((r) => r.status === 'failed' && /no such table: no_such_table/.test(r.reason ?? ''))).toBe(true);
+    expect(broken.every((r) => r.status === 'failed' && /no such table: no_such_table/.test(r.reason ?? ''))).toBe(
+      true,
+    );
   });
 
   it('applies each profile’s PRAGMAs to the copy and records the plan', () => {

@@ -62,7 +62,8 @@ export async function runQueriesBench(opts: QueriesBenchOptions): Promise<Querie
     if (!opts.workspace) workspace.cleanup();
   }
   const after = databaseChecksum(userDb);
-  if (after !== before) throw new Error(`the user's database ${userDb} changed during the run (sha256 ${before} -> ${after})`);
+  if (after !== before)
+    throw new Error(`the user's database ${userDb} changed during the run (sha256 ${before} -> ${after})`);
   return {
     records,
     source: {

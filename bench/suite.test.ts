@@ -29,7 +29,11 @@ describe('runBench end to end (tiny scale, 15 ms per operation)', () => {
     const file = BenchFile.parse(result);
     expect(file.records).toHaveLength(WORKLOADS.length * 3);
     for (const w of WORKLOADS) {
-      expect(file.records.filter((r) => r.op === w.name).map((r) => r.profile)).toEqual(['untuned', 'tuned', 'consensus']);
+      expect(file.records.filter((r) => r.op === w.name).map((r) => r.profile)).toEqual([
+        'untuned',
+        'tuned',
+        'consensus',
+      ]);
     }
     const bad = file.records.filter((r) => r.status !== 'ok');
     expect(bad).toEqual([]);

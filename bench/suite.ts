@@ -34,7 +34,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchFile> {
   const profiles = opts.profiles ?? [...BENCH_DEFAULTS.profiles];
   resolveProfiles(profiles);
   if (opts.byo && (opts.ablation || opts.indexSweep || opts.ops)) {
-    throw new UsageError('--db/--queries run your own queries; they cannot be combined with --ablation, --index-sweep or --ops');
+    throw new UsageError(
+      '--db/--queries run your own queries; they cannot be combined with --ablation, --index-sweep or --ops',
+    );
   }
   if (!opts.byo) resolveWorkloads(opts.ops);
   checkToggles(opts.ablationToggles);
@@ -48,7 +50,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchFile> {
     options: {
       profiles,
       timeMs,
-      ...(opts.byo ? { db: opts.byo.db, queries: opts.byo.queries } : { scale, seed, ops: opts.ops ?? resolveWorkloads(undefined).map((w) => w.name) }),
+      ...(opts.byo
+        ? { db: opts.byo.db, queries: opts.byo.queries }
+        : { scale, seed, ops: opts.ops ?? resolveWorkloads(undefined).map((w) => w.name) }),
       ablation: opts.ablation ?? false,
       indexSweep: opts.indexSweep ?? false,
     },
@@ -80,7 +84,11 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchFile> {
     file.records = await runProfileBench({ ...common, profiles, ...(opts.ops ? { ops: opts.ops } : {}) });
     stage();
     if (opts.ablation && !opts.signal?.aborted) {
-      const result = await runAblation({ ...common, ...(opts.ops ? { ops: opts.ops } : {}), ...(opts.ablationToggles ? { toggles: opts.ablationToggles } : {}) });
+      const result = await runAblation({
+        ...common,
+        ...(opts.ops ? { ops: opts.ops } : {}),
+        ...(opts.ablationToggles ? { toggles: opts.ablationToggles } : {}),
+      });
       file.ablation = result.ablation;
       file.ablationArms = result.arms;
       stage();

@@ -81,7 +81,11 @@ export function applyFilePragmas(
  * synchronous explicitly, because better-sqlite3's build silently turns WAL into
  * synchronous=NORMAL when synchronous was never set.
  */
-export function applyConnectionPragmas(db: Database.Database, profile: Profile, opts: { setJournalMode: boolean }): void {
+export function applyConnectionPragmas(
+  db: Database.Database,
+  profile: Profile,
+  opts: { setJournalMode: boolean },
+): void {
   const c = profile.connection;
   if (c.busy_timeout !== undefined) db.pragma(`busy_timeout = ${int(c.busy_timeout)}`);
   if (opts.setJournalMode) applyFilePragmas(db, profile, ['journal_mode']);

@@ -26,7 +26,11 @@ describe.each(PROFILES.map((p) => p.name))('profile %s', (name) => {
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe(profile.file.journal_mode);
       expect(db.pragma('auto_vacuum', { simple: true })).toBe(profile.file.auto_vacuum);
-      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type='index' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
+      const indexes = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type='index' AND name NOT LIKE 'sqlite_%'").all() as {
+          name: string;
+        }[]
+      ).map((r) => r.name);
       expect(indexes.sort()).toEqual([...profile.indexes].sort());
     } finally {
       db.close();

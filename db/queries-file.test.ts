@@ -15,8 +15,21 @@ UPDATE orders SET status = :status WHERE id = :id;
 SELECT count(*) FROM orders;
 `);
     expect(queries).toEqual([
-      { name: 'orders-of-customer', sql: 'SELECT * FROM orders\nWHERE customer_id = ? ORDER BY id DESC LIMIT ?', params: [[42, 20], [7, 20]], line: 5 },
-      { name: 'q2', sql: 'UPDATE orders SET status = :status WHERE id = :id', params: [{ id: 3, status: null }], line: 9 },
+      {
+        name: 'orders-of-customer',
+        sql: 'SELECT * FROM orders\nWHERE customer_id = ? ORDER BY id DESC LIMIT ?',
+        params: [
+          [42, 20],
+          [7, 20],
+        ],
+        line: 5,
+      },
+      {
+        name: 'q2',
+        sql: 'UPDATE orders SET status = :status WHERE id = :id',
+        params: [{ id: 3, status: null }],
+        line: 9,
+      },
       { name: 'q3', sql: 'SELECT count(*) FROM orders', params: [[]], line: 10 },
     ]);
   });

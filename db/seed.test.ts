@@ -45,7 +45,8 @@ describe('seedDatabase', () => {
   it('scales row counts linearly', () => {
     const db = new Database(a, { readonly: true });
     const want = rowCounts(0.003);
-    for (const t of TABLES) expect((db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n).toBe(want[t]);
+    for (const t of TABLES)
+      expect((db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n).toBe(want[t]);
     db.close();
     expect(rowCounts(1)).toEqual({ clients: 1000, campaigns: 20000, contents: 200000, audio_generations: 50000 });
   });
@@ -54,11 +55,15 @@ describe('seedDatabase', () => {
     const file = join(tmp.dir, 'skew.sqlite');
     seedDatabase({ out: file, profile: resolveProfile('untuned'), scale: 0.05 });
     const db = new Database(file, { readonly: true });
-    const statuses = db.prepare('SELECT status, count(*) AS n FROM contents GROUP BY status ORDER BY n DESC').all() as { n: number }[];
+    const statuses = db.prepare('SELECT status, count(*) AS n FROM contents GROUP BY status ORDER BY n DESC').all() as {
+      n: number;
+    }[];
     const total = statuses.reduce((s, r) => s + r.n, 0);
     expect(statuses[0]!.n / total).toBeGreaterThan(0.5); // one dominant status
     expect(statuses.at(-1)!.n / total).toBeLessThan(0.1); // and a rare one
-    const owners = db.prepare('SELECT count(*) AS n FROM campaigns GROUP BY client_id ORDER BY n DESC').all() as { n: number }[];
+    const owners = db.prepare('SELECT count(*) AS n FROM campaigns GROUP BY client_id ORDER BY n DESC').all() as {
+      n: number;
+    }[];
     expect(owners[0]!.n).toBeGreaterThan(3 * owners.at(-1)!.n);
     const bodyLen = db.prepare('SELECT avg(length(body)) AS a FROM contents').get() as { a: number };
     expect(bodyLen.a).toBeGreaterThan(200);

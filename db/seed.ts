@@ -130,21 +130,37 @@ function insertRows(db: Database.Database, rows: RowCounts, seed: number): void 
   const insClient = db.prepare('INSERT INTO clients (id, name, email, plan, created_at) VALUES (?, ?, ?, ?, ?)');
   for (let i = 0; i < rows.clients; i++) {
     const id = i + 1;
-    insClient.run(id, `Client ${id}`, `client${id}@example.test`, clientRng.weighted(PLAN_MIX), sqliteTime(timeFor(i, rows.clients, clientRng)));
+    insClient.run(
+      id,
+      `Client ${id}`,
+      `client${id}@example.test`,
+      clientRng.weighted(PLAN_MIX),
+      sqliteTime(timeFor(i, rows.clients, clientRng)),
+    );
   }
 
   // Campaigns: a few clients own many campaigns (power-law), the rest a handful.
   const campRng = createRng(deriveSeed(seed, 'campaigns'));
-  const insCampaign = db.prepare('INSERT INTO campaigns (id, client_id, name, status, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insCampaign = db.prepare(
+    'INSERT INTO campaigns (id, client_id, name, status, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   for (let i = 0; i < rows.campaigns; i++) {
     const clientId = 1 + Math.floor(rows.clients * campRng.next() ** 2);
     const name = `${sentence(campRng, 2)} ${i + 1}`;
-    insCampaign.run(i + 1, clientId, name, campRng.weighted(CAMPAIGN_STATUS_MIX), sqliteTime(timeFor(i, rows.campaigns, campRng)));
+    insCampaign.run(
+      i + 1,
+      clientId,
+      name,
+      campRng.weighted(CAMPAIGN_STATUS_MIX),
+      sqliteTime(timeFor(i, rows.campaigns, campRng)),
+    );
   }
 
   // Contents: created after their campaign; recent campaigns get most new content.
   const contRng = createRng(deriveSeed(seed, 'contents'));
-  const insContent = db.prepare('INSERT INTO contents (id, campaign_id, title, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insContent = db.prepare(
+    'INSERT INTO contents (id, campaign_id, title, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   for (let i = 0; i < rows.contents; i++) {
     const frac = Math.sqrt((i + 1) / rows.contents);
     const existing = Math.max(1, Math.floor(rows.campaigns * frac));
@@ -161,7 +177,9 @@ function insertRows(db: Database.Database, rows: RowCounts, seed: number): void 
 
   // Audio generations: one task produces one to three generations.
   const audioRng = createRng(deriveSeed(seed, 'audio'));
-  const insAudio = db.prepare('INSERT INTO audio_generations (id, task_id, content_id, status, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insAudio = db.prepare(
+    'INSERT INTO audio_generations (id, task_id, content_id, status, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   let task = 0;
   let leftInTask = 0;
   for (let i = 0; i < rows.audio_generations; i++) {
@@ -171,6 +189,12 @@ function insertRows(db: Database.Database, rows: RowCounts, seed: number): void 
     }
     leftInTask--;
     const contentId = rows.contents - Math.floor(rows.contents * audioRng.next() ** 2);
-    insAudio.run(i + 1, taskId(task), Math.max(1, contentId), audioRng.weighted(AUDIO_STATUS_MIX), sqliteTime(timeFor(i, rows.audio_generations, audioRng)));
+    insAudio.run(
+      i + 1,
+      taskId(task),
+      Math.max(1, contentId),
+      audioRng.weighted(AUDIO_STATUS_MIX),
+      sqliteTime(timeFor(i, rows.audio_generations, audioRng)),
+    );
   }
 }

@@ -78,18 +78,23 @@ export const SQL = {
   getCampaignJson:
     "SELECT json_object('id', id, 'client_id', client_id, 'name', name, 'status', status, 'created_at', created_at) FROM campaigns WHERE id = ?",
   clientExists: 'SELECT 1 FROM clients WHERE id = ?',
-  listClientCampaigns: 'SELECT id, client_id, name, status, created_at FROM campaigns WHERE client_id = ? ORDER BY id LIMIT ?',
+  listClientCampaigns:
+    'SELECT id, client_id, name, status, created_at FROM campaigns WHERE client_id = ? ORDER BY id LIMIT ?',
   listClientCampaignsByStatus:
     'SELECT id, client_id, name, status, created_at FROM campaigns WHERE client_id = ? AND status = ? ORDER BY id LIMIT ?',
   listClientContents:
     'SELECT c.id AS campaign_id, c.name AS campaign_name, c.status AS campaign_status, co.id AS content_id, co.title, co.status AS content_status, co.created_at ' +
     'FROM campaigns c JOIN contents co ON c.id = co.campaign_id WHERE c.client_id = ? ORDER BY co.created_at DESC LIMIT ?',
   listContents: 'SELECT id, campaign_id, title, status, created_at FROM contents ORDER BY id DESC LIMIT ?',
-  listContentsByStatus: 'SELECT id, campaign_id, title, status, created_at FROM contents WHERE status = ? ORDER BY id DESC LIMIT ?',
-  insertContent: "INSERT INTO contents (campaign_id, title, status, body, created_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%d %H:%M:%S', 'now'))",
+  listContentsByStatus:
+    'SELECT id, campaign_id, title, status, created_at FROM contents WHERE status = ? ORDER BY id DESC LIMIT ?',
+  insertContent:
+    "INSERT INTO contents (campaign_id, title, status, body, created_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%d %H:%M:%S', 'now'))",
   updateContentStatus: 'UPDATE contents SET status = ? WHERE id = ?',
-  insertAudio: "INSERT INTO audio_generations (task_id, content_id, status, created_at) VALUES (?, ?, ?, strftime('%Y-%m-%d %H:%M:%S', 'now'))",
-  listAudioByTask: 'SELECT id, task_id, content_id, status, created_at FROM audio_generations WHERE task_id = ? ORDER BY id LIMIT ?',
+  insertAudio:
+    "INSERT INTO audio_generations (task_id, content_id, status, created_at) VALUES (?, ?, ?, strftime('%Y-%m-%d %H:%M:%S', 'now'))",
+  listAudioByTask:
+    'SELECT id, task_id, content_id, status, created_at FROM audio_generations WHERE task_id = ? ORDER BY id LIMIT ?',
 } as const;
 
 interface Runner {
@@ -98,7 +103,12 @@ interface Runner {
   run(...params: unknown[]): Database.RunResult;
 }
 
-function prepare(db: Database.Database, sql: string, observe?: StatementObserver, opts: { pluck?: boolean } = {}): Runner {
+function prepare(
+  db: Database.Database,
+  sql: string,
+  observe?: StatementObserver,
+  opts: { pluck?: boolean } = {},
+): Runner {
   const stmt = db.prepare(sql);
   if (opts.pluck) stmt.pluck();
   if (!observe) return stmt as unknown as Runner;
@@ -166,19 +176,29 @@ export function createSqliteStore(opened: OpenedDatabase, opts: SqliteStoreOptio
       }
     };
   };
-  const createContent = inWrite((c: NewContent) => Number(s.insertContent.run(c.campaign_id, c.title, c.status, c.body).lastInsertRowid));
-  const updateContentStatus = inWrite((id: number, status: string) => s.updateContentStatus.run(status, id).changes > 0);
-  const createAudio = inWrite((a: NewAudioGeneration) => Number(s.insertAudio.run(a.task_id, a.content_id, a.status).lastInsertRowid));
+  const createContent = inWrite((c: NewContent) =>
+    Number(s.insertContent.run(c.campaign_id, c.title, c.status, c.body).lastInsertRowid),
+  );
+  const updateContentStatus = inWrite(
+    (id: number, status: string) => s.updateContentStatus.run(status, id).changes > 0,
+  );
+  const createAudio = inWrite((a: NewAudioGeneration) =>
+    Number(s.insertAudio.run(a.task_id, a.content_id, a.status).lastInsertRowid),
+  );
 
   return {
     getCampaign: (id) => s.getCampaign.get(id) as Campaign | undefined,
     getCampaignJson: (id) => s.getCampaignJson.get(id) as string | undefined,
     clientExists: (id) => s.clientExists.get(id) !== undefined,
     listClientCampaigns: (clientId, limit, status) =>
-      (status === undefined ? s.listClientCampaigns.all(clientId, limit) : s.listClientCampaignsByStatus.all(clientId, status, limit)) as Campaign[],
+      (status === undefined
+        ? s.listClientCampaigns.all(clientId, limit)
+        : s.listClientCampaignsByStatus.all(clientId, status, limit)) as Campaign[],
     listClientContents: (clientId, limit) => s.listClientContents.all(clientId, limit) as ClientContentRow[],
     listContents: (limit, status) =>
-      (status === undefined ? s.listContents.all(limit) : s.listContentsByStatus.all(status, limit)) as ContentSummary[],
+      (status === undefined
+        ? s.listContents.all(limit)
+        : s.listContentsByStatus.all(status, limit)) as ContentSummary[],
     createContent,
     updateContentStatus,
     createAudioGeneration: createAudio,

@@ -21,7 +21,11 @@ afterAll(() => {
   tmp.cleanup();
 });
 
-const json = (body: unknown, method = 'POST') => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown, method = 'POST') => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 async function call(path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
   const res = await app.request(path, init);
@@ -49,7 +53,8 @@ describe('read endpoints', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ id: 1, client_id: expect.any(Number), status: expect.any(String) });
     expect((await call('/campaigns/999999')).status).toBe(404);
-    for (const bad of ['abc', '0', '-1', '1.5', '99999999999999999999', '1e3']) expect((await call(`/campaigns/${bad}`)).status).toBe(400);
+    for (const bad of ['abc', '0', '-1', '1.5', '99999999999999999999', '1e3'])
+      expect((await call(`/campaigns/${bad}`)).status).toBe(400);
   });
 
   it('GET /clients/:id/campaigns filters by client and status, honours limit', async () => {
@@ -99,7 +104,12 @@ describe('write endpoints', () => {
     expect(created.status).toBe(201);
     expect(created.body.id).toEqual(expect.any(Number));
     const latest = await call('/contents?limit=1');
-    expect(latest.body.items[0]).toMatchObject({ id: created.body.id, campaign_id: 2, title: 'hello', status: 'draft' });
+    expect(latest.body.items[0]).toMatchObject({
+      id: created.body.id,
+      campaign_id: 2,
+      title: 'hello',
+      status: 'draft',
+    });
   });
 
   it('POST /contents rejects bad input with 400, an unknown campaign with 409', async () => {
@@ -107,23 +117,48 @@ describe('write endpoints', () => {
     expect((await call('/contents', json({ campaign_id: '2', title: 't', body: 'b' }))).status).toBe(400);
     expect((await call('/contents', json({ title: 't', body: 'b' }))).status).toBe(400);
     expect((await call('/contents', json({ campaign_id: 2, title: 't', body: 'b', extra: 1 }))).status).toBe(400);
-    expect((await call('/contents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"campaign_id":' })).status).toBe(400);
-    expect((await call('/contents', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
-    expect((await call('/contents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' })).status).toBe(400);
+    expect(
+      (
+        await call('/contents', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"campaign_id":',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call('/contents', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status,
+    ).toBe(415);
+    expect(
+      (await call('/contents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' })).status,
+    ).toBe(400);
   });
 
   it('rejects a body over 64 KiB with 413', async () => {
     const big = JSON.stringify({ campaign_id: 2, title: 't', body: 'x'.repeat(70_000) });
-    expect((await call('/contents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: big })).status).toBe(413);
+    expect(
+      (await call('/contents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: big })).status,
+    ).toBe(413);
   });
 
   it('rejects invalid UTF-8 with 400', async () => {
-    const bytes = new Uint8Array([...Buffer.from('{"campaign_id":2,"title":"'), 0xff, 0xfe, ...Buffer.from('","body":"b"}')]);
-    expect((await call('/contents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes })).status).toBe(400);
+    const bytes = new Uint8Array([
+      ...Buffer.from('{"campaign_id":2,"title":"'),
+      0xff,
+      0xfe,
+      ...Buffer.from('","body":"b"}'),
+    ]);
+    expect(
+      (await call('/contents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes }))
+        .status,
+    ).toBe(400);
   });
 
   it('PATCH /contents/:id updates the status; 404 for an unknown id', async () => {
-    expect(await call('/contents/3', json({ status: 'archived' }, 'PATCH'))).toEqual({ status: 200, body: { id: 3, status: 'archived' } });
+    expect(await call('/contents/3', json({ status: 'archived' }, 'PATCH'))).toEqual({
+      status: 200,
+      body: { id: 3, status: 'archived' },
+    });
     expect((await call('/contents/999999', json({ status: 'archived' }, 'PATCH'))).status).toBe(404);
     expect((await call('/contents/3', json({ status: 'gone' }, 'PATCH'))).status).toBe(400);
   });

@@ -77,9 +77,10 @@ export function createApp(deps: AppDeps): Hono {
     (c: Context): Response | Promise<Response> => {
       const t0 = performance.now();
       const timer: Timer = { dbMs: 0 };
-      if (deps.injectDelayMs) while (performance.now() - t0 < deps.injectDelayMs) {
-        /* calibration: burn CPU like a slower handler would */
-      }
+      if (deps.injectDelayMs)
+        while (performance.now() - t0 < deps.injectDelayMs) {
+          /* calibration: burn CPU like a slower handler would */
+        }
       const res = handler(c, timer);
       // Sync handlers (every read) skip the promise: it is measurable at 50k+ requests/s.
       if (res instanceof Response) {
@@ -102,7 +103,11 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/profile', (c) => c.json(deps.profileInfo));
   app.get('/__stats', (c) => {
     const { rss, heapUsed } = process.memoryUsage();
-    return c.json({ ...stats.snapshot(), memory: { rssBytes: rss, heapUsedBytes: heapUsed }, ...(deps.overload ? { overload: deps.overload.snapshot() } : {}) });
+    return c.json({
+      ...stats.snapshot(),
+      memory: { rssBytes: rss, heapUsedBytes: heapUsed },
+      ...(deps.overload ? { overload: deps.overload.snapshot() } : {}),
+    });
   });
   app.post('/__stats/reset', (c) => {
     stats.reset();
@@ -128,7 +133,9 @@ export function createApp(deps: AppDeps): Hono {
       const clientId = parseId(c.req.param('id'), 'client id');
       const limit = parseLimit(c.req.query('limit'));
       const status = campaignStatus(c.req.query('status'));
-      const items = timeDb(t, () => (store.clientExists(clientId) ? store.listClientCampaigns(clientId, limit, status) : undefined));
+      const items = timeDb(t, () =>
+        store.clientExists(clientId) ? store.listClientCampaigns(clientId, limit, status) : undefined,
+      );
       return items ? c.json({ items }) : c.json({ error: `client ${clientId} not found` }, 404);
     }),
   );
@@ -139,7 +146,9 @@ export function createApp(deps: AppDeps): Hono {
       checkQueryOf(c, ['limit']);
       const clientId = parseId(c.req.param('id'), 'client id');
       const limit = parseLimit(c.req.query('limit'));
-      const items = timeDb(t, () => (store.clientExists(clientId) ? store.listClientContents(clientId, limit) : undefined));
+      const items = timeDb(t, () =>
+        store.clientExists(clientId) ? store.listClientContents(clientId, limit) : undefined,
+      );
       return items ? c.json({ items }) : c.json({ error: `client ${clientId} not found` }, 404);
     }),
   );

@@ -18,7 +18,10 @@ export interface ClusterPrimaryOptions {
 
 function waitListening(worker: Worker, timeoutMs: number): Promise<WorkerListening> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cluster worker ${worker.process.pid} did not listen within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`cluster worker ${worker.process.pid} did not listen within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     worker.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`cluster worker exited (${code ?? signal}) before listening`));
@@ -76,7 +79,13 @@ export async function runClusterPrimary(opts: ClusterPrimaryOptions): Promise<nu
     process.stderr.write(`error: cluster workers listen on different addresses: ${[...urls].join(', ')}\n`);
     return 1;
   }
-  opts.announce({ ...listening[0]!.info, url: listening[0]!.url, pid: process.pid, topology: `cluster:${opts.workers}`, workers: listening.map((l) => l.pid) });
+  opts.announce({
+    ...listening[0]!.info,
+    url: listening[0]!.url,
+    pid: process.pid,
+    topology: `cluster:${opts.workers}`,
+    workers: listening.map((l) => l.pid),
+  });
   return await new Promise<number>((resolve) => {
     const onSignal = () => void stopAll().then(() => resolve(0));
     process.once('SIGTERM', onSignal);
@@ -84,7 +93,9 @@ export async function runClusterPrimary(opts: ClusterPrimaryOptions): Promise<nu
     for (const w of workers) {
       w.once('exit', (code, signal) => {
         if (stopping) return;
-        process.stderr.write(`error: cluster worker ${w.process.pid} exited (${code ?? signal}); stopping the cluster\n`);
+        process.stderr.write(
+          `error: cluster worker ${w.process.pid} exited (${code ?? signal}); stopping the cluster\n`,
+        );
         void stopAll().then(() => resolve(1));
       });
     }

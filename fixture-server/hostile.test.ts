@@ -23,7 +23,25 @@ describe('hostile corpus', () => {
   it('has at least 50 requests across every category the issue names', () => {
     expect(HOSTILE_CORPUS.length).toBeGreaterThanOrEqual(50);
     const categories = new Set(HOSTILE_CORPUS.map((c) => c.category));
-    for (const c of ['json', 'content-type', 'types', 'fields', 'empty', 'large', 'nesting', 'sqli', 'ids', 'traversal', 'routes', 'limit', 'utf8', 'percent', 'query', 'headers', 'framing'])
+    for (const c of [
+      'json',
+      'content-type',
+      'types',
+      'fields',
+      'empty',
+      'large',
+      'nesting',
+      'sqli',
+      'ids',
+      'traversal',
+      'routes',
+      'limit',
+      'utf8',
+      'percent',
+      'query',
+      'headers',
+      'framing',
+    ])
       expect(categories).toContain(c);
     expect(new Set(HOSTILE_CORPUS.map((c) => `${c.category}/${c.name}`)).size).toBe(HOSTILE_CORPUS.length);
   });
@@ -50,7 +68,10 @@ describe.each(ARMS)('the real server (%s %j) under the hostile corpus', (profile
       for (const c of HOSTILE_CORPUS) {
         const res = await rawExchange(hostname, Number(port), c.request);
         const statusOk = c.expect === '4xx' ? res.status >= 400 && res.status < 500 : res.status === c.expect;
-        if (!statusOk || jsonError(res) === undefined) wrong.push(`${c.category}/${c.name}: ${res.status} ${res.body.slice(0, 120)} (expected ${c.expect} with {error})`);
+        if (!statusOk || jsonError(res) === undefined)
+          wrong.push(
+            `${c.category}/${c.name}: ${res.status} ${res.body.slice(0, 120)} (expected ${c.expect} with {error})`,
+          );
         if (server.child.exitCode !== null) throw new Error(`server died after '${c.name}': ${server.stderrTail()}`);
       }
       expect(wrong).toEqual([]);

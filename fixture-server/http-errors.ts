@@ -7,12 +7,23 @@ import type { Socket } from 'node:net';
  * (backslashes, bad Host) otherwise answer with an empty body.
  */
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 /** The raw HTTP/1.1 response written on a socket whose request Node could not parse. */
 export function clientErrorResponse(code: string | undefined): Buffer {
   const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const body = JSON.stringify({ error: status === 431 ? 'request headers too large' : status === 408 ? 'request timed out' : `malformed HTTP request (${code ?? 'parse error'})` });
+  const body = JSON.stringify({
+    error:
+      status === 431
+        ? 'request headers too large'
+        : status === 408
+          ? 'request timed out'
+          : `malformed HTTP request (${code ?? 'parse error'})`,
+  });
   return Buffer.from(
     `HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -33,7 +44,10 @@ export function installClientErrorHandler(server: Server): void {
 /** @hono/node-server's errorHandler: a request it could not turn into a URL is a JSON 400. */
 export function requestErrorResponse(err: unknown): Response {
   const message = err instanceof Error ? err.message : 'invalid request';
-  return new Response(JSON.stringify({ error: `invalid request: ${message}` }), { status: 400, headers: { 'content-type': 'application/json' } });
+  return new Response(JSON.stringify({ error: `invalid request: ${message}` }), {
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 /** True for the error a request body stream raises when the client vanished or the framing broke mid-body. */

@@ -55,7 +55,14 @@ describe('OverloadGuard', () => {
 
   it('maps SQLITE_BUSY from the store to 503 + Retry-After and counts it, never a 500', async () => {
     const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
-    const store = { getCampaign: () => { throw busy; }, getCampaignJson: () => { throw busy; } } as unknown as Store;
+    const store = {
+      getCampaign: () => {
+        throw busy;
+      },
+      getCampaignJson: () => {
+        throw busy;
+      },
+    } as unknown as Store;
     const stats = new ServerStats();
     const app = createApp({ store, profileInfo: {}, stats });
     const res = await app.request('/campaigns/1');
@@ -66,7 +73,11 @@ describe('OverloadGuard', () => {
   });
 
   it('the real server takes the bounds from its flags and reports memory and shedding in /__stats', async () => {
-    const server = await spawnServer({ db: tinyDb(tmp.dir, 'tuned'), profile: 'tuned', args: ['--max-inflight', '7', '--max-queue-ms', '250'] });
+    const server = await spawnServer({
+      db: tinyDb(tmp.dir, 'tuned'),
+      profile: 'tuned',
+      args: ['--max-inflight', '7', '--max-queue-ms', '250'],
+    });
     try {
       const stats = (await (await fetch(`${server.url}/__stats`)).json()) as Record<string, any>;
       expect(stats.overload).toMatchObject({ maxInflight: 7, maxQueueMs: 250, shedInflight: 0, shedQueue: 0 });

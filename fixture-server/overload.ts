@@ -68,12 +68,25 @@ export class OverloadGuard {
       if (EXEMPT.test(c.req.path)) return next();
       const delay = this.probe.current();
       if (delay > this.peakDelay) this.peakDelay = delay;
-      const why = maxInflight > 0 && this.inflight >= maxInflight ? 'inflight' : maxQueueMs > 0 && delay > maxQueueMs ? 'queue' : null;
+      const why =
+        maxInflight > 0 && this.inflight >= maxInflight
+          ? 'inflight'
+          : maxQueueMs > 0 && delay > maxQueueMs
+            ? 'queue'
+            : null;
       if (why) {
         if (why === 'inflight') this.shedInflight++;
         else this.shedQueue++;
         c.header('Retry-After', String(retryAfterS));
-        return c.json({ error: why === 'inflight' ? `server overloaded: ${maxInflight} requests in flight; retry later` : `server overloaded: requests wait ${Math.round(delay)} ms; retry later` }, 503);
+        return c.json(
+          {
+            error:
+              why === 'inflight'
+                ? `server overloaded: ${maxInflight} requests in flight; retry later`
+                : `server overloaded: requests wait ${Math.round(delay)} ms; retry later`,
+          },
+          503,
+        );
       }
       this.inflight++;
       if (this.inflight > this.peakInflight) this.peakInflight = this.inflight;

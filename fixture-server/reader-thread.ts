@@ -15,7 +15,8 @@ const OPS: Record<ReadOp, (...args: never[]) => unknown> = {
   getCampaign: (id: number) => store.getCampaign(id) ?? null,
   clientCampaigns: (clientId: number, limit: number, status: string | undefined) =>
     store.clientExists(clientId) ? store.listClientCampaigns(clientId, limit, status) : null,
-  clientContents: (clientId: number, limit: number) => (store.clientExists(clientId) ? store.listClientContents(clientId, limit) : null),
+  clientContents: (clientId: number, limit: number) =>
+    store.clientExists(clientId) ? store.listClientContents(clientId, limit) : null,
   listContents: (limit: number, status: string | undefined) => store.listContents(limit, status),
   listAudioByTask: (taskId: string, limit: number) => store.listAudioByTask(taskId, limit),
 };
@@ -28,7 +29,11 @@ parentPort!.on('message', (req: ReadRequest) => {
     reply = { id: req.id, result: fn(...req.args), dbMs: performance.now() - t0 };
   } catch (err) {
     const e = err as { message?: string; code?: unknown };
-    reply = { id: req.id, error: { message: String(e.message ?? err), ...(typeof e.code === 'string' ? { code: e.code } : {}) }, dbMs: performance.now() - t0 };
+    reply = {
+      id: req.id,
+      error: { message: String(e.message ?? err), ...(typeof e.code === 'string' ? { code: e.code } : {}) },
+      dbMs: performance.now() - t0,
+    };
   }
   parentPort!.postMessage(reply);
 });

@@ -2,7 +2,15 @@ import { Worker } from 'node:worker_threads';
 import { Hono, type Context } from 'hono';
 import { createApp, type AppDeps } from './app.ts';
 import { ServerStats } from './stats.ts';
-import { HttpError, campaignStatus, checkQuery, contentStatus, parseId, parseLimit, parseTaskId } from './validation.ts';
+import {
+  HttpError,
+  campaignStatus,
+  checkQuery,
+  contentStatus,
+  parseId,
+  parseLimit,
+  parseTaskId,
+} from './validation.ts';
 
 export type ReadOp = 'getCampaign' | 'clientCampaigns' | 'clientContents' | 'listContents' | 'listAudioByTask';
 export interface ReadRequest {
@@ -41,7 +49,10 @@ export class ReaderPool {
     const slot = { worker, pending: 0 };
     this.workers.push(slot);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`reader thread did not start within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`reader thread did not start within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       worker.on('message', (m: ReadReply | { ready: true }) => {
         if ('ready' in m) {
           clearTimeout(timer);
@@ -101,9 +112,10 @@ export function createReadersApp(deps: AppDeps & { pool: ReaderPool }): Hono {
     (handler: (c: Context, dbMs: { v: number }) => Promise<Response>) =>
     async (c: Context): Promise<Response> => {
       const t0 = performance.now();
-      if (deps.injectDelayMs) while (performance.now() - t0 < deps.injectDelayMs) {
-        /* calibration: burn CPU like a slower handler would */
-      }
+      if (deps.injectDelayMs)
+        while (performance.now() - t0 < deps.injectDelayMs) {
+          /* calibration: burn CPU like a slower handler would */
+        }
       const dbMs = { v: 0 };
       const res = await handler(c, dbMs);
       stats.record(performance.now() - t0, dbMs.v);
@@ -112,7 +124,8 @@ export function createReadersApp(deps: AppDeps & { pool: ReaderPool }): Hono {
   const read = async (dbMs: { v: number }, op: ReadOp, args: unknown[]): Promise<unknown> => {
     const reply = await deps.pool.read(op, args);
     dbMs.v += reply.dbMs;
-    if (reply.error) throw Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {});
+    if (reply.error)
+      throw Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {});
     return reply.result;
   };
 
@@ -130,7 +143,11 @@ export function createReadersApp(deps: AppDeps & { pool: ReaderPool }): Hono {
     timed(async (c, t) => {
       checkQuery(c.req.queries(), ['limit', 'status']);
       const clientId = parseId(c.req.param('id'), 'client id');
-      const items = await read(t, 'clientCampaigns', [clientId, parseLimit(c.req.query('limit')), campaignStatus(c.req.query('status'))]);
+      const items = await read(t, 'clientCampaigns', [
+        clientId,
+        parseLimit(c.req.query('limit')),
+        campaignStatus(c.req.query('status')),
+      ]);
       return items ? c.json({ items }) : c.json({ error: `client ${clientId} not found` }, 404);
     }),
   );
@@ -147,14 +164,21 @@ export function createReadersApp(deps: AppDeps & { pool: ReaderPool }): Hono {
     '/contents',
     timed(async (c, t) => {
       checkQuery(c.req.queries(), ['limit', 'status']);
-      return c.json({ items: await read(t, 'listContents', [parseLimit(c.req.query('limit')), contentStatus(c.req.query('status'))]) });
+      return c.json({
+        items: await read(t, 'listContents', [parseLimit(c.req.query('limit')), contentStatus(c.req.query('status'))]),
+      });
     }),
   );
   app.get(
     '/audio-generations',
     timed(async (c, t) => {
       checkQuery(c.req.queries(), ['task_id', 'limit']);
-      return c.json({ items: await read(t, 'listAudioByTask', [parseTaskId(c.req.query('task_id')), parseLimit(c.req.query('limit'))]) });
+      return c.json({
+        items: await read(t, 'listAudioByTask', [
+          parseTaskId(c.req.query('task_id')),
+          parseLimit(c.req.query('limit')),
+        ]),
+      });
     }),
   );
   app.onError((err, c) => {

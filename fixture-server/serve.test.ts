@@ -12,7 +12,13 @@ describe('loadlab serve (real process)', () => {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(server.info).toMatchObject({ profile: 'consensus', pid: server.pid, mismatches: [] });
       const profile = (await (await fetch(`${server.url}/profile`)).json()) as any;
-      expect(profile.effective).toMatchObject({ journal_mode: 'wal', synchronous: 1, cache_size: -20000, mmap_size: 134217728, busy_timeout: 5000 });
+      expect(profile.effective).toMatchObject({
+        journal_mode: 'wal',
+        synchronous: 1,
+        cache_size: -20000,
+        mmap_size: 134217728,
+        busy_timeout: 5000,
+      });
       const created = await fetch(`${server.url}/contents`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -25,6 +31,8 @@ describe('loadlab serve (real process)', () => {
   });
 
   it('fails with a one-line error for a missing database', async () => {
-    await expect(spawnServer({ db: `${tmp.dir}/missing.sqlite`, profile: 'tuned' })).rejects.toThrow(/database not found/);
+    await expect(spawnServer({ db: `${tmp.dir}/missing.sqlite`, profile: 'tuned' })).rejects.toThrow(
+      /database not found/,
+    );
   });
 });

@@ -75,7 +75,8 @@ function slowQueryLog(thresholdMs: number, file?: string): { observe: StatementO
   return {
     observe: (sql, paramCount, ms) => {
       if (ms < thresholdMs) return;
-      const line = JSON.stringify({ ts: new Date().toISOString(), ms: Number(ms.toFixed(3)), sql, params: paramCount }) + '\n';
+      const line =
+        JSON.stringify({ ts: new Date().toISOString(), ms: Number(ms.toFixed(3)), sql, params: paramCount }) + '\n';
       try {
         if (fd === undefined) process.stderr.write(line);
         else writeSync(fd, line);
@@ -98,16 +99,27 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const store = createSqliteStore(opened, { onStatement: slowLog?.observe });
   const profileInfo = describeProfile(opened);
   const overload = opts.overload === null ? undefined : new OverloadGuard(opts.overload);
-  const extras = { ...(overload ? { overload } : {}), ...(opts.injectDelayMs ? { injectDelayMs: opts.injectDelayMs } : {}) };
+  const extras = {
+    ...(overload ? { overload } : {}),
+    ...(opts.injectDelayMs ? { injectDelayMs: opts.injectDelayMs } : {}),
+  };
   const pool = opts.readers ? await ReaderPool.start(opts.db, opts.profile.name, opts.readers) : undefined;
-  const deps = { store, profileInfo: pool ? { ...profileInfo, topology: `readers:${opts.readers}` } : profileInfo, stats: new ServerStats(), ...extras };
+  const deps = {
+    store,
+    profileInfo: pool ? { ...profileInfo, topology: `readers:${opts.readers}` } : profileInfo,
+    stats: new ServerStats(),
+    ...extras,
+  };
   const app = pool ? createReadersApp({ ...deps, pool }) : createApp(deps);
   const host = opts.host ?? SERVE_DEFAULTS.host;
   let server: ServerType;
   const port = await new Promise<number>((resolve, reject) => {
     // getRequestListener + createServer (what serve() does) so malformed requests get JSON errors too.
     // Node's own missing-Host refusal has an empty body; without it the listener refuses with JSON.
-    const http = createServer({ requireHostHeader: false }, getRequestListener(app.fetch, { errorHandler: requestErrorResponse }));
+    const http = createServer(
+      { requireHostHeader: false },
+      getRequestListener(app.fetch, { errorHandler: requestErrorResponse }),
+    );
     installClientErrorHandler(http);
     server = http;
     http.once('error', reject);

@@ -9,7 +9,9 @@ import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 const tmp = tempDir('loadlab-slowlog-');
 afterAll(() => tmp.cleanup());
 
-const SlowLine = z.object({ ts: z.string(), ms: z.number().nonnegative(), sql: z.string(), params: z.number().int().nonnegative() }).strict();
+const SlowLine = z
+  .object({ ts: z.string(), ms: z.number().nonnegative(), sql: z.string(), params: z.number().int().nonnegative() })
+  .strict();
 
 async function exercise(url: string): Promise<void> {
   expect((await fetch(`${url}/campaigns/1`)).status).toBe(200);
@@ -25,13 +27,20 @@ async function exercise(url: string): Promise<void> {
 describe('serve --slow-ms (real process)', () => {
   it('--slow-ms 0 writes one JSON line per statement: its SQL, parameter count and measured time', async () => {
     const log = join(tmp.dir, 'slow.log');
-    const server = await spawnServer({ db: tinyDb(tmp.dir, 'untuned'), profile: 'untuned', args: ['--slow-ms', '0', '--slow-log', log] });
+    const server = await spawnServer({
+      db: tinyDb(tmp.dir, 'untuned'),
+      profile: 'untuned',
+      args: ['--slow-ms', '0', '--slow-log', log],
+    });
     try {
       await exercise(server.url);
     } finally {
       expect(await server.stop()).toBe(0);
     }
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => SlowLine.parse(JSON.parse(l)));
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => SlowLine.parse(JSON.parse(l)));
     const bySql = (sql: string) => lines.filter((l) => l.sql === sql);
     expect(bySql(SQL.getCampaignJson)).toHaveLength(1);
     expect(bySql(SQL.getCampaignJson)[0]!.params).toBe(1);
@@ -51,7 +60,11 @@ describe('serve --slow-ms (real process)', () => {
 
   it('logs nothing below the threshold', async () => {
     const log = join(tmp.dir, 'quiet.log');
-    const server = await spawnServer({ db: tinyDb(tmp.dir, 'tuned'), profile: 'tuned', args: ['--slow-ms', '60000', '--slow-log', log] });
+    const server = await spawnServer({
+      db: tinyDb(tmp.dir, 'tuned'),
+      profile: 'tuned',
+      args: ['--slow-ms', '60000', '--slow-log', log],
+    });
     try {
       await exercise(server.url);
     } finally {
@@ -63,7 +76,11 @@ describe('serve --slow-ms (real process)', () => {
   it('an unwritable --slow-log path is a one-line error at start, not a 500 on every request', async () => {
     const db = tinyDb(tmp.dir, 'tuned', 0.005, 7);
     await expect(
-      spawnServer({ db, profile: 'tuned', args: ['--slow-ms', '0', '--slow-log', join(tmp.dir, 'missing-dir', 'slow.log')] }),
+      spawnServer({
+        db,
+        profile: 'tuned',
+        args: ['--slow-ms', '0', '--slow-log', join(tmp.dir, 'missing-dir', 'slow.log')],
+      }),
     ).rejects.toThrow(/exited \(2\).*cannot open --slow-log .*ENOENT/s);
   });
 });

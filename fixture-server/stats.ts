@@ -51,7 +51,12 @@ export class ServerStats {
   }
 
   snapshot(): ServerStatsSnapshot {
-    return { requests: this.handler.totalCount, handlerUs: percentiles(this.handler), dbUs: percentiles(this.db), busy: this.busyCount };
+    return {
+      requests: this.handler.totalCount,
+      handlerUs: percentiles(this.handler),
+      dbUs: percentiles(this.db),
+      busy: this.busyCount,
+    };
   }
 
   reset(): void {

@@ -20,11 +20,16 @@ describe('--topology', () => {
     expect(parseTopology('single')).toEqual({ kind: 'single' });
     expect(parseTopology('cluster:3')).toEqual({ kind: 'cluster', workers: 3 });
     expect(parseTopology('readers:2')).toEqual({ kind: 'readers', readers: 2 });
-    for (const bad of ['cluster', 'cluster:0', 'readers:17', 'pool:4', 'cluster:2x']) expect(() => parseTopology(bad)).toThrow(/--topology/);
+    for (const bad of ['cluster', 'cluster:0', 'readers:17', 'pool:4', 'cluster:2x'])
+      expect(() => parseTopology(bad)).toThrow(/--topology/);
   });
 
   it('cluster:2 runs two worker processes on one port, each serving; stop leaves none behind', async () => {
-    const server = await spawnServer({ db: tinyDb(tmp.dir, 'tuned'), profile: 'tuned', args: ['--topology', 'cluster:2'] });
+    const server = await spawnServer({
+      db: tinyDb(tmp.dir, 'tuned'),
+      profile: 'tuned',
+      args: ['--topology', 'cluster:2'],
+    });
     const workers = server.info.workers as number[];
     try {
       expect(workers).toHaveLength(2);
@@ -54,7 +59,16 @@ describe('--topology', () => {
     const readers = await spawnServer({ db, profile: 'untuned', args: ['--topology', 'readers:2'] });
     try {
       expect(readers.info.topology).toBe('readers:2');
-      const paths = ['/campaigns/7', '/campaigns/99999', '/campaigns/abc', '/clients/2/campaigns?limit=5&status=completed', '/clients/3/contents?limit=3', '/contents?status=draft&limit=4', '/audio-generations?task_id=task-00000002', '/contents?limit=500'];
+      const paths = [
+        '/campaigns/7',
+        '/campaigns/99999',
+        '/campaigns/abc',
+        '/clients/2/campaigns?limit=5&status=completed',
+        '/clients/3/contents?limit=3',
+        '/contents?status=draft&limit=4',
+        '/audio-generations?task_id=task-00000002',
+        '/contents?limit=500',
+      ];
       for (const path of paths) {
         const [a, b] = await Promise.all([fetch(new URL(path, single.url)), fetch(new URL(path, readers.url))]);
         expect(b.status, path).toBe(a.status);

@@ -10,7 +10,8 @@ export function parseTopology(raw: string): Topology {
   if (raw === 'single') return { kind: 'single' };
   const m = /^(cluster|readers):(\d{1,2})$/.exec(raw);
   const n = m ? Number(m[2]) : NaN;
-  if (!m || n < 1 || n > MAX_TOPOLOGY_N) throw new UsageError(`--topology must be single, cluster:N or readers:N (N 1..${MAX_TOPOLOGY_N}), got '${raw}'`);
+  if (!m || n < 1 || n > MAX_TOPOLOGY_N)
+    throw new UsageError(`--topology must be single, cluster:N or readers:N (N 1..${MAX_TOPOLOGY_N}), got '${raw}'`);
   return m[1] === 'cluster' ? { kind: 'cluster', workers: n } : { kind: 'readers', readers: n };
 }
 

@@ -24,7 +24,11 @@ export function parseId(raw: string | undefined, what: string): number {
 /** Query parameters: only the route's own, each at most once (like strict bodies: a typo is a 400, not ignored). */
 export function checkQuery(queries: Record<string, string[]>, allowed: readonly string[]): void {
   for (const [name, values] of Object.entries(queries)) {
-    if (!allowed.includes(name)) throw new HttpError(400, `unknown query parameter '${name.slice(0, 64)}'${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`);
+    if (!allowed.includes(name))
+      throw new HttpError(
+        400,
+        `unknown query parameter '${name.slice(0, 64)}'${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`,
+      );
     if (values.length > 1) throw new HttpError(400, `query parameter '${name}' given more than once`);
   }
 }
@@ -41,9 +45,14 @@ export function parseLimit(raw: string | undefined): number {
   return n;
 }
 
-export function parseEnum<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T | undefined {
+export function parseEnum<T extends string>(
+  raw: string | undefined,
+  allowed: readonly T[],
+  what: string,
+): T | undefined {
   if (raw === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(raw)) throw new HttpError(400, `${what} must be one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new HttpError(400, `${what} must be one of ${allowed.join(', ')}`);
   return raw as T;
 }
 
@@ -78,7 +87,8 @@ export const NewAudioBody = z.strictObject({
 });
 
 export function parseTaskId(raw: string | undefined): string {
-  if (raw === undefined || !TASK_ID_RE.test(raw)) throw new HttpError(400, 'task_id is required: 1-64 characters of A-Z a-z 0-9 _ . : -');
+  if (raw === undefined || !TASK_ID_RE.test(raw))
+    throw new HttpError(400, 'task_id is required: 1-64 characters of A-Z a-z 0-9 _ . : -');
   return raw;
 }
 
@@ -86,7 +96,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes and validates a JSON body: wrong content type 415, bad UTF-8 or JSON or shape 400. */
 export function parseJsonBody<T>(contentType: string | undefined, bytes: ArrayBuffer, schema: z.ZodType<T>): T {
-  if (!contentType || !/^application\/json\s*(;|$)/i.test(contentType)) throw new HttpError(415, 'content-type must be application/json');
+  if (!contentType || !/^application\/json\s*(;|$)/i.test(contentType))
+    throw new HttpError(415, 'content-type must be application/json');
   let text: string;
   try {
     text = strictUtf8.decode(bytes);

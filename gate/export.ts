@@ -13,7 +13,10 @@ export interface GithubBenchmarkEntry {
  * The two github-action-benchmark inputs: one file per tool, because the action takes
  * one `tool` per step. Range is the spread of the trials when there are several.
  */
-export function toGithubBenchmark(metrics: readonly Metric[]): { biggerIsBetter: GithubBenchmarkEntry[]; smallerIsBetter: GithubBenchmarkEntry[] } {
+export function toGithubBenchmark(metrics: readonly Metric[]): {
+  biggerIsBetter: GithubBenchmarkEntry[];
+  smallerIsBetter: GithubBenchmarkEntry[];
+} {
   const entry = (m: Metric): GithubBenchmarkEntry => {
     const e: GithubBenchmarkEntry = { name: m.name, unit: m.unit, value: m.value };
     if (m.rmePct !== undefined) e.range = `± ${m.rmePct.toFixed(2)}%`;
@@ -28,7 +31,10 @@ export function toGithubBenchmark(metrics: readonly Metric[]): { biggerIsBetter:
 }
 
 /** Bencher Metric Format: { benchmark: { measure: { value, lower_value?, upper_value? } } }. */
-export type BencherMetricFormat = Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>>;
+export type BencherMetricFormat = Record<
+  string,
+  Record<string, { value: number; lower_value?: number; upper_value?: number }>
+>;
 
 export function toBencher(metrics: readonly Metric[]): BencherMetricFormat {
   const out: BencherMetricFormat = {};

@@ -75,7 +75,9 @@ describe('compareMetrics', () => {
     const c = compareMetrics(metricsOf(base), metricsOf(slow));
     expect(c.regressions).toBe(0);
     expect(c.informationalRegressions).toBe(base.bench.length + base.capacity.length);
-    expect(c.metrics.filter((m) => m.key.startsWith('bench/')).every((m) => m.verdict === 'regressed' && !m.gating)).toBe(true);
+    expect(
+      c.metrics.filter((m) => m.key.startsWith('bench/')).every((m) => m.verdict === 'regressed' && !m.gating),
+    ).toBe(true);
     expect(renderComparison(c)).toContain('no gating regression');
   });
 
@@ -102,18 +104,34 @@ describe('exports', () => {
     const g = toGithubBenchmark(m);
     expect(g.biggerIsBetter.some((e) => e.unit === 'req/s')).toBe(true);
     expect(g.smallerIsBetter.every((e) => e.unit === 'ms')).toBe(true);
-    expect(g.biggerIsBetter[0]).toMatchObject({ name: expect.any(String), unit: expect.any(String), value: expect.any(Number) });
+    expect(g.biggerIsBetter[0]).toMatchObject({
+      name: expect.any(String),
+      unit: expect.any(String),
+      value: expect.any(Number),
+    });
   });
   it('writes Bencher Metric Format with throughput and bounds', () => {
     const b = toBencher(m);
-    expect(b['load/autocannon/read-list/tuned/single/c10']!.throughput).toEqual({ value: 5000, lower_value: 4900, upper_value: 5100 });
+    expect(b['load/autocannon/read-list/tuned/single/c10']!.throughput).toEqual({
+      value: 5000,
+      lower_value: 4900,
+      upper_value: 5100,
+    });
     expect(b['load/autocannon/read-list/tuned/single/c10']!['latency-p95-ms']!.value).toBe(4);
   });
 });
 
 describe('tinybench margins of error', () => {
   it('an rme of 100 % or more leaves the interval unbounded above, never negative', () => {
-    const m = (rmePct: number) => ({ key: 'bench/x/tuned/ops', name: 'x', unit: 'ops/s', direction: 'higher' as const, value: 100, samples: [100], rmePct });
+    const m = (rmePct: number) => ({
+      key: 'bench/x/tuned/ops',
+      name: 'x',
+      unit: 'ops/s',
+      direction: 'higher' as const,
+      value: 100,
+      samples: [100],
+      rmePct,
+    });
     const c = compareMetrics([m(120)], [m(120)]);
     expect(c.metrics[0]!.interval.low).toBe(-1);
     expect(c.metrics[0]!.interval.high).toBe(Number.POSITIVE_INFINITY);

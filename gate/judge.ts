@@ -48,7 +48,10 @@ export const COMPARE_DEFAULTS = { thresholdPct: 15 } as const;
  * each side has 3+ samples, else the range of trial ratios; for tinybench (one mean and a
  * margin of error) the ratio of the means' extremes; for a single number, the point.
  */
-function ratioInterval(b: Metric, c: Metric): { ratio: number; low: number; high: number; method: ComparedMetric['method'] } {
+function ratioInterval(
+  b: Metric,
+  c: Metric,
+): { ratio: number; low: number; high: number; method: ComparedMetric['method'] } {
   if (b.rmePct !== undefined && c.rmePct !== undefined) {
     const eb = b.rmePct / 100;
     const ec = c.rmePct / 100;
@@ -74,7 +77,13 @@ function ratioInterval(b: Metric, c: Metric): { ratio: number; low: number; high
  * symmetrically; everything else is "no significant change". A change inside the
  * threshold is never a regression, however tight its interval.
  */
-export function judge(ratio: number, low: number, high: number, direction: Direction, thresholdPct: number): CompareVerdict {
+export function judge(
+  ratio: number,
+  low: number,
+  high: number,
+  direction: Direction,
+  thresholdPct: number,
+): CompareVerdict {
   const t = 1 + thresholdPct / 100;
   const gain = gainOf(ratio, direction);
   const gLow = direction === 'higher' ? low : gainOf(high, direction);
@@ -85,7 +94,11 @@ export function judge(ratio: number, low: number, high: number, direction: Direc
 }
 
 /** Compares every metric present in both files, matched by key. Pure. */
-export function compareMetrics(baseline: readonly Metric[], candidate: readonly Metric[], opts: { thresholdPct?: number } = {}): Comparison {
+export function compareMetrics(
+  baseline: readonly Metric[],
+  candidate: readonly Metric[],
+  opts: { thresholdPct?: number } = {},
+): Comparison {
   const thresholdPct = opts.thresholdPct ?? COMPARE_DEFAULTS.thresholdPct;
   const byKey = new Map(candidate.map((m) => [m.key, m]));
   const baseKeys = new Set(baseline.map((m) => m.key));

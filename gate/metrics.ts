@@ -41,18 +41,50 @@ export function extractMetrics(src: MetricSources): Metric[] {
     if (r.status !== 'ok' || !r.median || r.trials.length === 0) continue;
     const id = `load/${r.engine}/${r.scenario}/${r.profile}/${r.topology}/c${r.connections}${r.rate === null ? '' : `/r${r.rate}`}`;
     const label = `${r.scenario} · ${r.profile} · ${r.engine}${r.topology === 'single' ? '' : ` ${r.topology}`} c${r.connections}`;
-    out.push({ key: `${id}/rps`, name: `${label} · rps`, unit: 'req/s', direction: 'higher', value: r.median.rps, samples: r.trials.map((t) => t.rps), gate: true });
+    out.push({
+      key: `${id}/rps`,
+      name: `${label} · rps`,
+      unit: 'req/s',
+      direction: 'higher',
+      value: r.median.rps,
+      samples: r.trials.map((t) => t.rps),
+      gate: true,
+    });
     for (const { p, gate, factor } of LATENCIES) {
-      out.push({ key: `${id}/${p}`, name: `${label} · ${p}`, unit: 'ms', direction: 'lower', value: r.median.latencyMs[p], samples: r.trials.map((t) => t.latencyMs[p]), gate, thresholdFactor: factor });
+      out.push({
+        key: `${id}/${p}`,
+        name: `${label} · ${p}`,
+        unit: 'ms',
+        direction: 'lower',
+        value: r.median.latencyMs[p],
+        samples: r.trials.map((t) => t.latencyMs[p]),
+        gate,
+        thresholdFactor: factor,
+      });
     }
   }
   for (const b of src.bench) {
     if (b.status !== 'ok') continue;
-    out.push({ key: `bench/${b.op}/${b.profile}/ops`, name: `${b.op} · ${b.profile} · ops/s`, unit: 'ops/s', direction: 'higher', value: b.opsPerSec, samples: [b.opsPerSec], rmePct: b.rme });
+    out.push({
+      key: `bench/${b.op}/${b.profile}/ops`,
+      name: `${b.op} · ${b.profile} · ops/s`,
+      unit: 'ops/s',
+      direction: 'higher',
+      value: b.opsPerSec,
+      samples: [b.opsPerSec],
+      rmePct: b.rme,
+    });
   }
   for (const c of src.capacity) {
     if (c.status !== 'ok' || c.capacity === null) continue;
-    out.push({ key: `capacity/${c.scenario}/${c.profile}`, name: `capacity ${c.scenario} · ${c.profile} (p95 < ${c.sloP95Ms} ms)`, unit: 'connections', direction: 'higher', value: c.capacity, samples: [c.capacity] });
+    out.push({
+      key: `capacity/${c.scenario}/${c.profile}`,
+      name: `capacity ${c.scenario} · ${c.profile} (p95 < ${c.sloP95Ms} ms)`,
+      unit: 'connections',
+      direction: 'higher',
+      value: c.capacity,
+      samples: [c.capacity],
+    });
   }
   return out;
 }

@@ -6,7 +6,8 @@ import { RunResults } from '../lib/records/run.ts';
 import type { MetricSources } from './metrics.ts';
 
 /** A results file of any kind `compare` accepts, validated. */
-export type AnyResults = { kind: 'run'; file: RunResults } | { kind: 'load'; file: LoadFile } | { kind: 'bench'; file: BenchFile };
+export type AnyResults =
+  { kind: 'run'; file: RunResults } | { kind: 'load'; file: LoadFile } | { kind: 'bench'; file: BenchFile };
 
 const SCHEMAS = { run: RunResults, load: LoadFile, bench: BenchFile } as const;
 
@@ -26,7 +27,9 @@ export function readResultsFile(path: string): AnyResults {
 export function parseResults(raw: unknown, label: string): AnyResults {
   const kind = typeof raw === 'object' && raw !== null ? (raw as { kind?: unknown }).kind : undefined;
   if (kind !== 'run' && kind !== 'load' && kind !== 'bench') {
-    throw new UsageError(`${label}: not a loadlab results file (kind must be run, load or bench, got ${JSON.stringify(kind)})`);
+    throw new UsageError(
+      `${label}: not a loadlab results file (kind must be run, load or bench, got ${JSON.stringify(kind)})`,
+    );
   }
   const parsed = SCHEMAS[kind].safeParse(raw);
   if (!parsed.success) {
@@ -39,7 +42,8 @@ export function parseResults(raw: unknown, label: string): AnyResults {
 /** Validates a run results file specifically (for `report` and `trend`). */
 export function readRunResults(path: string): RunResults {
   const r = readResultsFile(path);
-  if (r.kind !== 'run') throw new UsageError(`${path}: a '${r.kind}' results file; this command needs results.json from 'loadlab run'`);
+  if (r.kind !== 'run')
+    throw new UsageError(`${path}: a '${r.kind}' results file; this command needs results.json from 'loadlab run'`);
   return r.file;
 }
 
@@ -53,4 +57,3 @@ export function metricSources(r: AnyResults): MetricSources {
       return { load: [], bench: r.file.records, capacity: [] };
   }
 }
-

@@ -7,7 +7,10 @@ describe('probeEnvironment', () => {
   it('returns a record the schema accepts, with versions and an fsync figure', () => {
     const tmp = tempDir();
     try {
-      const env = probeEnvironment({ dataDir: tmp.dir, pinning: { pinned: false, serverCpu: null, generatorCpu: null, reason: 'test' } });
+      const env = probeEnvironment({
+        dataDir: tmp.dir,
+        pinning: { pinned: false, serverCpu: null, generatorCpu: null, reason: 'test' },
+      });
       expect(Environment.parse(env)).toEqual(env);
       expect(env.sqlite).toMatch(/^3\.\d+/);
       expect(env.node).toBe(process.version);

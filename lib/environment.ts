@@ -112,9 +112,14 @@ export function probeEnvironment(opts: ProbeOptions): Environment {
   const k6 = findK6();
   const cores = cpus().length;
   const caveats: string[] = [];
-  if (/tmpfs|ramfs/.test(filesystem)) caveats.push(`data directory is on ${filesystem}: fsync costs nothing, so durability settings look free`);
-  if (cores <= 2) caveats.push(`${cores} CPU cores: the server and the load generator each get one at most; multi-process topologies have no spare core`);
-  if (opts.pinning && !opts.pinning.pinned) caveats.push(`server and generator not pinned to separate CPUs (${opts.pinning.reason ?? 'unknown reason'})`);
+  if (/tmpfs|ramfs/.test(filesystem))
+    caveats.push(`data directory is on ${filesystem}: fsync costs nothing, so durability settings look free`);
+  if (cores <= 2)
+    caveats.push(
+      `${cores} CPU cores: the server and the load generator each get one at most; multi-process topologies have no spare core`,
+    );
+  if (opts.pinning && !opts.pinning.pinned)
+    caveats.push(`server and generator not pinned to separate CPUs (${opts.pinning.reason ?? 'unknown reason'})`);
   if (!k6) caveats.push('k6 not found (K6_BIN or PATH): k6 stages skipped');
   if (damonPageout()) {
     caveats.push(

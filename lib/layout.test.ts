@@ -24,7 +24,11 @@ function sources(dir: string): string[] {
 
 /** Every relative import of a file, as a path from the repository root. */
 function importsOf(file: string, text = readFileSync(file, 'utf8')): string[] {
-  return [...text.matchAll(SPEC)].map((m) => relative(ROOT, resolve(dirname(file), m[2]!)).split(sep).join('/'));
+  return [...text.matchAll(SPEC)].map((m) =>
+    relative(ROOT, resolve(dirname(file), m[2]!))
+      .split(sep)
+      .join('/'),
+  );
 }
 
 const top = (path: string) => path.split('/')[0]!;
@@ -34,10 +38,12 @@ const files = sources(ROOT).map((f) => ({ path: relative(ROOT, f).split(sep).joi
 describe('layout', () => {
   it('reads static and dynamic imports (a spawned file named by URL is not an import)', () => {
     const f = join(ROOT, 'lib', 'x.ts');
-    expect(importsOf(f, 'import a from ' + "'../db/open.ts';\nconst b = await import('./stats.ts');\nnew URL('../bin/loadlab.js', u)")).toEqual([
-      'db/open.ts',
-      'lib/stats.ts',
-    ]);
+    expect(
+      importsOf(
+        f,
+        'import a from ' + "'../db/open.ts';\nconst b = await import('./stats.ts');\nnew URL('../bin/loadlab.js', u)",
+      ),
+    ).toEqual(['db/open.ts', 'lib/stats.ts']);
   });
 
   it('the sources were found', () => {
@@ -48,7 +54,11 @@ describe('layout', () => {
   it('lib/ imports nothing outside lib/ (tests may use test-support/temp-dir.ts)', () => {
     const offenders = files
       .filter((f) => top(f.path) === 'lib')
-      .flatMap((f) => f.imports.filter((i) => top(i) !== 'lib' && !(isTest(f.path) && i === 'test-support/temp-dir.ts')).map((i) => `${f.path} -> ${i}`));
+      .flatMap((f) =>
+        f.imports
+          .filter((i) => top(i) !== 'lib' && !(isTest(f.path) && i === 'test-support/temp-dir.ts'))
+          .map((i) => `${f.path} -> ${i}`),
+      );
     expect(offenders).toEqual([]);
   });
 

@@ -12,9 +12,16 @@ describe('renderTable', () => {
     expect(renderTable(cols, [{ name: 'a|b', n: 12 }])).toBe('| name | n |\n| --- | ---: |\n| a\\|b | 12 |\n');
   });
   it('pads text tables to the widest cell', () => {
-    expect(renderTable(cols, [{ name: 'alpha', n: 1 }, { name: 'b', n: 100 }], 'text')).toBe(
-      'name     n\n-----  ---\nalpha    1\nb      100\n',
-    );
+    expect(
+      renderTable(
+        cols,
+        [
+          { name: 'alpha', n: 1 },
+          { name: 'b', n: 100 },
+        ],
+        'text',
+      ),
+    ).toBe('name     n\n-----  ---\nalpha    1\nb      100\n');
   });
 });
 

@@ -35,12 +35,19 @@ describe('trial aggregation', () => {
   });
 
   it('merges status codes seen in only some trials', () => {
-    const m = medianTrial([trial(10, 1, { '200': 10 }), trial(10, 1, { '200': 8, '503': 2 }), trial(10, 1, { '200': 9, '503': 4 })])!;
+    const m = medianTrial([
+      trial(10, 1, { '200': 10 }),
+      trial(10, 1, { '200': 8, '503': 2 }),
+      trial(10, 1, { '200': 9, '503': 4 }),
+    ])!;
     expect(m.statusCodes).toEqual({ '200': 9, '503': 2 });
   });
 
   it('spread is the min and max of rps and p95', () => {
-    expect(spreadOf([trial(100, 9), trial(300, 1), trial(200, 5)])).toEqual({ rps: { min: 100, max: 300 }, p95: { min: 1, max: 9 } });
+    expect(spreadOf([trial(100, 9), trial(300, 1), trial(200, 5)])).toEqual({
+      rps: { min: 100, max: 300 },
+      p95: { min: 1, max: 9 },
+    });
     expect(spreadOf([])).toBeNull();
     expect(medianTrial([])).toBeNull();
   });

@@ -61,7 +61,10 @@ export function spreadOf(trials: LoadTrial[]): LoadRecord['spread'] {
   if (trials.length === 0) return null;
   const rps = trials.map((t) => t.rps);
   const p95 = trials.map((t) => t.latencyMs.p95);
-  return { rps: { min: Math.min(...rps), max: Math.max(...rps) }, p95: { min: Math.min(...p95), max: Math.max(...p95) } };
+  return {
+    rps: { min: Math.min(...rps), max: Math.max(...rps) },
+    p95: { min: Math.min(...p95), max: Math.max(...p95) },
+  };
 }
 
 /** Index of the trial whose rps is closest to the median (its server timing represents the arm). */

@@ -18,37 +18,74 @@ const counts = (sent: number, answered: number, ok2xx: number): EndpointCounts =
 
 describe('auditWrites (pure)', () => {
   it('passes when every 2xx write is a new row', () => {
-    const a = auditWrites({ scenario: write, byEndpoint: { 'POST /contents': counts(100, 100, 100) }, before: { contents: 10 }, after: { contents: 110 }, integrity: 'ok' });
+    const a = auditWrites({
+      scenario: write,
+      byEndpoint: { 'POST /contents': counts(100, 100, 100) },
+      before: { contents: 10 },
+      after: { contents: 110 },
+      integrity: 'ok',
+    });
     expect(a).toMatchObject({ acked: 100, rows: 100, lost: 0, phantom: 0, ok: true });
   });
 
   it('fails and counts lost writes when rows are missing', () => {
-    const a = auditWrites({ scenario: write, byEndpoint: { 'POST /contents': counts(100, 100, 100) }, before: { contents: 10 }, after: { contents: 107 }, integrity: 'ok' });
+    const a = auditWrites({
+      scenario: write,
+      byEndpoint: { 'POST /contents': counts(100, 100, 100) },
+      before: { contents: 10 },
+      after: { contents: 107 },
+      integrity: 'ok',
+    });
     expect(a).toMatchObject({ lost: 3, phantom: 0, ok: false });
     expect(auditFailure(a)).toMatch(/3 acknowledged write\(s\) lost/);
   });
 
   it('tolerates phantom rows only up to the writes left unanswered', () => {
-    const within = auditWrites({ scenario: write, byEndpoint: { 'POST /contents': counts(105, 100, 100) }, before: { contents: 0 }, after: { contents: 104 }, integrity: 'ok' });
+    const within = auditWrites({
+      scenario: write,
+      byEndpoint: { 'POST /contents': counts(105, 100, 100) },
+      before: { contents: 0 },
+      after: { contents: 104 },
+      integrity: 'ok',
+    });
     expect(within).toMatchObject({ phantom: 4, unanswered: 5, ok: true });
-    const beyond = auditWrites({ scenario: write, byEndpoint: { 'POST /contents': counts(100, 100, 100) }, before: { contents: 0 }, after: { contents: 102 }, integrity: 'ok' });
+    const beyond = auditWrites({
+      scenario: write,
+      byEndpoint: { 'POST /contents': counts(100, 100, 100) },
+      before: { contents: 0 },
+      after: { contents: 102 },
+      integrity: 'ok',
+    });
     expect(beyond).toMatchObject({ phantom: 2, ok: false });
   });
 
   it('fails on a bad integrity check even when counts match', () => {
-    const a = auditWrites({ scenario: write, byEndpoint: { 'POST /contents': counts(1, 1, 1) }, before: { contents: 0 }, after: { contents: 1 }, integrity: 'row 5 missing from index' });
+    const a = auditWrites({
+      scenario: write,
+      byEndpoint: { 'POST /contents': counts(1, 1, 1) },
+      before: { contents: 0 },
+      after: { contents: 1 },
+      integrity: 'row 5 missing from index',
+    });
     expect(a.ok).toBe(false);
   });
 
   it('audits each table of a mix separately (a loss in one is not hidden by extra rows in another)', () => {
     const a = auditWrites({
       scenario: mix,
-      byEndpoint: { 'POST /contents': counts(10, 10, 10), 'POST /audio-generations': counts(12, 10, 10), 'PATCH /contents/:id': counts(5, 5, 5) },
+      byEndpoint: {
+        'POST /contents': counts(10, 10, 10),
+        'POST /audio-generations': counts(12, 10, 10),
+        'PATCH /contents/:id': counts(5, 5, 5),
+      },
       before: { contents: 0, audio_generations: 0 },
       after: { contents: 8, audio_generations: 12 },
       integrity: 'ok',
     });
-    expect(a.byTable).toEqual({ contents: { acked: 10, rows: 8, unanswered: 0 }, audio_generations: { acked: 10, rows: 12, unanswered: 2 } });
+    expect(a.byTable).toEqual({
+      contents: { acked: 10, rows: 8, unanswered: 0 },
+      audio_generations: { acked: 10, rows: 12, unanswered: 2 },
+    });
     expect(a).toMatchObject({ lost: 2, ok: false });
   });
 });
@@ -78,10 +115,18 @@ describe('audit on a real database', () => {
     expect(honest.acked).toBeGreaterThan(20);
 
     const db = new Database(file);
-    db.prepare('DELETE FROM audio_generations WHERE id IN (SELECT id FROM audio_generations ORDER BY id DESC LIMIT 3)').run();
+    db.prepare(
+      'DELETE FROM audio_generations WHERE id IN (SELECT id FROM audio_generations ORDER BY id DESC LIMIT 3)',
+    ).run();
     db.close();
     const doctored = inspectDatabase(file, tables, true);
-    const lossy = auditWrites({ scenario: mix, byEndpoint, before, after: doctored.counts, integrity: doctored.integrity });
+    const lossy = auditWrites({
+      scenario: mix,
+      byEndpoint,
+      before,
+      after: doctored.counts,
+      integrity: doctored.integrity,
+    });
     expect(lossy).toMatchObject({ lost: 3, ok: false });
   });
 });

@@ -11,7 +11,11 @@ export function insertTables(scenario: ScenarioDef): string[] {
 }
 
 /** Counts rows of `tables` and runs PRAGMA integrity_check (when asked) on a database file. */
-export function inspectDatabase(file: string, tables: string[], integrity: boolean): { counts: TableCounts; integrity: string } {
+export function inspectDatabase(
+  file: string,
+  tables: string[],
+  integrity: boolean,
+): { counts: TableCounts; integrity: string } {
   const db = new Database(file, { fileMustExist: true });
   try {
     const counts: TableCounts = {};
@@ -19,7 +23,9 @@ export function inspectDatabase(file: string, tables: string[], integrity: boole
       if (!/^[a-z_]+$/.test(t)) throw new Error(`bad table name '${t}'`);
       counts[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     }
-    const result = integrity ? (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ') : 'not checked';
+    const result = integrity
+      ? (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ')
+      : 'not checked';
     return { counts, integrity: result };
   } finally {
     db.close();
@@ -76,7 +82,8 @@ export function auditWrites(input: AuditInput): Audit {
 export function auditFailure(a: Audit): string {
   const parts: string[] = [];
   if (a.lost > 0) parts.push(`${a.lost} acknowledged write(s) lost`);
-  if (a.phantom > (a.unanswered ?? 0)) parts.push(`${a.phantom} phantom row(s), only ${a.unanswered ?? 0} unanswered write(s) could explain them`);
+  if (a.phantom > (a.unanswered ?? 0))
+    parts.push(`${a.phantom} phantom row(s), only ${a.unanswered ?? 0} unanswered write(s) could explain them`);
   if (a.integrity !== 'ok') parts.push(`integrity_check: ${a.integrity.slice(0, 200)}`);
   return `audit failed: ${parts.join('; ') || 'unknown'}`;
 }

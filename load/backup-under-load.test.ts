@@ -8,7 +8,14 @@ afterAll(() => tmp.cleanup());
 
 describe('backup under load (functional, tiny scale, 2 s)', () => {
   it('backs up while mix-80-20 runs, restores to the counts it claims, and sorts prober writes by window', async () => {
-    const r = await runBackupUnderLoad({ scale: 0.005, durationS: 2, warmupS: 0.5, connections: 2, dataDir: tmp.dir, skipFsyncProbe: true });
+    const r = await runBackupUnderLoad({
+      scale: 0.005,
+      durationS: 2,
+      warmupS: 0.5,
+      connections: 2,
+      dataDir: tmp.dir,
+      skipFsyncProbe: true,
+    });
     expect(r.reason).toBeUndefined();
     expect(r.status).toBe('ok');
     expect(r.backup!.integrity).toEqual(['ok']);

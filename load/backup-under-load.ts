@@ -69,20 +69,32 @@ export const BackupUnderLoadRecord = z.object({
   connections: z.number().int(),
   method: z.string(),
   gzip: z.boolean(),
-  backup: z.object({ ms: z.number(), copyMs: z.number(), bytes: z.number(), integrity: z.array(z.string()), takenAt: z.string() }).nullable(),
+  backup: z
+    .object({
+      ms: z.number(),
+      copyMs: z.number(),
+      bytes: z.number(),
+      integrity: z.array(z.string()),
+      takenAt: z.string(),
+    })
+    .nullable(),
   /** POST /contents latency (ms) of the prober, by when the write started. */
   writeLatencyMs: z.object({ without: Percentiles, during: Percentiles, after: Percentiles }),
-  load: z.object({ requests: z.number(), rps: z.number(), p99: z.number(), non2xx: z.number(), errors: z.number() }).nullable(),
+  load: z
+    .object({ requests: z.number(), rps: z.number(), p99: z.number(), non2xx: z.number(), errors: z.number() })
+    .nullable(),
   wal: z.object({ bytesAtStart: z.number(), maxDuring: z.number(), bytesAtEnd: z.number() }),
-  rows: z.object({
-    table: z.string(),
-    liveBefore: z.number(),
-    snapshot: z.number(),
-    liveAfter: z.number(),
-    restored: z.number(),
-    /** The restored copy has exactly what the backup claims, and that lies between the live counts around it. */
-    consistent: z.boolean(),
-  }).nullable(),
+  rows: z
+    .object({
+      table: z.string(),
+      liveBefore: z.number(),
+      snapshot: z.number(),
+      liveAfter: z.number(),
+      restored: z.number(),
+      /** The restored copy has exactly what the backup claims, and that lies between the live counts around it. */
+      consistent: z.boolean(),
+    })
+    .nullable(),
 });
 export type BackupUnderLoadRecord = z.infer<typeof BackupUnderLoadRecord>;
 
@@ -93,7 +105,11 @@ const BackupJson = z.object({
   bytes: z.number(),
   takenAt: z.string(),
   ms: z.object({ copy: z.number(), total: z.number() }),
-  verification: z.object({ ok: z.boolean(), integrity: z.array(z.string()), tables: z.record(z.string(), z.number().nullable()) }),
+  verification: z.object({
+    ok: z.boolean(),
+    integrity: z.array(z.string()),
+    tables: z.record(z.string(), z.number().nullable()),
+  }),
 });
 
 function percentiles(samples: number[]): z.infer<typeof Percentiles> {
@@ -108,9 +124,19 @@ const walSize = (db: string) => (existsSync(`${db}-wal`) ? statSync(`${db}-wal`)
 const liveContents = (db: string) => withReadOnly(db, (h) => countRows(h, 'contents') ?? 0, 5000);
 
 /** Runs `loadlab backup` as a child process and parses its JSON line. */
-function runBackupProcess(db: string, dir: string, method: string, gzip: boolean, timeoutMs: number): Promise<z.infer<typeof BackupJson>> {
+function runBackupProcess(
+  db: string,
+  dir: string,
+  method: string,
+  gzip: boolean,
+  timeoutMs: number,
+): Promise<z.infer<typeof BackupJson>> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, 'backup', db, '--dir', dir, '--method', method, ...(gzip ? ['--gzip'] : []), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI_BIN, 'backup', db, '--dir', dir, '--method', method, ...(gzip ? ['--gzip'] : []), '--json'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     trackChild(child);
     let out = '';
     let err = '';
@@ -119,7 +145,15 @@ function runBackupProcess(db: string, dir: string, method: string, gzip: boolean
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      const parsed = BackupJson.safeParse((() => { try { return JSON.parse(out.trim().split('\n').pop() ?? ''); } catch { return undefined; } })());
+      const parsed = BackupJson.safeParse(
+        (() => {
+          try {
+            return JSON.parse(out.trim().split('\n').pop() ?? '');
+          } catch {
+            return undefined;
+          }
+        })(),
+      );
       if (parsed.success) resolveRun(parsed.data);
       else reject(new Error(`backup process exited (${code}) without a result: ${err.trim().split('\n').pop() ?? ''}`));
     });
@@ -133,7 +167,12 @@ function startProber(url: string, everyMs: number) {
   const timer = setInterval(() => {
     const at = Date.now();
     const t0 = performance.now();
-    fetch(`${url}/contents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) })
+    fetch(`${url}/contents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    })
       .then((r) => r.arrayBuffer().then(() => samples.push({ at, ms: performance.now() - t0, ok: r.status === 201 })))
       .catch(() => samples.push({ at, ms: performance.now() - t0, ok: false }));
   }, everyMs);
@@ -144,26 +183,59 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One measured run. A failure (server, generator, backup) is data in the record, not a throw. */
 export async function runBackupUnderLoad(o: BackupUnderLoadOptions = {}): Promise<BackupUnderLoadRecord> {
-  const opts = { ...BACKUP_UNDER_LOAD_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as typeof BACKUP_UNDER_LOAD_DEFAULTS;
+  const opts = {
+    ...BACKUP_UNDER_LOAD_DEFAULTS,
+    ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+  } as typeof BACKUP_UNDER_LOAD_DEFAULTS;
   const dataDir = resolve(opts.dataDir);
   const seeded = seededDatabase(dataDir, opts.profile, opts.scale, opts.seed);
   const runDir = join(dataDir, `run-${process.pid}-${Date.now().toString(36)}`);
   ensureDir(runDir);
   const db = join(runDir, 'live.sqlite');
   copyFileSync(seeded, db);
-  const pinning = opts.pin ? choosePinning() : { pinned: false, serverCpu: null, generatorCpu: null, reason: 'pinning off' };
+  const pinning = opts.pin
+    ? choosePinning()
+    : { pinned: false, serverCpu: null, generatorCpu: null, reason: 'pinning off' };
   const environment = probeEnvironment({ dataDir, pinning, skipFsync: opts.skipFsyncProbe });
-  const base = { kind: 'backup-under-load' as const, environment, profile: opts.profile, scenario: opts.scenario, scale: opts.scale, connections: opts.connections, method: opts.method, gzip: opts.gzip };
+  const base = {
+    kind: 'backup-under-load' as const,
+    environment,
+    profile: opts.profile,
+    scenario: opts.scenario,
+    scale: opts.scale,
+    connections: opts.connections,
+    method: opts.method,
+    gzip: opts.gzip,
+  };
   const wal = { bytesAtStart: 0, maxDuring: 0, bytesAtEnd: 0 };
   let server: ServerHandle | undefined;
   let prober: ReturnType<typeof startProber> | undefined;
   let generator: ReturnType<typeof startGenerator> | undefined;
   let record: BackupUnderLoadRecord;
   try {
-    server = await spawnServer({ db, profile: opts.profile, startTimeoutMs: 30_000, ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}) });
+    server = await spawnServer({
+      db,
+      profile: opts.profile,
+      startTimeoutMs: 30_000,
+      ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}),
+    });
     generator = startGenerator(
-      { url: server.url, scenario: opts.scenario, scale: opts.scale, seed: opts.seed, connections: opts.connections, warmupS: opts.warmupS, durationS: opts.durationS, rate: null, resetStats: true, timeoutS: 10 },
-      { deadlineMs: (opts.warmupS + opts.durationS + 30) * 1000, ...(pinning.generatorCpu !== null ? { cpu: pinning.generatorCpu } : {}) },
+      {
+        url: server.url,
+        scenario: opts.scenario,
+        scale: opts.scale,
+        seed: opts.seed,
+        connections: opts.connections,
+        warmupS: opts.warmupS,
+        durationS: opts.durationS,
+        rate: null,
+        resetStats: true,
+        timeoutS: 10,
+      },
+      {
+        deadlineMs: (opts.warmupS + opts.durationS + 30) * 1000,
+        ...(pinning.generatorCpu !== null ? { cpu: pinning.generatorCpu } : {}),
+      },
     );
     const genResult = generator.result.catch((err: Error) => err);
     await sleep(opts.warmupS * 1000);
@@ -179,7 +251,13 @@ export async function runBackupUnderLoad(o: BackupUnderLoadOptions = {}): Promis
         await sleep(20);
       }
     })();
-    const backup = await runBackupProcess(db, join(runDir, 'backups'), opts.method, opts.gzip, opts.durationS * 1000 + 60_000).catch((err: Error) => err);
+    const backup = await runBackupProcess(
+      db,
+      join(runDir, 'backups'),
+      opts.method,
+      opts.gzip,
+      opts.durationS * 1000 + 60_000,
+    ).catch((err: Error) => err);
     sampling = false;
     await walSampler;
     const liveAfter = liveContents(db);
@@ -190,12 +268,28 @@ export async function runBackupUnderLoad(o: BackupUnderLoadOptions = {}): Promis
     const gen = await genResult;
     wal.bytesAtEnd = walSize(db);
 
-    const load = gen instanceof Error ? null : { requests: gen.measured.requests, rps: gen.measured.durationS > 0 ? Math.round(gen.measured.requests / gen.measured.durationS) : 0, p99: gen.measured.latencyMs.p99, non2xx: Object.entries(gen.measured.statusCodes).filter(([c]) => !c.startsWith('2')).reduce((n, [, v]) => n + v, 0), errors: gen.measured.errors };
+    const load =
+      gen instanceof Error
+        ? null
+        : {
+            requests: gen.measured.requests,
+            rps: gen.measured.durationS > 0 ? Math.round(gen.measured.requests / gen.measured.durationS) : 0,
+            p99: gen.measured.latencyMs.p99,
+            non2xx: Object.entries(gen.measured.statusCodes)
+              .filter(([c]) => !c.startsWith('2'))
+              .reduce((n, [, v]) => n + v, 0),
+            errors: gen.measured.errors,
+          };
     const okSamples = prober.samples.filter((s) => s.ok);
-    const window = backup instanceof Error ? null : { from: Date.parse(backup.takenAt), to: Date.parse(backup.takenAt) + backup.ms.total };
+    const window =
+      backup instanceof Error
+        ? null
+        : { from: Date.parse(backup.takenAt), to: Date.parse(backup.takenAt) + backup.ms.total };
     const writeLatencyMs = {
       without: percentiles(okSamples.filter((s) => !window || s.at < window.from).map((s) => s.ms)),
-      during: percentiles(window ? okSamples.filter((s) => s.at >= window.from && s.at <= window.to).map((s) => s.ms) : []),
+      during: percentiles(
+        window ? okSamples.filter((s) => s.at >= window.from && s.at <= window.to).map((s) => s.ms) : [],
+      ),
       after: percentiles(window ? okSamples.filter((s) => s.at > window.to).map((s) => s.ms) : []),
     };
     if (backup instanceof Error || backup.status !== 'ok' || !backup.file) {
@@ -205,12 +299,23 @@ export async function runBackupUnderLoad(o: BackupUnderLoadOptions = {}): Promis
       const snapshot = backup.verification.tables.contents ?? -1;
       const restored = await restoreDatabase({ backup: backup.file, target: join(runDir, 'restored.sqlite') });
       const restoredRows = restored.verification.tables.contents ?? -1;
-      const consistent = restored.status === 'ok' && restoredRows === snapshot && liveBefore <= snapshot && snapshot <= liveAfter;
+      const consistent =
+        restored.status === 'ok' && restoredRows === snapshot && liveBefore <= snapshot && snapshot <= liveAfter;
       record = {
         ...base,
         status: consistent && load !== null ? 'ok' : 'failed',
-        ...(consistent ? (load === null ? { reason: `generator failed: ${(gen as Error).message}` } : {}) : { reason: 'restored row counts differ from the snapshot the backup claims' }),
-        backup: { ms: backup.ms.total, copyMs: backup.ms.copy, bytes: backup.bytes, integrity: backup.verification.integrity, takenAt: backup.takenAt },
+        ...(consistent
+          ? load === null
+            ? { reason: `generator failed: ${(gen as Error).message}` }
+            : {}
+          : { reason: 'restored row counts differ from the snapshot the backup claims' }),
+        backup: {
+          ms: backup.ms.total,
+          copyMs: backup.ms.copy,
+          bytes: backup.bytes,
+          integrity: backup.verification.integrity,
+          takenAt: backup.takenAt,
+        },
         writeLatencyMs,
         load,
         wal,
@@ -218,7 +323,16 @@ export async function runBackupUnderLoad(o: BackupUnderLoadOptions = {}): Promis
       };
     }
   } catch (err) {
-    record = { ...base, status: 'failed', reason: (err as Error).message.split('\n')[0]!, backup: null, writeLatencyMs: { without: percentiles([]), during: percentiles([]), after: percentiles([]) }, load: null, wal, rows: null };
+    record = {
+      ...base,
+      status: 'failed',
+      reason: (err as Error).message.split('\n')[0]!,
+      backup: null,
+      writeLatencyMs: { without: percentiles([]), during: percentiles([]), after: percentiles([]) },
+      load: null,
+      wal,
+      rows: null,
+    };
   } finally {
     prober?.stop();
     generator?.stop();

@@ -40,15 +40,26 @@ export function capacityOf(curve: CapacityRecord['curve']): number | null {
  * normal arm (fresh DB and server per trial), and stops after the first level that misses the
  * SLO or the error budget. Returns the capacity record and the arm records of every level.
  */
-export async function runCapacity(options: CapacityOptions, hooks: RunHooks = {}): Promise<{ capacity: CapacityRecord; records: LoadRecord[] }> {
+export async function runCapacity(
+  options: CapacityOptions,
+  hooks: RunHooks = {},
+): Promise<{ capacity: CapacityRecord; records: LoadRecord[] }> {
   const sloP95Ms = options.sloP95Ms ?? CAPACITY_DEFAULTS.sloP95Ms;
   const maxErrorPct = options.maxErrorPct ?? CAPACITY_DEFAULTS.maxErrorPct;
   const maxConnections = options.maxConnections ?? CAPACITY_DEFAULTS.maxConnections;
   if (!(sloP95Ms > 0)) throw new UsageError(`--slo-p95 must be positive, got ${sloP95Ms}`);
-  if (!(maxErrorPct >= 0 && maxErrorPct <= 100)) throw new UsageError(`--max-errors must be a percentage 0..100, got ${maxErrorPct}`);
+  if (!(maxErrorPct >= 0 && maxErrorPct <= 100))
+    throw new UsageError(`--max-errors must be a percentage 0..100, got ${maxErrorPct}`);
   const levels = capacityLevels(maxConnections);
-  if (levels.length === 0) throw new UsageError(`--max-connections must be at least ${CAPACITY_LEVELS[0]}, got ${maxConnections}`);
-  const opts = resolveLoadOptions({ ...options, scenarios: [options.scenario], profiles: [options.profile], trials: options.trials ?? CAPACITY_DEFAULTS.trials, connections: levels[0]! });
+  if (levels.length === 0)
+    throw new UsageError(`--max-connections must be at least ${CAPACITY_LEVELS[0]}, got ${maxConnections}`);
+  const opts = resolveLoadOptions({
+    ...options,
+    scenarios: [options.scenario],
+    profiles: [options.profile],
+    trials: options.trials ?? CAPACITY_DEFAULTS.trials,
+    connections: levels[0]!,
+  });
   if (opts.rate !== null) throw new UsageError('capacity steps concurrency in closed loop; --rate does not apply');
   const scenario = findScenario(options.scenario)!;
   const profile = opts.profiles[0]!;
@@ -76,7 +87,11 @@ export async function runCapacity(options: CapacityOptions, hooks: RunHooks = {}
     if (!ok) break;
   }
   const reachedBound = !failure && curve.length === levels.length && curve.every((p) => p.ok);
-  const reason = failure ?? (reachedBound ? `every level up to --max-connections ${maxConnections} passed: capacity is at least ${maxConnections}` : undefined);
+  const reason =
+    failure ??
+    (reachedBound
+      ? `every level up to --max-connections ${maxConnections} passed: capacity is at least ${maxConnections}`
+      : undefined);
   const capacity: CapacityRecord = {
     scenario: scenario.name,
     profile,

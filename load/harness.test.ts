@@ -99,25 +99,44 @@ async function runCli(args: string[], act: (seen: Map<number, string>, cliPid: n
   return { code, seen, stderr };
 }
 
-const base = (json: string) => ['load', '--profile', 'tuned', '--scale', '0.005', '--warmup', '0.3', '--trials', '2', '--connections', '4', '--data-dir', tmp.dir, '--json', json];
+const base = (json: string) => [
+  'load',
+  '--profile',
+  'tuned',
+  '--scale',
+  '0.005',
+  '--warmup',
+  '0.3',
+  '--trials',
+  '2',
+  '--connections',
+  '4',
+  '--data-dir',
+  tmp.dir,
+  '--json',
+  json,
+];
 
 describe('the harness under failure', () => {
   it('a server killed mid-trial: failure recorded with partial figures, arm stopped, next arm runs, exit 1, no child left', async () => {
     const json = join(tmp.dir, 'killed.json');
     let killed = 0;
     let generatorSince = 0;
-    const { code, seen, stderr } = await runCli([...base(json), '--scenario', 'write,read-point', '--duration', '4'], (seen, _cli, ms) => {
-      // Kill 1 s after autocannon has its connections open (past the 0.3 s warm-up), however
-      // long the generator took to start on a busy machine.
-      const generator = [...seen].find(([pid, cmd]) => /generator-worker/.test(cmd) && alive(pid));
-      if (!generatorSince && generator && socketCount(generator[0]) >= 4) generatorSince = ms;
-      if (killed || !generatorSince || ms - generatorSince < 1000) return;
-      const server = [...seen].find(([pid, cmd]) => / serve /.test(cmd) && alive(pid));
-      if (server) {
-        process.kill(server[0], 'SIGKILL');
-        killed = server[0];
-      }
-    });
+    const { code, seen, stderr } = await runCli(
+      [...base(json), '--scenario', 'write,read-point', '--duration', '4'],
+      (seen, _cli, ms) => {
+        // Kill 1 s after autocannon has its connections open (past the 0.3 s warm-up), however
+        // long the generator took to start on a busy machine.
+        const generator = [...seen].find(([pid, cmd]) => /generator-worker/.test(cmd) && alive(pid));
+        if (!generatorSince && generator && socketCount(generator[0]) >= 4) generatorSince = ms;
+        if (killed || !generatorSince || ms - generatorSince < 1000) return;
+        const server = [...seen].find(([pid, cmd]) => / serve /.test(cmd) && alive(pid));
+        if (server) {
+          process.kill(server[0], 'SIGKILL');
+          killed = server[0];
+        }
+      },
+    );
     expect(killed, stderr).toBeGreaterThan(0);
     expect(code, stderr).toBe(1);
     const file = LoadFile.parse(JSON.parse(readFileSync(json, 'utf8')));
@@ -137,11 +156,14 @@ describe('the harness under failure', () => {
   it('SIGINT (Ctrl-C) mid-trial: exit 130, partial record written, no child left', async () => {
     const json = join(tmp.dir, 'interrupted.json');
     let sent = false;
-    const { code, seen, stderr } = await runCli([...base(json), '--scenario', 'read-point,write', '--duration', '5'], (seen, cli, ms) => {
-      if (sent || ms < 1500 || ![...seen.values()].some((c) => / serve /.test(c))) return;
-      process.kill(cli, 'SIGINT');
-      sent = true;
-    });
+    const { code, seen, stderr } = await runCli(
+      [...base(json), '--scenario', 'read-point,write', '--duration', '5'],
+      (seen, cli, ms) => {
+        if (sent || ms < 1500 || ![...seen.values()].some((c) => / serve /.test(c))) return;
+        process.kill(cli, 'SIGINT');
+        sent = true;
+      },
+    );
     expect(code, stderr).toBe(130);
     const file = LoadFile.parse(JSON.parse(readFileSync(json, 'utf8')));
     expect(file.records[0]!.status).toBe('failed');

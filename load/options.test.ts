@@ -7,11 +7,20 @@ import { runCapacity } from './capacity.ts';
 import { remoteWarning } from './cli-support.ts';
 
 describe('--target is loopback only', () => {
-  it.each(['http://127.0.0.1:3000', 'http://127.9.9.9/', 'http://localhost:8080', 'http://[::1]:3000'])('accepts %s', (url) => {
-    expect(checkTarget(url, false).href).toMatch(/^http:/);
-  });
+  it.each(['http://127.0.0.1:3000', 'http://127.9.9.9/', 'http://localhost:8080', 'http://[::1]:3000'])(
+    'accepts %s',
+    (url) => {
+      expect(checkTarget(url, false).href).toMatch(/^http:/);
+    },
+  );
 
-  it.each(['http://10.0.0.5:3000', 'http://192.0.2.1/', 'http://example.com', 'http://[2001:db8::1]:80', 'http://127.0.0.1.nip.io/'])('refuses %s', (url) => {
+  it.each([
+    'http://10.0.0.5:3000',
+    'http://192.0.2.1/',
+    'http://example.com',
+    'http://[2001:db8::1]:80',
+    'http://127.0.0.1.nip.io/',
+  ])('refuses %s', (url) => {
     expect(() => checkTarget(url, false)).toThrow(UsageError);
     expect(() => checkTarget(url, false)).toThrow(/not loopback.*--allow-remote/);
   });
@@ -24,8 +33,17 @@ describe('--target is loopback only', () => {
 
   it('refuses before anything starts: no child process, no seed, immediate', async () => {
     const t0 = Date.now();
-    await expect(runLoad({ scenarios: ['ceiling'], profiles: [], target: 'http://192.0.2.1:9/', dataDir: '/nonexistent/never-created' })).rejects.toThrow(UsageError);
-    await expect(runCapacity({ scenario: 'ceiling', profile: 'external', target: 'http://192.0.2.1:9/' })).rejects.toThrow(UsageError);
+    await expect(
+      runLoad({
+        scenarios: ['ceiling'],
+        profiles: [],
+        target: 'http://192.0.2.1:9/',
+        dataDir: '/nonexistent/never-created',
+      }),
+    ).rejects.toThrow(UsageError);
+    await expect(
+      runCapacity({ scenario: 'ceiling', profile: 'external', target: 'http://192.0.2.1:9/' }),
+    ).rejects.toThrow(UsageError);
     expect(liveChildren()).toBe(0);
     expect(Date.now() - t0).toBeLessThan(1000);
   });
@@ -33,8 +51,14 @@ describe('--target is loopback only', () => {
   it('rejects bad combinations naming the option', () => {
     expect(() => resolveLoadOptions({ scenarios: ['nope'], profiles: ['tuned'] })).toThrow(/unknown scenario 'nope'/);
     expect(() => resolveLoadOptions({ scenarios: ['ceiling'], profiles: ['fast'] })).toThrow(/unknown profile 'fast'/);
-    expect(() => resolveLoadOptions({ scenarios: ['ceiling'], profiles: ['tuned'], topology: 'cluster:0' })).toThrow(/--topology/);
-    expect(() => resolveLoadOptions({ scenarios: ['ceiling'], profiles: [], target: 'http://127.0.0.1:1', topology: 'cluster:2' })).toThrow(/--target/);
-    expect(() => resolveLoadOptions({ scenarios: ['ceiling'], profiles: ['tuned'], rate: 5, connections: 10 })).toThrow(/--rate/);
+    expect(() => resolveLoadOptions({ scenarios: ['ceiling'], profiles: ['tuned'], topology: 'cluster:0' })).toThrow(
+      /--topology/,
+    );
+    expect(() =>
+      resolveLoadOptions({ scenarios: ['ceiling'], profiles: [], target: 'http://127.0.0.1:1', topology: 'cluster:2' }),
+    ).toThrow(/--target/);
+    expect(() => resolveLoadOptions({ scenarios: ['ceiling'], profiles: ['tuned'], rate: 5, connections: 10 })).toThrow(
+      /--rate/,
+    );
   });
 });

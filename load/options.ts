@@ -51,7 +51,10 @@ export const LOAD_DEFAULTS = {
   timeoutS: 10,
 } as const;
 
-export type ResolvedLoadOptions = Required<Omit<LoadOptions, 'target' | 'rate'>> & { target: URL | null; rate: number | null };
+export type ResolvedLoadOptions = Required<Omit<LoadOptions, 'target' | 'rate'>> & {
+  target: URL | null;
+  rate: number | null;
+};
 
 /**
  * Validates options up front, naming the option at fault. A non-loopback `target` is refused
@@ -59,7 +62,8 @@ export type ResolvedLoadOptions = Required<Omit<LoadOptions, 'target' | 'rate'>>
  */
 export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   const target = o.target === undefined ? null : checkTarget(o.target, o.allowRemote ?? false);
-  for (const s of o.scenarios) if (!findScenario(s)) throw new UsageError(`unknown scenario '${s}' (known: ${scenarioNames().join(', ')})`);
+  for (const s of o.scenarios)
+    if (!findScenario(s)) throw new UsageError(`unknown scenario '${s}' (known: ${scenarioNames().join(', ')})`);
   if (o.scenarios.length === 0) throw new UsageError('--scenario is required');
   if (!target) {
     if (o.profiles.length === 0) throw new UsageError('--profile is required (or --target URL)');
@@ -67,9 +71,11 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   }
   const topology = o.topology ?? LOAD_DEFAULTS.topology;
   parseTopology(topology);
-  if (target && topology !== 'single') throw new UsageError('--topology applies to the fixture server; it cannot be combined with --target');
+  if (target && topology !== 'single')
+    throw new UsageError('--topology applies to the fixture server; it cannot be combined with --target');
   const engine = o.engine ?? 'autocannon';
-  if (engine !== 'autocannon' && engine !== 'k6') throw new UsageError(`--engine must be autocannon or k6, got '${String(engine)}'`);
+  if (engine !== 'autocannon' && engine !== 'k6')
+    throw new UsageError(`--engine must be autocannon or k6, got '${String(engine)}'`);
   if (engine === 'k6') requireK6();
   const r: ResolvedLoadOptions = {
     engine,
@@ -93,12 +99,20 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   };
   if (r.wrk && !hasWrk()) throw new UsageError('--wrk: wrk not found (Debian/Ubuntu: apt-get install wrk)');
   if (!(r.scale > 0 && r.scale <= 10)) throw new UsageError(`--scale must be in (0, 10], got ${r.scale}`);
-  if (!Number.isInteger(r.connections) || r.connections < 1 || r.connections > 10_000) throw new UsageError(`--connections must be 1..10000, got ${r.connections}`);
-  if (!(r.durationS > 0 && r.durationS <= 3600)) throw new UsageError(`--duration must be in (0, 3600] seconds, got ${r.durationS}`);
-  if (!(r.warmupS >= 0 && r.warmupS <= 600)) throw new UsageError(`--warmup must be in [0, 600] seconds, got ${r.warmupS}`);
-  if (!Number.isInteger(r.trials) || r.trials < 1 || r.trials > 50) throw new UsageError(`--trials must be 1..50, got ${r.trials}`);
-  if (r.rate !== null && !(r.rate > 0 && r.rate <= 1_000_000)) throw new UsageError(`--rate must be in (0, 1000000] requests/s, got ${r.rate}`);
-  if (r.engine === 'autocannon' && r.rate !== null && r.rate < r.connections) throw new UsageError(`--rate ${r.rate} is below --connections ${r.connections}: autocannon paces per connection, so each needs at least 1 request/s`);
+  if (!Number.isInteger(r.connections) || r.connections < 1 || r.connections > 10_000)
+    throw new UsageError(`--connections must be 1..10000, got ${r.connections}`);
+  if (!(r.durationS > 0 && r.durationS <= 3600))
+    throw new UsageError(`--duration must be in (0, 3600] seconds, got ${r.durationS}`);
+  if (!(r.warmupS >= 0 && r.warmupS <= 600))
+    throw new UsageError(`--warmup must be in [0, 600] seconds, got ${r.warmupS}`);
+  if (!Number.isInteger(r.trials) || r.trials < 1 || r.trials > 50)
+    throw new UsageError(`--trials must be 1..50, got ${r.trials}`);
+  if (r.rate !== null && !(r.rate > 0 && r.rate <= 1_000_000))
+    throw new UsageError(`--rate must be in (0, 1000000] requests/s, got ${r.rate}`);
+  if (r.engine === 'autocannon' && r.rate !== null && r.rate < r.connections)
+    throw new UsageError(
+      `--rate ${r.rate} is below --connections ${r.connections}: autocannon paces per connection, so each needs at least 1 request/s`,
+    );
   return r;
 }
 
@@ -110,9 +124,12 @@ export function checkTarget(raw: string, allowRemote: boolean): URL {
   } catch {
     throw new UsageError(`--target must be a URL like http://127.0.0.1:3000, got '${raw}'`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must be http:// or https://, got '${url.protocol}'`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--target must be http:// or https://, got '${url.protocol}'`);
   if (!allowRemote && !isLoopbackHost(url.hostname)) {
-    throw new UsageError(`--target ${url.host} is not loopback (127.0.0.0/8, ::1, localhost); refusing to send load there without --allow-remote`);
+    throw new UsageError(
+      `--target ${url.host} is not loopback (127.0.0.0/8, ::1, localhost); refusing to send load there without --allow-remote`,
+    );
   }
   return url;
 }

@@ -11,7 +11,16 @@ describe('runLoad end to end (tiny DB, 1 s)', () => {
   it('measures a read and a write scenario against a real server and audits the writes', async () => {
     const events: LoadProgress[] = [];
     const records = await runLoad(
-      { scenarios: ['read-point', 'write'], profiles: ['tuned'], scale: 0.005, durationS: 1, warmupS: 0.5, trials: 1, connections: 4, dataDir: tmp.dir },
+      {
+        scenarios: ['read-point', 'write'],
+        profiles: ['tuned'],
+        scale: 0.005,
+        durationS: 1,
+        warmupS: 0.5,
+        trials: 1,
+        connections: 4,
+        dataDir: tmp.dir,
+      },
       { onProgress: (e) => events.push(e) },
     );
     expect(records).toHaveLength(2);
@@ -41,9 +50,21 @@ describe('runLoad with --engine k6 (a stand-in k6 binary: the suite never fakes 
     const { writeK6StandIn } = await import('../test-support/k6-standin.ts');
     const { fileURLToPath } = await import('node:url');
     const saved = process.env.K6_BIN;
-    process.env.K6_BIN = writeK6StandIn(tmp.dir, { summary: fileURLToPath(new URL('./k6/fixtures/summary-export.phased.json', import.meta.url)) });
+    process.env.K6_BIN = writeK6StandIn(tmp.dir, {
+      summary: fileURLToPath(new URL('./k6/fixtures/summary-export.phased.json', import.meta.url)),
+    });
     try {
-      const [record] = await runLoad({ engine: 'k6', scenarios: ['read-point'], profiles: ['tuned'], scale: 0.005, durationS: 1, warmupS: 0, trials: 1, connections: 2, dataDir: tmp.dir });
+      const [record] = await runLoad({
+        engine: 'k6',
+        scenarios: ['read-point'],
+        profiles: ['tuned'],
+        scale: 0.005,
+        durationS: 1,
+        warmupS: 0,
+        trials: 1,
+        connections: 2,
+        dataDir: tmp.dir,
+      });
       expect(record!.engine).toBe('k6');
       expect(record!.trials).toHaveLength(1);
       expect(record!.trials[0]!.requests).toBeGreaterThan(0);
@@ -62,7 +83,14 @@ describe('runLoad when an arm cannot start', () => {
     const { join } = await import('node:path');
     const notADir = join(tmp.dir, 'a-file');
     writeFileSync(notADir, 'x');
-    const records = await runLoad({ scenarios: ['ceiling', 'write'], profiles: ['tuned'], scale: 0.005, durationS: 1, trials: 1, dataDir: join(notADir, 'data') });
+    const records = await runLoad({
+      scenarios: ['ceiling', 'write'],
+      profiles: ['tuned'],
+      scale: 0.005,
+      durationS: 1,
+      trials: 1,
+      dataDir: join(notADir, 'data'),
+    });
     expect(records.map((r) => [r.scenario, r.status])).toEqual([
       ['ceiling', 'failed'],
       ['write', 'failed'],

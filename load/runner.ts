@@ -18,7 +18,15 @@ import { runTrial } from './trial.ts';
 export type LoadProgress =
   | { kind: 'seed'; profile: string; file: string; reused: boolean }
   | { kind: 'trial-start'; scenario: string; profile: string; trial: number; trials: number; connections: number }
-  | { kind: 'trial-done'; scenario: string; profile: string; trial: number; rps: number | null; p95: number | null; failure?: string }
+  | {
+      kind: 'trial-done';
+      scenario: string;
+      profile: string;
+      trial: number;
+      rps: number | null;
+      p95: number | null;
+      failure?: string;
+    }
   | { kind: 'arm-done'; record: LoadRecord };
 
 export interface RunHooks {
@@ -28,7 +36,13 @@ export interface RunHooks {
 }
 
 /** The seeded database for a profile at a scale and seed: built once, reused (seeding is deterministic). */
-export function seededDatabase(dataDir: string, profile: string, scale: number, seed: number, onProgress?: RunHooks['onProgress']): string {
+export function seededDatabase(
+  dataDir: string,
+  profile: string,
+  scale: number,
+  seed: number,
+  onProgress?: RunHooks['onProgress'],
+): string {
   const file = resolve(join(dataDir, `seed-${profile}-s${scale}-r${seed}.sqlite`));
   const reused = existsSync(file);
   if (!reused) {
@@ -44,7 +58,9 @@ export function topologyNote(topology: string, cores: number, pinning: Pinning):
   const t = parseTopology(topology);
   if (t.kind === 'single') return undefined;
   const n = t.kind === 'cluster' ? t.workers : t.readers;
-  const where = pinning.pinned ? `all ${n} ${t.kind === 'cluster' ? 'processes' : 'threads'} share server CPU ${pinning.serverCpu}` : `${cores} cores shared with the generator`;
+  const where = pinning.pinned
+    ? `all ${n} ${t.kind === 'cluster' ? 'processes' : 'threads'} share server CPU ${pinning.serverCpu}`
+    : `${cores} cores shared with the generator`;
   return `${topology} on ${cores} cores: ${where}; there is no spare core, so this shows contention (busy/locked errors, serialised writes), not the speed-up more cores would give`;
 }
 
@@ -72,7 +88,14 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
       failures.push('interrupted');
       break;
     }
-    hooks.onProgress?.({ kind: 'trial-start', scenario: scenario.name, profile, trial: i + 1, trials: opts.trials, connections });
+    hooks.onProgress?.({
+      kind: 'trial-start',
+      scenario: scenario.name,
+      profile,
+      trial: i + 1,
+      trials: opts.trials,
+      connections,
+    });
     const out = await runTrial({ ...arm, connections, index: i, ...(hooks.signal ? { signal: hooks.signal } : {}) });
     if (out.trial) {
       trials.push(out.trial);
@@ -100,12 +123,16 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
   const extra: Record<string, unknown> = { scale: opts.scale, seed: opts.seed, serverTimingByTrial: timings };
   const note = topologyNote(opts.topology, cpus().length, arm.pinning);
   if (note) extra.topologyNote = note;
-  if (opts.topology.startsWith('cluster:')) extra.serverTimingNote = 'cluster workers keep separate stats, not aggregated: serverTiming is null; busy/locked errors show as 503 in statusCodes';
+  if (opts.topology.startsWith('cluster:'))
+    extra.serverTimingNote =
+      'cluster workers keep separate stats, not aggregated: serverTiming is null; busy/locked errors show as 503 in statusCodes';
   // SQLITE_BUSY/LOCKED answers (503) per trial: the contention a topology produces.
   extra.busy503ByTrial = trials.map((t) => t.statusCodes['503'] ?? 0);
   if (engineExtras.length) extra.engineByTrial = engineExtras;
   if (opts.wrk) extra.wrk = wrkSummary(wrkRuns, medianTrial(good)?.rps ?? null, scenario);
-  if (opts.rate !== null) extra.rateNote = 'autocannon paces each connection to rate/connections per second (bursts at each second start); not a Poisson arrival process';
+  if (opts.rate !== null)
+    extra.rateNote =
+      'autocannon paces each connection to rate/connections per second (bursts at each second start); not a Poisson arrival process';
   const record: LoadRecord = {
     engine: opts.engine,
     scenario: scenario.name,
@@ -120,7 +147,9 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
     median: medianTrial(good),
     spread: spreadOf(good),
     audit: audits,
-    ...(opts.target && scenarioWrites(scenario) ? { auditSkipped: 'target server: the runner cannot see its database' } : {}),
+    ...(opts.target && scenarioWrites(scenario)
+      ? { auditSkipped: 'target server: the runner cannot see its database' }
+      : {}),
     ...(!scenarioWrites(scenario) ? { auditSkipped: 'read-only scenario' } : {}),
     serverTiming,
     pinning: arm.pinning,
@@ -132,8 +161,13 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
 }
 
 /** wrk's runs and the generator's median rps as a share of wrk's median (the generator-bottleneck check). */
-export function wrkSummary(runs: NonNullable<Awaited<ReturnType<typeof runTrial>>['wrk']>[], autocannonRps: number | null, scenario: ScenarioDef): Record<string, unknown> {
-  if (!(scenario.endpoints.length === 1 && scenario.endpoints[0]!.fixed)) return { skipped: 'wrk sends one fixed request; this scenario varies its requests' };
+export function wrkSummary(
+  runs: NonNullable<Awaited<ReturnType<typeof runTrial>>['wrk']>[],
+  autocannonRps: number | null,
+  scenario: ScenarioDef,
+): Record<string, unknown> {
+  if (!(scenario.endpoints.length === 1 && scenario.endpoints[0]!.fixed))
+    return { skipped: 'wrk sends one fixed request; this scenario varies its requests' };
   const ok = runs.filter((r): r is WrkResult => !('error' in r));
   const wrkRps = ok.length ? median(ok.map((r) => r.rps)) : null;
   return {
@@ -145,7 +179,13 @@ export function wrkSummary(runs: NonNullable<Awaited<ReturnType<typeof runTrial>
 }
 
 /** The record of an arm that could not run at all. */
-export function failedRecord(scenario: string, profile: string, opts: ResolvedLoadOptions, pinning: Pinning, reason: string): LoadRecord {
+export function failedRecord(
+  scenario: string,
+  profile: string,
+  opts: ResolvedLoadOptions,
+  pinning: Pinning,
+  reason: string,
+): LoadRecord {
   return {
     engine: opts.engine,
     scenario,
@@ -169,7 +209,13 @@ export function failedRecord(scenario: string, profile: string, opts: ResolvedLo
 export function loadPinning(opts: ResolvedLoadOptions): Pinning {
   if (!opts.pin) return { pinned: false, serverCpu: null, generatorCpu: null, reason: 'pinning disabled' };
   const p = choosePinning();
-  if (opts.target && p.pinned) return { pinned: false, serverCpu: null, generatorCpu: p.generatorCpu, reason: 'external target: only the generator is pinned' };
+  if (opts.target && p.pinned)
+    return {
+      pinned: false,
+      serverCpu: null,
+      generatorCpu: p.generatorCpu,
+      reason: 'external target: only the generator is pinned',
+    };
   return p;
 }
 

@@ -25,7 +25,15 @@ afterAll(() => {
 
 describe('scenarios', () => {
   it('has the issue’s scenarios', () => {
-    expect(SCENARIOS.map((s) => s.name)).toEqual(['ceiling', 'read-point', 'read-list', 'read-join', 'write', 'mix-80-20', 'mix-50-50']);
+    expect(SCENARIOS.map((s) => s.name)).toEqual([
+      'ceiling',
+      'read-point',
+      'read-list',
+      'read-join',
+      'write',
+      'mix-80-20',
+      'mix-50-50',
+    ]);
   });
 
   it('mix-80-20 sends about 20 % writes and uses both write endpoints', () => {
@@ -64,7 +72,8 @@ describe('scenarios', () => {
       for (let i = 0; i < 300; i++) {
         const r = stream.next();
         const res = await app.request(r.path, { method: r.method, headers: r.headers, body: r.body });
-        if (res.status < 200 || res.status > 299) bad.push(`${r.method} ${r.path} -> ${res.status} ${await res.text()}`);
+        if (res.status < 200 || res.status > 299)
+          bad.push(`${r.method} ${r.path} -> ${res.status} ${await res.text()}`);
       }
       expect(bad).toEqual([]);
     });

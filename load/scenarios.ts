@@ -47,7 +47,22 @@ export interface ScenarioDef {
   endpoints: readonly EndpointDef[];
 }
 
-const WORDS = ['launch', 'summer', 'voice', 'podcast', 'brand', 'story', 'promo', 'audio', 'script', 'spot', 'radio', 'intro', 'daily', 'news'];
+const WORDS = [
+  'launch',
+  'summer',
+  'voice',
+  'podcast',
+  'brand',
+  'story',
+  'promo',
+  'audio',
+  'script',
+  'spot',
+  'radio',
+  'intro',
+  'daily',
+  'news',
+];
 
 function words(rng: Rng, n: number): string {
   const out: string[] = [];
@@ -66,7 +81,15 @@ function recentId(rng: Rng, max: number): number {
 }
 
 const E = {
-  health: { name: 'GET /health', method: 'GET', weight: 1, inserts: null, writes: false, fixed: true, build: () => ({ path: '/health' }) },
+  health: {
+    name: 'GET /health',
+    method: 'GET',
+    weight: 1,
+    inserts: null,
+    writes: false,
+    fixed: true,
+    build: () => ({ path: '/health' }),
+  },
   campaign: {
     name: 'GET /campaigns/:id',
     method: 'GET',
@@ -118,7 +141,12 @@ const E = {
     writes: true,
     build: ({ rng, rows }) => ({
       path: '/contents',
-      body: { campaign_id: recentId(rng, rows.campaigns), title: words(rng, rng.int(3, 8)), body: contentBody(rng), status: rng.pick(CONTENT_STATUSES) },
+      body: {
+        campaign_id: recentId(rng, rows.campaigns),
+        title: words(rng, rng.int(3, 8)),
+        body: contentBody(rng),
+        status: rng.pick(CONTENT_STATUSES),
+      },
     }),
   },
   createAudio: {
@@ -129,7 +157,11 @@ const E = {
     writes: true,
     build: ({ rng, rows, tasks }) => ({
       path: '/audio-generations',
-      body: { task_id: taskId(rng.int(1, tasks)), content_id: recentId(rng, rows.contents), status: rng.pick(AUDIO_STATUSES) },
+      body: {
+        task_id: taskId(rng.int(1, tasks)),
+        content_id: recentId(rng, rows.contents),
+        status: rng.pick(AUDIO_STATUSES),
+      },
     }),
   },
   patchContent: {
@@ -138,14 +170,23 @@ const E = {
     weight: 1,
     inserts: null,
     writes: true,
-    build: ({ rng, rows }) => ({ path: `/contents/${recentId(rng, rows.contents)}`, body: { status: rng.pick(CONTENT_STATUSES) } }),
+    build: ({ rng, rows }) => ({
+      path: `/contents/${recentId(rng, rows.contents)}`,
+      body: { status: rng.pick(CONTENT_STATUSES) },
+    }),
   },
 } satisfies Record<string, EndpointDef>;
 
 const w = (e: EndpointDef, weight: number): EndpointDef => ({ ...e, weight });
 
 /** Reads of the 80/20 and 50/50 mixes, in these proportions among themselves. */
-const READS = [w(E.campaign, 35), w(E.clientCampaigns, 20), w(E.contentsByStatus, 10), w(E.clientContents, 25), w(E.audioByTask, 10)];
+const READS = [
+  w(E.campaign, 35),
+  w(E.clientCampaigns, 20),
+  w(E.contentsByStatus, 10),
+  w(E.clientContents, 25),
+  w(E.audioByTask, 10),
+];
 /** Writes of the mixes: both write endpoints and the PATCH. */
 const WRITES = [w(E.createContent, 60), w(E.createAudio, 30), w(E.patchContent, 10)];
 
@@ -164,10 +205,23 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     description: "a client's campaigns (optionally by status) and contents by status",
     endpoints: [w(E.clientCampaigns, 60), w(E.contentsByStatus, 40)],
   },
-  { name: 'read-join', description: "the guide's join: a client's contents, newest first", endpoints: [E.clientContents] },
+  {
+    name: 'read-join',
+    description: "the guide's join: a client's contents, newest first",
+    endpoints: [E.clientContents],
+  },
   { name: 'write', description: 'POST /contents, one insert per request', endpoints: [E.createContent] },
-  { name: 'mix-80-20', description: "the guide's ratio: 80 % reads over the read endpoints, 20 % writes (POST /contents, POST /audio-generations, PATCH)", endpoints: [...share(READS, 80), ...share(WRITES, 20)] },
-  { name: 'mix-50-50', description: '50 % reads, 50 % writes, same endpoints as mix-80-20', endpoints: [...share(READS, 50), ...share(WRITES, 50)] },
+  {
+    name: 'mix-80-20',
+    description:
+      "the guide's ratio: 80 % reads over the read endpoints, 20 % writes (POST /contents, POST /audio-generations, PATCH)",
+    endpoints: [...share(READS, 80), ...share(WRITES, 20)],
+  },
+  {
+    name: 'mix-50-50',
+    description: '50 % reads, 50 % writes, same endpoints as mix-80-20',
+    endpoints: [...share(READS, 50), ...share(WRITES, 50)],
+  },
 ];
 
 export function scenarioNames(): string[] {
@@ -194,7 +248,11 @@ export interface RequestStream {
  */
 export function createRequestStream(scenario: ScenarioDef, scale: number, seed: number): RequestStream {
   const rows = rowCounts(scale);
-  const ctx: DrawContext = { rng: createRng(deriveSeed(seed, `scenario:${scenario.name}`)), rows, tasks: approxTaskCount(rows) };
+  const ctx: DrawContext = {
+    rng: createRng(deriveSeed(seed, `scenario:${scenario.name}`)),
+    rows,
+    tasks: approxTaskCount(rows),
+  };
   const weighted = scenario.endpoints.map((e) => [e, e.weight] as const);
   return {
     next(): LoadRequest {
@@ -202,7 +260,13 @@ export function createRequestStream(scenario: ScenarioDef, scale: number, seed: 
       const { path, body } = e.build(ctx);
       if (body === undefined) return { method: e.method, path, headers: {}, endpoint: e.name };
       // A fresh headers object each time: engines may add to it (autocannon sets Content-Length).
-      return { method: e.method, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), endpoint: e.name };
+      return {
+        method: e.method,
+        path,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        endpoint: e.name,
+      };
     },
   };
 }

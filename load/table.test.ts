@@ -35,9 +35,16 @@ describe('loadTable', () => {
   it('shows the median row with fails, spread and audit, and says why an arm failed', () => {
     const out = loadTable([
       record({}),
-      record({ profile: 'untuned', status: 'failed', reason: 'trial 1: server exited (SIGKILL) mid-trial', audit: [{ acked: 5, rows: 3, lost: 2, phantom: 0, integrity: 'ok', ok: false }] }),
+      record({
+        profile: 'untuned',
+        status: 'failed',
+        reason: 'trial 1: server exited (SIGKILL) mid-trial',
+        audit: [{ acked: 5, rows: 3, lost: 2, phantom: 0, integrity: 'ok', ok: false }],
+      }),
     ]);
-    expect(out).toMatch(/write\s+tuned\s+single\s+50\s+1,000\s+3\s+500\s+450–550\s+1\.50\s+1\.20\s+2\.50\s+4\.00\s+12\.0\s+ok\s+ok/);
+    expect(out).toMatch(
+      /write\s+tuned\s+single\s+50\s+1,000\s+3\s+500\s+450–550\s+1\.50\s+1\.20\s+2\.50\s+4\.00\s+12\.0\s+ok\s+ok/,
+    );
     expect(out).toMatch(/FAIL \(lost 2\)\s+failed/);
     expect(out).toMatch(/! write\/untuned: trial 1: server exited \(SIGKILL\) mid-trial/);
   });
@@ -49,7 +56,9 @@ describe('loadTable', () => {
   });
 
   it('notes the wrk cross-check when present', () => {
-    const out = loadTable([record({ scenario: 'ceiling', audit: [], extra: { wrk: { medianRps: 520, autocannonOverWrk: 500 / 520 } } })]);
+    const out = loadTable([
+      record({ scenario: 'ceiling', audit: [], extra: { wrk: { medianRps: 520, autocannonOverWrk: 500 / 520 } } }),
+    ]);
     expect(out).toMatch(/wrk ceiling\/tuned: autocannon 500 rps, wrk 520 rps \(0\.96x/);
   });
 });

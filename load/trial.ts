@@ -42,7 +42,15 @@ export interface TrialOutcome {
 }
 
 const emptyResult = (): GeneratorResult => ({
-  measured: { requests: 0, statusCodes: {}, errors: 0, timeouts: 0, bytes: 0, durationS: 0, latencyMs: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 } },
+  measured: {
+    requests: 0,
+    statusCodes: {},
+    errors: 0,
+    timeouts: 0,
+    bytes: 0,
+    durationS: 0,
+    latencyMs: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 },
+  },
   byEndpoint: {},
   stoppedEarly: true,
   statsReset: 'skipped',
@@ -73,7 +81,13 @@ export async function runTrial(input: TrialInput): Promise<TrialOutcome> {
     return await trialLifecycle(input);
   } catch (err) {
     // Copying the database or counting its rows failed (disk full, unreadable file): data, not a crash.
-    return { trial: null, audit: null, serverTiming: null, failure: `trial could not run: ${(err as Error).message}`, fatal: true };
+    return {
+      trial: null,
+      audit: null,
+      serverTiming: null,
+      failure: `trial could not run: ${(err as Error).message}`,
+      fatal: true,
+    };
   }
 }
 
@@ -91,7 +105,10 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
     if (input.seededDb) {
       const dir = join(opts.dataDir, 'trials');
       ensureDir(dir);
-      trialDb = join(dir, `${scenario.name}-${input.profile}-${process.pid}-${input.index}-${Date.now().toString(36)}.sqlite`);
+      trialDb = join(
+        dir,
+        `${scenario.name}-${input.profile}-${process.pid}-${input.index}-${Date.now().toString(36)}.sqlite`,
+      );
       copyFileSync(input.seededDb, trialDb);
       if (writes) before = inspectDatabase(trialDb, tables, false).counts;
       const topologyArgs = opts.topology === 'single' ? [] : ['--topology', opts.topology];
@@ -104,15 +121,26 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
           startTimeoutMs: 30_000,
         });
       } catch (err) {
-        return { trial: null, audit: null, serverTiming: null, failure: `server did not start: ${(err as Error).message}`, fatal: true };
+        return {
+          trial: null,
+          audit: null,
+          serverTiming: null,
+          failure: `server did not start: ${(err as Error).message}`,
+          fatal: true,
+        };
       }
       url = server.url;
     } else {
       url = opts.target!.href;
     }
-    if (input.signal?.aborted) return { trial: null, audit: null, serverTiming: null, failure: 'interrupted', fatal: true };
+    if (input.signal?.aborted)
+      return { trial: null, audit: null, serverTiming: null, failure: 'interrupted', fatal: true };
 
-    const start = opts.engine === 'k6' ? (c: Parameters<typeof startGenerator>[0], o: Parameters<typeof startGenerator>[1]) => startK6Generator(c, { ...o, summaryDir: join(opts.dataDir, 'k6') }) : startGenerator;
+    const start =
+      opts.engine === 'k6'
+        ? (c: Parameters<typeof startGenerator>[0], o: Parameters<typeof startGenerator>[1]) =>
+            startK6Generator(c, { ...o, summaryDir: join(opts.dataDir, 'k6') })
+        : startGenerator;
     generator = start(
       {
         url,
@@ -126,7 +154,10 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
         resetStats: server !== undefined,
         timeoutS: opts.timeoutS,
       },
-      { ...(input.pinning.generatorCpu !== null ? { cpu: input.pinning.generatorCpu } : {}), deadlineMs: (opts.warmupS + opts.durationS + opts.timeoutS + 20) * 1000 },
+      {
+        ...(input.pinning.generatorCpu !== null ? { cpu: input.pinning.generatorCpu } : {}),
+        deadlineMs: (opts.warmupS + opts.durationS + opts.timeoutS + 20) * 1000,
+      },
     );
     const gen = generator;
     let failure: string | undefined;
@@ -180,7 +211,13 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
     if (writes && trialDb) {
       try {
         const after = inspectDatabase(trialDb, tables, true);
-        audit = auditWrites({ scenario, byEndpoint: result.byEndpoint, before, after: after.counts, integrity: after.integrity });
+        audit = auditWrites({
+          scenario,
+          byEndpoint: result.byEndpoint,
+          before,
+          after: after.counts,
+          integrity: after.integrity,
+        });
         if (!audit.ok) failure ??= auditFailure(audit);
       } catch (err) {
         failure ??= `audit could not read the database: ${(err as Error).message}`;
@@ -194,7 +231,15 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
     if (!failure && result.engine?.gateFailure) failure = result.engine.gateFailure;
     if (!failure && result.measured.requests === 0) failure = 'no responses in the measured window';
     const engineExtra = result.engine?.extra;
-    return { trial: trialFromResult(result, failure), audit, serverTiming, ...(failure ? { failure } : {}), fatal, ...(engineExtra ? { engineExtra } : {}), ...(wrk ? { wrk } : {}) };
+    return {
+      trial: trialFromResult(result, failure),
+      audit,
+      serverTiming,
+      ...(failure ? { failure } : {}),
+      fatal,
+      ...(engineExtra ? { engineExtra } : {}),
+      ...(wrk ? { wrk } : {}),
+    };
   } finally {
     generator?.stop();
     await generator?.result.catch(() => undefined);

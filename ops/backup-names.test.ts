@@ -9,12 +9,21 @@ describe('backup names', () => {
     const name = backupFileName('shop', at('2026-11-26T03:30:00.123Z'), true);
     expect(name).toBe('shop-20261126T033000.123Z.sqlite.gz');
     expect(parseBackupName('shop', name)).toEqual({ name, time: at('2026-11-26T03:30:00.123Z'), gzip: true });
-    const names = ['2026-01-02T00:00:00.000Z', '2025-12-31T23:59:59.999Z', '2026-01-01T12:00:00.000Z'].map((d) => backupFileName('s', at(d), false));
+    const names = ['2026-01-02T00:00:00.000Z', '2025-12-31T23:59:59.999Z', '2026-01-01T12:00:00.000Z'].map((d) =>
+      backupFileName('s', at(d), false),
+    );
     expect([...names].sort()).toEqual([names[1], names[2], names[0]]);
   });
 
   it('parse nothing but their own pattern', () => {
-    for (const foreign of ['shop.sqlite', 'shop-20261126T033000.123Z.sqlite.bak', 'shopx-20261126T033000.123Z.sqlite', 'shop-20261326T033000.123Z.sqlite', '.shop-20261126T033000.123Z.sqlite.tmp-1-a', 'notes.txt']) {
+    for (const foreign of [
+      'shop.sqlite',
+      'shop-20261126T033000.123Z.sqlite.bak',
+      'shopx-20261126T033000.123Z.sqlite',
+      'shop-20261326T033000.123Z.sqlite',
+      '.shop-20261126T033000.123Z.sqlite.tmp-1-a',
+      'notes.txt',
+    ]) {
       expect(parseBackupName('shop', foreign)).toBeNull();
     }
   });
@@ -27,7 +36,9 @@ describe('backup names', () => {
 });
 
 describe('planRetention', () => {
-  const backups = [1, 2, 3, 4, 5].map((d) => parseBackupName('s', backupFileName('s', at(`2026-11-0${d}T00:00:00.000Z`), false))!);
+  const backups = [1, 2, 3, 4, 5].map((d) =>
+    parseBackupName('s', backupFileName('s', at(`2026-11-0${d}T00:00:00.000Z`), false))!,
+  );
   const now = at('2026-11-06T00:00:00.000Z');
 
   it('--keep N keeps the N newest', () => {

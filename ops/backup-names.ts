@@ -36,10 +36,28 @@ export interface ParsedBackupName {
 
 /** The time and compression of a backup name of this stem, or null for any other file. */
 export function parseBackupName(stem: string, name: string): ParsedBackupName | null {
-  const m = new RegExp(`^${escapeRegExp(stem)}-(\\d{4})(\\d{2})(\\d{2})T(\\d{2})(\\d{2})(\\d{2})\\.(\\d{3})Z\\.sqlite(\\.gz)?$`).exec(name);
+  const m = new RegExp(
+    `^${escapeRegExp(stem)}-(\\d{4})(\\d{2})(\\d{2})T(\\d{2})(\\d{2})(\\d{2})\\.(\\d{3})Z\\.sqlite(\\.gz)?$`,
+  ).exec(name);
   if (!m) return null;
-  const [y, mo, d, h, mi, s, ms] = m.slice(1, 8).map(Number) as [number, number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s, ms] = m.slice(1, 8).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const time = new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms));
-  if (Number.isNaN(time.getTime()) || formatStamp(time) !== m.slice(1, 8).join('').replace(/^(\d{8})(\d{6})(\d{3})$/, '$1T$2.$3Z')) return null;
+  if (
+    Number.isNaN(time.getTime()) ||
+    formatStamp(time) !==
+      m
+        .slice(1, 8)
+        .join('')
+        .replace(/^(\d{8})(\d{6})(\d{3})$/, '$1T$2.$3Z')
+  )
+    return null;
   return { name, time, gzip: m[8] !== undefined };
 }

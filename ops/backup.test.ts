@@ -49,7 +49,14 @@ describe('backupDatabase', () => {
       db,
       dir,
       retention: { keep: 1, maxAgeDays: 1 },
-      verify: () => ({ ok: false, integrity: ['*** in database main ***', 'Page 3: btreeInitPage() returns error code 11'], tables: {}, pageCount: 0, pageSize: 0, journalMode: 'delete' }),
+      verify: () => ({
+        ok: false,
+        integrity: ['*** in database main ***', 'Page 3: btreeInitPage() returns error code 11'],
+        tables: {},
+        pageCount: 0,
+        pageSize: 0,
+        journalMode: 'delete',
+      }),
     });
     expect(r).toMatchObject({ status: 'failed', reason: expect.stringMatching(/integrity_check failed/) });
     expect(r.file).toBeUndefined();
@@ -61,11 +68,24 @@ describe('backupDatabase', () => {
     const db = plainDb(tmp.dir, { name: 'shop.db', events: 20 });
     const dir = join(tmp.dir, 'out-retention');
     mkdirSync(dir);
-    const foreign = ['notes.txt', 'shop.db', 'shop-latest.sqlite', 'other-20200101T000000.000Z.sqlite', 'shop-20200101T000000.000Z.sqlite.bak', '.shop-20200101T000000.000Z.sqlite.tmp-1-x'];
+    const foreign = [
+      'notes.txt',
+      'shop.db',
+      'shop-latest.sqlite',
+      'other-20200101T000000.000Z.sqlite',
+      'shop-20200101T000000.000Z.sqlite.bak',
+      '.shop-20200101T000000.000Z.sqlite.tmp-1-x',
+    ];
     for (const f of foreign) writeFileSync(join(dir, f), 'not mine');
     const names: string[] = [];
     for (let day = 1; day <= 5; day++) {
-      const r = await backupDatabase({ db, dir, gzip: day % 2 === 0, retention: { keep: 3 }, now: () => new Date(`2026-11-0${day}T02:00:00.000Z`) });
+      const r = await backupDatabase({
+        db,
+        dir,
+        gzip: day % 2 === 0,
+        retention: { keep: 3 },
+        now: () => new Date(`2026-11-0${day}T02:00:00.000Z`),
+      });
       expect(r.status).toBe('ok');
       names.push(r.file!.slice(dir.length + 1));
     }
@@ -75,8 +95,14 @@ describe('backupDatabase', () => {
   it('--max-age deletes only backups older than the limit', async () => {
     const db = plainDb(tmp.dir, { name: 'aged.db', events: 5 });
     const dir = join(tmp.dir, 'out-aged');
-    for (const day of [1, 5, 9]) await backupDatabase({ db, dir, now: () => new Date(`2026-11-0${day}T00:00:00.000Z`) });
-    const r = await backupDatabase({ db, dir, retention: { maxAgeDays: 7 }, now: () => new Date('2026-11-10T00:00:00.000Z') });
+    for (const day of [1, 5, 9])
+      await backupDatabase({ db, dir, now: () => new Date(`2026-11-0${day}T00:00:00.000Z`) });
+    const r = await backupDatabase({
+      db,
+      dir,
+      retention: { maxAgeDays: 7 },
+      now: () => new Date('2026-11-10T00:00:00.000Z'),
+    });
     expect(r.retention!.deleted.map((d) => d.name)).toEqual(['aged-20261101T000000.000Z.sqlite']);
     expect(readdirSync(dir)).toHaveLength(3);
   });

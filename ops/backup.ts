@@ -67,14 +67,19 @@ function setWal(file: string): void {
 }
 
 function prepareDir(dir: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`backup directory is not a directory: ${dir}`);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new UsageError(`backup directory is not a directory: ${dir}`);
   guard(dir, () => ensureDir(dir));
 }
 
 /** A name in `dir` that does not exist yet: the timestamp moves on by 1 ms on a clash. */
 function freshName(dir: string, stem: string, at: Date, gzip: boolean): string {
   let t = at.getTime();
-  while (existsSync(join(dir, backupFileName(stem, new Date(t), gzip))) || existsSync(join(dir, backupFileName(stem, new Date(t), !gzip)))) t++;
+  while (
+    existsSync(join(dir, backupFileName(stem, new Date(t), gzip))) ||
+    existsSync(join(dir, backupFileName(stem, new Date(t), !gzip)))
+  )
+    t++;
   return backupFileName(stem, new Date(t), gzip);
 }
 
@@ -118,7 +123,13 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
     if (!verification.ok) {
       rmSync(tmp, { force: true });
       const ms = { copy: tCopy - t0, verify: tVerify - tCopy, compress: 0, total: performance.now() - t0 };
-      return { ...base, status: 'failed', reason: `integrity_check failed: ${verification.integrity.slice(0, 3).join('; ')}`, bytes: 0, ms };
+      return {
+        ...base,
+        status: 'failed',
+        reason: `integrity_check failed: ${verification.integrity.slice(0, 3).join('; ')}`,
+        bytes: 0,
+        ms,
+      };
     }
     fsyncFile(tmp);
     if (gzip) {

@@ -26,13 +26,17 @@ export interface TableInfo {
 /** User tables (internal sqlite_* tables excluded), in name order. */
 export function tableNames(db: Database.Database): string[] {
   const rows = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+    .prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )
     .all() as { name: string }[];
   return rows.map((r) => r.name);
 }
 
 export function viewNames(db: Database.Database): string[] {
-  const rows = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name").all() as { name: string }[];
+  const rows = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name").all() as {
+    name: string;
+  }[];
   return rows.map((r) => r.name);
 }
 
@@ -59,7 +63,9 @@ export function tableRowCounts(db: Database.Database): Record<string, number | n
 
 /** Every index of a table, automatic ones included, with its columns. */
 export function tableIndexes(db: Database.Database, table: string): IndexInfo[] {
-  const list = db.prepare('SELECT name, "unique" AS u, origin, partial FROM pragma_index_list(?) ORDER BY name').all(table) as {
+  const list = db
+    .prepare('SELECT name, "unique" AS u, origin, partial FROM pragma_index_list(?) ORDER BY name')
+    .all(table) as {
     name: string;
     u: number;
     origin: string;
@@ -68,9 +74,9 @@ export function tableIndexes(db: Database.Database, table: string): IndexInfo[] 
   return list.map((i) => ({
     name: i.name,
     table,
-    columns: (db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(i.name) as { name: string | null }[]).map(
-      (c) => c.name ?? '<expr>',
-    ),
+    columns: (
+      db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(i.name) as { name: string | null }[]
+    ).map((c) => c.name ?? '<expr>'),
     unique: i.u === 1,
     origin: i.origin,
     partial: i.partial === 1,
@@ -79,7 +85,12 @@ export function tableIndexes(db: Database.Database, table: string): IndexInfo[] 
 
 /** Tables with row counts, columns and indexes. */
 export function describeTables(db: Database.Database): TableInfo[] {
-  return tableNames(db).map((name) => ({ name, rows: countRows(db, name), columns: tableColumns(db, name), indexes: tableIndexes(db, name) }));
+  return tableNames(db).map((name) => ({
+    name,
+    rows: countRows(db, name),
+    columns: tableColumns(db, name),
+    indexes: tableIndexes(db, name),
+  }));
 }
 
 /** `PRAGMA name` as a single value. */

@@ -16,7 +16,11 @@ describe('explainQueries on a database built with plain SQL', () => {
 
   it('flags a full scan of a table above --min-rows and a temp b-tree, through an alias', () => {
     const before = fileChecksum(file);
-    const report = explainQueries(file, [inlineQuery('SELECT * FROM events e WHERE e.customer_id = ? ORDER BY e.at DESC', [3])], { minRows: 1000 });
+    const report = explainQueries(
+      file,
+      [inlineQuery('SELECT * FROM events e WHERE e.customer_id = ? ORDER BY e.at DESC', [3])],
+      { minRows: 1000 },
+    );
     expect(fileChecksum(file)).toBe(before);
     const findings = report.queries[0]!.findings;
     expect(findings.find((f) => f.kind === 'scan')).toMatchObject({ table: 'events', rows: 1200, gating: true });
@@ -49,7 +53,9 @@ SELECT * FROM events WHERE id = ?;
   });
 
   it('an unknown table is a UsageError naming the query', () => {
-    expect(() => explainQueries(file, [inlineQuery('SELECT * FROM nope')])).toThrow(/--sql \(line 1\): no such table: nope/);
+    expect(() => explainQueries(file, [inlineQuery('SELECT * FROM nope')])).toThrow(
+      /--sql \(line 1\): no such table: nope/,
+    );
   });
 });
 

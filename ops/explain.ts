@@ -71,7 +71,8 @@ function planSteps(rows: { id: number; parent: number; detail: string }[]): Plan
 /** The table a plan line names: the longest known table or alias that follows the verb. */
 function namedTable(rest: string, aliases: Map<string, string>): { shown: string; table?: string } {
   const candidates = [...aliases.keys()].sort((a, b) => b.length - a.length);
-  for (const name of candidates) if (rest === name || rest.startsWith(name + ' ')) return { shown: name, table: aliases.get(name) };
+  for (const name of candidates)
+    if (rest === name || rest.startsWith(name + ' ')) return { shown: name, table: aliases.get(name) };
   return { shown: rest.split(' ')[0] ?? rest };
 }
 
@@ -117,9 +118,19 @@ export function explainQuery(
               (big && spec.allowScan !== undefined ? `; allowed: ${spec.allowScan}` : ''),
       });
     } else if (d.startsWith('USE TEMP B-TREE')) {
-      findings.push({ kind: 'temp-btree', detail: d, gating: false, message: `sorts in a temporary b-tree (${d.slice('USE TEMP B-TREE '.length).toLowerCase()})` });
+      findings.push({
+        kind: 'temp-btree',
+        detail: d,
+        gating: false,
+        message: `sorts in a temporary b-tree (${d.slice('USE TEMP B-TREE '.length).toLowerCase()})`,
+      });
     } else if (/AUTOMATIC (PARTIAL )?(COVERING )?INDEX/.test(d)) {
-      findings.push({ kind: 'automatic-index', detail: d, gating: false, message: 'SQLite builds a temporary index at every run: a real index would persist' });
+      findings.push({
+        kind: 'automatic-index',
+        detail: d,
+        gating: false,
+        message: 'SQLite builds a temporary index at every run: a real index would persist',
+      });
     }
   }
   const out: ExplainedQuery = { name: spec.name, sql: spec.sql, line: spec.line, plan: planSteps(rows), findings };

@@ -51,7 +51,9 @@ describe('collectInfo on a database built with plain SQL', () => {
         }
       })();
       expect(err).toBeInstanceOf(UsageError);
-      expect((err as Error).message).toBe(`database is locked: ${file} (another process holds a lock; retry when it is idle)`);
+      expect((err as Error).message).toBe(
+        `database is locked: ${file} (another process holds a lock; retry when it is idle)`,
+      );
     } finally {
       holder.exec('ROLLBACK');
       holder.close();

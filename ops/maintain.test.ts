@@ -15,17 +15,20 @@ function deleteHalf(file: string, autoVacuum?: number) {
 }
 
 describe('maintainDatabase', () => {
-  it.each(['delete', 'wal'] as const)('--vacuum after deleting half the rows (%s): predicted and actual reclaim within a few percent', (journalMode) => {
-    const file = plainDb(tmp.dir, { journalMode, name: `half-${journalMode}.db`, events: 8000 });
-    deleteHalf(file);
-    const r = maintainDatabase(file, { vacuum: true });
-    const space = r.steps[0]!.space!;
-    expect(r.steps[0]).toMatchObject({ step: 'vacuum', status: 'ok' });
-    expect(space.predictedBytes).toBeGreaterThan(100 * 4096);
-    expect(Math.abs(space.actualBytes - space.predictedBytes) / space.predictedBytes).toBeLessThan(0.05);
-    expect(space.freelistAfter).toBe(0);
-    expect(r.fileBytesAfter).toBe(space.fileBytesAfter);
-  });
+  it.each(['delete', 'wal'] as const)(
+    '--vacuum after deleting half the rows (%s): predicted and actual reclaim within a few percent',
+    (journalMode) => {
+      const file = plainDb(tmp.dir, { journalMode, name: `half-${journalMode}.db`, events: 8000 });
+      deleteHalf(file);
+      const r = maintainDatabase(file, { vacuum: true });
+      const space = r.steps[0]!.space!;
+      expect(r.steps[0]).toMatchObject({ step: 'vacuum', status: 'ok' });
+      expect(space.predictedBytes).toBeGreaterThan(100 * 4096);
+      expect(Math.abs(space.actualBytes - space.predictedBytes) / space.predictedBytes).toBeLessThan(0.05);
+      expect(space.freelistAfter).toBe(0);
+      expect(r.fileBytesAfter).toBe(space.fileBytesAfter);
+    },
+  );
 
   it('--incremental-vacuum N frees N pages when auto_vacuum is incremental, and is skipped otherwise', () => {
     const file = plainDb(tmp.dir, { name: 'incr.db', events: 4000 });
@@ -37,13 +40,18 @@ describe('maintainDatabase', () => {
     expect(r.steps[0]!.space!.predictedBytes).toBe(r.steps[0]!.space!.actualBytes);
 
     const none = plainDb(tmp.dir, { name: 'incr-none.db', events: 100 });
-    expect(maintainDatabase(none, { incrementalVacuumPages: 0 }).steps[0]).toMatchObject({ status: 'skipped', message: expect.stringMatching(/auto_vacuum is none/) });
+    expect(maintainDatabase(none, { incrementalVacuumPages: 0 }).steps[0]).toMatchObject({
+      status: 'skipped',
+      message: expect.stringMatching(/auto_vacuum is none/),
+    });
   });
 
   it('runs the steps in a fixed order, each timed; checkpoint truncates the WAL', () => {
     const file = plainDb(tmp.dir, { journalMode: 'wal', name: 'all.db', events: 500 });
     const writer = new Database(file);
-    writer.exec("INSERT INTO events (customer_id, kind, payload, at) SELECT customer_id, kind, payload, at FROM events");
+    writer.exec(
+      'INSERT INTO events (customer_id, kind, payload, at) SELECT customer_id, kind, payload, at FROM events',
+    );
     const r = maintainDatabase(file, { checkpoint: true, analyze: true, optimize: true });
     writer.close();
     expect(r.steps.map((s) => s.step)).toEqual(['optimize', 'analyze', 'checkpoint']);

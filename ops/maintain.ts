@@ -56,7 +56,13 @@ function settle(db: Database.Database, wal: boolean): void {
 }
 
 /** `pagesToFree`: how many free pages the step should return (all of them by default). */
-function spaceStep(db: Database.Database, file: string, wal: boolean, run: () => void, pagesToFree = Infinity): SpaceFigures {
+function spaceStep(
+  db: Database.Database,
+  file: string,
+  wal: boolean,
+  run: () => void,
+  pagesToFree = Infinity,
+): SpaceFigures {
   settle(db, wal);
   const pageSize = Number(pragmaValue(db, 'page_size'));
   const freelistBefore = Number(pragmaValue(db, 'freelist_count'));
@@ -75,22 +81,48 @@ function spaceStep(db: Database.Database, file: string, wal: boolean, run: () =>
   };
 }
 
-function runStep(db: Database.Database, file: string, name: MaintainStepName, opts: MaintainOptions, wal: boolean, autoVacuum: number): Omit<MaintainStep, 'ms'> {
+function runStep(
+  db: Database.Database,
+  file: string,
+  name: MaintainStepName,
+  opts: MaintainOptions,
+  wal: boolean,
+  autoVacuum: number,
+): Omit<MaintainStep, 'ms'> {
   switch (name) {
     case 'optimize':
       db.pragma('analysis_limit = 1000');
       db.pragma('optimize = 0x10002');
-      return { step: name, status: 'ok', message: 'PRAGMA optimize=0x10002 (all tables considered, analysis_limit=1000)' };
+      return {
+        step: name,
+        status: 'ok',
+        message: 'PRAGMA optimize=0x10002 (all tables considered, analysis_limit=1000)',
+      };
     case 'analyze':
       db.exec('ANALYZE');
       return { step: name, status: 'ok', message: 'ANALYZE (full statistics)' };
     case 'incremental-vacuum': {
       const pages = opts.incrementalVacuumPages ?? 0;
       if (autoVacuum !== 2) {
-        return { step: name, status: 'skipped', message: `auto_vacuum is ${AUTO_VACUUM_NAMES[autoVacuum] ?? autoVacuum}, not incremental: incremental_vacuum does nothing (see 'loadlab optimize --vacuum')` };
+        return {
+          step: name,
+          status: 'skipped',
+          message: `auto_vacuum is ${AUTO_VACUUM_NAMES[autoVacuum] ?? autoVacuum}, not incremental: incremental_vacuum does nothing (see 'loadlab optimize --vacuum')`,
+        };
       }
-      const space = spaceStep(db, file, wal, () => db.pragma(`incremental_vacuum(${pages})`), pages === 0 ? Infinity : pages);
-      return { step: name, status: 'ok', message: `incremental_vacuum(${pages}): freed ${space.freelistBefore - space.freelistAfter} pages`, space };
+      const space = spaceStep(
+        db,
+        file,
+        wal,
+        () => db.pragma(`incremental_vacuum(${pages})`),
+        pages === 0 ? Infinity : pages,
+      );
+      return {
+        step: name,
+        status: 'ok',
+        message: `incremental_vacuum(${pages}): freed ${space.freelistBefore - space.freelistAfter} pages`,
+        space,
+      };
     }
     case 'vacuum': {
       const space = spaceStep(db, file, wal, () => db.exec('VACUUM'));
@@ -98,10 +130,23 @@ function runStep(db: Database.Database, file: string, name: MaintainStepName, op
     }
     case 'checkpoint': {
       if (!wal) return { step: name, status: 'skipped', message: 'journal_mode is not wal: nothing to checkpoint' };
-      const r = db.pragma('wal_checkpoint(TRUNCATE)', { simple: false }) as { busy: number; log: number; checkpointed: number }[];
+      const r = db.pragma('wal_checkpoint(TRUNCATE)', { simple: false }) as {
+        busy: number;
+        log: number;
+        checkpointed: number;
+      }[];
       const row = r[0]!;
-      if (row.busy) return { step: name, status: 'failed', message: `wal_checkpoint(TRUNCATE) could not finish: other connections are reading or writing (${row.checkpointed}/${row.log} frames)` };
-      return { step: name, status: 'ok', message: `wal_checkpoint(TRUNCATE): ${row.checkpointed} frames copied, WAL truncated` };
+      if (row.busy)
+        return {
+          step: name,
+          status: 'failed',
+          message: `wal_checkpoint(TRUNCATE) could not finish: other connections are reading or writing (${row.checkpointed}/${row.log} frames)`,
+        };
+      return {
+        step: name,
+        status: 'ok',
+        message: `wal_checkpoint(TRUNCATE): ${row.checkpointed} frames copied, WAL truncated`,
+      };
     }
   }
 }
@@ -109,7 +154,9 @@ function runStep(db: Database.Database, file: string, name: MaintainStepName, op
 /** Runs the requested maintenance steps in MAINTAIN_ORDER, each timed. */
 export function maintainDatabase(file: string, opts: MaintainOptions): MaintainResult {
   const wanted = MAINTAIN_ORDER.filter((s) =>
-    s === 'incremental-vacuum' ? opts.incrementalVacuumPages !== undefined : Boolean(opts[s as 'optimize' | 'analyze' | 'vacuum' | 'checkpoint']),
+    s === 'incremental-vacuum'
+      ? opts.incrementalVacuumPages !== undefined
+      : Boolean(opts[s as 'optimize' | 'analyze' | 'vacuum' | 'checkpoint']),
   );
   return withReadWrite(
     file,

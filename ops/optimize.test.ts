@@ -24,7 +24,10 @@ describe('optimizeDatabase', () => {
     const before = fileChecksum(file);
     const r = optimizeDatabase(file, { profile: resolveProfile('tuned'), dryRun: true });
     expect(fileChecksum(file)).toBe(before);
-    expect(r.steps.find((s) => s.step === 'journal_mode')).toMatchObject({ status: 'planned', sql: ['PRAGMA journal_mode = wal'] });
+    expect(r.steps.find((s) => s.step === 'journal_mode')).toMatchObject({
+      status: 'planned',
+      sql: ['PRAGMA journal_mode = wal'],
+    });
     expect(r.steps.filter((s) => s.step === 'index' && s.status === 'planned')).toHaveLength(5);
     expect(readPragma(file, 'journal_mode')).toBe('delete');
   });
@@ -34,12 +37,18 @@ describe('optimizeDatabase', () => {
     const r = optimizeDatabase(file, { profile: resolveProfile('tuned') });
     expect(readPragma(file, 'journal_mode')).toBe('wal');
     const indexSteps = r.steps.filter((s) => s.step === 'index');
-    expect(indexSteps.every((s) => s.status === 'skipped' && /does not exist in this database/.test(s.message))).toBe(true);
+    expect(indexSteps.every((s) => s.status === 'skipped' && /does not exist in this database/.test(s.message))).toBe(
+      true,
+    );
     expect(r.warnings.join(' ')).toMatch(/auto_vacuum not changed: .*--vacuum/);
     expect(readPragma(file, 'auto_vacuum')).toBe(0);
     // Declined auto_vacuum is a warning; everything else reads back as requested.
     expect(r.mismatches).toEqual([]);
-    expect(r.pragmas.find((p) => p.pragma === 'cache_size')).toMatchObject({ requested: -64000, freshOpen: -16000, withSnippet: -64000 });
+    expect(r.pragmas.find((p) => p.pragma === 'cache_size')).toMatchObject({
+      requested: -64000,
+      freshOpen: -16000,
+      withSnippet: -64000,
+    });
   });
 
   it('--vacuum applies auto_vacuum through VACUUM; the indexes are created and analysed on the guide schema', () => {
@@ -61,7 +70,10 @@ describe('optimizeDatabase', () => {
     db.exec('CREATE INDEX my_status ON contents(status)');
     db.close();
     const r = optimizeDatabase(file, { profile: resolveProfile('tuned') });
-    expect(r.steps.find((s) => s.target.startsWith('idx_contents_status'))).toMatchObject({ status: 'unchanged', message: expect.stringMatching(/covered by my_status/) });
+    expect(r.steps.find((s) => s.target.startsWith('idx_contents_status'))).toMatchObject({
+      status: 'unchanged',
+      message: expect.stringMatching(/covered by my_status/),
+    });
   });
 });
 
@@ -70,7 +82,15 @@ describe('connectionSnippet', () => {
     const s = connectionSnippet(resolveProfile('consensus'), 'data/app.sqlite');
     expect(s).toContain(`const db = new Database("data/app.sqlite", { timeout: 5000 });`);
     const calls = [...s.matchAll(/db\.pragma\("([^"]+)"\)/g)].map((m) => m[1]);
-    expect(calls).toEqual(['synchronous = NORMAL', 'cache_size = -20000', 'temp_store = MEMORY', 'mmap_size = 134217728', 'foreign_keys = ON', 'journal_size_limit = 67108864', 'optimize = 0x10002']);
+    expect(calls).toEqual([
+      'synchronous = NORMAL',
+      'cache_size = -20000',
+      'temp_store = MEMORY',
+      'mmap_size = 134217728',
+      'foreign_keys = ON',
+      'journal_size_limit = 67108864',
+      'optimize = 0x10002',
+    ]);
     expect(s).toMatch(/immediate/);
   });
 });

@@ -59,25 +59,45 @@ function planAutoVacuum(db: Database.Database, profile: Profile, vacuum: boolean
   if (have === want) return { step: 'auto_vacuum', target, status: 'unchanged', message: `already ${avName(want)}` };
   const empty = tableNames(db).length === 0;
   if (empty || (have !== 0 && want !== 0)) {
-    return { step: 'auto_vacuum', target, status: 'planned', message: 'set directly (no VACUUM needed)', sql: [`PRAGMA auto_vacuum = ${want}`] };
+    return {
+      step: 'auto_vacuum',
+      target,
+      status: 'planned',
+      message: 'set directly (no VACUUM needed)',
+      sql: [`PRAGMA auto_vacuum = ${want}`],
+    };
   }
   if (!vacuum) {
     return {
       step: 'auto_vacuum',
       target,
       status: 'skipped',
-      message: 'auto_vacuum only changes through VACUUM on a database with tables; rerun with --vacuum (rewrites the whole file: needs its size in free disk space and an exclusive lock)',
+      message:
+        'auto_vacuum only changes through VACUUM on a database with tables; rerun with --vacuum (rewrites the whole file: needs its size in free disk space and an exclusive lock)',
     };
   }
-  return { step: 'auto_vacuum', target, status: 'planned', message: 'set, then VACUUM to rewrite the file', sql: [`PRAGMA auto_vacuum = ${want}`, 'VACUUM'] };
+  return {
+    step: 'auto_vacuum',
+    target,
+    status: 'planned',
+    message: 'set, then VACUUM to rewrite the file',
+    sql: [`PRAGMA auto_vacuum = ${want}`, 'VACUUM'],
+  };
 }
 
 function planJournalMode(db: Database.Database, profile: Profile): OptimizeStep {
   const have = String(pragmaValue(db, 'journal_mode'));
   const want = profile.file.journal_mode;
   const status = have === want ? 'unchanged' : 'planned';
-  if (status === 'unchanged') return { step: 'journal_mode', target: `${have} -> ${want}`, status, message: `already ${want}` };
-  return { step: 'journal_mode', target: `${have} -> ${want}`, status, message: `set ${want} (stored in the file)`, sql: [`PRAGMA journal_mode = ${want}`] };
+  if (status === 'unchanged')
+    return { step: 'journal_mode', target: `${have} -> ${want}`, status, message: `already ${want}` };
+  return {
+    step: 'journal_mode',
+    target: `${have} -> ${want}`,
+    status,
+    message: `set ${want} (stored in the file)`,
+    sql: [`PRAGMA journal_mode = ${want}`],
+  };
 }
 
 function planIndexes(db: Database.Database, profile: Profile): OptimizeStep[] {
@@ -85,14 +105,33 @@ function planIndexes(db: Database.Database, profile: Profile): OptimizeStep[] {
   return profile.indexes.map((name) => {
     const def = indexDef(name);
     const target = `${name} ON ${def.table}(${def.columns.join(', ')})`;
-    if (!tables.has(def.table)) return { step: 'index', target, status: 'skipped', message: `table ${def.table} does not exist in this database` };
+    if (!tables.has(def.table))
+      return {
+        step: 'index',
+        target,
+        status: 'skipped',
+        message: `table ${def.table} does not exist in this database`,
+      };
     const columns = new Set(tableColumns(db, def.table));
     const missing = def.columns.filter((c) => !columns.has(c));
-    if (missing.length > 0) return { step: 'index', target, status: 'skipped', message: `table ${def.table} has no column ${missing.join(', ')}` };
+    if (missing.length > 0)
+      return {
+        step: 'index',
+        target,
+        status: 'skipped',
+        message: `table ${def.table} has no column ${missing.join(', ')}`,
+      };
     const existing = tableIndexes(db, def.table);
-    if (existing.some((i) => i.name === name)) return { step: 'index', target, status: 'unchanged', message: 'already exists' };
+    if (existing.some((i) => i.name === name))
+      return { step: 'index', target, status: 'unchanged', message: 'already exists' };
     const covering = existing.find((i) => !i.partial && def.columns.every((c, k) => i.columns[k] === c));
-    if (covering) return { step: 'index', target, status: 'unchanged', message: `already covered by ${covering.name}(${covering.columns.join(', ')})` };
+    if (covering)
+      return {
+        step: 'index',
+        target,
+        status: 'unchanged',
+        message: `already covered by ${covering.name}(${covering.columns.join(', ')})`,
+      };
     return { step: 'index', target, status: 'planned', message: 'create', sql: [createIndexSql(def)] };
   });
 }
@@ -100,13 +139,17 @@ function planIndexes(db: Database.Database, profile: Profile): OptimizeStep[] {
 /** What `PRAGMA optimize` would analyse, from its debugging mode (mask bit 0x01); needs a writable connection. */
 function optimizeWouldRun(db: Database.Database): string[] {
   db.pragma('analysis_limit = 1000');
-  return (db.prepare('PRAGMA optimize = 0x10003').all() as Record<string, string>[]).map((r) => String(Object.values(r)[0]));
+  return (db.prepare('PRAGMA optimize = 0x10003').all() as Record<string, string>[]).map((r) =>
+    String(Object.values(r)[0]),
+  );
 }
 
 /** Tables that have an index but no sqlite_stat1 row (a read-only estimate of what optimize analyses). */
 function neverAnalysed(db: Database.Database): string[] {
   const hasStat = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'").get() !== undefined;
-  const analysed = new Set(hasStat ? (db.prepare('SELECT DISTINCT tbl FROM sqlite_stat1').all() as { tbl: string }[]).map((r) => r.tbl) : []);
+  const analysed = new Set(
+    hasStat ? (db.prepare('SELECT DISTINCT tbl FROM sqlite_stat1').all() as { tbl: string }[]).map((r) => r.tbl) : [],
+  );
   return tableNames(db).filter((t) => !analysed.has(t) && tableIndexes(db, t).length > 0);
 }
 
@@ -151,7 +194,12 @@ export function optimizeDatabase(file: string, opts: OptimizeOptions): OptimizeR
       const p = plan(db);
       const never = neverAnalysed(db);
       const message = `PRAGMA optimize decides at run time; tables with indexes never analysed: ${never.join(', ') || 'none'}`;
-      return [p.autoVacuum, p.journal, ...p.indexes, { step: 'optimize', target: 'PRAGMA optimize', status: 'planned', message }];
+      return [
+        p.autoVacuum,
+        p.journal,
+        ...p.indexes,
+        { step: 'optimize', target: 'PRAGMA optimize', status: 'planned', message },
+      ];
     });
   } else {
     steps = withReadWrite(file, (db) => {
@@ -166,17 +214,33 @@ export function optimizeDatabase(file: string, opts: OptimizeOptions): OptimizeR
         const t0 = performance.now();
         const got = applyFilePragmas(db, profile, ['journal_mode']);
         const ok = got === profile.file.journal_mode;
-        out.push({ ...p.journal, status: ok ? 'done' : 'failed', message: ok ? p.journal.message : `SQLite kept ${got}`, ms: performance.now() - t0 });
+        out.push({
+          ...p.journal,
+          status: ok ? 'done' : 'failed',
+          message: ok ? p.journal.message : `SQLite kept ${got}`,
+          ms: performance.now() - t0,
+        });
       } else out.push(p.journal);
       const created = p.indexes.filter((s) => s.status === 'planned');
       if (created.length > 0) db.transaction(() => p.indexes.forEach(run))();
       else p.indexes.forEach(run);
       const analyse = optimizeWouldRun(db);
-      out.push(timed({ step: 'optimize', target: 'PRAGMA optimize', status: 'planned', message: analyse.join('; ') || 'nothing needed analysis' }, () => db.pragma('optimize = 0x10002')));
+      out.push(
+        timed(
+          {
+            step: 'optimize',
+            target: 'PRAGMA optimize',
+            status: 'planned',
+            message: analyse.join('; ') || 'nothing needed analysis',
+          },
+          () => db.pragma('optimize = 0x10002'),
+        ),
+      );
       return out;
     });
   }
-  for (const s of steps) if (s.step === 'auto_vacuum' && s.status === 'skipped') warnings.push(`auto_vacuum not changed: ${s.message}`);
+  for (const s of steps)
+    if (s.step === 'auto_vacuum' && s.status === 'skipped') warnings.push(`auto_vacuum not changed: ${s.message}`);
 
   const requested = requestedPragmas(profile);
   const { fresh, withSnippet } = readBack(file, profile);
@@ -190,7 +254,18 @@ export function optimizeDatabase(file: string, opts: OptimizeOptions): OptimizeR
   const autoVacuumDeclined = steps.some((s) => s.step === 'auto_vacuum' && s.status === 'skipped');
   const mismatches = dryRun
     ? []
-    : pragmas.filter((r) => r.withSnippet !== r.requested && !(r.pragma === 'auto_vacuum' && autoVacuumDeclined)).map((r) => r.pragma);
+    : pragmas
+        .filter((r) => r.withSnippet !== r.requested && !(r.pragma === 'auto_vacuum' && autoVacuumDeclined))
+        .map((r) => r.pragma);
   if (mismatches.length > 0) warnings.push(`still different from the profile after the run: ${mismatches.join(', ')}`);
-  return { file, profile: profile.name, dryRun, steps, pragmas, mismatches, warnings, snippet: connectionSnippet(profile, file) };
+  return {
+    file,
+    profile: profile.name,
+    dryRun,
+    steps,
+    pragmas,
+    mismatches,
+    warnings,
+    snippet: connectionSnippet(profile, file),
+  };
 }

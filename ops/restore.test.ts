@@ -73,7 +73,14 @@ describe('restoreDatabase', () => {
       backup,
       target,
       force: true,
-      verify: () => ({ ok: false, integrity: ['row 3 missing from index'], tables: {}, pageCount: 0, pageSize: 0, journalMode: 'delete' }),
+      verify: () => ({
+        ok: false,
+        integrity: ['row 3 missing from index'],
+        tables: {},
+        pageCount: 0,
+        pageSize: 0,
+        journalMode: 'delete',
+      }),
     });
     expect(r).toMatchObject({ status: 'failed', replaced: false });
     expect(fileChecksum(target)).toBe(before);
@@ -86,10 +93,14 @@ describe('restoreDatabase', () => {
     await expect(restoreDatabase({ backup: text, target: join(tmp.dir, 'x.db') })).rejects.toThrow(UsageError);
     const badGz = join(tmp.dir, 'bad.sqlite.gz');
     writeFileSync(badGz, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4]));
-    await expect(restoreDatabase({ backup: badGz, target: join(tmp.dir, 'y.db') })).rejects.toThrow(/cannot decompress/);
+    await expect(restoreDatabase({ backup: badGz, target: join(tmp.dir, 'y.db') })).rejects.toThrow(
+      /cannot decompress/,
+    );
     expect(existsSync(join(tmp.dir, 'y.db'))).toBe(false);
     const backup = await gzBackup('e.db', 1);
-    await expect(restoreDatabase({ backup, target: join(tmp.dir, 'nodir', 'z.db') })).rejects.toThrow(/target directory not found/);
+    await expect(restoreDatabase({ backup, target: join(tmp.dir, 'nodir', 'z.db') })).rejects.toThrow(
+      /target directory not found/,
+    );
   });
 
   it('refuses a live database (non-empty -wal) as a backup, and a backup restored onto itself', async () => {
@@ -98,7 +109,9 @@ describe('restoreDatabase', () => {
     writer.pragma('wal_autocheckpoint = 0');
     writer.exec("INSERT INTO settings VALUES ('k', 'v')");
     try {
-      await expect(restoreDatabase({ backup: live, target: join(tmp.dir, 'copy.db') })).rejects.toThrow(/non-empty -wal: it is a live database/);
+      await expect(restoreDatabase({ backup: live, target: join(tmp.dir, 'copy.db') })).rejects.toThrow(
+        /non-empty -wal: it is a live database/,
+      );
     } finally {
       writer.close();
     }

@@ -61,11 +61,14 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
   existingFile(opts.backup, 'backup');
   const compressed = isGzipFile(opts.backup);
   if (!compressed) existingSqliteFile(opts.backup);
-  if (existsSync(opts.target) && realpathSync(opts.target) === realpathSync(opts.backup)) throw new UsageError(`backup and target are the same file: ${opts.target}`);
+  if (existsSync(opts.target) && realpathSync(opts.target) === realpathSync(opts.backup))
+    throw new UsageError(`backup and target are the same file: ${opts.target}`);
   // A plain file with a non-empty -wal beside it is a live database: copying the main file alone would drop its latest commits.
   const backupWal = sidecar(opts.backup, '-wal');
   if (!compressed && existsSync(backupWal) && statSync(backupWal).size > 0) {
-    throw new UsageError(`${opts.backup} has a non-empty -wal: it is a live database, not a backup (take one with 'loadlab backup')`);
+    throw new UsageError(
+      `${opts.backup} has a non-empty -wal: it is a live database, not a backup (take one with 'loadlab backup')`,
+    );
   }
   const dir = dirname(opts.target);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`target directory not found: ${dir}`);
@@ -79,7 +82,8 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
       try {
         await gunzipFile(opts.backup, tmp);
       } catch (err) {
-        if ((err as { code?: string }).code?.startsWith('Z_')) throw new UsageError(`cannot decompress ${opts.backup}: ${(err as Error).message}`);
+        if ((err as { code?: string }).code?.startsWith('Z_'))
+          throw new UsageError(`cannot decompress ${opts.backup}: ${(err as Error).message}`);
         throw err;
       }
       try {
@@ -93,7 +97,15 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     const verification = verify(tmp);
     const base = { backup: opts.backup, target: opts.target, compressed, verification };
     if (!verification.ok) {
-      return { ...base, status: 'failed', reason: `integrity_check failed: ${verification.integrity.slice(0, 3).join('; ')}`, replaced: false, removedSidecars: [], bytes: 0, ms: performance.now() - t0 };
+      return {
+        ...base,
+        status: 'failed',
+        reason: `integrity_check failed: ${verification.integrity.slice(0, 3).join('; ')}`,
+        replaced: false,
+        removedSidecars: [],
+        bytes: 0,
+        ms: performance.now() - t0,
+      };
     }
     fsyncFile(tmp);
     const removedSidecars: string[] = [];
@@ -106,7 +118,14 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     }
     renameSync(tmp, opts.target);
     fsyncDir(dir);
-    return { ...base, status: 'ok', replaced: exists, removedSidecars, bytes: statSync(opts.target).size, ms: performance.now() - t0 };
+    return {
+      ...base,
+      status: 'ok',
+      replaced: exists,
+      removedSidecars,
+      bytes: statSync(opts.target).size,
+      ms: performance.now() - t0,
+    };
   } catch (err) {
     throw asUsageError(err, opts.target);
   } finally {

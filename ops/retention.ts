@@ -23,13 +23,19 @@ const DAY_MS = 86_400_000;
  * `maxAgeDays`), except `protect` (the backup just verified), which always stays.
  * Pure: it lists nothing and deletes nothing.
  */
-export function planRetention(backups: ParsedBackupName[], policy: RetentionPolicy, now: Date, protect: string): RetentionPlan {
+export function planRetention(
+  backups: ParsedBackupName[],
+  policy: RetentionPolicy,
+  now: Date,
+  protect: string,
+): RetentionPlan {
   const newestFirst = [...backups].sort((a, b) => b.time.getTime() - a.time.getTime() || (a.name < b.name ? 1 : -1));
   const plan: RetentionPlan = { kept: [], deleted: [] };
   newestFirst.forEach((b, rank) => {
     let reason: string | undefined;
     if (policy.keep !== undefined && rank >= policy.keep) reason = `beyond the ${policy.keep} newest`;
-    else if (policy.maxAgeDays !== undefined && now.getTime() - b.time.getTime() > policy.maxAgeDays * DAY_MS) reason = `older than ${policy.maxAgeDays} days`;
+    else if (policy.maxAgeDays !== undefined && now.getTime() - b.time.getTime() > policy.maxAgeDays * DAY_MS)
+      reason = `older than ${policy.maxAgeDays} days`;
     if (reason === undefined || b.name === protect) plan.kept.push(b.name);
     else plan.deleted.push({ name: b.name, reason });
   });
@@ -44,7 +50,13 @@ export function listBackups(dir: string, stem: string): ParsedBackupName[] {
 }
 
 /** Plans and applies retention in `dir`, then fsyncs the directory. */
-export function applyRetention(dir: string, stem: string, policy: RetentionPolicy, now: Date, protect: string): RetentionPlan {
+export function applyRetention(
+  dir: string,
+  stem: string,
+  policy: RetentionPolicy,
+  now: Date,
+  protect: string,
+): RetentionPlan {
   const plan = planRetention(listBackups(dir, stem), policy, now, protect);
   for (const d of plan.deleted) rmSync(join(dir, d.name));
   if (plan.deleted.length > 0) fsyncDir(dir);

@@ -8,7 +8,14 @@ const NAMED: Record<string, Record<number, string>> = {
 };
 
 /** busy_timeout is better-sqlite3's `timeout` open option; the rest are `db.pragma()` calls. */
-const SNIPPET_ORDER = ['synchronous', 'cache_size', 'temp_store', 'mmap_size', 'foreign_keys', 'journal_size_limit'] as const;
+const SNIPPET_ORDER = [
+  'synchronous',
+  'cache_size',
+  'temp_store',
+  'mmap_size',
+  'foreign_keys',
+  'journal_size_limit',
+] as const;
 
 /**
  * The per-connection PRAGMA statements of a profile, in the order an application runs them

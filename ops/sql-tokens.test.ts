@@ -9,8 +9,17 @@ describe('sql-tokens', () => {
   });
 
   it('maps aliases to tables in FROM lists, joins and UPDATE', () => {
-    const aliases = tableAliases(tokenize('SELECT * FROM campaigns c, main."odd ""x""" o JOIN contents AS co ON c.id = co.campaign_id WHERE 1'));
-    expect(Object.fromEntries(aliases)).toEqual({ campaigns: 'campaigns', c: 'campaigns', contents: 'contents', co: 'contents', 'odd "x"': 'odd "x"', o: 'odd "x"' });
+    const aliases = tableAliases(
+      tokenize('SELECT * FROM campaigns c, main."odd ""x""" o JOIN contents AS co ON c.id = co.campaign_id WHERE 1'),
+    );
+    expect(Object.fromEntries(aliases)).toEqual({
+      campaigns: 'campaigns',
+      c: 'campaigns',
+      contents: 'contents',
+      co: 'contents',
+      'odd "x"': 'odd "x"',
+      o: 'odd "x"',
+    });
     expect(tableAliases(tokenize('UPDATE contents SET status = ? WHERE id = ?')).get('contents')).toBe('contents');
     expect(tableAliases(tokenize('SELECT * FROM t WHERE x = 1')).size).toBe(1);
   });

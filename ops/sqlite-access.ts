@@ -88,7 +88,11 @@ export function sidecar(file: string, suffix: '-wal' | '-shm' | '-journal'): str
  * itself removes them under its own locks (only if no other connection uses them; the WAL
  * is empty, so nothing is checkpointed into the database file).
  */
-export function withReadOnly<T>(file: string, fn: (db: Database.Database) => T, timeoutMs: number = OPS_DEFAULTS.busyTimeoutMs): T {
+export function withReadOnly<T>(
+  file: string,
+  fn: (db: Database.Database) => T,
+  timeoutMs: number = OPS_DEFAULTS.busyTimeoutMs,
+): T {
   const handle = openReadOnly(file, timeoutMs);
   try {
     return guard(file, () => fn(handle.db));
@@ -116,7 +120,8 @@ export function openReadOnly(file: string, timeoutMs: number = OPS_DEFAULTS.busy
       if (closed) return;
       closed = true;
       db.close();
-      if (!hadWal && !hadShm && existsSync(sidecar(file, '-wal')) && headerSaysWal(file)) tidyWalSidecars(file, timeoutMs);
+      if (!hadWal && !hadShm && existsSync(sidecar(file, '-wal')) && headerSaysWal(file))
+        tidyWalSidecars(file, timeoutMs);
     },
   };
 }
@@ -141,7 +146,11 @@ export function openReadWrite(file: string, timeoutMs: number = OPS_DEFAULTS.bus
 }
 
 /** Opens, runs fn, closes; errors become one-line UsageErrors naming the file. */
-export function withReadWrite<T>(file: string, fn: (db: Database.Database) => T, timeoutMs: number = OPS_DEFAULTS.busyTimeoutMs): T {
+export function withReadWrite<T>(
+  file: string,
+  fn: (db: Database.Database) => T,
+  timeoutMs: number = OPS_DEFAULTS.busyTimeoutMs,
+): T {
   const db = openReadWrite(file, timeoutMs);
   try {
     return guard(file, () => fn(db));

@@ -33,7 +33,8 @@ export function plainDb(dir: string, opts: PlainDbOptions = {}): string {
     const addEvent = db.prepare('INSERT INTO events (customer_id, kind, payload, at) VALUES (?, ?, ?, ?)');
     db.transaction(() => {
       for (let i = 1; i <= 50; i++) addCustomer.run(`c${i}@example.test`, ['fr', 'de', 'us'][i % 3]);
-      for (let i = 1; i <= events; i++) addEvent.run((i % 50) + 1, ['view', 'click', 'buy'][i % 3], 'x'.repeat(100 + (i % 50)), 1_700_000_000 + i);
+      for (let i = 1; i <= events; i++)
+        addEvent.run((i % 50) + 1, ['view', 'click', 'buy'][i % 3], 'x'.repeat(100 + (i % 50)), 1_700_000_000 + i);
       db.prepare('INSERT INTO settings VALUES (?, ?)').run('theme', 'dark');
       db.prepare('INSERT INTO "odd ""name"" table" VALUES (?)').run(1);
     })();

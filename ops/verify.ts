@@ -33,7 +33,14 @@ export function verifySqliteFile(file: string): Verification {
       journalMode: String(pragmaValue(db, 'journal_mode')),
     };
   } catch (err) {
-    result = { ok: false, integrity: [(err as Error).message.split('\n')[0]!], tables: {}, pageCount: 0, pageSize: 0, journalMode: 'unknown' };
+    result = {
+      ok: false,
+      integrity: [(err as Error).message.split('\n')[0]!],
+      tables: {},
+      pageCount: 0,
+      pageSize: 0,
+      journalMode: 'unknown',
+    };
   } finally {
     db.close();
   }

@@ -17,7 +17,9 @@ const maxMs = Number(maxMsArg ?? 20_000);
 const pauseMs = Number(pauseMsArg ?? 0);
 const maxRows = 1_000_000;
 const db = new Database(file, { fileMustExist: true, timeout: 10_000 });
-db.exec('CREATE TABLE IF NOT EXISTS pairs_a (id INTEGER PRIMARY KEY, v TEXT NOT NULL); CREATE TABLE IF NOT EXISTS pairs_b (id INTEGER PRIMARY KEY, v TEXT NOT NULL);');
+db.exec(
+  'CREATE TABLE IF NOT EXISTS pairs_a (id INTEGER PRIMARY KEY, v TEXT NOT NULL); CREATE TABLE IF NOT EXISTS pairs_b (id INTEGER PRIMARY KEY, v TEXT NOT NULL);',
+);
 const a = db.prepare('INSERT INTO pairs_a (v) VALUES (?)');
 const b = db.prepare('INSERT INTO pairs_b (v) VALUES (?)');
 const pair = db.transaction((v: string) => {

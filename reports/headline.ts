@@ -39,7 +39,11 @@ export function headlineRows(run: RunResults): HeadlineRow[] {
   const cap = Object.fromEntries(
     profiles.map((p) => {
       const c = capacityRecord(run, p);
-      const text = !c ? DASH : c.capacity === null ? `< ${Math.min(...c.curve.map((x) => x.connections))}` : `${c.capacity}${reachedBound(c) ? '+' : ''}`;
+      const text = !c
+        ? DASH
+        : c.capacity === null
+          ? `< ${Math.min(...c.curve.map((x) => x.connections))}`
+          : `${c.capacity}${reachedBound(c) ? '+' : ''}`;
       return [p, { value: c?.capacity ?? null, text, atLeast: c ? reachedBound(c) : false }];
     }),
   );
@@ -48,19 +52,41 @@ export function headlineRows(run: RunResults): HeadlineRow[] {
       const v = run.vacuum.find((x) => x.profile === p && x.status === 'ok');
       if (!v) return [p, { value: null, text: DASH }];
       const change = v.bytes.afterVacuum / v.bytes.beforeVacuum - 1;
-      return [p, { value: change, text: `${bytes(v.bytes.beforeVacuum)} → ${bytes(v.bytes.afterVacuum)} (${pct(change, 0)})` }];
+      return [
+        p,
+        { value: change, text: `${bytes(v.bytes.beforeVacuum)} → ${bytes(v.bytes.afterVacuum)} (${pct(change, 0)})` },
+      ];
     }),
   );
   const cap0 = run.capacity.find((c) => c.curve.length > 0);
   const conns = `${run.config.load.connections} connections`;
   const rows: Record<HeadlineId, { values: HeadlineRow['values']; note: string }> = {
-    read: { values: load(h.readScenario, 'rps'), note: `'${h.readScenario}' scenario, ${conns}, median rps of the trials` },
-    write: { values: load(h.writeScenario, 'rps'), note: `'${h.writeScenario}' scenario, ${conns}, median rps of the trials` },
-    p95: { values: load(h.p95Scenario, 'p95'), note: `'${h.p95Scenario}' scenario, ${conns}, median of the trials' p95` },
-    users: { values: cap, note: cap0 ? `highest concurrency with p95 < ${cap0.sloP95Ms} ms ('${cap0.scenario}'); + = the largest step tried` : 'capacity sweep' },
+    read: {
+      values: load(h.readScenario, 'rps'),
+      note: `'${h.readScenario}' scenario, ${conns}, median rps of the trials`,
+    },
+    write: {
+      values: load(h.writeScenario, 'rps'),
+      note: `'${h.writeScenario}' scenario, ${conns}, median rps of the trials`,
+    },
+    p95: {
+      values: load(h.p95Scenario, 'p95'),
+      note: `'${h.p95Scenario}' scenario, ${conns}, median of the trials' p95`,
+    },
+    users: {
+      values: cap,
+      note: cap0
+        ? `highest concurrency with p95 < ${cap0.sloP95Ms} ms ('${cap0.scenario}'); + = the largest step tried`
+        : 'capacity sweep',
+    },
     size: { values: size, note: 'before → after VACUUM, after churn (see the ledger)' },
   };
-  return GUIDE_HEADLINE.map((g) => ({ id: g.id, metric: g.metric, guide: `${g.before} → ${g.after} (${g.change})`, ...rows[g.id] }));
+  return GUIDE_HEADLINE.map((g) => ({
+    id: g.id,
+    metric: g.metric,
+    guide: `${g.before} → ${g.after} (${g.change})`,
+    ...rows[g.id],
+  }));
 }
 
 /** tuned (after) over untuned (before) as a change; for size, the tuned profile's VACUUM change. */
@@ -81,9 +107,17 @@ export function renderHeadline(run: RunResults, rows: HeadlineRow[] = headlineRo
   const columns: Column<HeadlineRow>[] = [
     { header: 'metric', cell: (r) => r.metric },
     { header: 'guide: before → after', align: 'right', cell: (r) => r.guide },
-    ...profiles.map((p) => ({ header: p === 'untuned' ? 'untuned (before)' : p === 'tuned' ? 'tuned (after)' : p, align: 'right' as const, cell: (r: HeadlineRow) => r.values[p]?.text ?? DASH })),
+    ...profiles.map((p) => ({
+      header: p === 'untuned' ? 'untuned (before)' : p === 'tuned' ? 'tuned (after)' : p,
+      align: 'right' as const,
+      cell: (r: HeadlineRow) => r.values[p]?.text ?? DASH,
+    })),
     { header: 'change (tuned vs untuned)', align: 'right', cell: (r) => ourChange(r, 'untuned', 'tuned') },
-    ...others.map((p) => ({ header: `change (${p} vs untuned)`, align: 'right' as const, cell: (r: HeadlineRow) => ourChange(r, 'untuned', p) })),
+    ...others.map((p) => ({
+      header: `change (${p} vs untuned)`,
+      align: 'right' as const,
+      cell: (r: HeadlineRow) => ourChange(r, 'untuned', p),
+    })),
     { header: 'how measured', cell: (r) => r.note },
   ];
   return renderTable(columns, rows);

@@ -28,7 +28,16 @@ describe('headline', () => {
 describe('renderReport', () => {
   it('has every section, the context header and chart links', () => {
     const md = renderReport(sampleRun(), { charts: [{ path: 'charts/throughput.svg', title: 'Throughput' }] });
-    for (const heading of ['## 1. Before/after', '## 2. Claims ledger', '### PRAGMA ablation', '### Load scenarios', '### DB share of request cost', '### Capacity', '## 4. Charts', '## 5. Environment and method']) {
+    for (const heading of [
+      '## 1. Before/after',
+      '## 2. Claims ledger',
+      '### PRAGMA ablation',
+      '### Load scenarios',
+      '### DB share of request cost',
+      '### Capacity',
+      '## 4. Charts',
+      '## 5. Environment and method',
+    ]) {
       expect(md).toContain(heading);
     }
     expect(md).toContain('| git SHA | abc1234def |');
@@ -36,7 +45,10 @@ describe('renderReport', () => {
     expect(md).toContain('stage k6 skipped: k6 not found');
   });
   it('shows a failed stage as data, not a crash', () => {
-    const run = sampleRun({ load: [], stages: [{ name: 'load', status: 'failed', reason: 'server did not start', startedAt: null, durationS: 1 }] });
+    const run = sampleRun({
+      load: [],
+      stages: [{ name: 'load', status: 'failed', reason: 'server did not start', startedAt: null, durationS: 1 }],
+    });
     const md = renderReport(run, { charts: [] });
     expect(md).toContain('stage load failed: server did not start');
     expect(md).toContain('_No load results in this run._');
@@ -49,8 +61,15 @@ describe('writeReport', () => {
     try {
       const w = await writeReport(sampleRun(), dir);
       expect(w.chartErrors).toEqual([]);
-      expect(w.charts.map((c) => c.slice(dir.length + 1))).toEqual(['charts/throughput.svg', 'charts/latency.svg', 'charts/capacity.svg', 'charts/ablation.svg']);
-      expect(readFileSync(join(dir, 'charts', 'capacity.svg'), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      expect(w.charts.map((c) => c.slice(dir.length + 1))).toEqual([
+        'charts/throughput.svg',
+        'charts/latency.svg',
+        'charts/capacity.svg',
+        'charts/ablation.svg',
+      ]);
+      expect(readFileSync(join(dir, 'charts', 'capacity.svg'), 'utf8')).toMatch(
+        /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/,
+      );
       expect(existsSync(join(dir, 'REPORT.md'))).toBe(true);
     } finally {
       cleanup();
@@ -61,9 +80,33 @@ describe('writeReport', () => {
 describe('headline capacity bounds', () => {
   it('says "at least" when tuned passed every level, and nothing when untuned did too', async () => {
     const { capacity } = await import('../test-support/records.ts');
-    const bounded = sampleRun({ capacity: [capacity('untuned', 25, [[10, 50], [25, 150], [50, 400]]), capacity('tuned', 100, [[10, 5], [50, 20], [100, 60]])] });
+    const bounded = sampleRun({
+      capacity: [
+        capacity('untuned', 25, [
+          [10, 50],
+          [25, 150],
+          [50, 400],
+        ]),
+        capacity('tuned', 100, [
+          [10, 5],
+          [50, 20],
+          [100, 60],
+        ]),
+      ],
+    });
     expect(renderHeadline(bounded)).toContain('| concurrent users | 50 → 200 (+300 %) | 25 | 100+ | – | ≥ +300 % |');
-    const both = sampleRun({ capacity: [capacity('untuned', 100, [[10, 5], [100, 60]]), capacity('tuned', 100, [[10, 5], [100, 50]])] });
+    const both = sampleRun({
+      capacity: [
+        capacity('untuned', 100, [
+          [10, 5],
+          [100, 60],
+        ]),
+        capacity('tuned', 100, [
+          [10, 5],
+          [100, 50],
+        ]),
+      ],
+    });
     expect(renderHeadline(both)).toContain('| concurrent users | 50 → 200 (+300 %) | 100+ | 100+ | – | – |');
   });
 });

@@ -27,9 +27,9 @@ export function renderReport(run: RunResults, ctx: ReportContext): string {
     'Every number below comes from the run recorded in `results.json` beside this file; nothing is written by hand.',
     '',
     renderContext(run),
-    '## 1. Before/after, in the guide\'s own format',
+    "## 1. Before/after, in the guide's own format",
     '',
-    'untuned = stock SQLite defaults, primary keys only; tuned = the guide\'s seven PRAGMAs and five indexes; consensus = what current production setups use. Guide numbers are from its Locust run (100 users, 5 minutes) on its own hardware.',
+    "untuned = stock SQLite defaults, primary keys only; tuned = the guide's seven PRAGMAs and five indexes; consensus = what current production setups use. Guide numbers are from its Locust run (100 users, 5 minutes) on its own hardware.",
     '',
     renderHeadline(run),
     '## 2. Claims ledger',
@@ -41,7 +41,9 @@ export function renderReport(run: RunResults, ctx: ReportContext): string {
     renderLoadSections(run),
     '## 4. Charts',
     '',
-    ...(ctx.charts.length ? ctx.charts.map((c) => `### ${c.title}\n\n![${c.title}](${c.path})\n`) : ['_No charts: the stages that feed them produced nothing._\n']),
+    ...(ctx.charts.length
+      ? ctx.charts.map((c) => `### ${c.title}\n\n![${c.title}](${c.path})\n`)
+      : ['_No charts: the stages that feed them produced nothing._\n']),
     '## 5. Environment and method',
     '',
     renderMethod(run),

@@ -14,4 +14,5 @@ export function resultsJsonSchema(): Record<string, unknown> {
 }
 
 // `npx tsx reports/schema.ts` regenerates reports/results.schema.json.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) writeJsonAtomic(SCHEMA_FILE, resultsJsonSchema());
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  writeJsonAtomic(SCHEMA_FILE, resultsJsonSchema());

@@ -7,12 +7,21 @@ describe('trend', () => {
   const jan = sampleRun({ startedAt: '2026-01-01T00:00:00.000Z' });
   const feb = sampleRun({
     startedAt: '2026-02-01T00:00:00.000Z',
-    load: jan.load.map((r) => (r.scenario === 'read-list' && r.profile === 'tuned' ? loadRecord('read-list', 'tuned', [5500, 5500, 5500], [4, 4, 4]) : r)),
+    load: jan.load.map((r) =>
+      r.scenario === 'read-list' && r.profile === 'tuned'
+        ? loadRecord('read-list', 'tuned', [5500, 5500, 5500], [4, 4, 4])
+        : r,
+    ),
   });
 
   it('orders runs by date and compares each profile with its previous run', () => {
     const rows = trendRows([feb, jan]);
-    expect(rows.map((r) => `${r.date.slice(0, 7)} ${r.profile}`).slice(0, 4)).toEqual(['2026-01 untuned', '2026-01 tuned', '2026-01 consensus', '2026-02 untuned']);
+    expect(rows.map((r) => `${r.date.slice(0, 7)} ${r.profile}`).slice(0, 4)).toEqual([
+      '2026-01 untuned',
+      '2026-01 tuned',
+      '2026-01 consensus',
+      '2026-02 untuned',
+    ]);
     const febTuned = rows.find((r) => r.date.startsWith('2026-02') && r.profile === 'tuned')!;
     expect(febTuned.readRps).toBe(5500);
     expect(febTuned.readChange).toBeCloseTo(0.1, 9);

@@ -29,7 +29,10 @@ describe('loadConfigFile', () => {
     const { dir, cleanup } = tempDir();
     try {
       writeFileSync(join(dir, 'c.json'), JSON.stringify({ scale: 0.2, thresholds: { comparePct: 5 } }));
-      writeFileSync(join(dir, 'c.ts'), 'const scale: number = 0.3;\nexport default { scale, capacity: { sloP95Ms: 100 } };\n');
+      writeFileSync(
+        join(dir, 'c.ts'),
+        'const scale: number = 0.3;\nexport default { scale, capacity: { sloP95Ms: 100 } };\n',
+      );
       const j = await loadConfigFile(join(dir, 'c.json'), QUICK);
       expect(j.scale).toBe(0.2);
       expect(j.thresholds.comparePct).toBe(5);

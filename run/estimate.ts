@@ -11,12 +11,16 @@ const TRIAL_OVERHEAD_S = 2;
  * Rough seconds per stage on a 2-core machine, for the ETA only (the display rescales it
  * by how fast the finished stages went). Never used as a measurement.
  */
-export function estimateStages(c: RunConfig, counts: { scenarios: number; ops: number; k6: boolean }): Record<StageName, number> {
+export function estimateStages(
+  c: RunConfig,
+  counts: { scenarios: number; ops: number; k6: boolean },
+): Record<StageName, number> {
   const profiles = c.profiles.length;
   const task = c.bench.timeMs / 1000 + 0.08;
   const benchOps = c.bench.ops.length || counts.ops;
   const ablationArms = c.bench.ablation ? 14 : 0;
-  const sweep = c.bench.indexSweepRows.reduce((s, n) => s + n / 100_000, 0) * 2 + c.bench.indexSweepRows.length * 4 * task;
+  const sweep =
+    c.bench.indexSweepRows.reduce((s, n) => s + n / 100_000, 0) * 2 + c.bench.indexSweepRows.length * 4 * task;
   const levels = LEVELS.filter((l) => l <= c.capacity.maxConnections).length;
   const capProfiles = c.capacity.profiles.length || profiles;
   return {
@@ -24,9 +28,13 @@ export function estimateStages(c: RunConfig, counts: { scenarios: number; ops: n
     seed: profiles * (0.3 + c.scale * 15),
     vacuum: c.vacuum.enabled ? profiles * (0.2 + c.scale * 5) : 0,
     bench: c.bench.enabled ? (profiles + ablationArms) * benchOps * task + sweep : 0,
-    load: c.load.enabled ? counts.scenarios * profiles * c.load.trials * (c.load.warmupS + c.load.durationS + TRIAL_OVERHEAD_S) : 0,
+    load: c.load.enabled
+      ? counts.scenarios * profiles * c.load.trials * (c.load.warmupS + c.load.durationS + TRIAL_OVERHEAD_S)
+      : 0,
     k6: c.k6.enabled && counts.k6 ? c.k6.scenarios.length * profiles * (c.k6.durationS + 2) : 0,
-    capacity: c.capacity.enabled ? capProfiles * levels * (c.capacity.warmupS + c.capacity.durationS + TRIAL_OVERHEAD_S) : 0,
+    capacity: c.capacity.enabled
+      ? capProfiles * levels * (c.capacity.warmupS + c.capacity.durationS + TRIAL_OVERHEAD_S)
+      : 0,
     report: 1,
   };
 }

@@ -25,7 +25,15 @@ describe('runSuite', () => {
       const out = join(dir, 'run');
       const r = await runSuite({ config: TINY, mode: 'quick', configFile: null, outDir: out });
       const status = Object.fromEntries(r.stages.map((s) => [s.name, s.status]));
-      expect(status).toMatchObject({ environment: 'ok', seed: 'ok', vacuum: 'ok', bench: 'ok', load: 'ok', capacity: 'skipped', report: 'ok' });
+      expect(status).toMatchObject({
+        environment: 'ok',
+        seed: 'ok',
+        vacuum: 'ok',
+        bench: 'ok',
+        load: 'ok',
+        capacity: 'skipped',
+        report: 'ok',
+      });
       expect(r.stages.find((s) => s.name === 'capacity')!.reason).toBe('disabled in the config');
       const saved = RunResults.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
       expect(saved.load.map((l) => `${l.scenario}/${l.profile}`)).toEqual(['write/untuned', 'write/tuned']);
@@ -45,7 +53,9 @@ describe('runSuite', () => {
     const { dir, cleanup } = tempDir();
     const saved = process.env.K6_BIN;
     try {
-      process.env.K6_BIN = writeK6StandIn(dir, { summary: fileURLToPath(new URL('../load/k6/fixtures/summary-export.phased.json', import.meta.url)) });
+      process.env.K6_BIN = writeK6StandIn(dir, {
+        summary: fileURLToPath(new URL('../load/k6/fixtures/summary-export.phased.json', import.meta.url)),
+      });
       const config = mergeConfig(TINY, {
         profiles: ['tuned'],
         bench: { enabled: false },
@@ -55,7 +65,9 @@ describe('runSuite', () => {
       });
       const r = await runSuite({ config, mode: 'quick', configFile: null, outDir: join(dir, 'run') });
       expect(r.stages.find((s) => s.name === 'k6')).toMatchObject({ status: 'ok' });
-      expect(r.load.map((l) => `${l.engine}/${l.scenario}/${l.profile}/${l.status}`)).toEqual(['k6/read-point/tuned/ok']);
+      expect(r.load.map((l) => `${l.engine}/${l.scenario}/${l.profile}/${l.status}`)).toEqual([
+        'k6/read-point/tuned/ok',
+      ]);
       expect(r.environment.k6).toContain('standin');
     } finally {
       if (saved === undefined) delete process.env.K6_BIN;
@@ -70,8 +82,21 @@ describe('runSuite', () => {
       const controller = new AbortController();
       controller.abort();
       const out = join(dir, 'run');
-      const r = await runSuite({ config: TINY, mode: 'quick', configFile: null, outDir: out, signal: controller.signal });
-      expect(r.stages.filter((s) => s.status === 'skipped' && s.reason === 'interrupted').map((s) => s.name)).toEqual(['seed', 'vacuum', 'bench', 'load', 'k6', 'capacity']);
+      const r = await runSuite({
+        config: TINY,
+        mode: 'quick',
+        configFile: null,
+        outDir: out,
+        signal: controller.signal,
+      });
+      expect(r.stages.filter((s) => s.status === 'skipped' && s.reason === 'interrupted').map((s) => s.name)).toEqual([
+        'seed',
+        'vacuum',
+        'bench',
+        'load',
+        'k6',
+        'capacity',
+      ]);
       expect(r.stages.find((s) => s.name === 'report')!.status).toBe('ok');
       expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toContain('stage load skipped: interrupted');
     } finally {
@@ -82,7 +107,14 @@ describe('runSuite', () => {
   it('passes the calibration delay to the server (serve --inject-delay-ms)', async () => {
     const { dir, cleanup } = tempDir();
     try {
-      const config = mergeConfig(TINY, { profiles: ['tuned'], bench: { enabled: false }, vacuum: { enabled: false }, k6: { enabled: false }, load: { scenarios: ['read-point'] }, injectDelayMs: 2 });
+      const config = mergeConfig(TINY, {
+        profiles: ['tuned'],
+        bench: { enabled: false },
+        vacuum: { enabled: false },
+        k6: { enabled: false },
+        load: { scenarios: ['read-point'] },
+        injectDelayMs: 2,
+      });
       const r = await runSuite({ config, mode: 'quick', configFile: null, outDir: join(dir, 'run') });
       const timing = r.load[0]!.serverTiming!;
       // The server busy-waits 2 ms inside every timed request, so its handler time cannot be less.

@@ -55,7 +55,12 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
   const scenarios = c.load.scenarios.length ? c.load.scenarios : scenarioNames();
   const estimates = estimateStages(c, { scenarios: scenarios.length, ops: workloadNames().length, k6: k6 !== null });
 
-  const stages: StageResult[] = STAGE_NAMES.map((name) => ({ name, status: 'pending', startedAt: null, durationS: null }));
+  const stages: StageResult[] = STAGE_NAMES.map((name) => ({
+    name,
+    status: 'pending',
+    startedAt: null,
+    durationS: null,
+  }));
   // The one mutable results object; every save validates a copy and writes it atomically.
   let results: RunResults | null = null;
   const save = () => {
@@ -74,7 +79,10 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
     const t0 = performance.now();
     try {
       // After Ctrl-C the remaining stages are skipped, but the report is still written from what was measured.
-      const outcome = opts.signal?.aborted && name !== 'report' ? ({ status: 'skipped', reason: 'interrupted' } as const) : await body();
+      const outcome =
+        opts.signal?.aborted && name !== 'report'
+          ? ({ status: 'skipped', reason: 'interrupted' } as const)
+          : await body();
       record.status = outcome.status;
       if (outcome.status === 'skipped') record.reason = outcome.reason;
     } catch (err) {
@@ -87,16 +95,31 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
   };
 
   const serveArgs = c.injectDelayMs > 0 ? ['--inject-delay-ms', String(c.injectDelayMs)] : [];
-  const common = { scale: c.scale, seed: c.seed, dataDir: join(dataDir, 'load'), ...(serveArgs.length ? { serveArgs } : {}) };
+  const common = {
+    scale: c.scale,
+    seed: c.seed,
+    dataDir: join(dataDir, 'load'),
+    ...(serveArgs.length ? { serveArgs } : {}),
+  };
   const hooks = {
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
 
   // 1. Environment: everything after needs it in the results file.
   const t0 = performance.now();
-  progress.stageStart(1, STAGE_NAMES.length, 'environment', Object.values(estimates).reduce((a, b) => a + b, 0));
+  progress.stageStart(
+    1,
+    STAGE_NAMES.length,
+    'environment',
+    Object.values(estimates).reduce((a, b) => a + b, 0),
+  );
   const environment = probeEnvironment({ dataDir, pinning });
-  stages[0] = { name: 'environment', status: 'ok', startedAt: environment.date, durationS: (performance.now() - t0) / 1000 };
+  stages[0] = {
+    name: 'environment',
+    status: 'ok',
+    startedAt: environment.date,
+    durationS: (performance.now() - t0) / 1000,
+  };
   progress.stageEnd('environment', 'ok', stages[0].durationS!);
   results = RunResults.parse({
     schemaVersion: RUN_SCHEMA_VERSION,
@@ -109,7 +132,11 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
     environment,
     config: c,
     stages,
-    scenarios: scenarios.map((name) => ({ name, description: SCENARIOS.find((s) => s.name === name)?.description ?? 'unknown scenario', kind: scenarioKind(name) })),
+    scenarios: scenarios.map((name) => ({
+      name,
+      description: SCENARIOS.find((s) => s.name === name)?.description ?? 'unknown scenario',
+      kind: scenarioKind(name),
+    })),
   });
   results.stages = stages;
   save();
@@ -119,7 +146,14 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
     for (const profile of c.profiles) {
       const s0 = performance.now();
       const file = seededDatabase(common.dataDir, profile, c.scale, c.seed);
-      r.seed.push({ profile, file, scale: c.scale, seed: c.seed, bytes: statSync(file).size, ms: performance.now() - s0 });
+      r.seed.push({
+        profile,
+        file,
+        scale: c.scale,
+        seed: c.seed,
+        bytes: statSync(file).size,
+        ms: performance.now() - s0,
+      });
       progress.note(`seeded ${profile}`);
     }
     return OK;
@@ -128,8 +162,17 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
   await stage('vacuum', async () => {
     if (!c.vacuum.enabled) return { status: 'skipped', reason: 'disabled in the config' };
     for (const profile of c.profiles) {
-      const seeded = r.seed.find((s) => s.profile === profile)?.file ?? seededDatabase(common.dataDir, profile, c.scale, c.seed);
-      r.vacuum.push(measureVacuum({ seeded, workFile: join(dataDir, `vacuum-${profile}.sqlite`), profile: resolveProfile(profile), deleteShare: c.vacuum.deleteShare, updateShare: c.vacuum.updateShare }));
+      const seeded =
+        r.seed.find((s) => s.profile === profile)?.file ?? seededDatabase(common.dataDir, profile, c.scale, c.seed);
+      r.vacuum.push(
+        measureVacuum({
+          seeded,
+          workFile: join(dataDir, `vacuum-${profile}.sqlite`),
+          profile: resolveProfile(profile),
+          deleteShare: c.vacuum.deleteShare,
+          updateShare: c.vacuum.updateShare,
+        }),
+      );
       progress.note(`VACUUM measured on ${profile}`);
     }
     return OK;
@@ -164,30 +207,53 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
     if (!c.load.enabled) return { status: 'skipped', reason: 'disabled in the config' };
     const earlier = r.load.length;
     const returned = await runLoad(
-      { ...common, scenarios, profiles: c.profiles, connections: c.load.connections, durationS: c.load.durationS, warmupS: c.load.warmupS, trials: c.load.trials },
+      {
+        ...common,
+        scenarios,
+        profiles: c.profiles,
+        connections: c.load.connections,
+        durationS: c.load.durationS,
+        warmupS: c.load.warmupS,
+        trials: c.load.trials,
+      },
       {
         ...hooks,
         onProgress: (e) => {
           if (e.kind === 'arm-done') {
             r.load.push(e.record);
             save();
-          } else if (e.kind === 'trial-start') progress.note(`${e.scenario} × ${e.profile}: trial ${e.trial}/${e.trials}, ${e.connections} connections`);
+          } else if (e.kind === 'trial-start')
+            progress.note(`${e.scenario} × ${e.profile}: trial ${e.trial}/${e.trials}, ${e.connections} connections`);
         },
       },
     );
     // The returned list is authoritative; the per-arm saves above only keep a partial run.
     r.load = [...r.load.slice(0, earlier), ...returned];
     const failed = r.load.filter((x) => x.status === 'failed');
-    if (failed.length === r.load.length && failed.length > 0) throw new Error(`every load arm failed, e.g. ${failed[0]!.reason ?? 'no reason'}`);
+    if (failed.length === r.load.length && failed.length > 0)
+      throw new Error(`every load arm failed, e.g. ${failed[0]!.reason ?? 'no reason'}`);
     return OK;
   });
 
   await stage('k6', async () => {
     if (!c.k6.enabled) return { status: 'skipped', reason: 'disabled in the config' };
-    if (!k6) return { status: 'skipped', reason: 'k6 not found (set K6_BIN or put k6 on PATH); autocannon figures stand alone' };
+    if (!k6)
+      return {
+        status: 'skipped',
+        reason: 'k6 not found (set K6_BIN or put k6 on PATH); autocannon figures stand alone',
+      };
     const before = r.load.length;
     const returned = await runLoad(
-      { ...common, engine: 'k6', scenarios: c.k6.scenarios.length ? c.k6.scenarios : scenarioNames(), profiles: c.profiles, connections: c.load.connections, durationS: c.k6.durationS, warmupS: c.load.warmupS, trials: 1 },
+      {
+        ...common,
+        engine: 'k6',
+        scenarios: c.k6.scenarios.length ? c.k6.scenarios : scenarioNames(),
+        profiles: c.profiles,
+        connections: c.load.connections,
+        durationS: c.k6.durationS,
+        warmupS: c.load.warmupS,
+        trials: 1,
+      },
       {
         ...hooks,
         onProgress: (e) => {
@@ -200,7 +266,8 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
     );
     r.load = [...r.load.slice(0, before), ...returned];
     const mine = returned;
-    if (mine.length > 0 && mine.every((x) => x.status === 'failed')) throw new Error(`every k6 arm failed, e.g. ${mine[0]!.reason ?? 'no reason'}`);
+    if (mine.length > 0 && mine.every((x) => x.status === 'failed'))
+      throw new Error(`every k6 arm failed, e.g. ${mine[0]!.reason ?? 'no reason'}`);
     return OK;
   });
 
@@ -219,7 +286,11 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
           maxErrorPct: c.capacity.maxErrorPct,
           maxConnections: c.capacity.maxConnections,
         },
-        { ...hooks, onProgress: (e) => (e.kind === 'trial-start' ? progress.note(`capacity ${profile}: ${e.connections} connections`) : undefined) },
+        {
+          ...hooks,
+          onProgress: (e) =>
+            e.kind === 'trial-start' ? progress.note(`capacity ${profile}: ${e.connections} connections`) : undefined,
+        },
       );
       r.capacity.push(out.capacity);
       save();

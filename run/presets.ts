@@ -15,7 +15,14 @@ export const QUICK: RunConfig = RunConfig.parse({
   scale: 0.05,
   seed: 42,
   bench: { enabled: true, timeMs: 100, ops: [], ablation: true, indexSweepRows: [10_000, 100_000] },
-  load: { enabled: true, scenarios: ['read-list', 'write', 'mix-80-20'], connections: 50, durationS: 1.5, warmupS: 1, trials: 2 },
+  load: {
+    enabled: true,
+    scenarios: ['read-list', 'write', 'mix-80-20'],
+    connections: 50,
+    durationS: 1.5,
+    warmupS: 1,
+    trials: 2,
+  },
   k6: { enabled: true, scenarios: ['mix-80-20'], durationS: 3 },
   capacity: {
     enabled: true,

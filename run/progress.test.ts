@@ -14,7 +14,9 @@ describe('streamProgress', () => {
     p.stageStart(3, 8, 'bench', 95);
     p.note('ablation: wal');
     p.stageEnd('bench', 'ok', 12.3);
-    expect(chunks.join('')).toBe('[3/8] bench started (0:01 elapsed, ETA 1:35)\n  ablation: wal\n[3/8] bench: ok in 12.3 s\n');
+    expect(chunks.join('')).toBe(
+      '[3/8] bench started (0:01 elapsed, ETA 1:35)\n  ablation: wal\n[3/8] bench: ok in 12.3 s\n',
+    );
   });
   it('redraws one line in place on a terminal', () => {
     const { p, chunks } = sink(true);

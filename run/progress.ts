@@ -18,7 +18,10 @@ function clock(s: number): string {
  * Progress on stderr. On a TTY one live line: stage i/n, elapsed, ETA and the latest note,
  * redrawn in place; otherwise plain lines (CI logs), one per stage start/end and note.
  */
-export function streamProgress(out: { write(s: string): unknown; isTTY?: boolean }, now: () => number = () => performance.now()): ProgressSink {
+export function streamProgress(
+  out: { write(s: string): unknown; isTTY?: boolean },
+  now: () => number = () => performance.now(),
+): ProgressSink {
   const t0 = now();
   let stage = '';
   let eta: number | null = null;

@@ -11,7 +11,13 @@ describe('measureVacuum', () => {
     try {
       for (const name of ['untuned', 'tuned']) {
         const seeded = tinyDb(dir, name, 0.01);
-        const r = measureVacuum({ seeded, workFile: join(dir, `work-${name}.sqlite`), profile: resolveProfile(name), deleteShare: 0.35, updateShare: 0.1 });
+        const r = measureVacuum({
+          seeded,
+          workFile: join(dir, `work-${name}.sqlite`),
+          profile: resolveProfile(name),
+          deleteShare: 0.35,
+          updateShare: 0.1,
+        });
         expect(r.status, r.reason).toBe('ok');
         expect(r.deletedRows).toBeGreaterThan(500);
         expect(r.deletedRows).toBeLessThan(900);
@@ -25,7 +31,13 @@ describe('measureVacuum', () => {
     }
   });
   it('records a failure as data', () => {
-    const r = measureVacuum({ seeded: '/nonexistent/x.sqlite', workFile: '/tmp/loadlab-vacuum-none.sqlite', profile: resolveProfile('untuned'), deleteShare: 0.3, updateShare: 0 });
+    const r = measureVacuum({
+      seeded: '/nonexistent/x.sqlite',
+      workFile: '/tmp/loadlab-vacuum-none.sqlite',
+      profile: resolveProfile('untuned'),
+      deleteShare: 0.3,
+      updateShare: 0,
+    });
     expect(r.status).toBe('failed');
     expect(r.reason).toMatch(/ENOENT/);
   });

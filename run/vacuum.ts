@@ -30,7 +30,16 @@ function sizeOf(file: string): number {
  */
 export function measureVacuum(opts: VacuumOptions): VacuumRecord {
   const method = `copy of the seeded ${opts.profile.name} database; ${Math.round(opts.deleteShare * 100)} % of contents rows deleted (scattered ids, their audio generations too) and ${Math.round(opts.updateShare * 100)} % of the remaining bodies rewritten twice as long; WAL checkpointed; main file size before and after VACUUM`;
-  const base = { profile: opts.profile.name, method, deletedRows: 0, updatedRows: 0, pageSize: 0, vacuumMs: 0, bytes: { seeded: 0, beforeVacuum: 0, afterVacuum: 0 }, freelistPages: { beforeVacuum: 0, afterVacuum: 0 } };
+  const base = {
+    profile: opts.profile.name,
+    method,
+    deletedRows: 0,
+    updatedRows: 0,
+    pageSize: 0,
+    vacuumMs: 0,
+    bytes: { seeded: 0, beforeVacuum: 0, afterVacuum: 0 },
+    freelistPages: { beforeVacuum: 0, afterVacuum: 0 },
+  };
   const cleanup = () => {
     for (const s of ['', '-wal', '-shm', '-journal']) rmSync(opts.workFile + s, { force: true });
   };
@@ -47,10 +56,14 @@ export function measureVacuum(opts: VacuumOptions): VacuumRecord {
       let deleted = 0;
       let updated = 0;
       db.transaction(() => {
-        db.prepare(`DELETE FROM audio_generations WHERE content_id IN (SELECT id FROM contents WHERE ${PICK})`).run(deleteShare);
+        db.prepare(`DELETE FROM audio_generations WHERE content_id IN (SELECT id FROM contents WHERE ${PICK})`).run(
+          deleteShare,
+        );
         deleted = db.prepare(`DELETE FROM contents WHERE ${PICK}`).run(deleteShare).changes;
         // A different hash for the update share, so updated rows are not the survivors' neighbours only.
-        updated = db.prepare('UPDATE contents SET body = body || \' \' || body WHERE ((id * 40503) % 1000) < ?').run(updateShare).changes;
+        updated = db
+          .prepare("UPDATE contents SET body = body || ' ' || body WHERE ((id * 40503) % 1000) < ?")
+          .run(updateShare).changes;
       })();
       db.pragma('wal_checkpoint(TRUNCATE)');
       const pageSize = db.pragma('page_size', { simple: true }) as number;

@@ -24,8 +24,12 @@ interface Outcome {
 async function loadlab(args: string[]): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const out = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   const debug = process.env.LOADLAB_DEBUG;
   delete process.env.LOADLAB_DEBUG;
   try {
@@ -127,7 +131,11 @@ function fileCases(): { command: string; args: string[]; writes?: string }[] {
     { command: 'run', args: ['--config', f.badConfig, '--out', OUT], writes: OUT },
     { command: 'bench', args: ['--db', MISSING_DB, '--queries', MISSING, '--json', join(OUT, 'b.json')], writes: OUT },
     { command: 'durability', args: ['--profile', 'no-such-profile', '--json', join(OUT, 'd.json')], writes: OUT },
-    { command: 'overload', args: ['--profile', 'tuned', '--connections', '0', '--json', join(OUT, 'o.json')], writes: OUT },
+    {
+      command: 'overload',
+      args: ['--profile', 'tuned', '--connections', '0', '--json', join(OUT, 'o.json')],
+      writes: OUT,
+    },
     { command: 'overload', args: ['--scenario', 'no-such-scenario'] },
   ];
   return cases.filter((c) => c.command in COMMANDS);
@@ -141,13 +149,17 @@ describe('every command refuses a missing file, a corrupt results/summary file o
     const wrong: string[] = [];
     cases.forEach((c, i) => {
       wrong.push(...problems([c.command, ...c.args], outcomes[i]!));
-      if (c.writes && existsSync(c.writes) && readdirSync(c.writes).length > 0) wrong.push(`loadlab ${c.command} ${c.args.join(' ')}: wrote ${readdirSync(c.writes).join(', ')}`);
+      if (c.writes && existsSync(c.writes) && readdirSync(c.writes).length > 0)
+        wrong.push(`loadlab ${c.command} ${c.args.join(' ')}: wrote ${readdirSync(c.writes).join(', ')}`);
     });
     expect(wrong).toEqual([]);
   });
 
   it('the same holds for a real process (exit code and stderr as a shell sees them)', () => {
-    for (const args of [['durability', '--cycles', 'many'], ['serve', '--db', MISSING_DB, '--profile', 'tuned']]) {
+    for (const args of [
+      ['durability', '--cycles', 'many'],
+      ['serve', '--db', MISSING_DB, '--profile', 'tuned'],
+    ]) {
       const r = spawned(args);
       expect(problems(args, r)).toEqual([]);
     }

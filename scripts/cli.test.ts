@@ -25,7 +25,11 @@ describe('loadlab CLI', () => {
   });
 
   it('an unknown command or flag is one line on stderr and exit 2', () => {
-    for (const r of [loadlab('frobnicate'), loadlab('seed', '--nope'), loadlab('seed', '--out', 'x.sqlite', '--profile', 'nope')]) {
+    for (const r of [
+      loadlab('frobnicate'),
+      loadlab('seed', '--nope'),
+      loadlab('seed', '--out', 'x.sqlite', '--profile', 'nope'),
+    ]) {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^error: /);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -50,6 +54,11 @@ describe('loadlab CLI', () => {
     expect(r.code).toBe(0);
     const profiles = JSON.parse(r.stdout);
     expect(profiles.map((p: any) => p.name)).toEqual(['untuned', 'tuned', 'consensus']);
-    expect(profiles[1].pragmas).toMatchObject({ journal_mode: 'wal', synchronous: 1, cache_size: -64000, mmap_size: 268435456 });
+    expect(profiles[1].pragmas).toMatchObject({
+      journal_mode: 'wal',
+      synchronous: 1,
+      cache_size: -64000,
+      mmap_size: 268435456,
+    });
   });
 });

@@ -5,25 +5,82 @@ import { UsageError } from '../lib/errors.ts';
 /** Every command, loaded lazily so `loadlab serve` does not pay for the report renderer. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   profiles: { summary: 'List the PRAGMA profiles', load: async () => (await import('./commands/profiles.ts')).command },
-  seed: { summary: 'Build a deterministic database of the guide schema', load: async () => (await import('./commands/seed.ts')).command },
-  serve: { summary: 'Start the Hono fixture server on a database', load: async () => (await import('./commands/serve.ts')).command },
-  info: { summary: 'Describe any SQLite database without writing to it', load: async () => (await import('./commands/info.ts')).command },
-  optimize: { summary: "Apply a profile's file PRAGMAs and indexes, PRAGMA optimize, print the per-connection snippet", load: async () => (await import('./commands/optimize.ts')).command },
-  explain: { summary: 'EXPLAIN QUERY PLAN gate: flag full scans and temp b-trees', load: async () => (await import('./commands/explain.ts')).command },
-  backup: { summary: 'Verified online backup with timestamped names, gzip and retention', load: async () => (await import('./commands/backup.ts')).command },
-  restore: { summary: 'Restore a backup atomically after an integrity check', load: async () => (await import('./commands/restore.ts')).command },
-  maintain: { summary: 'Timed maintenance: optimize, analyze, vacuum, checkpoint', load: async () => (await import('./commands/maintain.ts')).command },
-  'backup-under-load': { summary: 'Backup while mix-80-20 runs: duration, write p99 during vs without, WAL growth, restore counts', load: async () => (await import('./commands/backup-under-load.ts')).command },
-  durability: { summary: 'Crash durability: SIGKILL the server mid-write, restart, audit acknowledged writes', load: async () => (await import('./commands/durability.ts')).command },
-  overload: { summary: 'Drive the server far beyond capacity: rps, p95, 503 share, memory', load: async () => (await import('./commands/overload.ts')).command },
-  bench: { summary: 'Microbenchmarks per operation and PRAGMA profile (tinybench)', load: async () => (await import('./commands/bench.ts')).command },
-  load: { summary: 'HTTP load (autocannon): scenarios x profiles, trials, HDR latency, write audit', load: async () => (await import('./commands/load.ts')).command },
-  capacity: { summary: 'Highest concurrency meeting a p95 SLO and an error budget', load: async () => (await import('./commands/capacity.ts')).command },
-  'import-k6': { summary: 'Merge k6 summaries from several instances into one load record', load: async () => (await import('./commands/import-k6.ts')).command },
-  run: { summary: 'The main job: seed, benchmarks, load, capacity, then REPORT.md and charts', load: async () => (await import('./commands/run.ts')).command },
-  report: { summary: 'Re-render REPORT.md and charts from a results.json', load: async () => (await import('./commands/report.ts')).command },
-  compare: { summary: 'Compare two results files; exit 1 on a significant regression', load: async () => (await import('./commands/compare.ts')).command },
-  trend: { summary: 'Trend table and chart over several runs (month over month)', load: async () => (await import('./commands/trend.ts')).command },
+  seed: {
+    summary: 'Build a deterministic database of the guide schema',
+    load: async () => (await import('./commands/seed.ts')).command,
+  },
+  serve: {
+    summary: 'Start the Hono fixture server on a database',
+    load: async () => (await import('./commands/serve.ts')).command,
+  },
+  info: {
+    summary: 'Describe any SQLite database without writing to it',
+    load: async () => (await import('./commands/info.ts')).command,
+  },
+  optimize: {
+    summary: "Apply a profile's file PRAGMAs and indexes, PRAGMA optimize, print the per-connection snippet",
+    load: async () => (await import('./commands/optimize.ts')).command,
+  },
+  explain: {
+    summary: 'EXPLAIN QUERY PLAN gate: flag full scans and temp b-trees',
+    load: async () => (await import('./commands/explain.ts')).command,
+  },
+  backup: {
+    summary: 'Verified online backup with timestamped names, gzip and retention',
+    load: async () => (await import('./commands/backup.ts')).command,
+  },
+  restore: {
+    summary: 'Restore a backup atomically after an integrity check',
+    load: async () => (await import('./commands/restore.ts')).command,
+  },
+  maintain: {
+    summary: 'Timed maintenance: optimize, analyze, vacuum, checkpoint',
+    load: async () => (await import('./commands/maintain.ts')).command,
+  },
+  'backup-under-load': {
+    summary: 'Backup while mix-80-20 runs: duration, write p99 during vs without, WAL growth, restore counts',
+    load: async () => (await import('./commands/backup-under-load.ts')).command,
+  },
+  durability: {
+    summary: 'Crash durability: SIGKILL the server mid-write, restart, audit acknowledged writes',
+    load: async () => (await import('./commands/durability.ts')).command,
+  },
+  overload: {
+    summary: 'Drive the server far beyond capacity: rps, p95, 503 share, memory',
+    load: async () => (await import('./commands/overload.ts')).command,
+  },
+  bench: {
+    summary: 'Microbenchmarks per operation and PRAGMA profile (tinybench)',
+    load: async () => (await import('./commands/bench.ts')).command,
+  },
+  load: {
+    summary: 'HTTP load (autocannon): scenarios x profiles, trials, HDR latency, write audit',
+    load: async () => (await import('./commands/load.ts')).command,
+  },
+  capacity: {
+    summary: 'Highest concurrency meeting a p95 SLO and an error budget',
+    load: async () => (await import('./commands/capacity.ts')).command,
+  },
+  'import-k6': {
+    summary: 'Merge k6 summaries from several instances into one load record',
+    load: async () => (await import('./commands/import-k6.ts')).command,
+  },
+  run: {
+    summary: 'The main job: seed, benchmarks, load, capacity, then REPORT.md and charts',
+    load: async () => (await import('./commands/run.ts')).command,
+  },
+  report: {
+    summary: 'Re-render REPORT.md and charts from a results.json',
+    load: async () => (await import('./commands/report.ts')).command,
+  },
+  compare: {
+    summary: 'Compare two results files; exit 1 on a significant regression',
+    load: async () => (await import('./commands/compare.ts')).command,
+  },
+  trend: {
+    summary: 'Trend table and chart over several runs (month over month)',
+    load: async () => (await import('./commands/trend.ts')).command,
+  },
 };
 
 function topHelp(): string {

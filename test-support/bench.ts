@@ -1,7 +1,12 @@
 import type { AblationRecord, BenchRecord, IndexSweepRecord } from '../lib/records/bench.ts';
 
 /** Hand-built records for reporter tests: no timing involved. */
-export function benchRecord(op: string, profile: string, meanUs: number, extra: Partial<BenchRecord> = {}): BenchRecord {
+export function benchRecord(
+  op: string,
+  profile: string,
+  meanUs: number,
+  extra: Partial<BenchRecord> = {},
+): BenchRecord {
   return {
     op,
     profile,
@@ -17,10 +22,26 @@ export function benchRecord(op: string, profile: string, meanUs: number, extra: 
 }
 
 export function sweepRecord(kind: 'query' | 'insert', rows: number, indexes: number, meanUs: number): IndexSweepRecord {
-  return { kind, rows, indexes, status: 'ok', opsPerSec: 1e6 / meanUs, latencyUs: { mean: meanUs, p50: meanUs, p99: meanUs * 2 }, rme: 2, plan: '' };
+  return {
+    kind,
+    rows,
+    indexes,
+    status: 'ok',
+    opsPerSec: 1e6 / meanUs,
+    latencyUs: { mean: meanUs, p50: meanUs, p99: meanUs * 2 },
+    rme: 2,
+    plan: '',
+  };
 }
 
-export function ablationRecord(direction: AblationRecord['direction'], pragma: string, op: string, change: number, low: number, high: number): AblationRecord {
+export function ablationRecord(
+  direction: AblationRecord['direction'],
+  pragma: string,
+  op: string,
+  change: number,
+  low: number,
+  high: number,
+): AblationRecord {
   return {
     direction,
     pragma,

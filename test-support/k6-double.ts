@@ -44,7 +44,13 @@ interface Params {
 }
 
 function request(method: string, url: string, body?: string | null, params?: Params | null): FakeResponse {
-  const req: RecordedRequest = { method, url, body: body ?? null, headers: { ...(params?.headers ?? {}) }, tags: { ...(params?.tags ?? {}) } };
+  const req: RecordedRequest = {
+    method,
+    url,
+    body: body ?? null,
+    headers: { ...(params?.headers ?? {}) },
+    tags: { ...(params?.tags ?? {}) },
+  };
   recorder.requests.push(req);
   return recorder.respond(req);
 }

@@ -28,7 +28,10 @@ export const TEST_ENV: Environment = {
   k6: null,
   taskset: true,
   pinning: { pinned: true, serverCpu: 0, generatorCpu: 1 },
-  caveats: ['2 CPU cores: the server and the load generator each get one at most; multi-process topologies have no spare core', 'k6 not found (K6_BIN or PATH): k6 stages skipped'],
+  caveats: [
+    '2 CPU cores: the server and the load generator each get one at most; multi-process topologies have no spare core',
+    'k6 not found (K6_BIN or PATH): k6 stages skipped',
+  ],
 };
 
 export function trial(rps: number, p95: number, durationS = 3): LoadTrial {
@@ -46,7 +49,13 @@ export function trial(rps: number, p95: number, durationS = 3): LoadTrial {
 }
 
 /** A load record whose trials have the given rps and p95 values. */
-export function loadRecord(scenario: string, profile: string, rps: number[], p95: number[], over: Partial<LoadRecord> = {}): LoadRecord {
+export function loadRecord(
+  scenario: string,
+  profile: string,
+  rps: number[],
+  p95: number[],
+  over: Partial<LoadRecord> = {},
+): LoadRecord {
   const trials = rps.map((r, i) => trial(r, p95[i] ?? p95[0]!));
   const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return {
@@ -60,7 +69,10 @@ export function loadRecord(scenario: string, profile: string, rps: number[], p95
     status: 'ok',
     trials,
     median: trial(mid(rps), mid(p95)),
-    spread: { rps: { min: Math.min(...rps), max: Math.max(...rps) }, p95: { min: Math.min(...p95), max: Math.max(...p95) } },
+    spread: {
+      rps: { min: Math.min(...rps), max: Math.max(...rps) },
+      p95: { min: Math.min(...p95), max: Math.max(...p95) },
+    },
     audit: [],
     serverTiming: {
       requests: 1000,
@@ -73,7 +85,12 @@ export function loadRecord(scenario: string, profile: string, rps: number[], p95
   };
 }
 
-export function benchRecord(op: string, profile: string, opsPerSec: number, over: Partial<BenchRecord> = {}): BenchRecord {
+export function benchRecord(
+  op: string,
+  profile: string,
+  opsPerSec: number,
+  over: Partial<BenchRecord> = {},
+): BenchRecord {
   const meanUs = 1e6 / opsPerSec;
   return {
     op,
@@ -89,7 +106,13 @@ export function benchRecord(op: string, profile: string, opsPerSec: number, over
   };
 }
 
-export function ablation(pragma: string, op: string, change: number, halfWidth = 0.03, over: Partial<AblationRecord> = {}): AblationRecord {
+export function ablation(
+  pragma: string,
+  op: string,
+  change: number,
+  halfWidth = 0.03,
+  over: Partial<AblationRecord> = {},
+): AblationRecord {
   return {
     direction: 'enable-on-untuned',
     pragma,
@@ -103,8 +126,23 @@ export function ablation(pragma: string, op: string, change: number, halfWidth =
   };
 }
 
-export function sweep(kind: 'query' | 'insert', rows: number, indexes: number, meanUs: number, plan: string): IndexSweepRecord {
-  return { kind, rows, indexes, status: 'ok', opsPerSec: 1e6 / meanUs, latencyUs: { mean: meanUs, p50: meanUs, p99: meanUs * 2 }, rme: 2, plan };
+export function sweep(
+  kind: 'query' | 'insert',
+  rows: number,
+  indexes: number,
+  meanUs: number,
+  plan: string,
+): IndexSweepRecord {
+  return {
+    kind,
+    rows,
+    indexes,
+    status: 'ok',
+    opsPerSec: 1e6 / meanUs,
+    latencyUs: { mean: meanUs, p50: meanUs, p99: meanUs * 2 },
+    rme: 2,
+    plan,
+  };
 }
 
 export function capacity(profile: string, cap: number | null, steps: [number, number][]): CapacityRecord {
@@ -115,7 +153,13 @@ export function capacity(profile: string, cap: number | null, steps: [number, nu
     maxErrorPct: 1,
     status: 'ok',
     capacity: cap,
-    curve: steps.map(([connections, p95]) => ({ connections, rps: connections * 100, p95, errorPct: 0, ok: p95 < 200 })),
+    curve: steps.map(([connections, p95]) => ({
+      connections,
+      rps: connections * 100,
+      p95,
+      errorPct: 0,
+      ok: p95 < 200,
+    })),
   };
 }
 
@@ -145,7 +189,13 @@ export function sampleRun(over: Partial<RunResults> = {}): RunResults {
     wallS: 150,
     environment: TEST_ENV,
     config: { ...QUICK, load: { ...QUICK.load, connections: 10 } },
-    stages: STAGE_NAMES.map((name) => ({ name, status: name === 'k6' ? 'skipped' : 'ok', ...(name === 'k6' ? { reason: 'k6 not found' } : {}), startedAt: '2026-01-02T03:04:05.000Z', durationS: 10 })),
+    stages: STAGE_NAMES.map((name) => ({
+      name,
+      status: name === 'k6' ? 'skipped' : 'ok',
+      ...(name === 'k6' ? { reason: 'k6 not found' } : {}),
+      startedAt: '2026-01-02T03:04:05.000Z',
+      durationS: 10,
+    })),
     scenarios: [
       { name: 'read-list', description: 'GET lists', kind: 'read' },
       { name: 'write', description: 'POST /contents', kind: 'write' },
@@ -153,7 +203,12 @@ export function sampleRun(over: Partial<RunResults> = {}): RunResults {
     ],
     seed: [],
     vacuum: [vacuum('untuned', 10_000_000, 6_500_000), vacuum('tuned', 10_000_000, 6_600_000)],
-    bench: [benchRecord('get-campaign', 'untuned', 50_000), benchRecord('get-campaign', 'tuned', 60_000), benchRecord('insert-content', 'untuned', 1_200), benchRecord('insert-content', 'tuned', 40_000)],
+    bench: [
+      benchRecord('get-campaign', 'untuned', 50_000),
+      benchRecord('get-campaign', 'tuned', 60_000),
+      benchRecord('insert-content', 'untuned', 1_200),
+      benchRecord('insert-content', 'tuned', 40_000),
+    ],
     ablation: [
       ablation('wal', 'get-campaign', 0.4),
       ablation('wal', 'list-contents', 0.35),
@@ -176,7 +231,19 @@ export function sampleRun(over: Partial<RunResults> = {}): RunResults {
       loadRecord('mix-80-20', 'untuned', [2000, 2050, 1950], [12, 12.5, 11.5]),
       loadRecord('mix-80-20', 'tuned', [4500, 4600, 4400], [4, 4.2, 3.8]),
     ],
-    capacity: [capacity('untuned', 50, [[1, 2], [50, 150], [100, 400]]), capacity('tuned', 100, [[1, 1], [50, 60], [100, 180], [200, 450]])],
+    capacity: [
+      capacity('untuned', 50, [
+        [1, 2],
+        [50, 150],
+        [100, 400],
+      ]),
+      capacity('tuned', 100, [
+        [1, 1],
+        [50, 60],
+        [100, 180],
+        [200, 450],
+      ]),
+    ],
     ...over,
   });
 }

@@ -10,7 +10,17 @@ import { updateByKey } from './update-by-key.ts';
 import type { Workload } from './types.ts';
 
 /** Every operation of the bench, in table order. Adding an operation is adding one file and one entry. */
-export const WORKLOADS: Workload[] = [pointRead, indexedList, clientJoin, statusFilter, aggregate, tempSort, insertOne, insertBatch, updateByKey];
+export const WORKLOADS: Workload[] = [
+  pointRead,
+  indexedList,
+  clientJoin,
+  statusFilter,
+  aggregate,
+  tempSort,
+  insertOne,
+  insertBatch,
+  updateByKey,
+];
 
 export function workloadNames(): string[] {
   return WORKLOADS.map((w) => w.name);

@@ -8,5 +8,10 @@ export const insertOne: Workload = {
   summary: 'one content row, autocommit',
   writes: true,
   sql: SQL.insertContent,
-  params: (rng, { rows }) => [rng.int(1, rows.campaigns), `Bench title ${rng.int(1, 1e9)}`, rng.pick(CONTENT_STATUSES), 'x'.repeat(rng.int(200, 400))],
+  params: (rng, { rows }) => [
+    rng.int(1, rows.campaigns),
+    `Bench title ${rng.int(1, 1e9)}`,
+    rng.pick(CONTENT_STATUSES),
+    'x'.repeat(rng.int(200, 400)),
+  ],
 };

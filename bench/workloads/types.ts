@@ -3,7 +3,6 @@ import type { RowCounts } from '../../db/data-shape.ts';
 import type { Rng } from '../../lib/rng.ts';
 import type { SqlParams } from '../../db/sql-params.ts';
 
-
 /** What a workload may know about the data: row counts of the seeded tables. */
 export interface DataShape {
   rows: RowCounts;

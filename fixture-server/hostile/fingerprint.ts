@@ -14,14 +14,24 @@ export interface TableFingerprint {
 export function dbFingerprint(path: string): Record<string, TableFingerprint> {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .pluck()
+      .all() as string[];
     const out: Record<string, TableFingerprint> = {};
     for (const table of tables) {
       const hash = createHash('sha256');
       let rows = 0;
       // Table names come from sqlite_master, quoted; no user input reaches this SQL.
-      for (const row of db.prepare(`SELECT * FROM "${table.replaceAll('"', '""')}" ORDER BY rowid`).raw().iterate()) {
-        hash.update(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('base64') : v)));
+      for (const row of db
+        .prepare(`SELECT * FROM "${table.replaceAll('"', '""')}" ORDER BY rowid`)
+        .raw()
+        .iterate()) {
+        hash.update(
+          JSON.stringify(row, (_k, v: unknown) =>
+            typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('base64') : v,
+          ),
+        );
         hash.update('\n');
         rows++;
       }

@@ -27,7 +27,10 @@ export function parseRawResponse(bytes: Buffer): Omit<RawResponse, 'cutShort'> {
     bytes = bytes.subarray(bytes.indexOf(HEAD_END) + 4);
   }
   const end = bytes.indexOf(HEAD_END);
-  if (end === -1) throw new Error(`no complete response head in ${bytes.length} bytes: ${JSON.stringify(bytes.subarray(0, 80).toString('latin1'))}`);
+  if (end === -1)
+    throw new Error(
+      `no complete response head in ${bytes.length} bytes: ${JSON.stringify(bytes.subarray(0, 80).toString('latin1'))}`,
+    );
   const [statusLine, ...lines] = bytes.subarray(0, end).toString('latin1').split('\r\n');
   const m = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine ?? '');
   if (!m) throw new Error(`not an HTTP status line: ${statusLine}`);

@@ -44,7 +44,9 @@ export const Audit = z.object({
   /** Writes sent without an answer (in flight when the run stopped, timed out): they may have committed, so up to this many phantom rows are expected. */
   unanswered: z.number().int().optional(),
   /** Per table: acked 2xx inserts vs new rows. */
-  byTable: z.record(z.string(), z.object({ acked: z.number().int(), rows: z.number().int(), unanswered: z.number().int() })).optional(),
+  byTable: z
+    .record(z.string(), z.object({ acked: z.number().int(), rows: z.number().int(), unanswered: z.number().int() }))
+    .optional(),
 });
 export type Audit = z.infer<typeof Audit>;
 
@@ -81,7 +83,12 @@ export const LoadRecord = z.object({
   trials: z.array(LoadTrial),
   /** Median of the trials, field by field. */
   median: LoadTrial.nullable(),
-  spread: z.object({ rps: z.object({ min: z.number(), max: z.number() }), p95: z.object({ min: z.number(), max: z.number() }) }).nullable(),
+  spread: z
+    .object({
+      rps: z.object({ min: z.number(), max: z.number() }),
+      p95: z.object({ min: z.number(), max: z.number() }),
+    })
+    .nullable(),
   /** One audit per writing trial; empty for read-only scenarios. */
   audit: z.array(Audit),
   auditSkipped: z.string().optional(),

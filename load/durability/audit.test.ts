@@ -21,7 +21,10 @@ describe('auditDurability (pure)', () => {
   });
 
   it('fails on any integrity_check answer other than a single ok', () => {
-    const audit = auditDurability([1], { present: new Set([1]), integrity: ['*** in database main ***', 'Page 7: btreeInitPage() returns error code 11'] });
+    const audit = auditDurability([1], {
+      present: new Set([1]),
+      integrity: ['*** in database main ***', 'Page 7: btreeInitPage() returns error code 11'],
+    });
     expect(audit.ok).toBe(false);
     expect(audit.integrity).toMatch(/Page 7/);
     expect(auditDurability([], { present: new Set(), integrity: [] }).ok).toBe(false);
@@ -31,7 +34,9 @@ describe('auditDurability (pure)', () => {
 describe('the audit on a real database file', () => {
   function writeRows(path: string, n: number): number[] {
     const db = new Database(path);
-    const insert = db.prepare("INSERT INTO contents (campaign_id, title, status, body, created_at) VALUES (1, 't', 'draft', 'b', '2026-01-01 00:00:00')");
+    const insert = db.prepare(
+      "INSERT INTO contents (campaign_id, title, status, body, created_at) VALUES (1, 't', 'draft', 'b', '2026-01-01 00:00:00')",
+    );
     const ids = Array.from({ length: n }, () => Number(insert.run().lastInsertRowid));
     db.close();
     return ids;
@@ -41,7 +46,12 @@ describe('the audit on a real database file', () => {
     const db = tinyDb(tmp.dir, 'tuned', 0.005, 1);
     const baseline = maxContentId(db);
     const acked = writeRows(db, 20);
-    expect(auditDurability(acked, readDatabaseState(db, baseline))).toMatchObject({ acked: 20, lost: 0, integrity: 'ok', ok: true });
+    expect(auditDurability(acked, readDatabaseState(db, baseline))).toMatchObject({
+      acked: 20,
+      lost: 0,
+      integrity: 'ok',
+      ok: true,
+    });
   });
 
   it('catches acknowledged writes deleted from a doctored database', () => {

@@ -27,8 +27,20 @@ export function auditDurability(acked: Iterable<number>, state: DatabaseState, m
   lostIds.sort((a, b) => a - b);
   let unackedPresent = 0;
   for (const id of state.present) if (!ackedSet.has(id)) unackedPresent++;
-  const integrity = state.integrity.length === 1 && state.integrity[0] === 'ok' ? 'ok' : state.integrity.length === 0 ? 'no answer' : state.integrity.join('; ').slice(0, 500);
-  return { acked: ackedSet.size, lost: lostIds.length, lostIds: lostIds.slice(0, maxIds), unackedPresent, integrity, ok: lostIds.length === 0 && integrity === 'ok' };
+  const integrity =
+    state.integrity.length === 1 && state.integrity[0] === 'ok'
+      ? 'ok'
+      : state.integrity.length === 0
+        ? 'no answer'
+        : state.integrity.join('; ').slice(0, 500);
+  return {
+    acked: ackedSet.size,
+    lost: lostIds.length,
+    lostIds: lostIds.slice(0, maxIds),
+    unackedPresent,
+    integrity,
+    ok: lostIds.length === 0 && integrity === 'ok',
+  };
 }
 
 /**
@@ -46,7 +58,10 @@ export function readDatabaseState(path: string, baselineMaxId: number): Database
     return { present: new Set(ids), integrity };
   } catch (err) {
     // A file SQLite cannot read is an integrity failure, reported as data.
-    return { present: new Set(ids), integrity: [`cannot read the database: ${err instanceof Error ? err.message : String(err)}`] };
+    return {
+      present: new Set(ids),
+      integrity: [`cannot read the database: ${err instanceof Error ? err.message : String(err)}`],
+    };
   } finally {
     db?.close();
   }

@@ -27,13 +27,39 @@ describe('renderDurability', () => {
     const text = renderDurability([
       record({ profile: 'untuned', journalMode: 'delete', synchronous: 2, acked: 900 }),
       record({}),
-      record({ profile: 'consensus', cycles: 3, lost: 2, lostIds: [5, 9], integrity: '*** in database main *** Page 7', status: 'ok', reason: 'stopped after 3 of 20 cycles: the --max-seconds budget ran out' }),
+      record({
+        profile: 'consensus',
+        cycles: 3,
+        lost: 2,
+        lostIds: [5, 9],
+        integrity: '*** in database main *** Page 7',
+        status: 'ok',
+        reason: 'stopped after 3 of 20 cycles: the --max-seconds budget ran out',
+      }),
     ]);
     const cells = text.split('\n').map((l) => l.trim().split(/\s{2,}/));
-    expect(cells[0]).toEqual(['profile', 'journal', 'cycles', 'acked writes', 'lost', 'unacked present', 'integrity', 'status']);
+    expect(cells[0]).toEqual([
+      'profile',
+      'journal',
+      'cycles',
+      'acked writes',
+      'lost',
+      'unacked present',
+      'integrity',
+      'status',
+    ]);
     expect(cells[2]).toEqual(['untuned', 'delete+FULL', '20', '900', '0', '7', 'ok', 'ok']);
     expect(cells[3]).toEqual(['tuned', 'wal+NORMAL', '20', '12,345', '0', '7', 'ok', 'ok']);
-    expect(cells[4]).toEqual(['consensus', 'wal+NORMAL', '3/20', '12,345', '2', '7', '*** in database main *** Page 7', 'ok: stopped after 3 of 20 cycles: the --max-seconds budget ran out']);
+    expect(cells[4]).toEqual([
+      'consensus',
+      'wal+NORMAL',
+      '3/20',
+      '12,345',
+      '2',
+      '7',
+      '*** in database main *** Page 7',
+      'ok: stopped after 3 of 20 cycles: the --max-seconds budget ran out',
+    ]);
     expect(text).toMatch(/power loss/);
     expect(text).toMatch(/WAL\+NORMAL .* may lose the last commits/);
   });

@@ -20,7 +20,11 @@ function journal(r: DurabilityRecord): string {
 const COLUMNS: Column<DurabilityRecord>[] = [
   { header: 'profile', cell: (r) => r.profile },
   { header: 'journal', cell: journal },
-  { header: 'cycles', align: 'right', cell: (r) => (r.cycles === r.cyclesRequested ? String(r.cycles) : `${r.cycles}/${r.cyclesRequested}`) },
+  {
+    header: 'cycles',
+    align: 'right',
+    cell: (r) => (r.cycles === r.cyclesRequested ? String(r.cycles) : `${r.cycles}/${r.cyclesRequested}`),
+  },
   { header: 'acked writes', align: 'right', cell: (r) => num(r.acked) },
   { header: 'lost', align: 'right', cell: (r) => String(r.lost) },
   { header: 'unacked present', align: 'right', cell: (r) => num(r.unackedPresent) },

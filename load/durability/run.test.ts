@@ -62,7 +62,17 @@ describe('runDurability', () => {
   });
 
   it('records an arm it cannot run as failed data', async () => {
-    const [r] = await runDurability({ profiles: ['tuned'], cycles: 1, writers: 1, seed: 1, scale: 0.005, dir: join(tmp.dir, 'missing', '\0bad'), killMinMs: 100, killMaxMs: 100, maxSeconds: 10 });
+    const [r] = await runDurability({
+      profiles: ['tuned'],
+      cycles: 1,
+      writers: 1,
+      seed: 1,
+      scale: 0.005,
+      dir: join(tmp.dir, 'missing', '\0bad'),
+      killMinMs: 100,
+      killMaxMs: 100,
+      maxSeconds: 10,
+    });
     expect(r).toMatchObject({ status: 'failed', cycles: 0, kills: 0 });
     expect(r!.reason).toBeTruthy();
     expect(renderDurability([r!])).toMatch(/failed/);
@@ -72,10 +82,33 @@ describe('runDurability', () => {
 describe('loadlab durability', () => {
   it('prints the table and what it does not test, writes a valid JSON file, exit 0', () => {
     const out = join(tmp.dir, 'durability.json');
-    const r = spawnSync(process.execPath, [CLI_BIN, 'durability', '--profile', 'consensus', '--cycles', '1', '--writers', '2', '--kill-min-ms', '150', '--kill-max-ms', '300', '--scale', '0.005', '--dir', join(tmp.dir, 'cli'), '--json', out], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI_BIN,
+        'durability',
+        '--profile',
+        'consensus',
+        '--cycles',
+        '1',
+        '--writers',
+        '2',
+        '--kill-min-ms',
+        '150',
+        '--kill-max-ms',
+        '300',
+        '--scale',
+        '0.005',
+        '--dir',
+        join(tmp.dir, 'cli'),
+        '--json',
+        out,
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/consensus\s+wal\+NORMAL\s+1\s/);
@@ -89,7 +122,24 @@ describe('loadlab durability', () => {
 describe('loadlab durability, interrupted', () => {
   it('stops on SIGINT with exit 130, prints what it has, and leaves no server running', async () => {
     const dir = join(tmp.dir, 'interrupted');
-    const child = spawn(process.execPath, [CLI_BIN, 'durability', '--profile', 'tuned', '--cycles', '50', '--writers', '1', '--scale', '0.005', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI_BIN,
+        'durability',
+        '--profile',
+        'tuned',
+        '--cycles',
+        '50',
+        '--writers',
+        '1',
+        '--scale',
+        '0.005',
+        '--dir',
+        dir,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -57,13 +57,24 @@ interface WriterTally {
   failed: number;
 }
 
-async function writeLoop(url: string, rng: Rng, campaigns: number, tag: string, stopped: () => boolean, tally: WriterTally): Promise<void> {
+async function writeLoop(
+  url: string,
+  rng: Rng,
+  campaigns: number,
+  tag: string,
+  stopped: () => boolean,
+  tally: WriterTally,
+): Promise<void> {
   for (let i = 0; i < MAX_WRITES_PER_WRITER && !stopped(); i++) {
     try {
       const res = await fetch(`${url}/contents`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ campaign_id: rng.int(1, campaigns), title: `${tag}-${i}`, body: `durability ${tag} write ${i}` }),
+        body: JSON.stringify({
+          campaign_id: rng.int(1, campaigns),
+          title: `${tag}-${i}`,
+          body: `durability ${tag} write ${i}`,
+        }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       const text = await res.text();
@@ -95,12 +106,17 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Runs the kill/restart/audit cycles for one profile. Never throws: a failure is the record's status. */
-export async function runDurabilityArm(profileName: string, opts: DurabilityOptions, deadline: number): Promise<DurabilityRecord> {
+export async function runDurabilityArm(
+  profileName: string,
+  opts: DurabilityOptions,
+  deadline: number,
+): Promise<DurabilityRecord> {
   const t0 = performance.now();
   const db = join(opts.dir, `durability-${profileName}.sqlite`);
   const campaigns = rowCounts(opts.scale).campaigns;
   const rng = createRng(deriveSeed(opts.seed, `durability:${profileName}`));
-  const spawn = () => spawnServer({ db, profile: profileName, ...(opts.serverCpu === undefined ? {} : { cpu: opts.serverCpu }) });
+  const spawn = () =>
+    spawnServer({ db, profile: profileName, ...(opts.serverCpu === undefined ? {} : { cpu: opts.serverCpu }) });
 
   const acked: number[] = [];
   const perCycle: DurabilityCycle[] = [];
@@ -137,7 +153,14 @@ export async function runDurabilityArm(profileName: string, opts: DurabilityOpti
       const tallies = Array.from({ length: opts.writers }, (): WriterTally => ({ acked: [], failed: 0 }));
       const url = server.url;
       const loops = tallies.map((tally, w) =>
-        writeLoop(url, createRng(deriveSeed(opts.seed, `${profileName}:${cycle}:${w}`)), campaigns, `c${cycle}w${w}`, () => stop, tally),
+        writeLoop(
+          url,
+          createRng(deriveSeed(opts.seed, `${profileName}:${cycle}:${w}`)),
+          campaigns,
+          `c${cycle}w${w}`,
+          () => stop,
+          tally,
+        ),
       );
       await sleep(killAfterMs, opts.signal);
       if (opts.signal?.aborted) {
@@ -173,7 +196,9 @@ export async function runDurabilityArm(profileName: string, opts: DurabilityOpti
         lost: last.lost,
         integrity: last.integrity,
       });
-      opts.onProgress?.(`${profileName}: cycle ${cycle}/${opts.cycles}, killed after ${killAfterMs} ms, ${acked.length} acked so far, ${last.lost} lost, integrity ${last.integrity}`);
+      opts.onProgress?.(
+        `${profileName}: cycle ${cycle}/${opts.cycles}, killed after ${killAfterMs} ms, ${acked.length} acked so far, ${last.lost} lost, integrity ${last.integrity}`,
+      );
     }
   } catch (err) {
     failed = true;

@@ -30,7 +30,10 @@ describe('parseWrkOutput', () => {
   });
 
   it('counts non-2xx and socket errors when wrk reports them', () => {
-    const text = OUTPUT.replace('Requests/sec', '  Socket errors: connect 0, read 3, write 0, timeout 2\n  Non-2xx or 3xx responses: 17\nRequests/sec');
+    const text = OUTPUT.replace(
+      'Requests/sec',
+      '  Socket errors: connect 0, read 3, write 0, timeout 2\n  Non-2xx or 3xx responses: 17\nRequests/sec',
+    );
     const r = parseWrkOutput(text);
     expect(r.non2xx3xx).toBe(17);
     expect(r.socketErrors).toBe(5);

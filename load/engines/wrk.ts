@@ -55,7 +55,13 @@ export function parseWrkOutput(text: string): WrkResult {
 }
 
 /** Runs `wrk -t1 -cN -dS --latency URL` (pinned with taskset when `cpu` is given), bounded in time. */
-export function runWrk(o: { url: string; connections: number; durationS: number; cpu?: number; signal?: AbortSignal }): Promise<WrkResult> {
+export function runWrk(o: {
+  url: string;
+  connections: number;
+  durationS: number;
+  cpu?: number;
+  signal?: AbortSignal;
+}): Promise<WrkResult> {
   const wrkArgs = ['-t1', `-c${o.connections}`, `-d${Math.max(1, Math.round(o.durationS))}s`, '--latency', o.url];
   const [cmd, args] = o.cpu === undefined ? ['wrk', wrkArgs] : ['taskset', ['-c', String(o.cpu), 'wrk', ...wrkArgs]];
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,7 +77,8 @@ export function runWrk(o: { url: string; connections: number; durationS: number;
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       o.signal?.removeEventListener('abort', kill);
-      if (code !== 0) return reject(new Error(`wrk exited (${code ?? signal}): ${out.trim().split('\n').slice(-2).join(' | ')}`));
+      if (code !== 0)
+        return reject(new Error(`wrk exited (${code ?? signal}): ${out.trim().split('\n').slice(-2).join(' | ')}`));
       try {
         resolve(parseWrkOutput(out));
       } catch (err) {

@@ -63,13 +63,16 @@ export function scenarioScript(name: string): ScenarioScript {
     setup() {
       const res = http.get(`${base}/health`, { timeout: '5s', tags: { name: 'setup GET /health' } });
       if (res.status !== 200) {
-        fail(`${base}/health answered ${res.status === 0 ? `nothing (${res.error})` : res.status}: start the server or set -e BASE_URL=...`);
+        fail(
+          `${base}/health answered ${res.status === 0 ? `nothing (${res.error})` : res.status}: start the server or set -e BASE_URL=...`,
+        );
       }
       return { baseUrl: base };
     },
 
     iteration() {
-      if (stream === null) stream = createRequestStream(def, settings.scale, deriveSeed(settings.seed, `k6-vu:${__VU}`));
+      if (stream === null)
+        stream = createRequestStream(def, settings.scale, deriveSeed(settings.seed, `k6-vu:${__VU}`));
       const req = stream.next();
       const res = http.request(req.method, base + req.path, req.body ?? null, {
         headers: req.headers,

@@ -22,14 +22,25 @@ export interface LoadShape {
 }
 
 export const LOAD_SHAPES = {
-  smoke: { description: 'a few requests to prove the script and server work', rate: 5, duration: '30s', preAllocatedVUs: 2, maxVUs: 5, stages: [{ duration: '30s', target: 2 }] },
+  smoke: {
+    description: 'a few requests to prove the script and server work',
+    rate: 5,
+    duration: '30s',
+    preAllocatedVUs: 2,
+    maxVUs: 5,
+    stages: [{ duration: '30s', target: 2 }],
+  },
   average: {
     description: 'a normal day: steady load after a ramp',
     rate: 200,
     duration: '5m',
     preAllocatedVUs: 20,
     maxVUs: 100,
-    stages: [{ duration: '1m', target: 20 }, { duration: '3m', target: 20 }, { duration: '1m', target: 0 }],
+    stages: [
+      { duration: '1m', target: 20 },
+      { duration: '3m', target: 20 },
+      { duration: '1m', target: 0 },
+    ],
   },
   stress: {
     description: 'well above average, to see where latency bends',
@@ -37,7 +48,11 @@ export const LOAD_SHAPES = {
     duration: '5m',
     preAllocatedVUs: 50,
     maxVUs: 400,
-    stages: [{ duration: '1m', target: 100 }, { duration: '3m', target: 100 }, { duration: '1m', target: 0 }],
+    stages: [
+      { duration: '1m', target: 100 },
+      { duration: '3m', target: 100 },
+      { duration: '1m', target: 0 },
+    ],
   },
   spike: {
     description: 'a sudden burst and back',
@@ -45,7 +60,12 @@ export const LOAD_SHAPES = {
     duration: '1m',
     preAllocatedVUs: 100,
     maxVUs: 800,
-    stages: [{ duration: '10s', target: 10 }, { duration: '10s', target: 200 }, { duration: '30s', target: 200 }, { duration: '10s', target: 0 }],
+    stages: [
+      { duration: '10s', target: 10 },
+      { duration: '10s', target: 200 },
+      { duration: '30s', target: 200 },
+      { duration: '10s', target: 0 },
+    ],
   },
   soak: {
     description: 'average load for a long time (leaks, WAL growth, checkpoints)',
@@ -53,7 +73,11 @@ export const LOAD_SHAPES = {
     duration: '1h',
     preAllocatedVUs: 20,
     maxVUs: 100,
-    stages: [{ duration: '5m', target: 20 }, { duration: '50m', target: 20 }, { duration: '5m', target: 0 }],
+    stages: [
+      { duration: '5m', target: 20 },
+      { duration: '50m', target: 20 },
+      { duration: '5m', target: 0 },
+    ],
   },
 } as const satisfies Record<string, LoadShape>;
 
@@ -96,25 +120,31 @@ function positive(env: Record<string, string | undefined>, key: string, fallback
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`${key} must be a positive ${integer ? 'whole ' : ''}number, got '${raw}'`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new Error(`${key} must be a positive ${integer ? 'whole ' : ''}number, got '${raw}'`);
   return n;
 }
 
 /** Reads the scripts' settings from k6's __ENV (-e KEY=VALUE); a bad value is a one-line error. */
 export function readSettings(env: Record<string, string | undefined>): K6Settings {
   const shapeName = env.SHAPE || 'smoke';
-  if (!(shapeName in LOAD_SHAPES)) throw new Error(`SHAPE must be one of ${Object.keys(LOAD_SHAPES).join(', ')}, got '${shapeName}'`);
+  if (!(shapeName in LOAD_SHAPES))
+    throw new Error(`SHAPE must be one of ${Object.keys(LOAD_SHAPES).join(', ')}, got '${shapeName}'`);
   const shape: LoadShape = LOAD_SHAPES[shapeName as LoadShapeName];
   const executor = env.EXECUTOR || 'rate';
-  if (executor !== 'rate' && executor !== 'vus') throw new Error(`EXECUTOR must be 'rate' (constant-arrival-rate) or 'vus' (ramping-vus), got '${executor}'`);
+  if (executor !== 'rate' && executor !== 'vus')
+    throw new Error(`EXECUTOR must be 'rate' (constant-arrival-rate) or 'vus' (ramping-vus), got '${executor}'`);
   const duration = env.DURATION || shape.duration;
   if (!DURATION_RE.test(duration)) throw new Error(`DURATION must be a k6 duration like 30s or 5m, got '${duration}'`);
   const warmup = env.WARMUP && env.WARMUP !== '0s' && env.WARMUP !== '0' ? env.WARMUP : null;
-  if (warmup !== null && !DURATION_RE.test(warmup)) throw new Error(`WARMUP must be a k6 duration like 2s, got '${warmup}'`);
+  if (warmup !== null && !DURATION_RE.test(warmup))
+    throw new Error(`WARMUP must be a k6 duration like 2s, got '${warmup}'`);
   const requestTimeout = env.REQUEST_TIMEOUT || '10s';
-  if (!DURATION_RE.test(requestTimeout)) throw new Error(`REQUEST_TIMEOUT must be a k6 duration like 10s, got '${requestTimeout}'`);
+  if (!DURATION_RE.test(requestTimeout))
+    throw new Error(`REQUEST_TIMEOUT must be a k6 duration like 10s, got '${requestTimeout}'`);
   const baseUrl = (env.BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+$/.test(baseUrl)) throw new Error(`BASE_URL must be like http://127.0.0.1:8080 (no path), got '${env.BASE_URL}'`);
+  if (!/^https?:\/\/[^/]+$/.test(baseUrl))
+    throw new Error(`BASE_URL must be like http://127.0.0.1:8080 (no path), got '${env.BASE_URL}'`);
   const maxErrorRate = positive(env, 'MAX_ERROR_RATE', SLO.maxErrorRate);
   if (maxErrorRate > 1) throw new Error(`MAX_ERROR_RATE is a fraction (0.01 = 1 %), got '${env.MAX_ERROR_RATE}'`);
   return {
@@ -146,7 +176,13 @@ export function buildScenarios(s: K6Settings): Record<string, Scenario> {
   if (s.executor === 'rate') {
     // VUS (when set) is how many VUs to pre-allocate, so none are started mid-measurement.
     const preAllocatedVUs = s.vus ?? Math.min(shape.preAllocatedVUs, s.maxVUs);
-    const rate = { executor: 'constant-arrival-rate', rate: s.rate, timeUnit: '1s', preAllocatedVUs, maxVUs: Math.max(s.maxVUs, preAllocatedVUs) } as const;
+    const rate = {
+      executor: 'constant-arrival-rate',
+      rate: s.rate,
+      timeUnit: '1s',
+      preAllocatedVUs,
+      maxVUs: Math.max(s.maxVUs, preAllocatedVUs),
+    } as const;
     if (s.warmup) out.warmup = { ...rate, duration: s.warmup, tags: { phase: 'warmup' } };
     out.open_rate = { ...rate, duration: s.duration, ...measured };
     return out;
@@ -174,7 +210,8 @@ export function buildOptions(s: K6Settings, auditedEndpoints: readonly string[] 
   for (const status of TRACKED_STATUSES) thresholds[`http_reqs{${MEASURED},status:${status}}`] = ['count>=0'];
   thresholds[`http_reqs{${MEASURED},error_code:${TIMEOUT_ERROR_CODE}}`] = ['count>=0'];
   for (const name of auditedEndpoints) {
-    for (const tags of [`name:${name}`, `name:${name},expected_response:true`, `name:${name},status:0`]) thresholds[`http_reqs{${tags}}`] = ['count>=0'];
+    for (const tags of [`name:${name}`, `name:${name},expected_response:true`, `name:${name},status:0`])
+      thresholds[`http_reqs{${tags}}`] = ['count>=0'];
   }
   return {
     scenarios: buildScenarios(s),

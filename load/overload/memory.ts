@@ -56,7 +56,8 @@ export function sampleRss(pid: number, intervalMs = 250, maxSamples = 10_000): {
   const samples: [number, number][] = [];
   const take = () => {
     const rss = readTreeRssBytes(pid);
-    if (rss !== null && samples.length < maxSamples) samples.push([Number(((performance.now() - t0) / 1000).toFixed(2)), rss]);
+    if (rss !== null && samples.length < maxSamples)
+      samples.push([Number(((performance.now() - t0) / 1000).toFixed(2)), rss]);
   };
   take();
   const timer = setInterval(take, intervalMs);

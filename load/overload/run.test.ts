@@ -70,7 +70,11 @@ describe('runOverloadStep', () => {
     const step = runOverloadStep('tuned', 10, seeded, { ...options(tmp.dir), durationS: 8 });
     const child = (pattern: string): string => {
       try {
-        return execFileSync('pgrep', ['-P', String(process.pid), '-f', pattern], { encoding: 'utf8' }).trim().split('\n')[0] ?? '';
+        return (
+          execFileSync('pgrep', ['-P', String(process.pid), '-f', pattern], { encoding: 'utf8' })
+            .trim()
+            .split('\n')[0] ?? ''
+        );
       } catch {
         return '';
       }

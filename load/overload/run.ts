@@ -48,7 +48,12 @@ export const OVERLOAD_RUN_DEFAULTS = {
 type Measured = GeneratorResult['measured'];
 
 /** rps, 503 share and other 5xx from the generator's measured window. Pure. */
-export function overloadFigures(m: Measured): Pick<OverloadRecord, 'requests' | 'rps' | 'latencyMs' | 'statusCodes' | 'share503' | 'other5xx' | 'errors' | 'timeouts'> {
+export function overloadFigures(
+  m: Measured,
+): Pick<
+  OverloadRecord,
+  'requests' | 'rps' | 'latencyMs' | 'statusCodes' | 'share503' | 'other5xx' | 'errors' | 'timeouts'
+> {
   const answered = Object.values(m.statusCodes).reduce((a, b) => a + b, 0);
   const n503 = m.statusCodes['503'] ?? 0;
   const other5xx = Object.entries(m.statusCodes)
@@ -78,7 +83,12 @@ async function serverStats(url: string): Promise<Record<string, any> | null> {
 const EMPTY_LATENCY = { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
 
 /** One step: fresh copy of the database, server, generator far beyond capacity, memory sampled. Never throws. */
-export async function runOverloadStep(profile: string, connections: number, seededDb: string, opts: OverloadRunOptions): Promise<OverloadRecord> {
+export async function runOverloadStep(
+  profile: string,
+  connections: number,
+  seededDb: string,
+  opts: OverloadRunOptions,
+): Promise<OverloadRecord> {
   const db = join(opts.dir, `overload-${profile}-c${connections}.sqlite`);
   const base = {
     profile,
@@ -98,14 +108,35 @@ export async function runOverloadStep(profile: string, connections: number, seed
     server = await spawnServer({
       db,
       profile,
-      args: ['--max-inflight', String(opts.maxInflight), '--max-queue-ms', String(opts.maxQueueMs), '--topology', opts.topology],
+      args: [
+        '--max-inflight',
+        String(opts.maxInflight),
+        '--max-queue-ms',
+        String(opts.maxQueueMs),
+        '--topology',
+        opts.topology,
+      ],
       ...(opts.pinning.pinned && opts.pinning.serverCpu !== null ? { cpu: opts.pinning.serverCpu } : {}),
     });
     before = await serverStats(server.url);
     rss = sampleRss(server.pid);
     const gen = startGenerator(
-      { url: server.url, scenario: opts.scenario, scale: opts.scale, seed: opts.seed, connections, warmupS: opts.warmupS, durationS: opts.durationS, rate: null, resetStats: true, timeoutS: opts.timeoutS },
-      { ...(opts.pinning.pinned && opts.pinning.generatorCpu !== null ? { cpu: opts.pinning.generatorCpu } : {}), deadlineMs: (opts.warmupS + opts.durationS + opts.timeoutS + 10) * 1000 },
+      {
+        url: server.url,
+        scenario: opts.scenario,
+        scale: opts.scale,
+        seed: opts.seed,
+        connections,
+        warmupS: opts.warmupS,
+        durationS: opts.durationS,
+        rate: null,
+        resetStats: true,
+        timeoutS: opts.timeoutS,
+      },
+      {
+        ...(opts.pinning.pinned && opts.pinning.generatorCpu !== null ? { cpu: opts.pinning.generatorCpu } : {}),
+        deadlineMs: (opts.warmupS + opts.durationS + opts.timeoutS + 10) * 1000,
+      },
     );
     // A server that dies mid-run must not leave the generator hammering a closed port until its deadline.
     void server.exited.then(() => gen.stop());
@@ -129,7 +160,16 @@ export async function runOverloadStep(profile: string, connections: number, seed
     const peak = samples.length ? Math.max(...samples.map(([, b]) => b)) : null;
     const figures = result
       ? overloadFigures(result.measured)
-      : { requests: 0, rps: 0, latencyMs: EMPTY_LATENCY, statusCodes: {}, share503: 0, other5xx: 0, errors: 0, timeouts: 0 };
+      : {
+          requests: 0,
+          rps: 0,
+          latencyMs: EMPTY_LATENCY,
+          statusCodes: {},
+          share503: 0,
+          other5xx: 0,
+          errors: 0,
+          timeouts: 0,
+        };
     const record: OverloadRecord = {
       ...base,
       status: failure ? 'failed' : 'ok',
@@ -166,7 +206,14 @@ export async function runOverloadStep(profile: string, connections: number, seed
       errors: 0,
       timeouts: 0,
       server: { alive: false, shedInflight: null, shedQueue: null, busy: null, peakEventLoopDelayMs: null },
-      memory: { rssBeforeBytes: null, rssPeakBytes: null, rssAfterBytes: null, heapUsedBeforeBytes: before?.memory?.heapUsedBytes ?? null, heapUsedAfterBytes: null, rssSamples: rss?.stop() ?? [] },
+      memory: {
+        rssBeforeBytes: null,
+        rssPeakBytes: null,
+        rssAfterBytes: null,
+        heapUsedBeforeBytes: before?.memory?.heapUsedBytes ?? null,
+        heapUsedAfterBytes: null,
+        rssSamples: rss?.stop() ?? [],
+      },
     };
   } finally {
     rss?.stop();
@@ -189,7 +236,9 @@ export async function runOverload(opts: OverloadRunOptions): Promise<OverloadRec
       opts.onProgress?.(`${profile}: ${connections} connections, ${opts.warmupS} s warm-up + ${opts.durationS} s`);
       const r = await runOverloadStep(profile, connections, seeded, opts);
       records.push(r);
-      opts.onProgress?.(`${profile} c${connections}: ${r.status}${r.reason ? ` (${r.reason})` : ''}, ${Math.round(r.rps)} rps, p95 ${r.latencyMs.p95} ms, 503 ${(r.share503 * 100).toFixed(1)} %`);
+      opts.onProgress?.(
+        `${profile} c${connections}: ${r.status}${r.reason ? ` (${r.reason})` : ''}, ${Math.round(r.rps)} rps, p95 ${r.latencyMs.p95} ms, 503 ${(r.share503 * 100).toFixed(1)} %`,
+      );
     }
   }
   return records;

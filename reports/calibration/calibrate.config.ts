@@ -11,7 +11,8 @@
  *   npx loadlab compare out/cal/a1/results.json out/cal/d/results.json           # injected slowdown
  */
 const delay = Number(process.env.DELAY_MS ?? '0');
-if (!Number.isFinite(delay) || delay < 0) throw new Error(`DELAY_MS must be a non-negative number, got '${process.env.DELAY_MS}'`);
+if (!Number.isFinite(delay) || delay < 0)
+  throw new Error(`DELAY_MS must be a non-negative number, got '${process.env.DELAY_MS}'`);
 
 export default {
   profiles: ['untuned', 'tuned'],

@@ -34,10 +34,17 @@ export const throughputChart: ChartDef = {
       $schema: SCHEMA,
       title: 'Throughput (requests/s, higher is better)',
       data: { values },
-      encoding: { x: { field: 'scenario', type: 'nominal', title: null }, xOffset: { field: 'profile' }, color: PROFILE_COLOR },
+      encoding: {
+        x: { field: 'scenario', type: 'nominal', title: null },
+        xOffset: { field: 'profile' },
+        color: PROFILE_COLOR,
+      },
       layer: [
         { mark: 'bar', encoding: { y: { field: 'rps', type: 'quantitative', title: 'requests/s' } } },
-        { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
+        {
+          mark: { type: 'rule', color: 'black' },
+          encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } },
+        },
       ],
       width: { step: 28 },
       height: 260,
@@ -50,7 +57,12 @@ export const latencyChart: ChartDef = {
   title: 'Latency percentiles by scenario and profile (median trial)',
   build(run) {
     const values = okLoad(run).flatMap((r) =>
-      (['p50', 'p95', 'p99'] as const).map((p) => ({ scenario: `${r.scenario}${r.engine === 'k6' ? ' (k6)' : ''}`, profile: r.profile, percentile: p, ms: r.median!.latencyMs[p] })),
+      (['p50', 'p95', 'p99'] as const).map((p) => ({
+        scenario: `${r.scenario}${r.engine === 'k6' ? ' (k6)' : ''}`,
+        profile: r.profile,
+        percentile: p,
+        ms: r.median!.latencyMs[p],
+      })),
     );
     if (values.length === 0) return null;
     return {
@@ -80,7 +92,14 @@ export const capacityChart: ChartDef = {
   build(run) {
     const ok = run.capacity.filter((c) => c.status === 'ok' && c.curve.length > 0);
     if (ok.length === 0) return null;
-    const values = ok.flatMap((c) => c.curve.map((p) => ({ profile: c.profile, connections: p.connections, p95: p.p95, ok: p.ok ? 'meets SLO' : 'misses SLO' })));
+    const values = ok.flatMap((c) =>
+      c.curve.map((p) => ({
+        profile: c.profile,
+        connections: p.connections,
+        p95: p.p95,
+        ok: p.ok ? 'meets SLO' : 'misses SLO',
+      })),
+    );
     const slo = ok[0]!.sloP95Ms;
     return {
       $schema: SCHEMA,
@@ -90,12 +109,22 @@ export const capacityChart: ChartDef = {
           data: { values },
           mark: { type: 'line', point: true },
           encoding: {
-            x: { field: 'connections', type: 'quantitative', title: 'concurrent connections (log scale)', scale: { type: 'log' }, axis: { format: '~s' } },
+            x: {
+              field: 'connections',
+              type: 'quantitative',
+              title: 'concurrent connections (log scale)',
+              scale: { type: 'log' },
+              axis: { format: '~s' },
+            },
             y: { field: 'p95', type: 'quantitative', title: 'p95 (ms)', scale: { type: 'symlog' } },
             color: PROFILE_COLOR,
           },
         },
-        { data: { values: [{ slo }] }, mark: { type: 'rule', strokeDash: [4, 4], color: 'firebrick' }, encoding: { y: { field: 'slo', type: 'quantitative' } } },
+        {
+          data: { values: [{ slo }] },
+          mark: { type: 'rule', strokeDash: [4, 4], color: 'firebrick' },
+          encoding: { y: { field: 'slo', type: 'quantitative' } },
+        },
       ],
       width: 420,
       height: 260,
@@ -126,11 +155,23 @@ export const ablationChart: ChartDef = {
           mark: { type: 'point', filled: true, size: 50 },
           encoding: {
             x: { field: 'ratio', type: 'quantitative', title: 'arm ÷ base (ops/s)', scale: { type: 'log' } },
-            color: { field: 'sign', type: 'nominal', title: null, scale: { domain: ['faster', 'slower'], range: ['#4c78a8', '#e45756'] } },
+            color: {
+              field: 'sign',
+              type: 'nominal',
+              title: null,
+              scale: { domain: ['faster', 'slower'], range: ['#4c78a8', '#e45756'] },
+            },
           },
         },
-        { mark: { type: 'rule', color: 'black' }, encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
-        { data: { values: [{ one: 1 }] }, mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' }, encoding: { x: { field: 'one', type: 'quantitative' } } },
+        {
+          mark: { type: 'rule', color: 'black' },
+          encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } },
+        },
+        {
+          data: { values: [{ one: 1 }] },
+          mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },
+          encoding: { x: { field: 'one', type: 'quantitative' } },
+        },
       ],
       width: 420,
       height: { step: 16 },

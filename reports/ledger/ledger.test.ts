@@ -37,7 +37,16 @@ describe('measureAblation', () => {
     expect(opKind('list-client-campaigns')).toBe('read');
   });
   it('takes the median gain over matching ops and ignores other kinds', () => {
-    const m = measureAblation([ablation('wal', 'a-read', 0.2), ablation('wal', 'b-read', 0.4), ablation('wal', 'c-read', 0.3), ablation('wal', 'insert-x', 5)], 'wal', 'read');
+    const m = measureAblation(
+      [
+        ablation('wal', 'a-read', 0.2),
+        ablation('wal', 'b-read', 0.4),
+        ablation('wal', 'c-read', 0.3),
+        ablation('wal', 'insert-x', 5),
+      ],
+      'wal',
+      'read',
+    );
     expect('unavailable' in m).toBe(false);
     if (!('unavailable' in m)) {
       expect(m.gain).toBeCloseTo(1.3, 9);
@@ -49,7 +58,11 @@ describe('measureAblation', () => {
     expect('unavailable' in m ? 0 : m.gain).toBeCloseTo(2, 9);
   });
   it('explains a missing or failed ablation', () => {
-    const m = measureAblation([ablation('mmap', 'read-x', 0, 0, { status: 'failed', reason: 'disk full' })], 'mmap', 'read');
+    const m = measureAblation(
+      [ablation('mmap', 'read-x', 0, 0, { status: 'failed', reason: 'disk full' })],
+      'mmap',
+      'read',
+    );
     expect(m).toEqual({ unavailable: 'ablation mmap failed: disk full' });
   });
 });
@@ -98,17 +111,53 @@ describe('opKind', () => {
 });
 
 describe('capacity lower bounds (rule 5)', () => {
-  const users = (caps: ReturnType<typeof capacity>[]) => buildLedger(sampleRun({ capacity: caps })).find((r) => r.claim.id === 'users')!;
+  const users = (caps: ReturnType<typeof capacity>[]) =>
+    buildLedger(sampleRun({ capacity: caps })).find((r) => r.claim.id === 'users')!;
   it('a tuned sweep that passed every level settles only "larger than claimed"', () => {
-    const r = users([capacity('untuned', 25, [[10, 50], [25, 150], [50, 400]]), capacity('tuned', 100, [[10, 5], [25, 8], [50, 20], [100, 60]])]);
+    const r = users([
+      capacity('untuned', 25, [
+        [10, 50],
+        [25, 150],
+        [50, 400],
+      ]),
+      capacity('tuned', 100, [
+        [10, 5],
+        [25, 8],
+        [50, 20],
+        [100, 60],
+      ]),
+    ]);
     expect(r.verdict).toBe('not measurable here');
-    expect(r.measurement).toEqual({ unavailable: expect.stringMatching(/at least ×4\.00; raise capacity.maxConnections/) });
-    const big = users([capacity('untuned', 10, [[10, 50], [25, 400]]), capacity('tuned', 100, [[10, 5], [25, 8], [50, 20], [100, 60]])]);
+    expect(r.measurement).toEqual({
+      unavailable: expect.stringMatching(/at least ×4\.00; raise capacity.maxConnections/),
+    });
+    const big = users([
+      capacity('untuned', 10, [
+        [10, 50],
+        [25, 400],
+      ]),
+      capacity('tuned', 100, [
+        [10, 5],
+        [25, 8],
+        [50, 20],
+        [100, 60],
+      ]),
+    ]);
     expect(big.verdict).toBe('larger than claimed');
   });
   it('says so when both profiles passed every level', () => {
-    const r = users([capacity('untuned', 50, [[10, 5], [50, 9]]), capacity('tuned', 50, [[10, 5], [50, 8]])]);
-    expect(r.measurement).toEqual({ unavailable: 'both met the SLO at every level up to 50 connections: raise capacity.maxConnections' });
+    const r = users([
+      capacity('untuned', 50, [
+        [10, 5],
+        [50, 9],
+      ]),
+      capacity('tuned', 50, [
+        [10, 5],
+        [50, 8],
+      ]),
+    ]);
+    expect(r.measurement).toEqual({
+      unavailable: 'both met the SLO at every level up to 50 connections: raise capacity.maxConnections',
+    });
   });
 });
-

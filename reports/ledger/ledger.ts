@@ -29,7 +29,8 @@ export function buildLedger(run: RunResults, claims: readonly Claim[] = CLAIMS):
     const measured = 'unavailable' in measurement ? null : measurement;
     const verdict = verdictFor(measured, claim.claimedGain, noise);
     // A lower bound settles only "larger than claimed" (rule 5).
-    if (measured?.lowerBound && verdict !== 'larger than claimed') return { claim, measurement: { unavailable: measured.lowerBound }, verdict: 'not measurable here' as const };
+    if (measured?.lowerBound && verdict !== 'larger than claimed')
+      return { claim, measurement: { unavailable: measured.lowerBound }, verdict: 'not measurable here' as const };
     return { claim, measurement, verdict };
   });
 }
@@ -59,7 +60,10 @@ const COLUMNS: Column<LedgerRow>[] = [
     header: 'benchmark',
     cell: (r) => ('unavailable' in r.measurement ? DASH : `${r.measurement.benchmark}: ${r.measurement.detail}`),
   },
-  { header: 'verdict', cell: (r) => `**${r.verdict}**${'unavailable' in r.measurement ? `: ${r.measurement.unavailable}` : ''}` },
+  {
+    header: 'verdict',
+    cell: (r) => `**${r.verdict}**${'unavailable' in r.measurement ? `: ${r.measurement.unavailable}` : ''}`,
+  },
 ];
 
 /** The ledger as Markdown: the table, then the rule that produced every verdict. */

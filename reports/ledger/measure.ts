@@ -66,18 +66,32 @@ export function measureAblation(
   prefer: AblationRecord['direction'] = 'enable-on-untuned',
 ): Measurement {
   const only = opMatch ? new RegExp(opMatch) : null;
-  const matching = records.filter((r) => r.pragma === pragma && r.status === 'ok' && (ops === 'any' || opKind(r.op, writes) === ops) && (!only || only.test(r.op)));
+  const matching = records.filter(
+    (r) =>
+      r.pragma === pragma &&
+      r.status === 'ok' &&
+      (ops === 'any' || opKind(r.op, writes) === ops) &&
+      (!only || only.test(r.op)),
+  );
   const preferred = matching.filter((r) => r.direction === prefer);
   const chosen = preferred.length > 0 ? preferred : matching;
   if (chosen.length === 0) {
     const failed = records.find((r) => r.pragma === pragma && r.status !== 'ok');
-    return { unavailable: failed ? `ablation ${pragma} ${failed.status}: ${failed.reason ?? 'no reason given'}` : `no ${pragma} ablation of ${ops === 'any' ? '' : ops + ' '}operations in this run` };
+    return {
+      unavailable: failed
+        ? `ablation ${pragma} ${failed.status}: ${failed.reason ?? 'no reason given'}`
+        : `no ${pragma} ablation of ${ops === 'any' ? '' : ops + ' '}operations in this run`,
+    };
   }
   const per = chosen.map((r) => {
-    if (r.direction === 'enable-on-untuned') return { op: r.op, gain: 1 + r.change, low: 1 + r.spread.low, high: 1 + r.spread.high };
+    if (r.direction === 'enable-on-untuned')
+      return { op: r.op, gain: 1 + r.change, low: 1 + r.spread.low, high: 1 + r.spread.high };
     return { op: r.op, gain: 1 / (1 + r.change), low: 1 / (1 + r.spread.high), high: 1 / (1 + r.spread.low) };
   });
-  const direction = chosen[0]!.direction === 'enable-on-untuned' ? `untuned + ${pragma} vs untuned` : `tuned vs tuned without ${pragma}`;
+  const direction =
+    chosen[0]!.direction === 'enable-on-untuned'
+      ? `untuned + ${pragma} vs untuned`
+      : `tuned vs tuned without ${pragma}`;
   return {
     gain: median(per.map((p) => p.gain)),
     low: median(per.map((p) => p.low)),
@@ -101,7 +115,10 @@ export function measureIndexScan(run: RunResults): Measurement {
     return {
       gain,
       low: safeRatio(scan.latencyUs.mean * Math.max(0, 1 - e1), search.latencyUs.mean * (1 + e2)),
-      high: e2 >= 1 ? Number.POSITIVE_INFINITY : safeRatio(scan.latencyUs.mean * (1 + e1), search.latencyUs.mean * (1 - e2)),
+      high:
+        e2 >= 1
+          ? Number.POSITIVE_INFINITY
+          : safeRatio(scan.latencyUs.mean * (1 + e1), search.latencyUs.mean * (1 - e2)),
       benchmark: `index sweep, list query at ${num(rows)} rows`,
       detail: `${firstLine(scan.plan)} ${ms(scan.latencyUs.mean / 1000)} vs ${firstLine(search.plan)} ${ms(search.latencyUs.mean / 1000)} (mean)`,
     };
@@ -115,7 +132,15 @@ function firstLine(plan: string): string {
 
 /** The autocannon record of a scenario and profile at the run's load connections (else any). */
 export function headlineRecord(run: RunResults, scenario: string, profile: string): LoadRecord | undefined {
-  const ok = run.load.filter((r) => r.engine === 'autocannon' && r.scenario === scenario && r.profile === profile && r.topology === 'single' && r.status === 'ok' && r.median);
+  const ok = run.load.filter(
+    (r) =>
+      r.engine === 'autocannon' &&
+      r.scenario === scenario &&
+      r.profile === profile &&
+      r.topology === 'single' &&
+      r.status === 'ok' &&
+      r.median,
+  );
   return ok.find((r) => r.connections === run.config.load.connections) ?? ok[0];
 }
 
@@ -129,7 +154,8 @@ export function measureLoad(run: RunResults, which: 'read' | 'write' | 'p95', me
   const scenario = headlineScenario(run, which);
   const before = headlineRecord(run, scenario, BEFORE);
   const after = headlineRecord(run, scenario, AFTER);
-  if (!before || !after) return { unavailable: `no successful '${scenario}' load result for ${!before ? BEFORE : AFTER}` };
+  if (!before || !after)
+    return { unavailable: `no successful '${scenario}' load result for ${!before ? BEFORE : AFTER}` };
   const pick = (r: LoadRecord) => r.trials.map((t) => (metric === 'rps' ? t.rps : t.latencyMs.p95));
   const ci = ratioOfMediansInterval(pick(before), pick(after));
   const direction = metric === 'rps' ? 'higher' : 'lower';
@@ -146,7 +172,12 @@ export function measureLoad(run: RunResults, which: 'read' | 'write' | 'p95', me
 
 /** A sweep whose every level met the SLO: its capacity is only "at least the largest level". */
 export function reachedBound(c: CapacityRecord): boolean {
-  return c.capacity !== null && c.curve.length > 0 && c.curve.every((p) => p.ok) && c.capacity === Math.max(...c.curve.map((p) => p.connections));
+  return (
+    c.capacity !== null &&
+    c.curve.length > 0 &&
+    c.curve.every((p) => p.ok) &&
+    c.capacity === Math.max(...c.curve.map((p) => p.connections))
+  );
 }
 
 /** The capacity sweep of a profile that measured something (a sweep that failed at a level still has its passing levels). */
@@ -159,9 +190,11 @@ export function measureCapacity(run: RunResults): Measurement {
   const before = capacityRecord(run, BEFORE);
   const after = capacityRecord(run, AFTER);
   if (!before || !after) return { unavailable: `no capacity sweep measured ${!before ? BEFORE : AFTER}` };
-  if (before.capacity === null) return { unavailable: `${BEFORE} met the SLO (p95 < ${before.sloP95Ms} ms) at no swept concurrency` };
+  if (before.capacity === null)
+    return { unavailable: `${BEFORE} met the SLO (p95 < ${before.sloP95Ms} ms) at no swept concurrency` };
   const top = Math.max(...after.curve.map((p) => p.connections));
-  if (reachedBound(before) && reachedBound(after)) return { unavailable: `both met the SLO at every level up to ${top} connections: raise capacity.maxConnections` };
+  if (reachedBound(before) && reachedBound(after))
+    return { unavailable: `both met the SLO at every level up to ${top} connections: raise capacity.maxConnections` };
   const gain = safeRatio(after.capacity ?? 0, before.capacity);
   return {
     gain,
@@ -169,7 +202,11 @@ export function measureCapacity(run: RunResults): Measurement {
     high: gain,
     benchmark: `capacity sweep '${after.scenario}', p95 < ${after.sloP95Ms} ms, errors < ${after.maxErrorPct} % (steps ${after.curve.map((p) => p.connections).join(', ')})`,
     detail: `${before.capacity} -> ${after.capacity ?? 'none'}${reachedBound(after) ? '+' : ''} connections`,
-    ...(reachedBound(after) ? { lowerBound: `${AFTER} met the SLO at every level up to ${top} connections, so the gain is at least ×${gain.toFixed(2)}; raise capacity.maxConnections to settle it` } : {}),
+    ...(reachedBound(after)
+      ? {
+          lowerBound: `${AFTER} met the SLO at every level up to ${top} connections, so the gain is at least ×${gain.toFixed(2)}; raise capacity.maxConnections to settle it`,
+        }
+      : {}),
   };
 }
 

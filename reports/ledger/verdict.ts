@@ -2,7 +2,14 @@
  * The rule that turns a measurement into a verdict. Stated once here and printed
  * verbatim under the ledger, so the report says how every verdict was reached.
  */
-export const VERDICTS = ['confirmed', 'smaller than claimed', 'larger than claimed', 'not confirmed', 'contradicted', 'not measurable here'] as const;
+export const VERDICTS = [
+  'confirmed',
+  'smaller than claimed',
+  'larger than claimed',
+  'not confirmed',
+  'contradicted',
+  'not measurable here',
+] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface Measured {
@@ -24,7 +31,11 @@ export const VERDICT_RULE = (noisePct: number) =>
   ].join('\n');
 
 /** Applies the rule above. `noise` is a fraction (0.05 = 5 %). */
-export function verdictFor(measured: Measured | null, claimed: { low: number; high: number } | null, noise: number): Verdict {
+export function verdictFor(
+  measured: Measured | null,
+  claimed: { low: number; high: number } | null,
+  noise: number,
+): Verdict {
   if (!measured || !Number.isFinite(measured.low) || Number.isNaN(measured.gain)) return 'not measurable here';
   const up = 1 + noise;
   if (measured.low > up) {

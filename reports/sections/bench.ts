@@ -3,7 +3,8 @@ import type { RunResults } from '../../lib/records/run.ts';
 import { DASH, num, pct, share, us } from '../../lib/format.ts';
 import { renderTable, type Column } from '../../lib/table.ts';
 
-const status = (r: { status: string; reason?: string | undefined }) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason ?? 'no reason given'}`);
+const status = (r: { status: string; reason?: string | undefined }) =>
+  r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason ?? 'no reason given'}`;
 const ifOk = (r: { status: string }, text: () => string) => (r.status === 'ok' ? text() : DASH);
 
 const BENCH: Column<BenchRecord>[] = [
@@ -44,8 +45,20 @@ const SWEEP: Column<IndexSweepRecord>[] = [
 /** PRAGMA ablation, microbenchmarks and the index sweep. */
 export function renderBenchSections(run: RunResults): string {
   const out: string[] = [];
-  out.push('### PRAGMA ablation', '', run.ablation.length ? renderTable(ABLATION, run.ablation) : '_No ablation in this run._\n');
-  out.push('### Microbenchmarks (tinybench, sustained ops/s = 1000 / mean ms)', '', run.bench.length ? renderTable(BENCH, run.bench) : '_No microbenchmarks in this run._\n');
-  out.push('### Index sweep', '', run.indexSweep.length ? renderTable(SWEEP, run.indexSweep) : '_No index sweep in this run._\n');
+  out.push(
+    '### PRAGMA ablation',
+    '',
+    run.ablation.length ? renderTable(ABLATION, run.ablation) : '_No ablation in this run._\n',
+  );
+  out.push(
+    '### Microbenchmarks (tinybench, sustained ops/s = 1000 / mean ms)',
+    '',
+    run.bench.length ? renderTable(BENCH, run.bench) : '_No microbenchmarks in this run._\n',
+  );
+  out.push(
+    '### Index sweep',
+    '',
+    run.indexSweep.length ? renderTable(SWEEP, run.indexSweep) : '_No index sweep in this run._\n',
+  );
   return out.join('\n');
 }

@@ -11,17 +11,27 @@ const PAIRS: Column<Pair>[] = [
 /** The context header every report opens with (mitata-style). */
 export function renderContext(run: RunResults): string {
   const e = run.environment;
-  const pin = e.pinning ? (e.pinning.pinned ? `server CPU ${e.pinning.serverCpu}, generator CPU ${e.pinning.generatorCpu}` : `none (${e.pinning.reason ?? 'unknown'})`) : 'not recorded';
+  const pin = e.pinning
+    ? e.pinning.pinned
+      ? `server CPU ${e.pinning.serverCpu}, generator CPU ${e.pinning.generatorCpu}`
+      : `none (${e.pinning.reason ?? 'unknown'})`
+    : 'not recorded';
   const rows: Pair[] = [
     ['date', e.date],
     ['git SHA', e.gitSha ?? DASH],
-    ['mode', `${run.mode}${run.configFile ? ` + ${run.configFile}` : ''}; wall time ${run.wallS === null ? DASH : `${num(run.wallS)} s`}`],
+    [
+      'mode',
+      `${run.mode}${run.configFile ? ` + ${run.configFile}` : ''}; wall time ${run.wallS === null ? DASH : `${num(run.wallS)} s`}`,
+    ],
     ['CPU', `${e.cpuModel}, ${e.cores} cores; pinning: ${pin}`],
     ['memory', bytes(e.memoryBytes)],
     ['kernel', `${e.platform} ${e.kernel}`],
     ['data directory', `${e.dataDir} (${e.filesystem}); fsync probe ${us(e.fsyncUs)}`],
     ['Node / SQLite', `${e.node} / ${e.sqlite}`],
-    ['better-sqlite3 / autocannon / tinybench / k6', [e.betterSqlite3, e.autocannon, e.tinybench, e.k6 ?? 'not installed'].map((v) => v ?? DASH).join(' / ')],
+    [
+      'better-sqlite3 / autocannon / tinybench / k6',
+      [e.betterSqlite3, e.autocannon, e.tinybench, e.k6 ?? 'not installed'].map((v) => v ?? DASH).join(' / '),
+    ],
     ['profiles', run.config.profiles.join(', ')],
     ['database', `scale ${run.config.scale}, seed ${run.config.seed}`],
   ];
@@ -38,8 +48,21 @@ export function renderMethod(run: RunResults): string {
     `- **VACUUM**: per profile, a copy of the seeded database loses ${Math.round(c.vacuum.deleteShare * 100)} % of its contents rows and has ${Math.round(c.vacuum.updateShare * 100)} % of the remaining bodies rewritten larger; file size is measured before and after VACUUM.`,
     `- **Noise**: claims use a ±${c.thresholds.ledgerNoisePct} % noise band; compare uses ±${c.thresholds.comparePct} %.`,
   ];
-  if (c.injectDelayMs > 0) lines.push(`- **Calibration run**: every request was delayed ${c.injectDelayMs} ms on purpose (serve --inject-delay-ms). These figures are not a measurement of SQLite.`);
+  if (c.injectDelayMs > 0)
+    lines.push(
+      `- **Calibration run**: every request was delayed ${c.injectDelayMs} ms on purpose (serve --inject-delay-ms). These figures are not a measurement of SQLite.`,
+    );
   const stages = run.stages.filter((s) => s.status !== 'ok');
-  const caveats = [...run.environment.caveats, ...stages.map((s) => `stage ${s.name} ${s.status}${s.reason ? `: ${s.reason}` : ''}`)];
-  return [...lines, '', '**Caveats detected by this run**', '', ...(caveats.length ? caveats.map((x) => `- ${x}`) : ['- none']), ''].join('\n');
+  const caveats = [
+    ...run.environment.caveats,
+    ...stages.map((s) => `stage ${s.name} ${s.status}${s.reason ? `: ${s.reason}` : ''}`),
+  ];
+  return [
+    ...lines,
+    '',
+    '**Caveats detected by this run**',
+    '',
+    ...(caveats.length ? caveats.map((x) => `- ${x}`) : ['- none']),
+    '',
+  ].join('\n');
 }

@@ -16,14 +16,26 @@ const LOAD: Column<LoadRecord>[] = [
   { header: 'reqs', align: 'right', cell: (r) => okOr(r, (x) => num(x.requests)) },
   { header: 'fails', align: 'right', cell: (r) => (m(r) ? num(fails(r)) : DASH) },
   { header: 'rps', align: 'right', cell: (r) => okOr(r, (x) => num(x.rps)) },
-  { header: 'rps range', align: 'right', cell: (r) => (r.spread ? `${num(r.spread.rps.min)} … ${num(r.spread.rps.max)}` : DASH) },
+  {
+    header: 'rps range',
+    align: 'right',
+    cell: (r) => (r.spread ? `${num(r.spread.rps.min)} … ${num(r.spread.rps.max)}` : DASH),
+  },
   { header: 'avg', align: 'right', cell: (r) => okOr(r, (x) => ms(x.latencyMs.mean)) },
   { header: 'p50', align: 'right', cell: (r) => okOr(r, (x) => ms(x.latencyMs.p50)) },
   { header: 'p95', align: 'right', cell: (r) => okOr(r, (x) => ms(x.latencyMs.p95)) },
   { header: 'p99', align: 'right', cell: (r) => okOr(r, (x) => ms(x.latencyMs.p99)) },
   { header: 'max', align: 'right', cell: (r) => okOr(r, (x) => ms(x.latencyMs.max)) },
   { header: 'trials', align: 'right', cell: (r) => String(r.trials.length) },
-  { header: 'audit', cell: (r) => (r.audit.length ? (r.audit.every((a) => a.ok) ? 'ok' : `LOST ${r.audit.reduce((s, a) => s + a.lost, 0)}`) : (r.auditSkipped ?? DASH)) },
+  {
+    header: 'audit',
+    cell: (r) =>
+      r.audit.length
+        ? r.audit.every((a) => a.ok)
+          ? 'ok'
+          : `LOST ${r.audit.reduce((s, a) => s + a.lost, 0)}`
+        : (r.auditSkipped ?? DASH),
+  },
   { header: 'status', cell: (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason ?? ''}`) },
 ];
 
@@ -57,7 +69,11 @@ const VACUUM: Column<VacuumRecord>[] = [
   { header: 'after churn', align: 'right', cell: (v) => bytes(v.bytes.beforeVacuum) },
   { header: 'after VACUUM', align: 'right', cell: (v) => bytes(v.bytes.afterVacuum) },
   { header: 'change', align: 'right', cell: (v) => pct(v.bytes.afterVacuum / v.bytes.beforeVacuum - 1) },
-  { header: 'free pages before → after', align: 'right', cell: (v) => `${v.freelistPages.beforeVacuum} → ${v.freelistPages.afterVacuum}` },
+  {
+    header: 'free pages before → after',
+    align: 'right',
+    cell: (v) => `${v.freelistPages.beforeVacuum} → ${v.freelistPages.afterVacuum}`,
+  },
   { header: 'rows deleted / rewritten', align: 'right', cell: (v) => `${v.deletedRows} / ${v.updatedRows}` },
   { header: 'VACUUM time', align: 'right', cell: (v) => ms(v.vacuumMs) },
   { header: 'status', cell: (v) => (v.status === 'ok' ? 'ok' : `${v.status}: ${v.reason ?? ''}`) },
@@ -66,18 +82,38 @@ const VACUUM: Column<VacuumRecord>[] = [
 /** Load table, DB share, capacity per profile, VACUUM. */
 export function renderLoadSections(run: RunResults): string {
   const out: string[] = ['### Load scenarios (median trial; warm-up excluded)', ''];
-  if (run.scenarios.length) out.push(run.scenarios.map((s) => `- \`${s.name}\` (${s.kind}): ${s.description}`).join('\n'), '');
+  if (run.scenarios.length)
+    out.push(run.scenarios.map((s) => `- \`${s.name}\` (${s.kind}): ${s.description}`).join('\n'), '');
   out.push(run.load.length ? renderTable(LOAD, run.load) : '_No load results in this run._\n');
   const timed = run.load.filter((r) => r.serverTiming && r.serverTiming.handlerUs.count > 0);
-  out.push('### DB share of request cost (server-side timing)', '', timed.length ? renderTable(DB_SHARE, timed) : '_No server-side timings in this run._\n');
+  out.push(
+    '### DB share of request cost (server-side timing)',
+    '',
+    timed.length ? renderTable(DB_SHARE, timed) : '_No server-side timings in this run._\n',
+  );
   out.push('### Capacity', '');
   if (run.capacity.length === 0) out.push('_No capacity sweep in this run._\n');
   for (const c of run.capacity) {
-    const verdict = c.status !== 'ok' ? `${c.status}: ${c.reason ?? ''}` : c.capacity === null ? 'no level met the SLO' : `capacity ${c.capacity} connections`;
+    const verdict =
+      c.status !== 'ok'
+        ? `${c.status}: ${c.reason ?? ''}`
+        : c.capacity === null
+          ? 'no level met the SLO'
+          : `capacity ${c.capacity} connections`;
     out.push(`**${c.profile}** ('${c.scenario}', p95 < ${c.sloP95Ms} ms, errors < ${c.maxErrorPct} %): ${verdict}`, '');
-    if (c.curve.length) out.push(renderTable(CAPACITY, c.curve.map((p) => ({ c, p }))));
+    if (c.curve.length)
+      out.push(
+        renderTable(
+          CAPACITY,
+          c.curve.map((p) => ({ c, p })),
+        ),
+      );
   }
-  out.push('### DB file size and VACUUM', '', run.vacuum.length ? renderTable(VACUUM, run.vacuum) : '_No VACUUM measurement in this run._\n');
+  out.push(
+    '### DB file size and VACUUM',
+    '',
+    run.vacuum.length ? renderTable(VACUUM, run.vacuum) : '_No VACUUM measurement in this run._\n',
+  );
   if (run.vacuum[0]) out.push(`Method: ${run.vacuum[0].method}.`, '');
   return out.join('\n');
 }

@@ -3,36 +3,49 @@ import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { BACKUP_METHODS, type BackupMethod } from '../../ops/backup.ts';
 import { formatBytes } from '../../ops/units.ts';
-import { BACKUP_UNDER_LOAD_DEFAULTS as D, runBackupUnderLoad, type BackupUnderLoadRecord } from '../../load/backup-under-load.ts';
+import {
+  BACKUP_UNDER_LOAD_DEFAULTS as D,
+  runBackupUnderLoad,
+  type BackupUnderLoadRecord,
+} from '../../load/backup-under-load.ts';
 import { resolveProfile } from '../../db/profiles.ts';
 
 /** The text report (pure). */
 export function renderBackupUnderLoad(r: BackupUnderLoadRecord): string {
   const w = r.writeLatencyMs;
-  const line = (name: string, p: typeof w.without) => `  ${name.padEnd(8)} n=${String(p.count).padEnd(5)} p50 ${p.p50.toFixed(2)} ms  p99 ${p.p99.toFixed(2)} ms  max ${p.max.toFixed(2)} ms`;
+  const line = (name: string, p: typeof w.without) =>
+    `  ${name.padEnd(8)} n=${String(p.count).padEnd(5)} p50 ${p.p50.toFixed(2)} ms  p99 ${p.p99.toFixed(2)} ms  max ${p.max.toFixed(2)} ms`;
   const e = r.environment;
   const lines = [
     `context     ${e.date}, git ${e.gitSha?.slice(0, 10) ?? '?'}, node ${e.node}, SQLite ${e.sqlite}, ${e.cpuModel} × ${e.cores}, ${e.filesystem}, fsync ${e.fsyncUs ?? '?'} µs, ${e.pinning?.pinned ? `server CPU ${e.pinning.serverCpu}, generator CPU ${e.pinning.generatorCpu}` : 'not pinned'}`,
     ...e.caveats.map((c) => `caveat      ${c}`),
     `backup under load: ${r.scenario}, profile ${r.profile}, scale ${r.scale}, ${r.connections} connections, backup ${r.method}${r.gzip ? ' + gzip' : ''}: ${r.status.toUpperCase()}${r.reason ? ` (${r.reason})` : ''}`,
-    r.backup ? `backup      ${r.backup.ms.toFixed(0)} ms total (copy ${r.backup.copyMs.toFixed(0)} ms), ${formatBytes(r.backup.bytes)}, integrity_check ${r.backup.integrity.join('; ')}` : 'backup      none',
+    r.backup
+      ? `backup      ${r.backup.ms.toFixed(0)} ms total (copy ${r.backup.copyMs.toFixed(0)} ms), ${formatBytes(r.backup.bytes)}, integrity_check ${r.backup.integrity.join('; ')}`
+      : 'backup      none',
     'write latency (POST /contents prober, by start time):',
     line('without', w.without),
     line('during', w.during),
     line('after', w.after),
-    r.load ? `load        ${r.load.requests} requests, ${r.load.rps} rps, p99 ${r.load.p99} ms, non-2xx ${r.load.non2xx}, errors ${r.load.errors}` : 'load        generator failed',
+    r.load
+      ? `load        ${r.load.requests} requests, ${r.load.rps} rps, p99 ${r.load.p99} ms, non-2xx ${r.load.non2xx}, errors ${r.load.errors}`
+      : 'load        generator failed',
     `WAL         ${formatBytes(r.wal.bytesAtStart)} at backup start, max ${formatBytes(r.wal.maxDuring)} during, ${formatBytes(r.wal.bytesAtEnd)} at the end`,
     r.rows
       ? `rows        contents: live ${r.rows.liveBefore} before <= snapshot ${r.rows.snapshot} <= live ${r.rows.liveAfter} after; restored ${r.rows.restored}: ${r.rows.consistent ? 'consistent' : 'INCONSISTENT'}`
       : 'rows        not checked',
   ];
-  if (w.during.count < 100) lines.push(`note: ${w.during.count} writes fell in the backup window; a p99 of so few samples is close to their max.`);
+  if (w.during.count < 100)
+    lines.push(
+      `note: ${w.during.count} writes fell in the backup window; a p99 of so few samples is close to their max.`,
+    );
   return lines.join('\n') + '\n';
 }
 
 export const command = defineCommand({
   name: 'backup-under-load',
-  summary: 'Take a backup while mix-80-20 runs: backup duration, write p99 during vs without, WAL growth, restore row counts.',
+  summary:
+    'Take a backup while mix-80-20 runs: backup duration, write p99 during vs without, WAL growth, restore row counts.',
   details: `Seeds (or reuses) a database, serves a fresh copy, runs the scenario with autocannon in
 its own process, and after --backup-at of the measured window runs 'loadlab backup' in
 another process. A prober here sends POST /contents every ${D.probeEveryMs} ms and sorts each write by
@@ -82,7 +95,8 @@ example: loadlab backup-under-load --scale 0.1 --duration 10 --out reports/runs/
   async run({ values }) {
     const profile = resolveProfile(values.profile).name;
     const method = values.method as BackupMethod;
-    if (!BACKUP_METHODS.includes(method)) throw new UsageError(`--method must be one of ${BACKUP_METHODS.join(', ')}, got '${values.method}'`);
+    if (!BACKUP_METHODS.includes(method))
+      throw new UsageError(`--method must be one of ${BACKUP_METHODS.join(', ')}, got '${values.method}'`);
     const record = await runBackupUnderLoad({
       profile,
       method,

@@ -1,6 +1,12 @@
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { BACKUP_DEFAULTS, BACKUP_METHODS, backupDatabase, type BackupMethod, type BackupResult } from '../../ops/backup.ts';
+import {
+  BACKUP_DEFAULTS,
+  BACKUP_METHODS,
+  backupDatabase,
+  type BackupMethod,
+  type BackupResult,
+} from '../../ops/backup.ts';
 import { formatBytes, formatMs } from '../../ops/units.ts';
 
 /** The text report of `loadlab backup` (pure). */
@@ -26,7 +32,8 @@ export function renderBackup(r: BackupResult): string {
 
 export const command = defineCommand({
   name: 'backup',
-  summary: 'Consistent online backup: backup API or VACUUM INTO, integrity-checked, fsynced, timestamped, optional gzip and retention.',
+  summary:
+    'Consistent online backup: backup API or VACUUM INTO, integrity-checked, fsynced, timestamped, optional gzip and retention.',
   args: 'DB',
   details: `Takes a point-in-time copy while the database is in use (WAL writers are not blocked;
 a rollback-journal database makes its writers wait for the copy). The copy is written
@@ -68,7 +75,8 @@ example: loadlab backup data/app.sqlite --dir backups --gzip --keep 7`,
   positionals: [1, 1],
   async run({ values, positionals }) {
     const method = values.method as BackupMethod;
-    if (!BACKUP_METHODS.includes(method)) throw new UsageError(`--method must be one of ${BACKUP_METHODS.join(', ')}, got '${values.method}'`);
+    if (!BACKUP_METHODS.includes(method))
+      throw new UsageError(`--method must be one of ${BACKUP_METHODS.join(', ')}, got '${values.method}'`);
     const retention = { keep: values.keep, maxAgeDays: values['max-age'] };
     const result = await backupDatabase({
       db: positionals[0]!,

@@ -33,7 +33,21 @@ describe('loadlab bench', () => {
 
   it('prints the table and writes a valid JSON file', () => {
     const out = join(tmp.dir, 'bench.json');
-    const r = loadlab('--scale', '0.005', '--time', '15', '--ops', 'point-read,insert-autocommit', '--profiles', 'untuned,tuned', '--json', out, '--data-dir', tmp.dir, '--quiet');
+    const r = loadlab(
+      '--scale',
+      '0.005',
+      '--time',
+      '15',
+      '--ops',
+      'point-read,insert-autocommit',
+      '--profiles',
+      'untuned,tuned',
+      '--json',
+      out,
+      '--data-dir',
+      tmp.dir,
+      '--quiet',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/point-read\s+tuned\s+[\d,.]+/);
     expect(r.stdout).toContain('vs untuned');

@@ -99,7 +99,8 @@ examples:
     quiet: { kind: 'boolean', help: 'no progress on stderr' },
   },
   async run({ values }) {
-    if ((values.db === undefined) !== (values.queries === undefined)) throw new UsageError('bench: --db and --queries go together');
+    if ((values.db === undefined) !== (values.queries === undefined))
+      throw new UsageError('bench: --db and --queries go together');
     if (values.toggles !== undefined && !values.ablation) throw new UsageError('bench: --toggles needs --ablation');
     if ((values['sweep-rows'] !== undefined || values['sweep-insert-rows'] !== undefined) && !values['index-sweep']) {
       throw new UsageError('bench: --sweep-rows/--sweep-insert-rows need --index-sweep');
@@ -119,8 +120,15 @@ examples:
       ...(values.ops !== undefined ? { ops: values.ops } : {}),
       ...(values.ablation ? { ablation: true } : {}),
       ...(values.toggles !== undefined ? { ablationToggles: values.toggles } : {}),
-      ...(values['index-sweep'] ? { indexSweep: true, sweep: { ...(sweepRows ? { sizes: sweepRows } : {}), ...(insertRows ? { insertRows } : {}) } } : {}),
-      ...(values.db !== undefined ? { byo: { db: existingSqliteFile(values.db), queries: existingFile(values.queries!, 'queries file') } } : {}),
+      ...(values['index-sweep']
+        ? {
+            indexSweep: true,
+            sweep: { ...(sweepRows ? { sizes: sweepRows } : {}), ...(insertRows ? { insertRows } : {}) },
+          }
+        : {}),
+      ...(values.db !== undefined
+        ? { byo: { db: existingSqliteFile(values.db), queries: existingFile(values.queries!, 'queries file') } }
+        : {}),
       ...(values.json !== undefined ? { onStage: (file) => writeResults(values.json!, file) } : {}),
       ...(progress ? { onProgress: progress } : {}),
     };
@@ -142,8 +150,11 @@ examples:
       workspace.cleanup();
     }
     process.stdout.write(renderBenchFile(file, values.markdown ? 'markdown' : 'text'));
-    const failed = [...file.records, ...file.ablationArms, ...file.indexSweep].filter((r) => r.status === 'failed').length;
-    if (failed) process.stderr.write(`${failed} measurement(s) failed; see the note column and the reasons in the records\n`);
+    const failed = [...file.records, ...file.ablationArms, ...file.indexSweep].filter(
+      (r) => r.status === 'failed',
+    ).length;
+    if (failed)
+      process.stderr.write(`${failed} measurement(s) failed; see the note column and the reasons in the records\n`);
     if (values.json !== undefined && !values.quiet) process.stderr.write(`wrote ${values.json}\n`);
     return 0;
   },

@@ -10,7 +10,8 @@ const { scenario, profile, trials, connections, rate, ...shared } = LOAD_FLAGS;
 
 export const command = defineCommand({
   name: 'capacity',
-  summary: 'Steps concurrency up (10, 25, 50, 100, 200, 400, …) and reports the highest level with p95 under the SLO and errors under the budget.',
+  summary:
+    'Steps concurrency up (10, 25, 50, 100, 200, 400, …) and reports the highest level with p95 under the SLO and errors under the budget.',
   details: `Stops after the first failing level. The JSON has the curve (CapacityRecord) and each level's
 load record. Exit 1 when a level could not be measured (server died, audit failed).`,
   options: {
@@ -47,7 +48,8 @@ load record. Exit 1 when a level could not be measured (server died, audit faile
   },
   async run({ values }) {
     const base = loadOptionsFromFlags(values);
-    if (values.connections !== undefined) throw new UsageError('capacity chooses --connections itself; use --max-connections');
+    if (values.connections !== undefined)
+      throw new UsageError('capacity chooses --connections itself; use --max-connections');
     if (base.scenarios.length !== 1 || (!values.target && base.profiles.length !== 1)) {
       throw new UsageError('capacity takes one --scenario and one --profile');
     }
@@ -60,7 +62,9 @@ load record. Exit 1 when a level could not be measured (server died, audit faile
       maxConnections: values['max-connections'],
     };
     const opts = resolveLoadOptions(base);
-    const { result, env, interrupted } = await runWithProgress(opts, values.json, (hooks) => runCapacity(options, hooks));
+    const { result, env, interrupted } = await runWithProgress(opts, values.json, (hooks) =>
+      runCapacity(options, hooks),
+    );
     if (values.json) {
       writeLoadFile(values.json, opts, result.records, [result.capacity], env);
       process.stderr.write(`wrote ${values.json}\n`);

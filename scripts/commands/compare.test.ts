@@ -36,10 +36,11 @@ describe('loadlab compare', () => {
   it('rps 30 % lower and latency 30 % higher exits 1', async () => {
     const base = sampleRun();
     const slow = structuredClone(base);
-    for (const r of slow.load) for (const t of [...r.trials, r.median!]) {
-      t.rps *= 0.7;
-      for (const k of Object.keys(t.latencyMs) as (keyof typeof t.latencyMs)[]) t.latencyMs[k] *= 1.3;
-    }
+    for (const r of slow.load)
+      for (const t of [...r.trials, r.median!]) {
+        t.rps *= 0.7;
+        for (const k of Object.keys(t.latencyMs) as (keyof typeof t.latencyMs)[]) t.latencyMs[k] *= 1.3;
+      }
     expect(await main(['compare', write('b.json', base), write('c.json', slow)])).toBe(1);
     expect(out.join('')).toMatch(/metrics regressed beyond ±15 %/);
   });

@@ -57,9 +57,14 @@ exit 0: no significant regression; 1: at least one metric regressed; 2: usage or
     const [basePath, candPath, exportFile] = positionals as [string, string, string | undefined];
     const thresholdPct = values.threshold;
     const format = values.export;
-    if (format !== undefined && !(EXPORTS as readonly string[]).includes(format)) throw new UsageError(`--export must be one of ${EXPORTS.join(', ')}, got '${format}'`);
-    if (format !== undefined && exportFile === undefined) throw new UsageError(`--export ${format} needs a FILE: loadlab compare BASE CAND --export ${format} FILE`);
-    if (format === undefined && exportFile !== undefined) throw new UsageError(`unexpected third argument '${exportFile}' (did you mean --export github|bencher ${exportFile}?)`);
+    if (format !== undefined && !(EXPORTS as readonly string[]).includes(format))
+      throw new UsageError(`--export must be one of ${EXPORTS.join(', ')}, got '${format}'`);
+    if (format !== undefined && exportFile === undefined)
+      throw new UsageError(`--export ${format} needs a FILE: loadlab compare BASE CAND --export ${format} FILE`);
+    if (format === undefined && exportFile !== undefined)
+      throw new UsageError(
+        `unexpected third argument '${exportFile}' (did you mean --export github|bencher ${exportFile}?)`,
+      );
 
     const base = readResultsFile(basePath);
     const cand = readResultsFile(candPath);
@@ -70,7 +75,8 @@ exit 0: no significant regression; 1: at least one metric regressed; 2: usage or
 
     if (values.json) process.stdout.write(JSON.stringify(comparison, null, 2) + '\n');
     else process.stdout.write(renderComparison(comparison, { format: 'text', ...labels }));
-    if (values.markdown) writeFileAtomic(values.markdown, renderComparison(comparison, { format: 'markdown', ...labels }));
+    if (values.markdown)
+      writeFileAtomic(values.markdown, renderComparison(comparison, { format: 'markdown', ...labels }));
     if (format === 'github' && exportFile) {
       const g = toGithubBenchmark(candMetrics);
       writeJsonAtomic(exportFile, g.biggerIsBetter);

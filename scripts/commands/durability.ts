@@ -2,7 +2,12 @@ import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { choosePinning } from '../../lib/environment.ts';
 import { DURABILITY_SCHEMA_VERSION, DurabilityFile } from '../../lib/records/durability.ts';
-import { DURABILITY_DEFAULTS, durabilityPassed, runDurability, type DurabilityOptions } from '../../load/durability/run.ts';
+import {
+  DURABILITY_DEFAULTS,
+  durabilityPassed,
+  runDurability,
+  type DurabilityOptions,
+} from '../../load/durability/run.ts';
 import { DURABILITY_NOT_TESTED, renderDurability } from '../../load/durability/durability-table.ts';
 import { resolveProfile } from '../../db/profiles.ts';
 import { measureCommand, workDirectory } from '../measure-command.ts';
@@ -11,7 +16,8 @@ const D = DURABILITY_DEFAULTS;
 
 export const command = defineCommand({
   name: 'durability',
-  summary: 'Crash durability: writers record every 2xx-acknowledged id, the server is SIGKILLed at random moments and restarted; no acknowledged write may be lost.',
+  summary:
+    'Crash durability: writers record every 2xx-acknowledged id, the server is SIGKILLed at random moments and restarted; no acknowledged write may be lost.',
   details: `After every kill the server restarts on the same file; every acknowledged id must be present
 and PRAGMA integrity_check must say ok. Exit 1 if a write was lost, integrity failed or an arm failed;
 130 when interrupted (Ctrl-C: the table so far is printed, the server stopped).
@@ -90,10 +96,12 @@ may lose the last commits.`,
   async run({ values }) {
     const profiles = values.profile;
     for (const p of profiles) resolveProfile(p);
-    if (new Set(profiles).size !== profiles.length) throw new UsageError(`--profile lists a profile twice: ${profiles.join(',')}`);
+    if (new Set(profiles).size !== profiles.length)
+      throw new UsageError(`--profile lists a profile twice: ${profiles.join(',')}`);
     const killMinMs = values['kill-min-ms'];
     const killMaxMs = values['kill-max-ms'] ?? Math.max(D.killMaxMs, killMinMs);
-    if (killMaxMs < killMinMs) throw new UsageError(`--kill-max-ms (${killMaxMs}) must be at least --kill-min-ms (${killMinMs})`);
+    if (killMaxMs < killMinMs)
+      throw new UsageError(`--kill-max-ms (${killMaxMs}) must be at least --kill-min-ms (${killMinMs})`);
     if (values.json === '') throw new UsageError('--json needs a file name');
 
     const work = workDirectory(values.dir, 'durability');

@@ -14,7 +14,8 @@ export function renderExplain(r: ExplainReport, failOnScan: boolean): string {
     for (const f of q.findings) lines.push(`  ${f.kind === 'scan' && !f.gating ? '-' : MARK[f.kind]} ${f.message}`);
     lines.push('');
   }
-  const verdict = r.gatingScans === 0 ? 'no flagged scan' : `${r.gatingScans} flagged scan(s) of tables over ${r.minRows} rows`;
+  const verdict =
+    r.gatingScans === 0 ? 'no flagged scan' : `${r.gatingScans} flagged scan(s) of tables over ${r.minRows} rows`;
   lines.push(
     `${r.queries.length} queries: ${verdict}, ${r.tempBtrees} temp b-tree(s)` +
       (failOnScan ? (r.gatingScans > 0 ? ' -> gate FAILED (--fail-on-scan)' : ' -> gate passed') : ''),
@@ -24,7 +25,8 @@ export function renderExplain(r: ExplainReport, failOnScan: boolean): string {
 
 export const command = defineCommand({
   name: 'explain',
-  summary: 'EXPLAIN QUERY PLAN for queries, flagging full scans of large tables and temp b-trees: an index gate for CI.',
+  summary:
+    'EXPLAIN QUERY PLAN for queries, flagging full scans of large tables and temp b-trees: an index gate for CI.',
   args: 'DB',
   details: `Opens DB read-only (the file is never written) and runs EXPLAIN QUERY PLAN for each query,
 parameters bound, never pasted into the SQL. Flags: '!' a full scan of a table with more
@@ -63,8 +65,10 @@ example: loadlab explain data/untuned.sqlite --queries ops/fixture-queries.sql -
   },
   positionals: [1, 1],
   async run({ values, positionals }) {
-    if ((values.sql === undefined) === (values.queries === undefined)) throw new UsageError('explain: give exactly one of --sql or --queries');
-    if (values.params !== undefined && values.sql === undefined) throw new UsageError('explain: --params goes with --sql (a queries file has -- @params lines)');
+    if ((values.sql === undefined) === (values.queries === undefined))
+      throw new UsageError('explain: give exactly one of --sql or --queries');
+    if (values.params !== undefined && values.sql === undefined)
+      throw new UsageError('explain: --params goes with --sql (a queries file has -- @params lines)');
     const minRows = values['min-rows'];
     const specs =
       values.sql !== undefined

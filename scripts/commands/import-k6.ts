@@ -4,7 +4,12 @@ import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { probeEnvironment } from '../../lib/environment.ts';
 import { LOAD_SCHEMA_VERSION, LoadFile } from '../../lib/records/load.ts';
 import { readK6Summary } from '../../load/engines/k6/ingest.ts';
-import { PERCENTILE_MERGE_NOTE, mergeK6Instances, mergedRecord, type MergedK6 } from '../../load/engines/k6/ingest-merge.ts';
+import {
+  PERCENTILE_MERGE_NOTE,
+  mergeK6Instances,
+  mergedRecord,
+  type MergedK6,
+} from '../../load/engines/k6/ingest-merge.ts';
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
@@ -20,9 +25,18 @@ export function importSummary(m: MergedK6): string {
       `p50 <= ${ms(t.latencyMs.p50)}, p95 <= ${ms(t.latencyMs.p95)} (instances ${ms(b.p95.min)}..${ms(b.p95.max)}), p99 <= ${ms(t.latencyMs.p99)} (upper bounds)`,
   ];
   const failedChecks = m.checks.filter((c) => c.fails > 0);
-  lines.push(`checks: ${m.checks.length} named, ${failedChecks.length ? failedChecks.map((c) => `${c.name} failed ${c.fails}/${c.passes + c.fails}`).join('; ') : 'all passed'}`);
-  lines.push(m.crossed.length ? `thresholds CROSSED (judged per instance): ${m.crossed.join('; ')}` : 'thresholds: none crossed (judged per instance)');
-  if (m.unjudged.length) lines.push(`thresholds unknown for ${m.unjudged.join(', ')} (the machine-readable summary has none; use k6's exit code)`);
+  lines.push(
+    `checks: ${m.checks.length} named, ${failedChecks.length ? failedChecks.map((c) => `${c.name} failed ${c.fails}/${c.passes + c.fails}`).join('; ') : 'all passed'}`,
+  );
+  lines.push(
+    m.crossed.length
+      ? `thresholds CROSSED (judged per instance): ${m.crossed.join('; ')}`
+      : 'thresholds: none crossed (judged per instance)',
+  );
+  if (m.unjudged.length)
+    lines.push(
+      `thresholds unknown for ${m.unjudged.join(', ')} (the machine-readable summary has none; use k6's exit code)`,
+    );
   lines.push(`note: ${PERCENTILE_MERGE_NOTE}`);
   return lines.join('\n') + '\n';
 }
@@ -62,9 +76,21 @@ example: loadlab import-k6 results/k6-*.json --scenario mix-80-20 --profile tune
     });
     if (values.json) {
       const environment = probeEnvironment({ dataDir: tmpdir(), skipFsync: true });
-      environment.caveats.push(`imported k6 summaries (${positionals.length}): measured elsewhere; this environment is the machine that merged them`);
+      environment.caveats.push(
+        `imported k6 summaries (${positionals.length}): measured elsewhere; this environment is the machine that merged them`,
+      );
       const options = { importedFrom: positionals, engine: 'k6' };
-      writeJsonAtomic(values.json, LoadFile.parse({ schemaVersion: LOAD_SCHEMA_VERSION, kind: 'load', environment, options, records: [record], capacity: [] }));
+      writeJsonAtomic(
+        values.json,
+        LoadFile.parse({
+          schemaVersion: LOAD_SCHEMA_VERSION,
+          kind: 'load',
+          environment,
+          options,
+          records: [record],
+          capacity: [],
+        }),
+      );
     }
     process.stdout.write(importSummary(merged));
     if (values.json) process.stderr.write(`wrote ${values.json}\n`);

@@ -18,7 +18,9 @@ export function renderInfo(info: DatabaseInfo): string {
       ...info.tables.map((t) => [
         t.name,
         t.rows === null ? '?' : String(t.rows),
-        t.indexes.map((i) => `${i.name}(${i.columns.join(', ')})${i.unique ? ' unique' : ''}${i.partial ? ' partial' : ''}`).join('; ') || '-',
+        t.indexes
+          .map((i) => `${i.name}(${i.columns.join(', ')})${i.unique ? ' unique' : ''}${i.partial ? ' partial' : ''}`)
+          .join('; ') || '-',
       ]),
     ]),
   ];

@@ -200,9 +200,18 @@ export async function runWithProgress<T>(
   }
 }
 
-export function writeLoadFile(file: string, opts: ResolvedLoadOptions, records: LoadRecord[], capacity: CapacityRecord[], env: LoadFile['environment']): void {
+export function writeLoadFile(
+  file: string,
+  opts: ResolvedLoadOptions,
+  records: LoadRecord[],
+  capacity: CapacityRecord[],
+  env: LoadFile['environment'],
+): void {
   const options = { ...opts, target: opts.target?.href ?? null };
-  writeJsonAtomic(file, LoadFile.parse({ schemaVersion: LOAD_SCHEMA_VERSION, kind: 'load', environment: env, options, records, capacity }));
+  writeJsonAtomic(
+    file,
+    LoadFile.parse({ schemaVersion: LOAD_SCHEMA_VERSION, kind: 'load', environment: env, options, records, capacity }),
+  );
 }
 
 /** The environment record, with the topology caveat when there is one. */

@@ -9,25 +9,33 @@ export function renderMaintain(r: MaintainResult): string {
   const lines = [
     `maintain ${r.file} (journal_mode ${r.journalMode}, auto_vacuum ${r.autoVacuum})`,
     '',
-    ...columns([['step', 'status', 'time', 'note'], ...r.steps.map((s) => [s.step, s.status, formatMs(s.ms), s.message])]),
+    ...columns([
+      ['step', 'status', 'time', 'note'],
+      ...r.steps.map((s) => [s.step, s.status, formatMs(s.ms), s.message]),
+    ]),
   ];
   for (const s of r.steps) {
     if (!s.space) continue;
     const { predictedBytes: p, actualBytes: a } = s.space;
-    const diff = p === 0 ? (a === 0 ? 'both zero' : 'nothing predicted') : `${(((a - p) / p) * 100).toFixed(1)}% from predicted`;
+    const diff =
+      p === 0 ? (a === 0 ? 'both zero' : 'nothing predicted') : `${(((a - p) / p) * 100).toFixed(1)}% from predicted`;
     lines.push(
       '',
       `${s.step}: predicted reclaim ${formatBytes(p)} (freelist ${s.space.freelistBefore} × ${s.space.pageSize} B), ` +
         `actual ${formatBytes(a)} (file ${formatBytes(s.space.fileBytesBefore)} -> ${formatBytes(s.space.fileBytesAfter)}); ${diff}`,
     );
   }
-  lines.push('', `file ${formatBytes(r.fileBytesBefore)} -> ${formatBytes(r.fileBytesAfter)}, -wal ${r.walBytesAfter === null ? 'none' : formatBytes(r.walBytesAfter)}`);
+  lines.push(
+    '',
+    `file ${formatBytes(r.fileBytesBefore)} -> ${formatBytes(r.fileBytesAfter)}, -wal ${r.walBytesAfter === null ? 'none' : formatBytes(r.walBytesAfter)}`,
+  );
   return lines.join('\n') + '\n';
 }
 
 export const command = defineCommand({
   name: 'maintain',
-  summary: 'Maintenance steps, each timed: PRAGMA optimize, ANALYZE, incremental_vacuum, VACUUM (predicted vs actual reclaim), WAL checkpoint.',
+  summary:
+    'Maintenance steps, each timed: PRAGMA optimize, ANALYZE, incremental_vacuum, VACUUM (predicted vs actual reclaim), WAL checkpoint.',
   args: 'DB',
   details: `Steps run in this order whatever the order of the flags: optimize, analyze,
 incremental-vacuum, vacuum, checkpoint. For VACUUM and incremental_vacuum it prints the
@@ -63,9 +71,18 @@ example: loadlab maintain data/app.sqlite --optimize --vacuum --checkpoint`,
   async run({ values, positionals }) {
     const pages = values['incremental-vacuum'];
     const busyTimeoutMs = values['busy-timeout'];
-    const opts = { optimize: values.optimize, analyze: values.analyze, incrementalVacuumPages: pages, vacuum: values.vacuum, checkpoint: values.checkpoint, busyTimeoutMs };
+    const opts = {
+      optimize: values.optimize,
+      analyze: values.analyze,
+      incrementalVacuumPages: pages,
+      vacuum: values.vacuum,
+      checkpoint: values.checkpoint,
+      busyTimeoutMs,
+    };
     if (!opts.optimize && !opts.analyze && pages === undefined && !opts.vacuum && !opts.checkpoint) {
-      throw new UsageError('maintain: nothing to do: pass at least one of --optimize, --analyze, --incremental-vacuum N, --vacuum, --checkpoint');
+      throw new UsageError(
+        'maintain: nothing to do: pass at least one of --optimize, --analyze, --incremental-vacuum N, --vacuum, --checkpoint',
+      );
     }
     const result = guard(positionals[0]!, () => maintainDatabase(positionals[0]!, opts));
     process.stdout.write(values.json ? JSON.stringify(result) + '\n' : renderMaintain(result));

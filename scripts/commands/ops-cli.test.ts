@@ -43,9 +43,20 @@ describe('ops commands on a database built with plain SQL', () => {
     const sum = fileChecksum(db);
     const info = loadlab('info', db, '--json');
     expect(info.code).toBe(0);
-    expect(JSON.parse(info.stdout).tables.find((t: { name: string }) => t.name === 'events')).toMatchObject({ rows: 1500, indexes: [] });
+    expect(JSON.parse(info.stdout).tables.find((t: { name: string }) => t.name === 'events')).toMatchObject({
+      rows: 1500,
+      indexes: [],
+    });
     expect(loadlab('info', db).stdout).toMatch(/quick_check\s+ok/);
-    const explain = loadlab('explain', db, '--sql', 'SELECT * FROM events WHERE kind = ?', '--params', '["buy"]', '--fail-on-scan');
+    const explain = loadlab(
+      'explain',
+      db,
+      '--sql',
+      'SELECT * FROM events WHERE kind = ?',
+      '--params',
+      '["buy"]',
+      '--fail-on-scan',
+    );
     expect(explain.code).toBe(1);
     expect(explain.stdout).toMatch(/! full table scan of events \(1500 rows\)/);
     expect(loadlab('optimize', db, '--profile', 'consensus', '--dry-run').code).toBe(0);
@@ -96,7 +107,13 @@ describe('bad input: one line, exit 2, nothing half-written', () => {
     // One spawned process to show the real binary behaves the same.
     expectUsageError(loadlab('backup', text, '--dir', join(tmp.dir, 'never')), /not an SQLite database/);
     for (const cmd of ['info', 'explain', 'optimize', 'maintain', 'backup']) {
-      const extra = { info: [], explain: ['--sql', 'SELECT 1'], optimize: ['--profile', 'tuned'], maintain: ['--vacuum'], backup: ['--dir', join(tmp.dir, 'never')] }[cmd]!;
+      const extra = {
+        info: [],
+        explain: ['--sql', 'SELECT 1'],
+        optimize: ['--profile', 'tuned'],
+        maintain: ['--vacuum'],
+        backup: ['--dir', join(tmp.dir, 'never')],
+      }[cmd]!;
       expectUsageError(await inProcess(cmd, join(tmp.dir, 'missing.db'), ...extra), /database not found/);
       expectUsageError(await inProcess(cmd, text, ...extra), /not an SQLite database/);
       expectUsageError(await inProcess(cmd, tmp.dir, ...extra), /not a regular file/);
@@ -105,15 +122,24 @@ describe('bad input: one line, exit 2, nothing half-written', () => {
     const db = plainDb(tmp.dir, { name: 'flags.db', events: 10 });
     expectUsageError(await inProcess('backup', db), /--dir is required/);
     expectUsageError(await inProcess('backup', db, '--dir', text), /not a directory/);
-    expectUsageError(await inProcess('backup', db, '--dir', join(tmp.dir, 'b'), '--keep', '0'), /--keep must be at least 1/);
-    expectUsageError(await inProcess('backup', db, '--dir', join(tmp.dir, 'b'), '--method', 'copy'), /--method must be one of/);
+    expectUsageError(
+      await inProcess('backup', db, '--dir', join(tmp.dir, 'b'), '--keep', '0'),
+      /--keep must be at least 1/,
+    );
+    expectUsageError(
+      await inProcess('backup', db, '--dir', join(tmp.dir, 'b'), '--method', 'copy'),
+      /--method must be one of/,
+    );
     expectUsageError(await inProcess('explain', db), /exactly one of --sql or --queries/);
     expectUsageError(await inProcess('explain', db, '--sql', 'SELECT * FROM nope'), /no such table: nope/);
     expectUsageError(await inProcess('explain', db, '--queries', join(tmp.dir, 'none.sql')), /queries file not found/);
     expectUsageError(await inProcess('maintain', db), /nothing to do/);
     expectUsageError(await inProcess('restore', text, join(tmp.dir, 'r.db')), /not an SQLite database/);
     expectUsageError(await inProcess('restore', db, db), /same file/);
-    expectUsageError(await inProcess('restore', db, plainDb(tmp.dir, { name: 'other.db', events: 1 })), /target exists: .*--force/);
+    expectUsageError(
+      await inProcess('restore', db, plainDb(tmp.dir, { name: 'other.db', events: 1 })),
+      /target exists: .*--force/,
+    );
   });
 
   it('a locked database: one line, exit 2, no backup file and no temp file left', () => {

@@ -21,12 +21,22 @@ describe('ops renderers (hand-built records)', () => {
           status: 'ok',
           ms: 120,
           message: 'VACUUM (rewrote the file)',
-          space: { pageSize: 4096, freelistBefore: 500, freelistAfter: 0, predictedBytes: 2_048_000, actualBytes: 2_097_152, fileBytesBefore: 4_194_304, fileBytesAfter: 2_097_152 },
+          space: {
+            pageSize: 4096,
+            freelistBefore: 500,
+            freelistAfter: 0,
+            predictedBytes: 2_048_000,
+            actualBytes: 2_097_152,
+            fileBytesBefore: 4_194_304,
+            fileBytesAfter: 2_097_152,
+          },
         },
       ],
     };
     const text = renderMaintain(r);
-    expect(text).toContain('vacuum: predicted reclaim 2.0 MiB (freelist 500 × 4096 B), actual 2.0 MiB (file 4.0 MiB -> 2.0 MiB); 2.4% from predicted');
+    expect(text).toContain(
+      'vacuum: predicted reclaim 2.0 MiB (freelist 500 × 4096 B), actual 2.0 MiB (file 4.0 MiB -> 2.0 MiB); 2.4% from predicted',
+    );
     expect(text).toMatch(/vacuum\s+ok\s+120 ms/);
   });
 
@@ -46,8 +56,20 @@ describe('ops renderers (hand-built records)', () => {
             { id: 9, parent: 0, detail: 'USE TEMP B-TREE FOR ORDER BY', depth: 0 },
           ],
           findings: [
-            { kind: 'scan', detail: 'SCAN events', table: 'events', rows: 5000, gating: true, message: 'full table scan of events (5000 rows)' },
-            { kind: 'temp-btree', detail: 'USE TEMP B-TREE FOR ORDER BY', gating: false, message: 'sorts in a temporary b-tree (for order by)' },
+            {
+              kind: 'scan',
+              detail: 'SCAN events',
+              table: 'events',
+              rows: 5000,
+              gating: true,
+              message: 'full table scan of events (5000 rows)',
+            },
+            {
+              kind: 'temp-btree',
+              detail: 'USE TEMP B-TREE FOR ORDER BY',
+              gating: false,
+              message: 'sorts in a temporary b-tree (for order by)',
+            },
           ],
         },
       ],
@@ -72,8 +94,17 @@ describe('ops renderers (hand-built records)', () => {
       status: 'failed',
       reason: 'integrity_check failed: row 3 missing from index',
       method: 'api',
-      verification: { ok: false, integrity: ['row 3 missing from index'], tables: {}, pageCount: 0, pageSize: 0, journalMode: 'wal' },
+      verification: {
+        ok: false,
+        integrity: ['row 3 missing from index'],
+        tables: {},
+        pageCount: 0,
+        pageSize: 0,
+        journalMode: 'wal',
+      },
     } as unknown as BackupResult;
-    expect(renderBackup(r)).toBe('backup FAILED (api): integrity_check failed: row 3 missing from index\nnothing was kept and retention did not run.\n');
+    expect(renderBackup(r)).toBe(
+      'backup FAILED (api): integrity_check failed: row 3 missing from index\nnothing was kept and retention did not run.\n',
+    );
   });
 });

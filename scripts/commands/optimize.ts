@@ -31,7 +31,8 @@ export function renderOptimize(r: OptimizeResult): string {
 
 export const command = defineCommand({
   name: 'optimize',
-  summary: "Apply a profile's file PRAGMAs and indexes to a database, run PRAGMA optimize, print requested vs effective.",
+  summary:
+    "Apply a profile's file PRAGMAs and indexes to a database, run PRAGMA optimize, print requested vs effective.",
   args: 'DB',
   details: `Stores what can live in the file: journal_mode, and auto_vacuum (which changes only
 through VACUUM on a database with tables, so only with --vacuum; otherwise a warning).
@@ -56,7 +57,11 @@ example: loadlab optimize data/app.sqlite --profile consensus --dry-run`,
   positionals: [1, 1],
   async run({ values, positionals }) {
     const profile = resolveProfile(values.profile);
-    const result = optimizeDatabase(positionals[0]!, { profile, dryRun: values['dry-run'] ?? false, vacuum: values.vacuum ?? false });
+    const result = optimizeDatabase(positionals[0]!, {
+      profile,
+      dryRun: values['dry-run'] ?? false,
+      vacuum: values.vacuum ?? false,
+    });
     process.stdout.write(values.json ? JSON.stringify(result) + '\n' : renderOptimize(result));
     const failed = result.steps.some((s) => s.status === 'failed') || result.mismatches.length > 0;
     return failed ? 1 : 0;

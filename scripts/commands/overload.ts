@@ -4,7 +4,12 @@ import { choosePinning } from '../../lib/environment.ts';
 import { OVERLOAD_SCHEMA_VERSION, OverloadFile } from '../../lib/records/overload.ts';
 import { OVERLOAD_DEFAULTS } from '../../fixture-server/overload.ts';
 import { findScenario } from '../../load/scenarios.ts';
-import { OVERLOAD_RUN_DEFAULTS as D, overloadPassed, runOverload, type OverloadRunOptions } from '../../load/overload/run.ts';
+import {
+  OVERLOAD_RUN_DEFAULTS as D,
+  overloadPassed,
+  runOverload,
+  type OverloadRunOptions,
+} from '../../load/overload/run.ts';
 import { renderOverload } from '../../load/overload/overload-table.ts';
 import { resolveProfile } from '../../db/profiles.ts';
 import { parseTopology } from '../../fixture-server/topology.ts';
@@ -12,7 +17,8 @@ import { measureCommand, workDirectory } from '../measure-command.ts';
 
 export const command = defineCommand({
   name: 'overload',
-  summary: 'Drive the fixture server far beyond capacity (autocannon in its own process, loopback only): rps, p95, 503 share, server memory.',
+  summary:
+    'Drive the fixture server far beyond capacity (autocannon in its own process, loopback only): rps, p95, 503 share, server memory.',
   details: `Each step gets a fresh copy of the database and a fresh server pinned apart from the generator
 (taskset, when available). Server RSS is sampled from /proc every 250 ms. Exit 1 if the server
 died or answered a 5xx other than 503; 130 when interrupted (partial figures printed).`,

@@ -8,7 +8,13 @@ export const command = defineCommand({
   options: { json: { kind: 'boolean', help: 'print the profiles as JSON' } },
   async run({ values }) {
     if (values.json) {
-      process.stdout.write(JSON.stringify(PROFILES.map((p) => ({ ...p, pragmas: requestedPragmas(p) })), null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify(
+          PROFILES.map((p) => ({ ...p, pragmas: requestedPragmas(p) })),
+          null,
+          2,
+        ) + '\n',
+      );
       return 0;
     }
     for (const p of PROFILES) {

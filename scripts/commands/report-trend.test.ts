@@ -30,13 +30,25 @@ describe('loadlab report, trend and run (usage)', () => {
 
   it('report refuses a load file: it needs a run', async () => {
     const file = join(dir, 'load.json');
-    writeFileSync(file, JSON.stringify({ schemaVersion: 1, kind: 'load', environment: sampleRun().environment, options: {}, records: [] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schemaVersion: 1,
+        kind: 'load',
+        environment: sampleRun().environment,
+        options: {},
+        records: [],
+      }),
+    );
     expect(await main(['report', file])).toBe(2);
     expect(out.join('')).toMatch(/error: .*needs results.json from 'loadlab run'/);
   });
 
   it('trend reads run directories and writes TREND.md and trend.svg', async () => {
-    for (const [name, date] of [['a', '2026-01-01T00:00:00.000Z'], ['b', '2026-02-01T00:00:00.000Z']] as const) {
+    for (const [name, date] of [
+      ['a', '2026-01-01T00:00:00.000Z'],
+      ['b', '2026-02-01T00:00:00.000Z'],
+    ] as const) {
       writeFileSync(join(dir, `${name}.json`), JSON.stringify(sampleRun({ startedAt: date })));
     }
     expect(await main(['trend', join(dir, 'a.json'), join(dir, 'b.json'), '--out', join(dir, 't')])).toBe(0);

@@ -35,7 +35,11 @@ example: loadlab restore backups/app-20261126T030000.000Z.sqlite.gz data/app.sql
   },
   positionals: [2, 2],
   async run({ values, positionals }) {
-    const result = await restoreDatabase({ backup: positionals[0]!, target: positionals[1]!, force: values.force ?? false });
+    const result = await restoreDatabase({
+      backup: positionals[0]!,
+      target: positionals[1]!,
+      force: values.force ?? false,
+    });
     process.stdout.write(values.json ? JSON.stringify(result) + '\n' : renderRestore(result));
     return result.status === 'ok' ? 0 : 1;
   },

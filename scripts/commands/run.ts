@@ -18,8 +18,17 @@ export function defaultOutDir(now = new Date()): string {
 /** Names in the config that nothing knows are usage errors, found before anything runs. */
 export function checkNames(c: RunConfig): void {
   for (const p of [...c.profiles, ...c.capacity.profiles]) resolveProfile(p);
-  const scenarios = [...c.load.scenarios, ...c.k6.scenarios, c.capacity.scenario, c.headline.readScenario, c.headline.writeScenario, c.headline.p95Scenario];
-  for (const s of scenarios) if (!findScenario(s)) throw new UsageError(`unknown scenario '${s}' in the config (known: ${scenarioNames().join(', ')})`);
+  const scenarios = [
+    ...c.load.scenarios,
+    ...c.k6.scenarios,
+    c.capacity.scenario,
+    c.headline.readScenario,
+    c.headline.writeScenario,
+    c.headline.p95Scenario,
+  ];
+  for (const s of scenarios)
+    if (!findScenario(s))
+      throw new UsageError(`unknown scenario '${s}' in the config (known: ${scenarioNames().join(', ')})`);
 }
 
 export const command = defineCommand({
@@ -66,7 +75,15 @@ exit 0 when every stage ran or was skipped with a reason; 1 when a stage failed.
     process.once('SIGINT', onSignal);
     let results;
     try {
-      results = await runSuite({ config, mode, configFile: values.config ?? null, outDir, keepData: values['keep-data'] ?? false, progress: streamProgress(process.stderr), signal: controller.signal });
+      results = await runSuite({
+        config,
+        mode,
+        configFile: values.config ?? null,
+        outDir,
+        keepData: values['keep-data'] ?? false,
+        progress: streamProgress(process.stderr),
+        signal: controller.signal,
+      });
     } finally {
       process.removeListener('SIGINT', onSignal);
     }

@@ -45,7 +45,9 @@ export const command = defineCommand({
     if (values.json) {
       process.stdout.write(JSON.stringify(result) + '\n');
     } else {
-      const rows = Object.entries(result.rows).map(([t, n]) => `${t}=${n}`).join(' ');
+      const rows = Object.entries(result.rows)
+        .map(([t, n]) => `${t}=${n}`)
+        .join(' ');
       process.stdout.write(
         `seeded ${result.file} (${result.profile}, scale ${result.scale}, seed ${result.seed}): ${rows}; ` +
           `${(result.bytes / 1048576).toFixed(1)} MiB in ${(result.ms / 1000).toFixed(2)} s\n`,

@@ -79,7 +79,10 @@ SIGTERM or SIGINT closes the server and the database, exit 0.`,
     const profile = resolveProfile(values.profile);
     const { port, host } = values;
     const slowMs = values['slow-ms'];
-    if (!isLoopbackHost(host)) process.stderr.write(`warning: binding ${host}, which is not loopback: the server is reachable from other hosts\n`);
+    if (!isLoopbackHost(host))
+      process.stderr.write(
+        `warning: binding ${host}, which is not loopback: the server is reachable from other hosts\n`,
+      );
 
     const overload = {
       ...OVERLOAD_DEFAULTS,
@@ -89,12 +92,35 @@ SIGTERM or SIGINT closes the server and the database, exit 0.`,
     const topology = parseTopology(values.topology);
     const injectDelayMs = values['inject-delay-ms'];
     if (topology.kind === 'cluster' && !isClusterWorker()) {
-      return runClusterPrimary({ workers: topology.workers, announce: (line) => process.stdout.write(JSON.stringify(line) + '\n') });
+      return runClusterPrimary({
+        workers: topology.workers,
+        announce: (line) => process.stdout.write(JSON.stringify(line) + '\n'),
+      });
     }
     const readers = topology.kind === 'readers' ? topology.readers : 0;
-    const server = await startServer({ db, profile, host, port, slowMs, slowLog: values['slow-log'], overload, injectDelayMs, readers });
-    const info = { url: server.url, pid: process.pid, profile: profile.name, effective: server.opened.effective, mismatches: server.opened.mismatches };
-    const line = { ...info, ...(topology.kind === 'readers' ? { topology: `readers:${readers}` } : {}), ...(injectDelayMs ? { injectDelayMs } : {}) };
+    const server = await startServer({
+      db,
+      profile,
+      host,
+      port,
+      slowMs,
+      slowLog: values['slow-log'],
+      overload,
+      injectDelayMs,
+      readers,
+    });
+    const info = {
+      url: server.url,
+      pid: process.pid,
+      profile: profile.name,
+      effective: server.opened.effective,
+      mismatches: server.opened.mismatches,
+    };
+    const line = {
+      ...info,
+      ...(topology.kind === 'readers' ? { topology: `readers:${readers}` } : {}),
+      ...(injectDelayMs ? { injectDelayMs } : {}),
+    };
     if (isClusterWorker()) announceToPrimary(server.url, line);
     else process.stdout.write(JSON.stringify(line) + '\n');
     return await new Promise<number>((resolve) => {

@@ -22,7 +22,10 @@ export interface GeneratorRun {
  */
 export function startGenerator(config: GeneratorConfig, opts: { cpu?: number; deadlineMs: number }): GeneratorRun {
   const nodeArgs = ['--import', TSX, WORKER, JSON.stringify(config)];
-  const [cmd, args] = opts.cpu === undefined ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(opts.cpu), process.execPath, ...nodeArgs]];
+  const [cmd, args] =
+    opts.cpu === undefined
+      ? [process.execPath, nodeArgs]
+      : ['taskset', ['-c', String(opts.cpu), process.execPath, ...nodeArgs]];
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   trackChild(child);
   let stdout = '';

@@ -60,7 +60,8 @@ export interface GeneratorResult {
   };
 }
 
-const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+const newHistogram = () =>
+  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 
 /** Percentiles in ms from a histogram of µs. */
 export function latencySummary(h: hdr.Histogram): LatencySummary {
@@ -124,7 +125,10 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
   const resetStats = async () => {
     if (!config.resetStats) return;
     try {
-      const res = await fetch(new URL('/__stats/reset', config.url), { method: 'POST', signal: AbortSignal.timeout(5000) });
+      const res = await fetch(new URL('/__stats/reset', config.url), {
+        method: 'POST',
+        signal: AbortSignal.timeout(5000),
+      });
       statsReset = res.ok ? 'done' : 'failed';
     } catch {
       statsReset = 'failed';
@@ -141,7 +145,14 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
   const only = scenario.endpoints.length === 1 ? scenario.endpoints[0]! : undefined;
   const fixed = only?.fixed ? stream.next() : undefined;
   const requestDefs = fixed
-    ? [{ method: fixed.method, path: fixed.path, headers: fixed.headers, ...(fixed.body !== undefined ? { body: fixed.body } : {}) }]
+    ? [
+        {
+          method: fixed.method,
+          path: fixed.path,
+          headers: fixed.headers,
+          ...(fixed.body !== undefined ? { body: fixed.body } : {}),
+        },
+      ]
     : [
         {
           setupRequest: (req: Record<string, unknown>, context: ClientContext) => {
@@ -162,14 +173,17 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
     byEndpoint[r.endpoint]!.sent++;
     return renderRequest(r, host);
   };
-  const instance = autocannon({
-    url: config.url,
-    connections: config.connections,
-    duration: config.warmupS + config.durationS,
-    timeout: config.timeoutS,
-    ...(config.rate !== null ? { overallRate: config.rate } : {}),
-    requests: requestDefs as unknown as autocannon.Request[],
-  }, (err) => finish(err ?? null));
+  const instance = autocannon(
+    {
+      url: config.url,
+      connections: config.connections,
+      duration: config.warmupS + config.durationS,
+      timeout: config.timeoutS,
+      ...(config.rate !== null ? { overallRate: config.rate } : {}),
+      requests: requestDefs as unknown as autocannon.Request[],
+    },
+    (err) => finish(err ?? null),
+  );
 
   let warmupTimer: NodeJS.Timeout | undefined;
   if (!measuring) {
@@ -181,7 +195,9 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
   }
 
   instance.on('response', (client: unknown, statusCode: number, resBytes: number, responseTime: number) => {
-    const endpoint = fixed ? fixed.endpoint : (client as { requestIterator?: { context?: ClientContext } }).requestIterator?.context?.endpoint;
+    const endpoint = fixed
+      ? fixed.endpoint
+      : (client as { requestIterator?: { context?: ClientContext } }).requestIterator?.context?.endpoint;
     if (!fixed) useFastBuilder(client, fastBuilder);
     const counts = endpoint === undefined ? undefined : byEndpoint[endpoint];
     if (counts) {

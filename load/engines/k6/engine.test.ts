@@ -19,12 +19,30 @@ function loadWithK6(scenario: string, standIn: StandInBehaviour | null, extra: s
   mkdirSync(dir, { recursive: true });
   const bin = standIn ? writeK6StandIn(dir, { argvFile: join(dir, 'argv.json'), ...standIn }) : join(dir, 'no-k6-here');
   const out = join(dir, 'load.json');
-  const args = ['load', '--engine', 'k6', '--scenario', scenario, '--profile', 'tuned', '--scale', '0.005', '--duration', '1', '--warmup', '0'];
-  const r = spawnSync(process.execPath, [CLI_BIN, ...args, '--trials', '1', '--no-pin', '--data-dir', join(dir, 'data'), '--json', out, ...extra], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, K6_BIN: bin },
-  });
+  const args = [
+    'load',
+    '--engine',
+    'k6',
+    '--scenario',
+    scenario,
+    '--profile',
+    'tuned',
+    '--scale',
+    '0.005',
+    '--duration',
+    '1',
+    '--warmup',
+    '0',
+  ];
+  const r = spawnSync(
+    process.execPath,
+    [CLI_BIN, ...args, '--trials', '1', '--no-pin', '--data-dir', join(dir, 'data'), '--json', out, ...extra],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, K6_BIN: bin },
+    },
+  );
   const file = () => LoadFile.parse(JSON.parse(readFileSync(out, 'utf8')));
   const argv = () => JSON.parse(readFileSync(join(dir, 'argv.json'), 'utf8')) as string[];
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, file, argv };

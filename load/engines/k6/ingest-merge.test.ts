@@ -82,7 +82,9 @@ describe('loadlab import-k6', () => {
       writeFileSync(bad, JSON.stringify({ latency: { p50: 1 } }));
       const r = loadlab('import-k6', FILES[0]!, bad);
       expect(r.code).toBe(2);
-      expect(r.stderr.trim().split('\n')).toEqual([`error: ${bad}: not a k6 summary (expected a 'metrics' object from --summary-export or handleSummary, or 'version' + 'results.metrics' from the machine-readable summary)`]);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        `error: ${bad}: not a k6 summary (expected a 'metrics' object from --summary-export or handleSummary, or 'version' + 'results.metrics' from the machine-readable summary)`,
+      ]);
       expect(loadlab('import-k6').code).toBe(2);
     } finally {
       tmp.cleanup();

@@ -24,7 +24,13 @@ const PERCENTILES = ['p50', 'p90', 'p95', 'p99', 'p999'] as const;
 
 export interface MergedK6 {
   trial: LoadTrial;
-  perInstance: { source: string; shape: string; trial: LoadTrial; failedThresholds: string[] | null; notes: string[] }[];
+  perInstance: {
+    source: string;
+    shape: string;
+    trial: LoadTrial;
+    failedThresholds: string[] | null;
+    notes: string[];
+  }[];
   percentileBounds: Record<(typeof PERCENTILES)[number], { min: number; max: number }>;
   checks: K6Check[];
   /** `source: metric: expression` for every threshold an instance crossed. */
@@ -48,7 +54,8 @@ export function mergeK6Instances(instances: K6Instance[]): MergedK6 {
   const trials = perInstance.map((p) => p.trial);
   const requests = sum(trials.map((t) => t.requests));
   const statusCodes: Record<string, number> = {};
-  for (const t of trials) for (const [code, n] of Object.entries(t.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  for (const t of trials)
+    for (const [code, n] of Object.entries(t.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
 
   const percentileBounds = {} as MergedK6['percentileBounds'];
   const latencyMs = {} as LatencyMs;
@@ -120,11 +127,15 @@ export function mergedRecord(m: MergedK6, meta: { scenario: string; profile: str
           percentiles: 'upper bound (max over instances)',
           percentileBounds: m.percentileBounds,
           note: PERCENTILE_MERGE_NOTE,
-          ...(m.vusMax === null ? { connectionsNote: 'vus_max missing from a summary: connections recorded as 0' } : {}),
+          ...(m.vusMax === null
+            ? { connectionsNote: 'vus_max missing from a summary: connections recorded as 0' }
+            : {}),
         },
         checks: m.checks,
         thresholdsCrossed: m.crossed,
-        ...(m.unjudged.length ? { thresholdsUnknown: `no thresholds in the machine-readable summary of: ${m.unjudged.join(', ')}` } : {}),
+        ...(m.unjudged.length
+          ? { thresholdsUnknown: `no thresholds in the machine-readable summary of: ${m.unjudged.join(', ')}` }
+          : {}),
         instances: m.perInstance,
       },
     },

@@ -15,9 +15,19 @@ export interface LegacyGroup {
   groups: Record<string, LegacyGroup>;
   checks: Record<string, { name: string; path?: string; passes: number; fails: number }>;
 }
-const LegacyCheck = z.looseObject({ name: z.string(), path: z.string().optional(), passes: z.number().int().min(0), fails: z.number().int().min(0) });
+const LegacyCheck = z.looseObject({
+  name: z.string(),
+  path: z.string().optional(),
+  passes: z.number().int().min(0),
+  fails: z.number().int().min(0),
+});
 export const LegacyGroup: z.ZodType<LegacyGroup> = z.lazy(() =>
-  z.looseObject({ name: z.string(), path: z.string().optional(), groups: z.record(z.string(), LegacyGroup), checks: z.record(z.string(), LegacyCheck) }),
+  z.looseObject({
+    name: z.string(),
+    path: z.string().optional(),
+    groups: z.record(z.string(), LegacyGroup),
+    checks: z.record(z.string(), LegacyCheck),
+  }),
 );
 
 export const LegacyExport = z.looseObject({
@@ -42,7 +52,12 @@ export interface ArrayGroup {
   checks: { name: string; path?: string; passes: number; fails: number }[];
 }
 export const ArrayGroup: z.ZodType<ArrayGroup> = z.lazy(() =>
-  z.looseObject({ name: z.string(), path: z.string().optional(), groups: z.array(ArrayGroup), checks: z.array(LegacyCheck) }),
+  z.looseObject({
+    name: z.string(),
+    path: z.string().optional(),
+    groups: z.array(ArrayGroup),
+    checks: z.array(LegacyCheck),
+  }),
 );
 
 export const HandleSummaryData = z.looseObject({
@@ -69,7 +84,9 @@ export const MachineReadableSummary = z.looseObject({
     metrics: z.array(MachineReadableMetric),
     checks: z
       .looseObject({
-        results: z.array(z.looseObject({ name: z.string(), passes: z.number().int().min(0), fails: z.number().int().min(0) })).optional(),
+        results: z
+          .array(z.looseObject({ name: z.string(), passes: z.number().int().min(0), fails: z.number().int().min(0) }))
+          .optional(),
       })
       .optional(),
   }),

@@ -14,7 +14,10 @@ export function parseSubmetric(name: string): { metric: string; tags: Record<str
   for (const kv of m[2]!.split(',')) {
     const i = kv.indexOf(':');
     if (i < 0) continue;
-    tags[kv.slice(0, i).trim()] = kv.slice(i + 1).trim().replace(/^["']|["']$/g, '');
+    tags[kv.slice(0, i).trim()] = kv
+      .slice(i + 1)
+      .trim()
+      .replace(/^["']|["']$/g, '');
   }
   return { metric: m[1]!, tags };
 }
@@ -94,7 +97,9 @@ function latency(values: Record<string, number>, metric: string, notes: string[]
     }
     const [upper, upperKey] = CHAIN[i + 1]!;
     out[field] = out[upper]!;
-    notes.push(`${field}: '${key}' not in the summary; recorded as the upper bound ${upperKey} (add '${key}' to summaryTrendStats)`);
+    notes.push(
+      `${field}: '${key}' not in the summary; recorded as the upper bound ${upperKey} (add '${key}' to summaryTrendStats)`,
+    );
   }
   if (values.avg !== undefined) out.mean = values.avg;
   else {
@@ -111,9 +116,11 @@ export function k6SummaryToTrial(whole: K6Summary, opts: TrialOptions = {}): K6T
   const notes: string[] = [];
   const measured = measuredView(whole, opts.windowS);
   const summary = measured ?? whole;
-  if (measured && opts.windowS === undefined) notes.push('measured window length unknown: rates are over the whole run, warm-up included');
+  if (measured && opts.windowS === undefined)
+    notes.push('measured window length unknown: rates are over the whole run, warm-up included');
   const reqs = summary.metrics.http_reqs?.values;
-  if (!reqs || reqs.count === undefined) throw new K6SummaryError(`${source}: no 'http_reqs' counter (was this an HTTP test?)`);
+  if (!reqs || reqs.count === undefined)
+    throw new K6SummaryError(`${source}: no 'http_reqs' counter (was this an HTTP test?)`);
   const trend = summary.metrics[latencyMetric]?.values;
   if (!trend) throw new K6SummaryError(`${source}: no '${latencyMetric}' trend to take latency from`);
 
@@ -141,10 +148,13 @@ export function k6SummaryToTrial(whole: K6Summary, opts: TrialOptions = {}): K6T
   if (sawStatus) {
     non2xx = Object.entries(statusCodes).reduce((sum, [code, n]) => (code.startsWith('2') ? sum : sum + n), 0);
     const accounted = errors + Object.values(statusCodes).reduce((a, b) => a + b, 0);
-    if (accounted < requests) notes.push(`statusCodes: ${requests - accounted} responses had a status without a http_reqs{status:N} submetric`);
+    if (accounted < requests)
+      notes.push(`statusCodes: ${requests - accounted} responses had a status without a http_reqs{status:N} submetric`);
   } else {
     non2xx = Math.round(summary.metrics.http_req_failed?.values.passes ?? 0);
-    notes.push('non2xx: from http_req_failed (k6 counts status >= 400 and network errors; no per-status submetrics in the summary)');
+    notes.push(
+      'non2xx: from http_req_failed (k6 counts status >= 400 and network errors; no per-status submetrics in the summary)',
+    );
     notes.push('errors: network errors cannot be told apart without an http_reqs{status:0} submetric');
   }
   const timeoutCount = submetricCount(summary, { error_code: '1050' });
@@ -152,7 +162,8 @@ export function k6SummaryToTrial(whole: K6Summary, opts: TrialOptions = {}): K6T
 
   const received = summary.metrics.data_received?.values;
   let throughputBytesPerSec = received?.rate ?? 0;
-  if (received && received.rate === undefined && received.count !== undefined && durationS > 0) throughputBytesPerSec = received.count / durationS;
+  if (received && received.rate === undefined && received.count !== undefined && durationS > 0)
+    throughputBytesPerSec = received.count / durationS;
   if (!received) notes.push('throughputBytesPerSec: no data_received metric');
 
   return {

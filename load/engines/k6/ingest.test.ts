@@ -49,7 +49,8 @@ describe('real k6 samples', () => {
   it('both real samples describe the same run, so they normalise to the same figures', () => {
     const a = readK6Summary(fixture('summary-export.k6-sample.json'));
     const b = readK6Summary(fixture('handle-summary.k6-sample.json'));
-    for (const m of ['my_trend', 'http_reqs', 'checks']) expect(a.metrics[m]!.values).toMatchObject(b.metrics[m]!.values);
+    for (const m of ['my_trend', 'http_reqs', 'checks'])
+      expect(a.metrics[m]!.values).toMatchObject(b.metrics[m]!.values);
     const ta = k6SummaryToTrial(a, { latencyMetric: 'my_trend' }).trial;
     const tb = k6SummaryToTrial(b, { latencyMetric: 'my_trend' }).trial;
     expect(ta).toEqual(tb);
@@ -67,7 +68,14 @@ describe('hand-made variants', () => {
     const s = readK6Summary(fixture('summary-export.http.json'));
     const { trial, notes } = k6SummaryToTrial(s);
     expect(LoadTrial.parse(trial)).toEqual(trial);
-    expect(trial).toMatchObject({ requests: 12000, rps: 1199.5, errors: 10, timeouts: 4, non2xx: 40, throughputBytesPerSec: 599750 });
+    expect(trial).toMatchObject({
+      requests: 12000,
+      rps: 1199.5,
+      errors: 10,
+      timeouts: 4,
+      non2xx: 40,
+      throughputBytesPerSec: 599750,
+    });
     expect(trial.statusCodes).toEqual({ '200': 11950, '404': 10, '503': 30 });
     expect(trial.latencyMs).toEqual({ mean: 2.1, p50: 1.72, p90: 3.6, p95: 4.9, p99: 12.3, p999: 41.7, max: 88.4 });
     expect(trial.durationS).toBeCloseTo(12000 / 1199.5, 6);
@@ -79,7 +87,13 @@ describe('hand-made variants', () => {
     const s = readK6Summary(fixture('handle-summary.http.json'));
     expect(failedThresholds(s)).toEqual(['http_req_duration: p(95)<200']);
     const { trial } = k6SummaryToTrial(s);
-    expect(trial).toMatchObject({ requests: 3000, rps: 300, durationS: 10, non2xx: 10, statusCodes: { '201': 2990, '409': 10 } });
+    expect(trial).toMatchObject({
+      requests: 3000,
+      rps: 300,
+      durationS: 10,
+      non2xx: 10,
+      statusCodes: { '201': 2990, '409': 10 },
+    });
     expect(trial.latencyMs.p95).toBe(250);
   });
 
@@ -105,15 +119,25 @@ describe('hand-made variants', () => {
   });
 });
 
-describe('the suite scripts\' own summaries (warm-up excluded)', () => {
+describe("the suite scripts' own summaries (warm-up excluded)", () => {
   it('takes the {phase:measure} submetrics and recomputes rates over the measured window', () => {
     const s = readK6Summary(fixture('summary-export.phased.json'));
     const { trial, notes } = k6SummaryToTrial(s, { windowS: 10 });
-    expect(trial).toMatchObject({ requests: 1000, rps: 100, durationS: 10, errors: 0, timeouts: 0, non2xx: 1, throughputBytesPerSec: 20000 });
+    expect(trial).toMatchObject({
+      requests: 1000,
+      rps: 100,
+      durationS: 10,
+      errors: 0,
+      timeouts: 0,
+      non2xx: 1,
+      throughputBytesPerSec: 20000,
+    });
     expect(trial.statusCodes).toEqual({ '201': 999, '503': 1 });
     expect(trial.latencyMs).toEqual({ mean: 2.5, p50: 2, p90: 4, p95: 6, p99: 15, p999: 35, max: 40 });
     expect(notes).toEqual([]);
-    expect(k6EndpointCounts(s, ['POST /contents'])).toEqual({ 'POST /contents': { sent: 1200, answered: 1200, ok2xx: 1199 } });
+    expect(k6EndpointCounts(s, ['POST /contents'])).toEqual({
+      'POST /contents': { sent: 1200, answered: 1200, ok2xx: 1199 },
+    });
   });
 
   it('without the window length, rates fall back to the whole run and say so', () => {
@@ -132,9 +156,21 @@ describe('anything else is refused with one clear line', () => {
   const cases: [string, unknown, RegExp][] = [
     ['an autocannon result', { latency: { p50: 1 }, requests: { average: 3 } }, /not a k6 summary/],
     ['an array', [1, 2], /not a k6 summary/],
-    ['a metric with a string value', { metrics: { http_reqs: { count: 'many' } } }, /summary-export file but is malformed \(metrics\.http_reqs\.count/],
-    ['a typed metric without values', { metrics: { http_reqs: { type: 'counter', values: { count: 'x' } } } }, /handle-summary file but is malformed/],
-    ['a machine-readable summary of schema 2', { version: '2.0.0', results: { metrics: [] }, config: { duration: 1 } }, /expected schema version 1\.x/],
+    [
+      'a metric with a string value',
+      { metrics: { http_reqs: { count: 'many' } } },
+      /summary-export file but is malformed \(metrics\.http_reqs\.count/,
+    ],
+    [
+      'a typed metric without values',
+      { metrics: { http_reqs: { type: 'counter', values: { count: 'x' } } } },
+      /handle-summary file but is malformed/,
+    ],
+    [
+      'a machine-readable summary of schema 2',
+      { version: '2.0.0', results: { metrics: [] }, config: { duration: 1 } },
+      /expected schema version 1\.x/,
+    ],
   ];
   it.each(cases)('%s', (_label, json, message) => {
     expect(() => parseK6Summary(json, 'x.json')).toThrow(K6SummaryError);

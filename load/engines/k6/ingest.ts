@@ -56,7 +56,8 @@ function firstIssue(err: z.ZodError): string {
 
 function parseWith<T>(schema: z.ZodType<T>, json: unknown, source: string, shape: K6Shape): T {
   const r = schema.safeParse(json);
-  if (!r.success) throw new K6SummaryError(`${source}: looks like a k6 ${shape} file but is malformed (${firstIssue(r.error)})`);
+  if (!r.success)
+    throw new K6SummaryError(`${source}: looks like a k6 ${shape} file but is malformed (${firstIssue(r.error)})`);
   return r.data;
 }
 
@@ -79,7 +80,8 @@ function normaliseValues(type: K6Metric['type'], raw: Record<string, number>): R
     const short = /^p(\d+(?:\.\d+)?)$/.exec(k);
     values[short ? `p(${short[1]})` : k] = v;
   }
-  if (values.value !== undefined && values.rate === undefined && (type === 'rate' || 'passes' in values)) values.rate = values.value;
+  if (values.value !== undefined && values.rate === undefined && (type === 'rate' || 'passes' in values))
+    values.rate = values.value;
   if (values.matches !== undefined && values.total !== undefined) {
     values.passes ??= values.matches;
     values.fails ??= values.total - values.matches;
@@ -90,7 +92,8 @@ function normaliseValues(type: K6Metric['type'], raw: Record<string, number>): R
 
 function legacyChecks(group: LegacyGroup | undefined, out: K6Check[] = []): K6Check[] {
   if (!group) return out;
-  for (const c of Object.values(group.checks)) out.push({ name: c.name, path: c.path ?? c.name, passes: c.passes, fails: c.fails });
+  for (const c of Object.values(group.checks))
+    out.push({ name: c.name, path: c.path ?? c.name, passes: c.passes, fails: c.fails });
   for (const g of Object.values(group.groups)) legacyChecks(g, out);
   return out;
 }
@@ -109,11 +112,19 @@ function fromLegacy(data: LegacyExport): K6Summary {
     const { thresholds: th, ...raw } = m;
     metrics[name] = { type: null, values: normaliseValues(null, raw as Record<string, number>) };
     // In the legacy export `true` means the threshold was crossed (FAILED).
-    for (const [expression, failed] of Object.entries(th ?? {})) thresholds.push({ metric: name, expression, ok: !failed });
+    for (const [expression, failed] of Object.entries(th ?? {}))
+      thresholds.push({ metric: name, expression, ok: !failed });
   }
   const reqs = metrics.http_reqs?.values;
   const durationS = reqs && reqs.count !== undefined && reqs.rate ? reqs.count / reqs.rate : null;
-  return { shape: 'summary-export', metrics, checks: legacyChecks(data.root_group), thresholds, durationS, k6Version: null };
+  return {
+    shape: 'summary-export',
+    metrics,
+    checks: legacyChecks(data.root_group),
+    thresholds,
+    durationS,
+    k6Version: null,
+  };
 }
 
 function fromHandleSummary(data: HandleSummaryData): K6Summary {
@@ -121,16 +132,29 @@ function fromHandleSummary(data: HandleSummaryData): K6Summary {
   const thresholds: K6Threshold[] = [];
   for (const [name, m] of Object.entries(data.metrics)) {
     metrics[name] = { type: m.type, values: normaliseValues(m.type, m.values) };
-    for (const [expression, t] of Object.entries(m.thresholds ?? {})) thresholds.push({ metric: name, expression, ok: t.ok });
+    for (const [expression, t] of Object.entries(m.thresholds ?? {}))
+      thresholds.push({ metric: name, expression, ok: t.ok });
   }
   const durationS = data.state ? data.state.testRunDurationMs / 1000 : null;
-  return { shape: 'handle-summary', metrics, checks: arrayChecks(data.root_group), thresholds, durationS, k6Version: null };
+  return {
+    shape: 'handle-summary',
+    metrics,
+    checks: arrayChecks(data.root_group),
+    thresholds,
+    durationS,
+    k6Version: null,
+  };
 }
 
 function fromMachineReadable(data: MachineReadableSummary): K6Summary {
   const metrics: Record<string, K6Metric> = {};
   for (const m of data.results.metrics) metrics[m.name] = { type: m.type, values: normaliseValues(m.type, m.values) };
-  const checks = (data.results.checks?.results ?? []).map((c) => ({ name: c.name, path: c.name, passes: c.passes, fails: c.fails }));
+  const checks = (data.results.checks?.results ?? []).map((c) => ({
+    name: c.name,
+    path: c.name,
+    passes: c.passes,
+    fails: c.fails,
+  }));
   return {
     shape: 'machine-readable',
     metrics,

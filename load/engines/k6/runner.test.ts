@@ -55,38 +55,57 @@ describe('runK6Trial with a stand-in k6', () => {
     crossed.metrics.http_req_duration.thresholds['p(95)<200'] = true;
     const file = join(tmp.dir, 'crossed.json');
     writeFileSync(file, JSON.stringify(crossed));
-    const s = setup({ summary: file, exitCode: 99, stderr: 'level=error msg="thresholds on metrics \'http_req_duration\' have been crossed"\n' });
+    const s = setup({
+      summary: file,
+      exitCode: 99,
+      stderr: 'level=error msg="thresholds on metrics \'http_req_duration\' have been crossed"\n',
+    });
     const r = await runK6Trial({ ...base, bin: s.bin, summaryPath: s.summaryPath });
-    expect(r.gate).toEqual({ ok: false, exitCode: 99, failedThresholds: ['http_req_duration: p(95)<200'], reason: 'k6 thresholds crossed: http_req_duration: p(95)<200' });
+    expect(r.gate).toEqual({
+      ok: false,
+      exitCode: 99,
+      failedThresholds: ['http_req_duration: p(95)<200'],
+      reason: 'k6 thresholds crossed: http_req_duration: p(95)<200',
+    });
     expect(r.trial.requests).toBe(12000);
   });
 
   it('another exit code is an error carrying the tail of k6 stderr', async () => {
     const s = setup({ exitCode: 107, stderr: 'running script\nReferenceError: nope is not defined\n' });
-    await expect(runK6Trial({ ...base, bin: s.bin, summaryPath: s.summaryPath })).rejects.toThrow(/k6 exited with code 107: .*ReferenceError: nope is not defined/);
+    await expect(runK6Trial({ ...base, bin: s.bin, summaryPath: s.summaryPath })).rejects.toThrow(
+      /k6 exited with code 107: .*ReferenceError: nope is not defined/,
+    );
   });
 
   it('exit 0 without a summary file is an error naming the path', async () => {
     const s = setup({});
-    await expect(runK6Trial({ ...base, bin: s.bin, summaryPath: s.summaryPath })).rejects.toThrow(`wrote no summary at ${s.summaryPath}`);
+    await expect(runK6Trial({ ...base, bin: s.bin, summaryPath: s.summaryPath })).rejects.toThrow(
+      `wrote no summary at ${s.summaryPath}`,
+    );
   });
 
   it('a malformed summary is an error saying so', async () => {
     const bad = join(tmp.dir, 'bad.json');
     writeFileSync(bad, '{"metrics": {"http_reqs": {"count": "lots"}}}');
     const s = setup({ summary: bad });
-    await expect(runK6Trial({ ...base, bin: s.bin, summaryPath: s.summaryPath })).rejects.toThrow(/summary is unreadable: .*malformed/);
+    await expect(runK6Trial({ ...base, bin: s.bin, summaryPath: s.summaryPath })).rejects.toThrow(
+      /summary is unreadable: .*malformed/,
+    );
   });
 
   it('a k6 that runs past the timeout is stopped and reaped', async () => {
     const s = setup({ summary: fixture('summary-export.http.json'), sleepMs: 60_000 });
     const t0 = Date.now();
-    await expect(runK6Trial({ ...base, bin: s.bin, summaryPath: s.summaryPath, timeoutMs: 300 })).rejects.toThrow(/k6 did not finish within 0 s/);
+    await expect(runK6Trial({ ...base, bin: s.bin, summaryPath: s.summaryPath, timeoutMs: 300 })).rejects.toThrow(
+      /k6 did not finish within 0 s/,
+    );
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
   it('a missing binary is an error naming it', async () => {
-    await expect(runK6Trial({ ...base, bin: join(tmp.dir, 'no-such-k6'), summaryPath: join(tmp.dir, 'x.json') })).rejects.toThrow(/could not start k6/);
+    await expect(
+      runK6Trial({ ...base, bin: join(tmp.dir, 'no-such-k6'), summaryPath: join(tmp.dir, 'x.json') }),
+    ).rejects.toThrow(/could not start k6/);
   });
 });
 
@@ -119,13 +138,26 @@ describe('per-endpoint counts for the write audit', () => {
         'http_reqs{name:POST /contents,status:0}': { count: 2, rate: 0.2 },
       },
     });
-    expect(k6EndpointCounts(s, ['POST /contents'])).toEqual({ 'POST /contents': { sent: 60, answered: 58, ok2xx: 57 } });
+    expect(k6EndpointCounts(s, ['POST /contents'])).toEqual({
+      'POST /contents': { sent: 60, answered: 58, ok2xx: 57 },
+    });
     expect(k6EndpointCounts(s, ['POST /contents', 'POST /audio-generations'])).toBeNull();
   });
 });
 
 describe('startK6Generator: k6 in place of the autocannon generator', () => {
-  const config = { url: 'http://127.0.0.1:39999/', scenario: 'write', scale: 0.005, seed: 42, connections: 8, warmupS: 2, durationS: 10, rate: null, resetStats: true, timeoutS: 5 };
+  const config = {
+    url: 'http://127.0.0.1:39999/',
+    scenario: 'write',
+    scale: 0.005,
+    seed: 42,
+    connections: 8,
+    warmupS: 2,
+    durationS: 10,
+    rate: null,
+    resetStats: true,
+    timeoutS: 5,
+  };
 
   it('passes the trial settings as -e variables and returns the measured window as a GeneratorResult', async () => {
     const s = setup({ summary: fixture('summary-export.phased.json') });
@@ -134,9 +166,25 @@ describe('startK6Generator: k6 in place of the autocannon generator', () => {
     const r = await run.result;
     const argv = JSON.parse(readFileSync(s.argvFile, 'utf8')) as string[];
     const envs = argv.filter((_, i) => argv[i - 1] === '-e');
-    expect(envs).toEqual(expect.arrayContaining(['BASE_URL=http://127.0.0.1:39999', 'SCALE=0.005', 'SEED=42', 'DURATION=10s', 'WARMUP=2s', 'EXECUTOR=vus', 'VUS=8', 'REQUEST_TIMEOUT=5s']));
+    expect(envs).toEqual(
+      expect.arrayContaining([
+        'BASE_URL=http://127.0.0.1:39999',
+        'SCALE=0.005',
+        'SEED=42',
+        'DURATION=10s',
+        'WARMUP=2s',
+        'EXECUTOR=vus',
+        'VUS=8',
+        'REQUEST_TIMEOUT=5s',
+      ]),
+    );
     expect(argv.at(-1)).toBe(k6ScriptFor('write'));
-    expect(r.measured).toMatchObject({ requests: 1000, durationS: 10, statusCodes: { '201': 999, '503': 1 }, bytes: 200000 });
+    expect(r.measured).toMatchObject({
+      requests: 1000,
+      durationS: 10,
+      statusCodes: { '201': 999, '503': 1 },
+      bytes: 200000,
+    });
     expect(r.measured.latencyMs.p95).toBe(6);
     expect(r.byEndpoint).toEqual({ 'POST /contents': { sent: 1200, answered: 1200, ok2xx: 1199 } });
     expect(r.engine).toMatchObject({ name: 'k6', extra: { shape: 'summary-export', exitCode: 0 } });
@@ -146,7 +194,8 @@ describe('startK6Generator: k6 in place of the autocannon generator', () => {
   it('--rate becomes a constant-arrival-rate run; exit 99 is a gate failure next to valid figures', async () => {
     const s = setup({ summary: fixture('summary-export.phased.json'), exitCode: 99 });
     process.env.K6_BIN = s.bin;
-    const r = await startK6Generator({ ...config, rate: 300 }, { deadlineMs: 15_000, summaryDir: join(tmp.dir, 'gen') }).result;
+    const r = await startK6Generator({ ...config, rate: 300 }, { deadlineMs: 15_000, summaryDir: join(tmp.dir, 'gen') })
+      .result;
     const argv = JSON.parse(readFileSync(s.argvFile, 'utf8')) as string[];
     expect(argv).toEqual(expect.arrayContaining(['EXECUTOR=rate', 'RATE=300', 'VUS=8', 'MAX_VUS=8']));
     expect(r.measured.requests).toBe(1000);

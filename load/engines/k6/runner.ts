@@ -97,7 +97,10 @@ export function spawnK6(o: K6RunOptions): Promise<{ exitCode: number; stdout: st
   const [cmd, argv] = o.cpu === undefined ? [bin, args] : ['taskset', ['-c', String(o.cpu), bin, ...args]];
   ensureDir(dirname(o.summaryPath));
   // No usage report to Grafana from a benchmark run (and none from offline CI).
-  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
+  const child = spawn(cmd, argv, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, K6_NO_USAGE_REPORT: 'true' },
+  });
   track(child);
   let stdout = '';
   let stderr = '';
@@ -139,14 +142,18 @@ export async function runK6Trial(o: K6RunOptions & { endpoints?: string[]; windo
   if (run.exitCode !== 0 && run.exitCode !== K6_THRESHOLDS_FAILED) {
     throw new Error(`k6 exited with code ${run.exitCode}: ${tail(run.stderr) || tail(run.stdout) || 'no output'}`);
   }
-  if (!existsSync(o.summaryPath)) throw new Error(`k6 exited with code ${run.exitCode} but wrote no summary at ${o.summaryPath}`);
+  if (!existsSync(o.summaryPath))
+    throw new Error(`k6 exited with code ${run.exitCode} but wrote no summary at ${o.summaryPath}`);
   let summary: K6Summary;
   try {
     summary = readK6Summary(o.summaryPath);
   } catch (err) {
     throw new Error(`k6's summary is unreadable: ${(err as Error).message}`);
   }
-  const { trial, notes } = k6SummaryToTrial(summary, { source: o.summaryPath, ...(o.windowS !== undefined ? { windowS: o.windowS } : {}) });
+  const { trial, notes } = k6SummaryToTrial(summary, {
+    source: o.summaryPath,
+    ...(o.windowS !== undefined ? { windowS: o.windowS } : {}),
+  });
   const failed = failedThresholds(summary);
   const crossed = run.exitCode === K6_THRESHOLDS_FAILED;
   const gate: K6Gate = {
@@ -180,7 +187,10 @@ export function k6SummaryPath(dir: string, label: string): string {
  * constant-arrival-rate with `connections` VUs pre-allocated. The warm-up runs as its own
  * k6 scenario and is excluded from the figures (not from the per-endpoint audit counts).
  */
-export function startK6Generator(config: GeneratorConfig, opts: { cpu?: number; deadlineMs: number; summaryDir: string }): GeneratorRun {
+export function startK6Generator(
+  config: GeneratorConfig,
+  opts: { cpu?: number; deadlineMs: number; summaryDir: string },
+): GeneratorRun {
   const scenario = findScenario(config.scenario);
   if (!scenario) throw new Error(`unknown scenario '${config.scenario}'`);
   const summaryPath = k6SummaryPath(opts.summaryDir, scenario.name);
@@ -192,7 +202,9 @@ export function startK6Generator(config: GeneratorConfig, opts: { cpu?: number; 
     REQUEST_TIMEOUT: `${config.timeoutS}s`,
     SUMMARY_JSON: summaryPath.replace(/\.json$/, '.handle-summary.json'),
     ...(config.warmupS > 0 ? { WARMUP: `${config.warmupS}s` } : {}),
-    ...(config.rate !== null ? { EXECUTOR: 'rate', RATE: String(config.rate), VUS: vus, MAX_VUS: vus } : { EXECUTOR: 'vus', VUS: vus }),
+    ...(config.rate !== null
+      ? { EXECUTOR: 'rate', RATE: String(config.rate), VUS: vus, MAX_VUS: vus }
+      : { EXECUTOR: 'vus', VUS: vus }),
   };
   const controller = new AbortController();
   const inserting = scenario.endpoints.filter((e) => e.inserts !== null).map((e) => e.name);
