@@ -10,6 +10,8 @@ export interface SpawnServerOptions {
   host?: string;
   /** Extra `serve` flags. */
   args?: string[];
+  /** The `loadlab` entry to run (another checkout's `bin/loadlab.js` in an A/B); default this one's. */
+  bin?: string;
   /** Pin the server to this CPU with taskset (the caller checks taskset exists). */
   cpu?: number;
   /** How long to wait for the JSON line. */
@@ -57,8 +59,22 @@ export function killLiveChildren(): void {
 
 /** Spawns `loadlab serve` and waits for its one JSON line. Fails (and kills it) on timeout or early exit. */
 export async function spawnServer(opts: SpawnServerOptions): Promise<ServerHandle> {
-  const serveArgs = [CLI_BIN, 'serve', '--db', opts.db, '--profile', opts.profile, '--port', '0', ...(opts.host ? ['--host', opts.host] : []), ...(opts.args ?? [])];
-  const [cmd, args] = opts.cpu === undefined ? [process.execPath, serveArgs] : ['taskset', ['-c', String(opts.cpu), process.execPath, ...serveArgs]];
+  const serveArgs = [
+    opts.bin ?? CLI_BIN,
+    'serve',
+    '--db',
+    opts.db,
+    '--profile',
+    opts.profile,
+    '--port',
+    '0',
+    ...(opts.host ? ['--host', opts.host] : []),
+    ...(opts.args ?? []),
+  ];
+  const [cmd, args] =
+    opts.cpu === undefined
+      ? [process.execPath, serveArgs]
+      : ['taskset', ['-c', String(opts.cpu), process.execPath, ...serveArgs]];
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   trackChild(child);
 
@@ -67,7 +83,9 @@ export async function spawnServer(opts: SpawnServerOptions): Promise<ServerHandl
     stderr = (stderr + d).slice(-4000);
   });
   const stderrTail = () => stderr.trim().split('\n').slice(-5).join('\n');
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
 
   const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
     let out = '';

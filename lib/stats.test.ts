@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { gainInterval, gainOf, median, quantile, ratioOfMediansInterval, safeRatio, withinNoise } from './stats.ts';
+import {
+  gainInterval,
+  gainOf,
+  median,
+  quantile,
+  ratioOfMediansInterval,
+  safeRatio,
+  withinNoise,
+  medianInterval,
+} from './stats.ts';
 
 describe('median and quantile', () => {
   it('takes the middle value, or the mean of the two middle values', () => {
@@ -41,7 +50,10 @@ describe('ratioOfMediansInterval', () => {
   });
   it('excludes 1 for a clear 30 % drop', () => {
     const base = [100, 102, 98, 101, 99];
-    const r = ratioOfMediansInterval(base, base.map((x) => x * 0.7));
+    const r = ratioOfMediansInterval(
+      base,
+      base.map((x) => x * 0.7),
+    );
     expect(r.ratio).toBeCloseTo(0.7, 6);
     expect(r.high).toBeLessThan(1);
   });
@@ -55,5 +67,34 @@ describe('ratioOfMediansInterval', () => {
     expect(r.method).toBe('range');
     expect(r.low).toBeCloseTo(90 / 110, 9);
     expect(r.high).toBeCloseTo(0.9, 9);
+  });
+});
+
+describe('medianInterval', () => {
+  it('uses the order statistics whose sign-test coverage reaches 95 %', () => {
+    const ten = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
+    // n = 10: k = 2, [x(2), x(9)], coverage 1 - 2 * 11/1024 = 97.9 %.
+    const r = medianInterval(ten);
+    expect([r.low, r.high, r.median]).toEqual([2, 9, 5.5]);
+    expect(r.coverage).toBeCloseTo(1 - 22 / 1024, 10);
+    // n = 8: only k = 1 reaches 95 % (k = 2 gives 1 - 2 * 9/256 = 93 %).
+    const eight = medianInterval([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect([eight.low, eight.high]).toEqual([1, 8]);
+    expect(eight.coverage).toBeCloseTo(1 - 2 / 256, 10);
+  });
+
+  it('falls back to the whole range below 6 values and says the coverage is short', () => {
+    const r = medianInterval([3, 1, 2]);
+    expect([r.low, r.high]).toEqual([1, 3]);
+    expect(r.coverage).toBeCloseTo(0.75, 10);
+  });
+
+  it('widens the interval when asked for more confidence', () => {
+    const xs = Array.from({ length: 20 }, (_, i) => i + 1);
+    const a = medianInterval(xs, 0.9);
+    const b = medianInterval(xs, 0.99);
+    expect(b.high - b.low).toBeGreaterThan(a.high - a.low);
+    expect(a.coverage).toBeGreaterThanOrEqual(0.9);
+    expect(b.coverage).toBeGreaterThanOrEqual(0.99);
   });
 });

@@ -47,8 +47,13 @@ export const BOOTSTRAP_DEFAULTS = { resamples: 2000, confidence: 0.95, seed: 1, 
  * With fewer than `minSamples` on a side it falls back to the extreme ratios
  * [min(c)/max(b), max(c)/min(b)], which is wider, never narrower, than the truth it can see.
  */
-export function ratioOfMediansInterval(baseline: readonly number[], candidate: readonly number[], opts: BootstrapOptions = {}): RatioInterval {
-  if (baseline.length === 0 || candidate.length === 0) throw new Error('ratioOfMediansInterval needs at least one sample on each side');
+export function ratioOfMediansInterval(
+  baseline: readonly number[],
+  candidate: readonly number[],
+  opts: BootstrapOptions = {},
+): RatioInterval {
+  if (baseline.length === 0 || candidate.length === 0)
+    throw new Error('ratioOfMediansInterval needs at least one sample on each side');
   const resamples = opts.resamples ?? BOOTSTRAP_DEFAULTS.resamples;
   const confidence = opts.confidence ?? BOOTSTRAP_DEFAULTS.confidence;
   const minSamples = opts.minSamples ?? BOOTSTRAP_DEFAULTS.minSamples;
@@ -94,4 +99,39 @@ export function gainInterval(low: number, high: number, direction: Direction): {
 /** True when a ratio lies within ±noise of 1 (noise 0.1 = 10 %), symmetric in log space. */
 export function withinNoise(ratio: number, noise: number): boolean {
   return ratio <= 1 + noise && ratio >= 1 / (1 + noise);
+}
+
+export interface MedianInterval {
+  median: number;
+  low: number;
+  high: number;
+  /** The interval's exact coverage under any continuous distribution (sign-test order statistics). */
+  coverage: number;
+}
+
+/** P(X <= k) for X ~ Binomial(n, 1/2). */
+function binomialHalfCdf(k: number, n: number): number {
+  let term = Math.pow(0.5, n);
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += term;
+    term = (term * (n - i)) / (i + 1);
+  }
+  return sum;
+}
+
+/**
+ * Distribution-free interval of a median from order statistics (the sign-test interval):
+ * [x(k), x(n+1-k)] with the largest k whose coverage 1 - 2·P(Bin(n, ½) < k) is still at
+ * least `confidence`. Exact for any continuous distribution, no resampling. With fewer
+ * than 6 values no k reaches 95 %: the interval is then the whole range, and `coverage`
+ * says how much less than asked it is.
+ */
+export function medianInterval(values: readonly number[], confidence = 0.95): MedianInterval {
+  if (values.length === 0) throw new Error('medianInterval needs at least one value');
+  const x = [...values].sort((a, b) => a - b);
+  const n = x.length;
+  let k = 1;
+  while (k + 1 <= Math.floor(n / 2) && 1 - 2 * binomialHalfCdf(k, n) >= confidence) k++;
+  return { median: median(x), low: x[k - 1]!, high: x[n - k]!, coverage: 1 - 2 * binomialHalfCdf(k - 1, n) };
 }

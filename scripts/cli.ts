@@ -77,6 +77,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Compare two results files; exit 1 on a significant regression',
     load: async () => (await import('./commands/compare.ts')).command,
   },
+  ab: {
+    summary: 'Interleaved A/B of two checkouts, paired by round; exit 1 on a significant regression',
+    load: async () => (await import('./commands/ab.ts')).command,
+  },
   trend: {
     summary: 'Trend table and chart over several runs (month over month)',
     load: async () => (await import('./commands/trend.ts')).command,

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { AbBenchSample, AbTrial } from '../lib/records/ab.ts';
+import { abExitCode, judgeAb, judgePoints, judgeRatios } from './judge.ts';
+
+function trial(round: number, side: AbTrial['side'], rps: number, p95 = 2, extra: Partial<AbTrial> = {}): AbTrial {
+  return {
+    round,
+    seq: 0,
+    side,
+    scenario: 'read-point',
+    profile: 'tuned',
+    status: 'ok',
+    rps,
+    requests: Math.round(rps),
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    errorPct: 0,
+    p50Ms: 1,
+    p95Ms: p95,
+    p99Ms: 3,
+    durationS: 1,
+    ...extra,
+  };
+}
+
+/** Eight rounds whose baseline drifts a lot between rounds; the candidate is `ratio` × its pair. */
+function pairs(ratio: number, noise: number[] = [0, 0.01, -0.01, 0.005, -0.005, 0.008, -0.008, 0.002]): AbTrial[] {
+  const drift = [1000, 1400, 800, 1200, 950, 1300, 700, 1100];
+  return drift.flatMap((b, r) => [trial(r, 'baseline', b), trial(r, 'candidate', b * ratio * (1 + noise[r]!))]);
+}
+const metric = (ts: AbTrial[], key: string, bench: AbBenchSample[] = []) =>
+  judgeAb({ trials: ts, bench, rounds: 8 }).find((m) => m.key.endsWith(key))!;
+
+describe('judgeRatios', () => {
+  it('regresses only when the median is beyond the threshold and the whole interval is worse', () => {
+    expect(judgeRatios(0.88, 0.9, 0.93, 'higher', 5)).toBe('regressed');
+    expect(judgeRatios(0.88, 0.9, 1.01, 'higher', 5)).toBe('no significant change');
+    expect(judgeRatios(0.96, 0.97, 0.98, 'higher', 5)).toBe('no significant change');
+    expect(judgeRatios(1.1, 1.15, 1.2, 'lower', 10)).toBe('regressed');
+    expect(judgeRatios(0.8, 0.85, 0.88, 'lower', 10)).toBe('improved');
+  });
+
+  it('judges error shares in points', () => {
+    expect(judgePoints(0.6, 1, 2, 0.5)).toBe('regressed');
+    expect(judgePoints(0, 0, 0, 0.5)).toBe('no significant change');
+  });
+});
+
+describe('judgeAb', () => {
+  it('pairs by round, so drift between rounds does not hide a 10 % slowdown', () => {
+    const m = metric(pairs(0.9), '/rps');
+    expect(m.verdict).toBe('regressed');
+    expect(m.median).toBeCloseTo(0.9, 1);
+    expect(m.paired).toHaveLength(8);
+  });
+
+  it('stays quiet on an A/A with the same drift', () => {
+    expect(metric(pairs(1), '/rps').verdict).toBe('no significant change');
+    expect(abExitCode(judgeAb({ trials: pairs(1), bench: [], rounds: 8 }), [])).toBe(0);
+  });
+
+  it('a failed candidate trial makes the metric failed (exit 1), never dropped', () => {
+    const ts = pairs(1);
+    ts[3] = { ...ts[3]!, status: 'failed', reason: 'audit: 2 acknowledged writes lost' };
+    const m = metric(ts, '/rps');
+    expect(m.verdict).toBe('failed');
+    expect(m.reason).toContain('candidate: audit');
+    expect(abExitCode(judgeAb({ trials: ts, bench: [], rounds: 8 }), [])).toBe(1);
+  });
+
+  it('a candidate that answers with errors regresses on the error share', () => {
+    const ts = pairs(1).map((t) => (t.side === 'candidate' ? { ...t, errorPct: 3, non2xx: 30 } : t));
+    expect(metric(ts, '/errors').verdict).toBe('regressed');
+  });
+
+  it('judges microbenchmarks paired by round too', () => {
+    const bench: AbBenchSample[] = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((r) => [
+      {
+        round: r,
+        seq: 0,
+        side: 'baseline' as const,
+        op: 'point-read',
+        profile: 'tuned',
+        status: 'ok' as const,
+        opsPerSec: 1e5 + r * 1e4,
+        rme: 1,
+      },
+      {
+        round: r,
+        seq: 0,
+        side: 'candidate' as const,
+        op: 'point-read',
+        profile: 'tuned',
+        status: 'ok' as const,
+        opsPerSec: (1e5 + r * 1e4) * 0.8,
+        rme: 1,
+      },
+    ]);
+    const m = metric(pairs(1), 'point-read/tuned/ops', bench);
+    expect(m.verdict).toBe('regressed');
+  });
+});

@@ -1,0 +1,197 @@
+import type { AbBenchSample, AbMetric, AbTrial, AbVerdict } from '../lib/records/ab.ts';
+import { gainOf, median, medianInterval, safeRatio, type Direction } from '../lib/stats.ts';
+
+/**
+ * Noise thresholds of the A/B gate: a paired change smaller than these is never a
+ * regression, however tight its interval. Set from the A/A calibration in
+ * reports/calibration/ (see docs there); the error share is in percentage points.
+ */
+export const AB_THRESHOLDS = { rpsPct: 5, p95Pct: 10, benchPct: 5, errorPoints: 0.5 } as const;
+export type AbThresholds = { -readonly [K in keyof typeof AB_THRESHOLDS]: number };
+
+/** Sign-test interval confidence for the median paired ratio. */
+export const AB_CONFIDENCE = 0.95;
+
+/**
+ * The decision on paired ratios: regressed when the median change is worse than the
+ * threshold AND the whole interval lies on the worse side of "no change"; improved
+ * symmetrically; otherwise no significant change.
+ */
+export function judgeRatios(
+  low: number,
+  mid: number,
+  high: number,
+  direction: Direction,
+  thresholdPct: number,
+): AbVerdict {
+  const t = 1 + thresholdPct / 100;
+  const g = gainOf(mid, direction);
+  const gLow = direction === 'higher' ? low : gainOf(high, direction);
+  const gHigh = direction === 'higher' ? high : gainOf(low, direction);
+  if (g < 1 / t && gHigh < 1) return 'regressed';
+  if (g > t && gLow > 1) return 'improved';
+  return 'no significant change';
+}
+
+/** The same rule on differences in percentage points (higher is worse: error shares). */
+export function judgePoints(low: number, mid: number, high: number, thresholdPoints: number): AbVerdict {
+  if (mid > thresholdPoints && low > 0) return 'regressed';
+  if (mid < -thresholdPoints && high < 0) return 'improved';
+  return 'no significant change';
+}
+
+interface Series {
+  key: string;
+  name: string;
+  unit: string;
+  direction: Direction;
+  scale: AbMetric['scale'];
+  threshold: number;
+  gating: boolean;
+  base: (number | null)[];
+  cand: (number | null)[];
+  /** Why a round of the candidate (or the baseline) has no value. */
+  candFailures: string[];
+  baseFailures: string[];
+}
+
+function metricOf(s: Series): AbMetric {
+  const pairs: number[] = [];
+  for (let i = 0; i < s.base.length; i++) {
+    const b = s.base[i];
+    const c = s.cand[i];
+    if (b === null || b === undefined || c === null || c === undefined) continue;
+    pairs.push(s.scale === 'ratio' ? safeRatio(c, b) : c - b);
+  }
+  const values = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
+  const common = {
+    key: s.key,
+    name: s.name,
+    unit: s.unit,
+    direction: s.direction,
+    scale: s.scale,
+    gating: s.gating,
+    threshold: s.threshold,
+    baselineMedian: values(s.base).length ? median(values(s.base)) : null,
+    candidateMedian: values(s.cand).length ? median(values(s.cand)) : null,
+    paired: pairs,
+  };
+  const failure = s.candFailures[0] ?? s.baseFailures[0];
+  if (failure !== undefined || pairs.length === 0) {
+    const side = s.candFailures.length ? 'candidate' : 'baseline';
+    const reason = failure === undefined ? 'no round has a value on both sides' : `${side}: ${failure}`;
+    return { ...common, median: null, low: null, high: null, coverage: null, verdict: 'failed', reason };
+  }
+  const ci = medianInterval(pairs, AB_CONFIDENCE);
+  const verdict =
+    s.scale === 'ratio'
+      ? judgeRatios(ci.low, ci.median, ci.high, s.direction, s.threshold)
+      : judgePoints(ci.low, ci.median, ci.high, s.threshold);
+  return { ...common, median: ci.median, low: ci.low, high: ci.high, coverage: ci.coverage, verdict };
+}
+
+const failureOf = (t: { status: string; reason?: string | undefined } | undefined) =>
+  t === undefined ? 'missing' : t.status === 'ok' ? null : (t.reason ?? t.status);
+
+type Sample = AbTrial | AbBenchSample;
+type Side = 'baseline' | 'candidate';
+
+/** One value per round and side for samples of one arm, and why rounds have none. */
+function byRound<S extends Sample>(samples: readonly S[], rounds: number, side: Side, value: (s: S) => number) {
+  const ran = new Set(samples.map((s) => s.round));
+  const at = Array.from({ length: rounds }, (_, r) => samples.find((s) => s.side === side && s.round === r));
+  return {
+    values: at.map((s) => (s && s.status === 'ok' ? value(s) : null)),
+    failures: at.flatMap((s, r) => (ran.has(r) ? [failureOf(s)] : [])).filter((f): f is string => f !== null),
+  };
+}
+
+function series<S extends Sample>(
+  samples: readonly S[],
+  rounds: number,
+  value: (s: S) => number,
+  meta: Omit<Series, 'base' | 'cand' | 'candFailures' | 'baseFailures'>,
+): Series {
+  const b = byRound(samples, rounds, 'baseline', value);
+  const c = byRound(samples, rounds, 'candidate', value);
+  return { ...meta, base: b.values, cand: c.values, baseFailures: b.failures, candFailures: c.failures };
+}
+
+function groups<S extends Sample>(samples: readonly S[], key: (s: S) => string): S[][] {
+  const out = new Map<string, S[]>();
+  for (const s of samples) out.set(key(s), [...(out.get(key(s)) ?? []), s]);
+  return [...out.values()];
+}
+
+/**
+ * Every metric of an A/B from its raw trials: per arm rps (2xx only), p95 and the error
+ * share, per operation the microbenchmark ops/s, each paired by round. A failed trial on
+ * either side makes its metrics 'failed' (never dropped). Pure.
+ */
+export function judgeAb(input: {
+  trials: readonly AbTrial[];
+  bench: readonly AbBenchSample[];
+  rounds: number;
+  thresholds?: Partial<AbThresholds>;
+}): AbMetric[] {
+  const th = { ...AB_THRESHOLDS, ...input.thresholds };
+  const n = input.rounds;
+  const out: Series[] = [];
+  for (const arm of groups(input.trials, (t) => `${t.scenario}/${t.profile}`)) {
+    const { scenario, profile } = arm[0]!;
+    const id = `ab/${scenario}/${profile}`;
+    const label = `${scenario} · ${profile}`;
+    const ratio = { direction: 'higher' as Direction, scale: 'ratio' as const, gating: true };
+    out.push(
+      series(arm, n, (t) => t.rps, {
+        ...ratio,
+        key: `${id}/rps`,
+        name: `${label} · rps (2xx)`,
+        unit: 'req/s',
+        threshold: th.rpsPct,
+      }),
+    );
+    out.push(
+      series(arm, n, (t) => t.p95Ms, {
+        ...ratio,
+        direction: 'lower',
+        key: `${id}/p95`,
+        name: `${label} · p95`,
+        unit: 'ms',
+        threshold: th.p95Pct,
+      }),
+    );
+    out.push(
+      series(arm, n, (t) => t.errorPct, {
+        ...ratio,
+        direction: 'lower',
+        scale: 'points',
+        key: `${id}/errors`,
+        name: `${label} · errors`,
+        unit: '%',
+        threshold: th.errorPoints,
+      }),
+    );
+  }
+  for (const op of groups(input.bench, (b) => `${b.op}/${b.profile}`)) {
+    const { op: name, profile } = op[0]!;
+    out.push(
+      series(op, n, (b) => b.opsPerSec, {
+        key: `ab/bench/${name}/${profile}/ops`,
+        name: `${name} · ${profile} · ops/s`,
+        unit: 'ops/s',
+        direction: 'higher',
+        scale: 'ratio',
+        threshold: th.benchPct,
+        gating: true,
+      }),
+    );
+  }
+  return out.map(metricOf);
+}
+
+/** Exit code of an A/B: 1 on any gating regression or failed metric, else 0. */
+export function abExitCode(metrics: readonly AbMetric[], problems: readonly string[]): 0 | 1 {
+  if (problems.length > 0) return 1;
+  return metrics.some((m) => m.gating && (m.verdict === 'regressed' || m.verdict === 'failed')) ? 1 : 0;
+}

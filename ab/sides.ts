@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../lib/errors.ts';
+import type { AbSide, AbSideName } from '../lib/records/ab.ts';
+import type { RunConfig } from '../lib/records/run-config.ts';
+
+/** A checkout taking part in an A/B, ready to run its own `bin/loadlab.js`. */
+export interface AbCheckout {
+  side: AbSide;
+  /** Absolute path of its `bin/loadlab.js`. */
+  bin: string;
+  /** The configuration this side runs (the shared one, with its own config file laid over it). */
+  config: RunConfig;
+}
+
+function git(dir: string, args: string[]): string | null {
+  try {
+    return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Checks that DIR is a checkout of this project with its dependencies installed; UsageError otherwise. */
+export function checkoutOf(name: AbSideName, dir: string, config: RunConfig, configFile: string | null): AbCheckout {
+  const abs = resolve(dir);
+  if (!existsSync(abs)) throw new UsageError(`${name} directory not found: ${dir}`);
+  const bin = join(abs, 'bin', 'loadlab.js');
+  if (!existsSync(bin)) throw new UsageError(`${name} directory is not a loadlab checkout (no bin/loadlab.js): ${dir}`);
+  if (!existsSync(join(abs, 'node_modules'))) {
+    throw new UsageError(`${name} checkout has no node_modules: run 'npm ci' in ${dir} first`);
+  }
+  const status = git(abs, ['status', '--porcelain', '--untracked-files=no']);
+  return {
+    bin,
+    config,
+    side: {
+      name,
+      dir,
+      gitSha: git(abs, ['rev-parse', '--short=12', 'HEAD']),
+      branch: git(abs, ['rev-parse', '--abbrev-ref', 'HEAD']),
+      dirty: status === null ? null : status.length > 0,
+      configFile,
+      injectDelayMs: config.injectDelayMs,
+    },
+  };
+}
+
+/**
+ * What may differ between the two sides' configurations: what the code under test runs
+ * with (injected delay for calibration). The load shape, data and profiles must be the
+ * same, or the pairs compare different experiments.
+ */
+const MAY_DIFFER = new Set<keyof RunConfig>(['injectDelayMs']);
+
+/** The keys in which two side configs differ but must not (empty when they agree). */
+export function configMismatches(a: RunConfig, b: RunConfig): string[] {
+  return (Object.keys(a) as (keyof RunConfig)[])
+    .filter((k) => !MAY_DIFFER.has(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => String(k));
+}

@@ -1,0 +1,103 @@
+import type { AbFile, AbMetric, AbSide } from '../lib/records/ab.ts';
+import { DASH, num, pct } from '../lib/format.ts';
+import { renderTable, type Column, type TableFormat } from '../lib/table.ts';
+
+const change = (m: AbMetric, v: number | null) =>
+  v === null
+    ? DASH
+    : m.scale === 'ratio'
+      ? pct(v - 1)
+      : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(2)} pt`;
+
+const COLUMNS: Column<AbMetric>[] = [
+  { header: 'metric', cell: (m) => m.name },
+  {
+    header: 'baseline',
+    align: 'right',
+    cell: (m) => (m.baselineMedian === null ? DASH : `${num(m.baselineMedian)} ${m.unit}`),
+  },
+  {
+    header: 'candidate',
+    align: 'right',
+    cell: (m) => (m.candidateMedian === null ? DASH : `${num(m.candidateMedian)} ${m.unit}`),
+  },
+  { header: 'change', align: 'right', cell: (m) => change(m, m.median) },
+  {
+    header: 'interval',
+    align: 'right',
+    cell: (m) => (m.low === null ? DASH : `${change(m, m.low)} … ${change(m, m.high)}`),
+  },
+  { header: 'pairs', align: 'right', cell: (m) => String(m.paired.length) },
+  {
+    header: 'threshold',
+    align: 'right',
+    cell: (m) => (m.scale === 'ratio' ? `±${m.threshold} %` : `±${m.threshold} pt`),
+  },
+  { header: 'verdict', cell: (m) => (m.verdict === 'failed' ? `FAILED: ${m.reason ?? ''}` : m.verdict) },
+];
+
+/** A short label for one side: branch@sha (dirty), or the directory. */
+export function sideLabel(s: AbSide): string {
+  const where = s.gitSha
+    ? `${s.branch && s.branch !== 'HEAD' ? `${s.branch}@` : ''}${s.gitSha}${s.dirty ? '+dirty' : ''}`
+    : s.dir;
+  const extra = [
+    s.configFile ? `config ${s.configFile}` : null,
+    s.injectDelayMs ? `inject ${s.injectDelayMs} ms` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return extra ? `${where} (${extra})` : where;
+}
+
+/** The one-line verdict an A/B leads with. */
+export function abHeadline(ab: AbFile): string {
+  const regressed = ab.metrics.filter((m) => m.gating && m.verdict === 'regressed');
+  const failed = ab.metrics.filter((m) => m.verdict === 'failed');
+  const improved = ab.metrics.filter((m) => m.verdict === 'improved');
+  if (ab.problems.length > 0) return `FAILED: ${ab.problems[0]}`;
+  if (failed.length > 0)
+    return `FAILED: ${failed.length} metric(s) could not be measured on both sides (${failed[0]!.name}: ${failed[0]!.reason})`;
+  if (regressed.length > 0) {
+    const names = regressed.map((m) => `${m.name} ${change(m, m.median)}`).join('; ');
+    return `REGRESSED: ${regressed.length} significant regression(s): ${names}`;
+  }
+  return `no significant regression${improved.length ? ` (${improved.length} improvement(s))` : ''}`;
+}
+
+/**
+ * AB.md: the verdict first, then problems, regressions, improvements, and every metric in a
+ * collapsed section, with how the pairs were made. Pure.
+ */
+export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): string {
+  const b = ab.sides.baseline;
+  const c = ab.sides.candidate;
+  const lines = [
+    `**A/B: ${abHeadline(ab)}**`,
+    '',
+    `baseline ${sideLabel(b)} vs candidate ${sideLabel(c)} · ${ab.mode} · ${ab.roundsDone}/${ab.roundsPlanned} rounds · ` +
+      `profiles ${ab.config.profiles.join(', ')} · scale ${ab.config.scale} · ${ab.config.load.connections} connections` +
+      (ab.wallS === null ? '' : ` · ${Math.round(ab.wallS)} s`),
+    '',
+  ];
+  if (ab.problems.length) lines.push('### Problems', '', ...ab.problems.map((p) => `- ${p}`), '');
+  const failedOrRegressed = ab.metrics.filter((m) => m.verdict === 'failed' || (m.verdict === 'regressed' && m.gating));
+  if (failedOrRegressed.length)
+    lines.push('### Regressions and failures', '', renderTable(COLUMNS, failedOrRegressed, format));
+  const improved = ab.metrics.filter((m) => m.verdict === 'improved');
+  if (improved.length) lines.push('### Improvements', '', renderTable(COLUMNS, improved, format));
+  lines.push(
+    '<details><summary>Every metric</summary>',
+    '',
+    renderTable(COLUMNS, ab.metrics, format),
+    '</details>',
+    '',
+    `Method: every round runs each arm on both sides back to back (only one side under load at a time), arms in a ` +
+      `random order, the first side alternating by round; microbenchmarks alternate A B / B A. change = median of the ` +
+      `per-round candidate/baseline ratios (error share: difference in points); interval = sign-test order statistics ` +
+      `(≥ 95 % coverage with 6+ pairs). A metric regresses when its median change is worse than its threshold and the ` +
+      `whole interval lies on the worse side of no change. rps counts 2xx responses only.`,
+    '',
+  );
+  return lines.join('\n');
+}

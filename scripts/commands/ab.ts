@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import { AB_PRESETS } from '../../ab/presets.ts';
+import { runAb, type AbProgress } from '../../ab/run.ts';
+import { checkoutOf, configMismatches } from '../../ab/sides.ts';
+import { defineCommand } from '../../lib/cli-kit.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-write.ts';
+import { ensureDir } from '../../lib/ensure-dir.ts';
+import { UsageError } from '../../lib/errors.ts';
+import type { AbFile } from '../../lib/records/ab.ts';
+import type { RunConfig } from '../../lib/records/run-config.ts';
+import { abHeadline, renderAbMarkdown } from '../../reports/ab-markdown.ts';
+import { loadConfigFile } from '../../run/config-file.ts';
+import { checkNames } from './run.ts';
+
+/** reports/ab/2026-01-02T03-04-05Z */
+const defaultOutDir = (now = new Date()) =>
+  join('reports', 'ab', now.toISOString().slice(0, 19).replace(/:/g, '-') + 'Z');
+
+export const command = defineCommand({
+  name: 'ab',
+  summary:
+    'Interleaved A/B of two checkouts of this project: both seed and serve with their own code, load trials ' +
+    'alternate side by side in randomized rounds, statistics are paired by round. The pull-request gate.',
+  args: 'BASELINE CANDIDATE',
+  positionals: [2, 2],
+  details: `BASELINE and CANDIDATE are checkout directories of this project, each with its own node_modules
+(the same directory twice is allowed: an A/A, or a config-only change with --candidate-config).
+Only one side is under load at any moment. ab.json is rewritten after every round; AB.md holds the
+verdict table. exit 0: no significant regression; 1: a gating regression, a failed arm or a side
+that could not run; 2: bad input.
+
+examples:
+  loadlab ab ../main . --out out/ab
+  loadlab ab . . --candidate-config slow.json        # calibration: inject a known delay`,
+  options: {
+    quick: { kind: 'boolean', help: 'the pull-request preset: tuned, 4 scenarios, 8 rounds of 2 s (the default)' },
+    full: { kind: 'boolean', help: 'all profiles, 12 rounds of 10 s at scale 1' },
+    config: { kind: 'string', value: 'FILE', help: 'config file (as for run) applied to both sides' },
+    'baseline-config': {
+      kind: 'string',
+      value: 'FILE',
+      help: "config laid over --config for the baseline's side only",
+    },
+    'candidate-config': {
+      kind: 'string',
+      value: 'FILE',
+      help: "config laid over --config for the candidate's side only (e.g. injectDelayMs)",
+    },
+    out: { kind: 'string', value: 'DIR', defaultText: 'reports/ab/<timestamp>/', help: 'where ab.json and AB.md go' },
+    'order-seed': {
+      kind: 'number',
+      value: 'N',
+      min: 0,
+      integer: true,
+      defaultText: 'random',
+      help: 'seed of the randomized order within rounds',
+    },
+    json: { kind: 'boolean', help: 'print ab.json to stdout at the end' },
+  },
+  async run({ values, positionals }) {
+    if (values.quick && values.full) throw new UsageError('--quick and --full are exclusive');
+    const mode = values.full ? 'full' : 'quick';
+    const preset = AB_PRESETS[mode];
+    const shared: RunConfig = values.config ? await loadConfigFile(values.config, preset) : preset;
+    const sideConfig = async (file: string | undefined) => (file ? await loadConfigFile(file, shared) : shared);
+    const baseConfig = await sideConfig(values['baseline-config']);
+    const candConfig = await sideConfig(values['candidate-config']);
+    for (const c of [baseConfig, candConfig]) checkNames(c);
+    const mismatch = configMismatches(baseConfig, candConfig);
+    if (mismatch.length) {
+      throw new UsageError(
+        `the two sides must run the same experiment; their configs differ in: ${mismatch.join(', ')}`,
+      );
+    }
+    const baseline = checkoutOf('baseline', positionals[0]!, baseConfig, values['baseline-config'] ?? null);
+    const candidate = checkoutOf('candidate', positionals[1]!, candConfig, values['candidate-config'] ?? null);
+    const outDir = values.out ?? defaultOutDir();
+    ensureDir(outDir);
+    const abJson = join(outDir, 'ab.json');
+    const write = (ab: AbFile) => {
+      writeJsonAtomic(abJson, ab);
+      writeFileAtomic(join(outDir, 'AB.md'), renderAbMarkdown(ab));
+    };
+
+    const controller = new AbortController();
+    const onSignal = () => {
+      process.stderr.write('\ninterrupted: stopping after the current trial, keeping what was measured\n');
+      controller.abort();
+    };
+    process.once('SIGINT', onSignal);
+    const started = Date.now();
+    const onProgress = (e: AbProgress) => {
+      const eta =
+        e.done && e.total
+          ? ` (ETA ${Math.round((((Date.now() - started) / e.done) * (e.total - e.done)) / 1000)} s)`
+          : '';
+      process.stderr.write(`${e.message}${e.kind === 'round' ? eta : ''}\n`);
+    };
+    let ab: AbFile;
+    try {
+      ab = await runAb({
+        baseline,
+        candidate,
+        config: shared,
+        mode: values.config ? 'custom' : mode,
+        outDir,
+        orderSeed: values['order-seed'] ?? Math.floor(Math.random() * 2 ** 31),
+        onProgress,
+        onRound: write,
+        signal: controller.signal,
+      });
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+    }
+    write(ab);
+    if (values.json) process.stdout.write(JSON.stringify(ab, null, 2) + '\n');
+    else process.stdout.write(`ab: ${abHeadline(ab)}\n`);
+    process.stderr.write(`wrote ${abJson} and ${join(outDir, 'AB.md')}\n`);
+    if (controller.signal.aborted) return 130;
+    return ab.exitCode;
+  },
+});
