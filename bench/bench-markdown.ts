@@ -1,5 +1,6 @@
 import type { AblationRecord, BenchFile, BenchRecord, IndexSweepRecord } from '../lib/records/bench.ts';
 import type { Environment } from '../lib/records/environment.ts';
+import type { CountedRecord } from '../lib/records/counted.ts';
 import { bytes, changesOrRatios, DASH, latency, num, opsPerSec, ratio, rme, us } from '../lib/format.ts';
 import { renderTable, type Column, type TableFormat } from '../lib/table.ts';
 import { compareRecords } from './ablation-delta.ts';
@@ -213,7 +214,31 @@ export function renderBenchFile(file: BenchFile, format: TableFormat = 'text'): 
     const title = 'Index sweep: list query by table size; insert cost by index count';
     sections.push(h(title) + renderIndexSweepTable(file.indexSweep, format));
   }
+  if (file.counted.length) {
+    const title = 'Cost per operation (exact counters: N vs 2N operations, by difference)';
+    sections.push(h(title) + renderCountedTable(file.counted, format));
+  }
   return sections.join('\n');
+}
+
+const perOp = (n: number | null, digits = 2) =>
+  n === null ? DASH : n >= 100 ? num(n) : n.toFixed(digits).replace(/\.?0+$/, '') || '0';
+
+const COUNTED: Column<CountedRecord>[] = [
+  { header: 'operation', cell: (r) => r.op },
+  { header: 'profile', cell: (r) => r.profile },
+  { header: 'instructions/op', align: 'right', cell: (r) => (r.status === 'ok' ? perOp(r.instructionsPerOp) : DASH) },
+  { header: 'fsync/op', align: 'right', cell: (r) => (r.status === 'ok' ? perOp(r.fsyncPerOp, 3) : DASH) },
+  { header: 'writes/op', align: 'right', cell: (r) => (r.status === 'ok' ? perOp(r.writeCallsPerOp) : DASH) },
+  { header: 'bytes written/op', align: 'right', cell: (r) => (r.status === 'ok' ? bytes(r.writeBytesPerOp) : DASH) },
+  { header: 'reads/op', align: 'right', cell: (r) => (r.status === 'ok' ? perOp(r.readCallsPerOp) : DASH) },
+  { header: 'bytes read/op', align: 'right', cell: (r) => (r.status === 'ok' ? bytes(r.readBytesPerOp) : DASH) },
+  { header: 'note', cell: (r) => (r.status === 'ok' ? '' : `${r.status}: ${r.reason ?? ''}`) },
+];
+
+/** Exact counters per operation and profile (valgrind instructions, strace syscalls). Pure. */
+export function renderCountedTable(records: readonly CountedRecord[], format: TableFormat = 'text'): string {
+  return renderTable(COUNTED, records, format);
 }
 
 function unique<T>(items: T[]): T[] {

@@ -9,9 +9,13 @@ export interface GithubBenchmarkEntry {
   extra?: string;
 }
 
+/** Metrics with a figure: a failed arm has none to chart. */
+const measured = (metrics: readonly Metric[]) => metrics.filter((m) => m.failure === undefined);
+
 /**
  * The two github-action-benchmark inputs: one file per tool, because the action takes
- * one `tool` per step. Range is the spread of the trials when there are several.
+ * one `tool` per step. Range is the spread of the trials when there are several. Failed
+ * arms are left out (no figure).
  */
 export function toGithubBenchmark(metrics: readonly Metric[]): {
   biggerIsBetter: GithubBenchmarkEntry[];
@@ -25,12 +29,16 @@ export function toGithubBenchmark(metrics: readonly Metric[]): {
     return e;
   };
   return {
-    biggerIsBetter: metrics.filter((m) => m.direction === 'higher').map(entry),
-    smallerIsBetter: metrics.filter((m) => m.direction === 'lower').map(entry),
+    biggerIsBetter: measured(metrics)
+      .filter((m) => m.direction === 'higher')
+      .map(entry),
+    smallerIsBetter: measured(metrics)
+      .filter((m) => m.direction === 'lower')
+      .map(entry),
   };
 }
 
-/** Bencher Metric Format: { benchmark: { measure: { value, lower_value?, upper_value? } } }. */
+/** Bencher Metric Format: { benchmark: { measure: { value, lower_value?, upper_value? } } }. Failed arms are left out. */
 export type BencherMetricFormat = Record<
   string,
   Record<string, { value: number; lower_value?: number; upper_value?: number }>
@@ -38,7 +46,7 @@ export type BencherMetricFormat = Record<
 
 export function toBencher(metrics: readonly Metric[]): BencherMetricFormat {
   const out: BencherMetricFormat = {};
-  for (const m of metrics) {
+  for (const m of measured(metrics)) {
     const cut = m.key.lastIndexOf('/');
     const benchmark = m.key.slice(0, cut);
     const measure = measureSlug(m.key.slice(cut + 1), m.unit);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { loadRecord, sampleRun } from '../test-support/records.ts';
+import {
+  auditFailed,
+  benchRecord,
+  failedArm,
+  loadRecord,
+  sampleRun,
+  withArm,
+  withNon2xx,
+  withoutProfile,
+} from '../test-support/records.ts';
 import { renderComparison } from '../reports/gate-markdown.ts';
-import { compareMetrics, judge } from './judge.ts';
+import { commonGatingKeys, compareMetrics, judge, judgePoints } from './judge.ts';
 import { toBencher, toGithubBenchmark } from './export.ts';
 import { extractMetrics } from './metrics.ts';
 import type { RunResults } from '../lib/records/run.ts';
@@ -48,7 +57,7 @@ describe('compareMetrics', () => {
 
   it('rps 30 % lower and latencies 30 % higher is a regression', () => {
     const c = compareMetrics(metricsOf(base), metricsOf(scaled(base, 0.7, 1.3)), { thresholdPct: 10 });
-    const load = c.metrics.filter((m) => m.key.startsWith('load/'));
+    const load = c.metrics.filter((m) => m.key.startsWith('load/') && !m.key.endsWith('/errors'));
     expect(load.every((m) => m.verdict === 'regressed')).toBe(true);
     expect(c.regressions).toBeGreaterThan(0);
     const rps = c.metrics.find((m) => m.key === 'load/autocannon/read-list/tuned/single/c10/rps')!;
@@ -98,12 +107,156 @@ describe('compareMetrics', () => {
   });
 });
 
+describe('failed and missing arms (no silent passes)', () => {
+  const base = sampleRun();
+  const key = (scenario: string, profile: string, m: string) =>
+    `load/autocannon/${scenario}/${profile}/single/c10/${m}`;
+
+  it('extractMetrics carries a failed arm as failed metrics with the reason, not dropped', () => {
+    const m = metricsOf(withArm(base, 'write', 'tuned', (a) => auditFailed(a, 3)));
+    const rps = m.find((x) => x.key === key('write', 'tuned', 'rps'))!;
+    expect(rps).toMatchObject({ failure: 'audit: 3 acknowledged writes lost', gate: true, samples: [] });
+    expect(Number.isNaN(rps.value)).toBe(true);
+    expect(m.filter((x) => x.failure !== undefined).map((x) => x.key.split('/').pop())).toEqual([
+      'rps',
+      'p50',
+      'p95',
+      'p99',
+      'errors',
+    ]);
+  });
+
+  it('a failed write audit counts even on a record marked ok', () => {
+    const m = metricsOf(withArm(base, 'write', 'tuned', (a) => ({ ...auditFailed(a, 1), status: 'ok' })));
+    expect(m.find((x) => x.key === key('write', 'tuned', 'rps'))!.failure).toBe('audit: 1 acknowledged write lost');
+  });
+
+  it('a candidate arm that failed is a regression of each gating metric, with the reason', () => {
+    const cand = withArm(base, 'write', 'tuned', (a) => failedArm(a, 'trial 2: server exited\nstack…'));
+    const c = compareMetrics(metricsOf(base), metricsOf(cand));
+    expect(c.regressions).toBe(3);
+    expect(c.uncompared.filter((u) => u.verdict === 'regressed').map((u) => u.name)).toEqual([
+      'write · tuned · rps',
+      'write · tuned · p95',
+      'write · tuned · errors',
+    ]);
+    expect(c.uncompared[0]!.reason).toBe('candidate arm failed (trial 2: server exited)');
+    expect(c.uncompared.find((u) => u.name === 'write · tuned · p50')).toMatchObject({
+      verdict: 'not compared',
+      gating: false,
+    });
+  });
+
+  it('a gating metric missing from the candidate is a regression', () => {
+    const c = compareMetrics(metricsOf(base), metricsOf(withoutProfile(base, 'untuned')));
+    expect(c.regressions).toBe(9);
+    expect(c.uncompared).toContainEqual({
+      key: key('write', 'untuned', 'rps'),
+      name: 'write · untuned · rps',
+      reason: 'missing in candidate',
+      verdict: 'regressed',
+      gating: true,
+    });
+  });
+
+  it('a failed baseline arm is shown, not held against a measured candidate', () => {
+    const broken = withArm(base, 'write', 'tuned', (a) => failedArm(a, 'seeding failed: disk full'));
+    const c = compareMetrics(metricsOf(broken), metricsOf(base));
+    expect(c.regressions).toBe(0);
+    expect(c.uncompared.find((u) => u.name === 'write · tuned · rps')).toMatchObject({
+      verdict: 'not compared',
+      reason: 'baseline arm failed (seeding failed: disk full): nothing to compare the candidate with',
+    });
+  });
+
+  it('a candidate arm failing where the baseline failed too, or that the baseline lacks, still regresses', () => {
+    const broken = withArm(base, 'write', 'tuned', (a) => failedArm(a, 'boom'));
+    expect(compareMetrics(metricsOf(broken), metricsOf(broken)).regressions).toBe(3);
+    const extra = sampleRun({ load: [...base.load, failedArm(loadRecord('new', 'tuned', [1], [1]), 'boom')] });
+    const c = compareMetrics(metricsOf(base), metricsOf(extra));
+    expect(c.regressions).toBe(3);
+    expect(c.uncompared[0]!.reason).toBe('candidate arm failed (boom); not in baseline');
+  });
+
+  it('a failed microbenchmark is shown as not compared and does not gate', () => {
+    const cand = sampleRun({
+      bench: [
+        ...base.bench.slice(1),
+        benchRecord('get-campaign', 'untuned', 1, { status: 'failed', reason: 'SQLITE_BUSY' }),
+      ],
+    });
+    const c = compareMetrics(metricsOf(base), metricsOf(cand));
+    expect(c.regressions).toBe(0);
+    expect(c.uncompared).toEqual([
+      expect.objectContaining({ key: 'bench/get-campaign/untuned/ops', verdict: 'not compared', gating: false }),
+    ]);
+  });
+
+  it('skipped arms give no metric, so a skipped candidate arm is "missing in candidate"', () => {
+    const cand = withArm(base, 'read-list', 'tuned', (a) => ({ ...a, status: 'skipped', reason: 'interrupted' }));
+    const c = compareMetrics(metricsOf(base), metricsOf(cand));
+    expect(c.uncompared.find((u) => u.name === 'read-list · tuned · rps')!.reason).toBe('missing in candidate');
+  });
+
+  it('commonGatingKeys: none when the files share no load arm', () => {
+    const other = sampleRun({ load: [loadRecord('read-point', 'tuned', [1, 2, 3], [1, 1, 1])] });
+    expect(commonGatingKeys(metricsOf(base), metricsOf(other))).toEqual([]);
+    expect(commonGatingKeys(metricsOf(base), metricsOf(base))).toHaveLength(18);
+  });
+
+  it('the renderer puts every gating regression reason before the table', () => {
+    const cand = withArm(base, 'write', 'tuned', (a) => auditFailed(a, 3));
+    const text = renderComparison(compareMetrics(metricsOf(base), metricsOf(cand)), { format: 'text' });
+    expect(text.split('\n')[0]).toBe(
+      'regressed: write · tuned · rps: candidate arm failed (audit: 3 acknowledged writes lost)',
+    );
+    expect(text).toContain('3 gating metric(s) failed or missing in the candidate');
+  });
+
+  it('exports leave failed arms out', () => {
+    const m = metricsOf(withArm(base, 'write', 'tuned', (a) => auditFailed(a, 3)));
+    expect(toGithubBenchmark(m).biggerIsBetter.some((e) => e.name === 'write · tuned · rps')).toBe(false);
+    expect(toBencher(m)['load/autocannon/write/tuned/single/c10']).toBeUndefined();
+  });
+});
+
+describe('error share', () => {
+  const base = sampleRun();
+  const errorsOf = (c: ReturnType<typeof compareMetrics>, name: string) => c.metrics.find((m) => m.name === name)!;
+
+  it('judgePoints: regressed only beyond the threshold in points and above 0', () => {
+    expect(judgePoints(0, 0.6, 0.5)).toBe('regressed');
+    expect(judgePoints(0, 0.4, 0.5)).toBe('no significant change');
+    expect(judgePoints(1, 1.4, 0.5)).toBe('no significant change');
+    expect(judgePoints(0, 0, 0)).toBe('no significant change');
+    expect(judgePoints(3, 1, 0.5)).toBe('improved');
+  });
+
+  it('is a gating metric per arm, pooled over trials, compared in percentage points', () => {
+    const cand = withArm(base, 'write', 'untuned', (a) => withNon2xx(a, 0.05));
+    const c = compareMetrics(metricsOf(base), metricsOf(cand));
+    const e = errorsOf(c, 'write · untuned · errors');
+    expect(e).toMatchObject({ unit: '%', method: 'points', gating: true, verdict: 'regressed', thresholdPct: 0.5 });
+    expect(e.candidate).toBeCloseTo(5, 1);
+    expect(e.change).toBeCloseTo(5, 1);
+    expect(c.regressions).toBe(1);
+    expect(errorsOf(c, 'write · untuned · rps').verdict).toBe('no significant change');
+  });
+
+  it('the threshold in points is an option', () => {
+    const cand = metricsOf(withArm(base, 'write', 'untuned', (a) => withNon2xx(a, 0.01)));
+    expect(compareMetrics(metricsOf(base), cand).regressions).toBe(1);
+    expect(compareMetrics(metricsOf(base), cand, { errorsThresholdPts: 2 }).regressions).toBe(0);
+  });
+});
+
 describe('exports', () => {
   const m = metricsOf(sampleRun());
   it('splits github-action-benchmark entries by direction', () => {
     const g = toGithubBenchmark(m);
     expect(g.biggerIsBetter.some((e) => e.unit === 'req/s')).toBe(true);
-    expect(g.smallerIsBetter.every((e) => e.unit === 'ms')).toBe(true);
+    expect(g.smallerIsBetter.every((e) => e.unit === 'ms' || e.unit === '%')).toBe(true);
+    expect(g.smallerIsBetter.some((e) => e.name === 'write · tuned · errors')).toBe(true);
     expect(g.biggerIsBetter[0]).toMatchObject({
       name: expect.any(String),
       unit: expect.any(String),

@@ -10,38 +10,60 @@ export interface ComparedMetric {
   direction: Direction;
   baseline: number;
   candidate: number;
-  /** candidate / baseline - 1. */
+  /** candidate / baseline - 1; for method 'points', candidate − baseline in percentage points. */
   change: number;
   /** Interval of `change`. */
   interval: { low: number; high: number };
-  /** How the interval was made: bootstrap of trial medians, range of trials, margin of error, or none (one value each). */
-  method: 'bootstrap' | 'range' | 'rme' | 'none';
+  /**
+   * How the interval was made: bootstrap of trial medians, range of trials, margin of error,
+   * or none (one value each); 'points': a share compared by its difference, no interval.
+   */
+  method: 'bootstrap' | 'range' | 'rme' | 'none' | 'points' | 'exact';
   verdict: CompareVerdict;
   /**
    * Whether this metric can fail the gate: rps and p95 (the guide's numbers) with repeated
-   * trials, whose interval carries run-to-run variance. tinybench's margin of error is within
-   * one run, a capacity sweep has no interval, and p50/p99 would multiply the comparisons
-   * (more false alarms), so those are shown but never fail the gate.
+   * trials, whose interval carries run-to-run variance, and the error share. tinybench's
+   * margin of error is within one run, a capacity sweep has no interval, and p50/p99 would
+   * multiply the comparisons (more false alarms), so those are shown but never fail the gate.
    */
   gating: boolean;
-  /** The noise threshold applied to this metric, percent (the threshold × the metric's factor). */
+  /** The noise threshold applied to this metric: percent (the threshold × the metric's factor), or percentage points for method 'points'. */
   thresholdPct: number;
+}
+
+/** A metric with no pair of figures to compare: its arm failed, or it is missing from the candidate. */
+export interface UncomparedMetric {
+  key: string;
+  name: string;
+  /** Why, in one line: 'missing in candidate', 'candidate arm failed (audit: 3 acknowledged writes lost)', … */
+  reason: string;
+  /** A gating metric missing, failed or audit-failed in the candidate is a regression; the rest is shown only. */
+  verdict: 'regressed' | 'not compared';
+  gating: boolean;
 }
 
 export interface Comparison {
   thresholdPct: number;
+  /** Percentage points the error share may rise before it regresses. */
+  errorsThresholdPts: number;
   metrics: ComparedMetric[];
+  /** Metrics present on one side at least that could not be compared, with why; gating ones count as regressions. */
+  uncompared: UncomparedMetric[];
   onlyInBaseline: string[];
   onlyInCandidate: string[];
-  /** Gating metrics that regressed (the exit code). */
+  /** Gating metrics that regressed, compared or not (the exit code). */
   regressions: number;
   /** Non-gating metrics whose change alone says regressed (shown, not failing). */
   informationalRegressions: number;
   improvements: number;
 }
 
-/** 15 %: calibrated by A/A runs here (a 10 % threshold flagged an A/A pair; see README "Calibration"). */
-export const COMPARE_DEFAULTS = { thresholdPct: 15 } as const;
+/**
+ * thresholdPct 15 %: calibrated by A/A runs here (a 10 % threshold flagged an A/A pair; see
+ * README "Calibration"). errorsThresholdPts: an error share may rise by half a percentage
+ * point (noise of a few failed requests) before it is a regression.
+ */
+export const COMPARE_DEFAULTS = { thresholdPct: 15, errorsThresholdPts: 0.5, countedThresholdPct: 1 } as const;
 
 /**
  * Ratio interval for one metric: bootstrap of the ratio of medians over the trials when
@@ -93,43 +115,140 @@ export function judge(
   return 'no significant change';
 }
 
-/** Compares every metric present in both files, matched by key. Pure. */
+/**
+ * The verdict on a share in percent (the error share): regressed when the candidate's share is
+ * above 0 and exceeds the baseline's by more than `thresholdPts` percentage points; improved
+ * when it fell by more than that.
+ */
+export function judgePoints(baseline: number, candidate: number, thresholdPts: number): CompareVerdict {
+  const diff = candidate - baseline;
+  if (diff > thresholdPts && candidate > 0) return 'regressed';
+  if (-diff > thresholdPts) return 'improved';
+  return 'no significant change';
+}
+
+/** Two measured metrics of the same key, compared. */
+function compareMeasured(
+  b: Metric,
+  c: Metric,
+  thresholdPct: number,
+  errorsThresholdPts: number,
+  countedThresholdPct: number,
+): ComparedMetric {
+  const common = {
+    key: b.key,
+    name: b.name,
+    unit: b.unit,
+    direction: b.direction,
+    baseline: b.value,
+    candidate: c.value,
+  };
+  if (b.scale === 'points') {
+    const diff = c.value - b.value;
+    return {
+      ...common,
+      change: diff,
+      interval: { low: diff, high: diff },
+      method: 'points',
+      verdict: judgePoints(b.value, c.value, errorsThresholdPts),
+      gating: b.gate ?? false,
+      thresholdPct: errorsThresholdPts,
+    };
+  }
+  if (b.exact) {
+    // Exact counts have no noise to bound: the change is the change.
+    const ratio = safeRatio(c.value, b.value);
+    return {
+      ...common,
+      change: ratio - 1,
+      interval: { low: ratio - 1, high: ratio - 1 },
+      method: 'exact',
+      verdict: judge(ratio, ratio, ratio, b.direction, countedThresholdPct),
+      gating: b.gate ?? false,
+      thresholdPct: countedThresholdPct,
+    };
+  }
+  const r = ratioInterval(b, c);
+  const metricThreshold = thresholdPct * (b.thresholdFactor ?? 1);
+  return {
+    ...common,
+    change: r.ratio - 1,
+    interval: { low: r.low - 1, high: r.high - 1 },
+    method: r.method,
+    verdict: judge(r.ratio, r.low, r.high, b.direction, metricThreshold),
+    gating: (b.gate ?? false) && (r.method === 'bootstrap' || r.method === 'range'),
+    thresholdPct: metricThreshold,
+  };
+}
+
+/**
+ * Why a key cannot be compared, or undefined when both sides have figures (or the key is the
+ * candidate's alone and measured). Nothing passes silently: a gating metric failed in the
+ * candidate (whatever the baseline says) or present in the baseline and missing from the
+ * candidate is a regression.
+ */
+function uncompared(b: Metric | undefined, c: Metric | undefined): UncomparedMetric | undefined {
+  const m = (b ?? c)!;
+  const gating = m.gate ?? false;
+  let reason: string | undefined;
+  let regressed = false;
+  if (c?.failure !== undefined) {
+    const baseline =
+      b === undefined ? '; not in baseline' : b.failure !== undefined ? '; the baseline arm failed too' : '';
+    reason = `candidate arm failed (${c.failure})${baseline}`;
+    regressed = gating;
+  } else if (b !== undefined && c === undefined) {
+    reason =
+      b.failure === undefined ? 'missing in candidate' : `missing in candidate (the baseline arm failed: ${b.failure})`;
+    regressed = gating;
+  } else if (b?.failure !== undefined) {
+    reason = `baseline arm failed (${b.failure}): nothing to compare the candidate with`;
+  }
+  if (reason === undefined) return undefined;
+  return { key: m.key, name: m.name, reason, verdict: regressed ? 'regressed' : 'not compared', gating };
+}
+
+/** Keys of gating metrics in the baseline that the candidate also has (measured or failed): none means nothing to gate on. */
+export function commonGatingKeys(baseline: readonly Metric[], candidate: readonly Metric[]): string[] {
+  const cand = new Set(candidate.map((m) => m.key));
+  return baseline.filter((m) => (m.gate ?? false) && cand.has(m.key)).map((m) => m.key);
+}
+
+/** Compares every metric of the two files, matched by key; failed and missing ones are judged too. Pure. */
 export function compareMetrics(
   baseline: readonly Metric[],
   candidate: readonly Metric[],
-  opts: { thresholdPct?: number } = {},
+  opts: { thresholdPct?: number; errorsThresholdPts?: number; countedThresholdPct?: number } = {},
 ): Comparison {
   const thresholdPct = opts.thresholdPct ?? COMPARE_DEFAULTS.thresholdPct;
+  const errorsThresholdPts = opts.errorsThresholdPts ?? COMPARE_DEFAULTS.errorsThresholdPts;
+  const countedThresholdPct = opts.countedThresholdPct ?? COMPARE_DEFAULTS.countedThresholdPct;
   const byKey = new Map(candidate.map((m) => [m.key, m]));
-  const baseKeys = new Set(baseline.map((m) => m.key));
+  const baseByKey = new Map(baseline.map((m) => [m.key, m]));
   const metrics: ComparedMetric[] = [];
+  const notCompared: UncomparedMetric[] = [];
   for (const b of baseline) {
     const c = byKey.get(b.key);
-    if (!c) continue;
-    const r = ratioInterval(b, c);
-    const metricThreshold = thresholdPct * (b.thresholdFactor ?? 1);
-    metrics.push({
-      key: b.key,
-      name: b.name,
-      unit: b.unit,
-      direction: b.direction,
-      baseline: b.value,
-      candidate: c.value,
-      change: r.ratio - 1,
-      interval: { low: r.low - 1, high: r.high - 1 },
-      method: r.method,
-      verdict: judge(r.ratio, r.low, r.high, b.direction, metricThreshold),
-      gating: (b.gate ?? false) && (r.method === 'bootstrap' || r.method === 'range'),
-      thresholdPct: metricThreshold,
-    });
+    const problem = uncompared(b, c);
+    if (problem) notCompared.push(problem);
+    else if (c) metrics.push(compareMeasured(b, c, thresholdPct, errorsThresholdPts, countedThresholdPct));
   }
+  for (const c of candidate) {
+    if (baseByKey.has(c.key)) continue;
+    const problem = uncompared(undefined, c);
+    if (problem) notCompared.push(problem);
+  }
+  const regressed = (m: { verdict: string }) => m.verdict === 'regressed';
   return {
     thresholdPct,
+    errorsThresholdPts,
     metrics,
+    uncompared: notCompared,
     onlyInBaseline: baseline.filter((m) => !byKey.has(m.key)).map((m) => m.key),
-    onlyInCandidate: candidate.filter((m) => !baseKeys.has(m.key)).map((m) => m.key),
-    regressions: metrics.filter((m) => m.verdict === 'regressed' && m.gating).length,
-    informationalRegressions: metrics.filter((m) => m.verdict === 'regressed' && !m.gating).length,
+    onlyInCandidate: candidate.filter((m) => !baseByKey.has(m.key)).map((m) => m.key),
+    regressions:
+      metrics.filter((m) => regressed(m) && m.gating).length + notCompared.filter((m) => regressed(m)).length,
+    informationalRegressions: metrics.filter((m) => regressed(m) && !m.gating).length,
     improvements: metrics.filter((m) => m.verdict === 'improved').length,
   };
 }

@@ -54,6 +54,6 @@ export function metricSources(r: AnyResults): MetricSources {
     case 'load':
       return { load: r.file.records, bench: [], capacity: r.file.capacity };
     case 'bench':
-      return { load: [], bench: r.file.records, capacity: [] };
+      return { load: [], bench: r.file.records, capacity: [], counted: r.file.counted };
   }
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadTrial } from '../lib/records/load.ts';
-import { errorPct, median, medianTrial, medianTrialIndex, spreadOf } from './aggregate.ts';
+import {
+  errorPct,
+  median,
+  medianTrial,
+  medianTrialIndex,
+  pooledErrorPct,
+  spreadOf,
+  trialFromResult,
+} from './aggregate.ts';
+import type { GeneratorResult } from './engines/autocannon/generator.ts';
 import { capacityLevels, capacityOf } from './capacity.ts';
 
 function trial(rps: number, p95: number, codes: Record<string, number> = { '200': rps }): LoadTrial {
@@ -60,6 +69,45 @@ describe('trial aggregation', () => {
     const t = { ...trial(100, 1, { '200': 95, '503': 5 }), errors: 3, timeouts: 2 };
     expect(errorPct(t)).toBeCloseTo((100 * 10) / 105, 6);
     expect(errorPct({ ...trial(0, 0, {}) })).toBe(100);
+  });
+
+  it('pools the error share over trials: every attempt weighs the same', () => {
+    const clean = trial(100, 1, { '200': 900 });
+    const bad = trial(100, 1, { '200': 50, '503': 50 });
+    expect(pooledErrorPct([clean, bad])).toBeCloseTo(5, 9);
+    expect(pooledErrorPct([])).toBe(100);
+  });
+});
+
+describe('trialFromResult', () => {
+  const result = (statusCodes: Record<string, number>, requests: number): GeneratorResult => ({
+    measured: {
+      requests,
+      statusCodes,
+      errors: 0,
+      timeouts: 0,
+      bytes: 0,
+      durationS: 2,
+      latencyMs: { mean: 1, p50: 1, p90: 1, p95: 1, p99: 1, p999: 1, max: 1 },
+    },
+    byEndpoint: {},
+    stoppedEarly: false,
+    statsReset: 'done',
+  });
+
+  it('counts only 2xx responses in rps; requests and non2xx keep every response', () => {
+    const t = trialFromResult(result({ '200': 150, '201': 50, '503': 600, '404': 200 }, 1000));
+    expect(t.rps).toBe(100);
+    expect(t.requests).toBe(1000);
+    expect(t.non2xx).toBe(800);
+  });
+
+  it('a server answering only errors has no throughput', () => {
+    expect(trialFromResult(result({ '503': 1000 }, 1000)).rps).toBe(0);
+  });
+
+  it('without any status codes falls back to every response', () => {
+    expect(trialFromResult(result({}, 1000)).rps).toBe(500);
   });
 });
 

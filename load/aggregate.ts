@@ -1,14 +1,20 @@
 import type { LoadRecord, LoadTrial } from '../lib/records/load.ts';
 import type { GeneratorResult } from './engines/autocannon/generator.ts';
 
-/** A trial record from the generator's measured window. */
+/**
+ * A trial record from the generator's measured window. `rps` is throughput: successful (2xx)
+ * responses per second, so a server answering fast with 503s does not look fast; `requests`
+ * counts every response. Only when the generator gave no status codes at all is `rps` every
+ * response per second (nothing to tell them apart by).
+ */
 export function trialFromResult(r: GeneratorResult, failure?: string): LoadTrial {
   const m = r.measured;
   const non2xx = Object.entries(m.statusCodes).reduce((s, [code, n]) => (code.startsWith('2') ? s : s + n), 0);
+  const ok2xx = Object.keys(m.statusCodes).length > 0 ? successes(m.statusCodes) : m.requests;
   const d = m.durationS;
   return {
     requests: m.requests,
-    rps: d > 0 ? m.requests / d : 0,
+    rps: d > 0 ? ok2xx / d : 0,
     latencyMs: m.latencyMs,
     errors: m.errors,
     timeouts: m.timeouts,
@@ -19,6 +25,11 @@ export function trialFromResult(r: GeneratorResult, failure?: string): LoadTrial
     status: failure ? 'failed' : 'ok',
     ...(failure ? { reason: failure } : {}),
   };
+}
+
+/** Responses with a 2xx status. */
+export function successes(statusCodes: Record<string, number>): number {
+  return Object.entries(statusCodes).reduce((s, [code, n]) => (code.startsWith('2') ? s + n : s), 0);
 }
 
 export function median(values: number[]): number {
@@ -80,7 +91,12 @@ export function medianTrialIndex(trials: LoadTrial[]): number {
 
 /** Errors as a percentage of all attempts (responses + connection errors + timeouts); non-2xx count as errors. */
 export function errorPct(t: LoadTrial): number {
-  const bad = t.errors + t.timeouts + t.non2xx;
-  const all = t.requests + t.errors + t.timeouts;
+  return pooledErrorPct([t]);
+}
+
+/** `errorPct` over several trials taken together (every attempt weighs the same). */
+export function pooledErrorPct(trials: readonly LoadTrial[]): number {
+  const bad = trials.reduce((s, t) => s + t.errors + t.timeouts + t.non2xx, 0);
+  const all = trials.reduce((s, t) => s + t.requests + t.errors + t.timeouts, 0);
   return all === 0 ? 100 : (100 * bad) / all;
 }

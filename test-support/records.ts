@@ -5,8 +5,9 @@
 import type { Environment } from '../lib/records/environment.ts';
 import type { AblationRecord, BenchRecord, IndexSweepRecord } from '../lib/records/bench.ts';
 import type { CapacityRecord, LoadRecord, LoadTrial } from '../lib/records/load.ts';
+import { LOAD_SCHEMA_VERSION, LoadFile } from '../lib/records/load.ts';
 import { RunResults, STAGE_NAMES, type VacuumRecord } from '../lib/records/run.ts';
-import { QUICK } from '../run/presets.ts';
+import { FULL, QUICK } from '../run/presets.ts';
 
 export const TEST_ENV: Environment = {
   date: '2026-01-02T03:04:05.000Z',
@@ -245,5 +246,73 @@ export function sampleRun(over: Partial<RunResults> = {}): RunResults {
       ]),
     ],
     ...over,
+  });
+}
+
+/** The same run as sampleRun, run with the --full preset (connections kept at 10, so the metric keys match). */
+export function fullRun(over: Partial<RunResults> = {}): RunResults {
+  return sampleRun({ mode: 'full', config: { ...FULL, load: { ...FULL.load, connections: 10 } }, ...over });
+}
+
+/** A copy of `run` whose load arm `scenario × profile` is replaced by `change(arm)`. */
+export function withArm(
+  run: RunResults,
+  scenario: string,
+  profile: string,
+  change: (arm: LoadRecord) => LoadRecord,
+): RunResults {
+  const copy = structuredClone(run);
+  const i = copy.load.findIndex((r) => r.scenario === scenario && r.profile === profile);
+  if (i < 0) throw new Error(`no load arm ${scenario} × ${profile} in the sample run`);
+  copy.load[i] = change(copy.load[i]!);
+  return copy;
+}
+
+/** The arm as the runner records a failed write audit: `lost` acknowledged writes missing, status failed. */
+export function auditFailed(arm: LoadRecord, lost: number): LoadRecord {
+  const acked = arm.trials[0]?.requests ?? 1000;
+  return {
+    ...arm,
+    status: 'failed',
+    reason: `trial 1: audit failed: ${lost} acknowledged write(s) lost`,
+    audit: [{ acked, rows: acked - lost, lost, phantom: 0, integrity: 'ok', ok: false, unanswered: 0 }],
+  };
+}
+
+/** The arm failed outright (server crashed, …): status failed with `reason`, no figures. */
+export function failedArm(arm: LoadRecord, reason: string): LoadRecord {
+  return { ...arm, status: 'failed', reason, trials: [], median: null, spread: null };
+}
+
+/** The arm with `share` (0.02 = 2 %) of its answers turned into 503s on every trial; 2xx throughput unchanged. */
+export function withNon2xx(arm: LoadRecord, share: number): LoadRecord {
+  const bump = (t: LoadTrial): LoadTrial => {
+    const ok = t.statusCodes['200'] ?? t.requests;
+    const bad = Math.round((ok * share) / (1 - share));
+    return { ...t, requests: ok + bad, non2xx: bad, statusCodes: { '200': ok, '503': bad } };
+  };
+  return { ...arm, trials: arm.trials.map(bump), median: arm.median ? bump(arm.median) : null };
+}
+
+/** A copy of `run` without any record of `profile` (load, bench, capacity): a candidate that lost a profile. */
+export function withoutProfile(run: RunResults, profile: string): RunResults {
+  const copy = structuredClone(run);
+  copy.load = copy.load.filter((r) => r.profile !== profile);
+  copy.bench = copy.bench.filter((r) => r.profile !== profile);
+  copy.capacity = copy.capacity.filter((r) => r.profile !== profile);
+  return copy;
+}
+
+/** A `load --json` file holding the sample run's load records (or `records`), with the options `load` writes. */
+export function sampleLoadFile(
+  records: LoadRecord[] = sampleRun().load,
+  options: Record<string, unknown> = {},
+): LoadFile {
+  return LoadFile.parse({
+    schemaVersion: LOAD_SCHEMA_VERSION,
+    kind: 'load',
+    environment: TEST_ENV,
+    options: { scale: 0.05, connections: 10, trials: 3, durationS: 1.5, warmupS: 1, ...options },
+    records,
   });
 }

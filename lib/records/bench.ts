@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { recordFile } from './record-file.ts';
+import { CountedRecord } from './counted.ts';
 
-export const Status = z.enum(['ok', 'failed', 'skipped']);
-export type Status = z.infer<typeof Status>;
+import { Status } from './status.ts';
+
+export { Status };
 
 /** One operation under one profile (or ablation arm), from tinybench. */
 export const BenchRecord = z.object({
@@ -76,5 +78,7 @@ export const BenchFile = recordFile('bench', BENCH_SCHEMA_VERSION, BenchRecord, 
   indexSweep: z.array(IndexSweepRecord).default([]),
   /** The raw measurements behind `ablation`: one record per operation and arm (base profiles included). */
   ablationArms: z.array(BenchRecord).default([]),
+  /** Exact cost per operation (`--counted`): instructions, fsyncs, bytes written, per profile. */
+  counted: z.array(CountedRecord).default([]),
 });
 export type BenchFile = z.infer<typeof BenchFile>;

@@ -9,6 +9,7 @@ import { runBench, type BenchOptions } from '../../bench/suite.ts';
 import { workloadNames } from '../../bench/workloads/index.ts';
 import type { BenchFile } from '../../lib/records/bench.ts';
 import { createWorkspace } from '../../bench/workspace.ts';
+import { measureCounted } from '../../bench/counted/measure-counted.ts';
 import { existingFile, existingSqliteFile } from '../../lib/files.ts';
 
 export const command = defineCommand({
@@ -96,6 +97,10 @@ examples:
       default: BENCH_DEFAULTS.dataDir,
       help: 'where benchmark databases live, on a real disk',
     },
+    counted: {
+      kind: 'boolean',
+      help: 'also count exact cost per operation: instructions (valgrind), fsyncs and bytes (strace), by N vs 2N',
+    },
     quiet: { kind: 'boolean', help: 'no progress on stderr' },
   },
   async run({ values }) {
@@ -144,13 +149,29 @@ examples:
     let file;
     try {
       file = await runBench({ ...options, workspace });
+      if (values.counted) {
+        file.counted = await measureCounted({
+          profiles: values.profiles,
+          scale: values.scale,
+          seed: values.seed,
+          workspace,
+          ...(values.ops !== undefined ? { ops: values.ops } : {}),
+          ...(progress
+            ? {
+                onProgress: (e) =>
+                  progress({ stage: 'counted', message: `${e.op} · ${e.profile}`, done: e.done, total: e.total }),
+              }
+            : {}),
+        });
+        if (values.json !== undefined) writeResults(values.json, file);
+      }
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       workspace.cleanup();
     }
     process.stdout.write(renderBenchFile(file, values.markdown ? 'markdown' : 'text'));
-    const failed = [...file.records, ...file.ablationArms, ...file.indexSweep].filter(
+    const failed = [...file.records, ...file.ablationArms, ...file.indexSweep, ...file.counted].filter(
       (r) => r.status === 'failed',
     ).length;
     if (failed)

@@ -2,7 +2,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../../test-support/temp-dir.ts';
-import { sampleRun } from '../../test-support/records.ts';
+import {
+  auditFailed,
+  failedArm,
+  fullRun,
+  loadRecord,
+  sampleLoadFile,
+  sampleRun,
+  TEST_ENV,
+  withArm,
+  withNon2xx,
+  withoutProfile,
+} from '../../test-support/records.ts';
 import { main } from '../cli.ts';
 
 describe('loadlab compare', () => {
@@ -62,5 +73,137 @@ describe('loadlab compare', () => {
     expect(await main(['compare', f, f, '--export', 'csv', 'z'])).toBe(2);
     expect(await main(['compare', f, f, '--threshold', 'ten'])).toBe(2);
     expect(out.join('')).toContain('error: ');
+  });
+
+  const text = () => out.join('');
+  const firstLine = () => text().split('\n')[0];
+
+  describe('no silent passes', () => {
+    it('a candidate whose write × tuned arm failed its audit exits 1, the reason first', async () => {
+      const base = sampleRun();
+      const cand = withArm(base, 'write', 'tuned', (arm) => auditFailed(arm, 3));
+      expect(await main(['compare', write('b.json', base), write('c.json', cand)])).toBe(1);
+      expect(firstLine()).toBe(
+        'regressed: write · tuned · rps: candidate arm failed (audit: 3 acknowledged writes lost)',
+      );
+      const lines = text().split('\n');
+      expect(lines.slice(0, 3)).toEqual([
+        'regressed: write · tuned · rps: candidate arm failed (audit: 3 acknowledged writes lost)',
+        'regressed: write · tuned · p95: candidate arm failed (audit: 3 acknowledged writes lost)',
+        'regressed: write · tuned · errors: candidate arm failed (audit: 3 acknowledged writes lost)',
+      ]);
+      expect(text().indexOf('regressed: write')).toBeLessThan(text().indexOf('metric '));
+      expect(text()).toMatch(/Not compared: write · tuned · p50: candidate arm failed/);
+    });
+
+    it('a candidate arm that failed outright exits 1 with its reason', async () => {
+      const base = sampleRun();
+      const cand = withArm(base, 'read-list', 'untuned', (arm) => failedArm(arm, 'trial 1: server exited with code 1'));
+      expect(await main(['compare', write('b.json', base), write('c.json', cand)])).toBe(1);
+      expect(firstLine()).toBe(
+        'regressed: read-list · untuned · rps: candidate arm failed (trial 1: server exited with code 1)',
+      );
+    });
+
+    it('a candidate missing a whole profile exits 1: each gating metric "missing in candidate"', async () => {
+      const base = sampleRun();
+      expect(await main(['compare', write('b.json', base), write('c.json', withoutProfile(base, 'tuned'))])).toBe(1);
+      expect(firstLine()).toBe('regressed: read-list · tuned · rps: missing in candidate');
+      expect(text()).toContain('regressed: write · tuned · p95: missing in candidate');
+      expect(text()).toContain('regressed: mix-80-20 · tuned · errors: missing in candidate');
+      expect(text()).toMatch(/9 gating metric\(s\) failed or missing in the candidate/);
+    });
+
+    it('two files with no gating metric in common exit 2 with one error line', async () => {
+      const base = sampleRun();
+      const other = sampleRun({ load: [loadRecord('read-point', 'tuned', [1, 2, 3], [1, 1, 1])] });
+      expect(await main(['compare', write('b.json', base), write('c.json', other)])).toBe(2);
+      expect(text()).toMatch(/^error: nothing comparable: no gating metric .* in both files/);
+      expect(text().trim().split('\n')).toHaveLength(1);
+    });
+
+    it('a quick run against a full run exits 2 naming mode and every other difference', async () => {
+      expect(await main(['compare', write('q.json', sampleRun()), write('f.json', fullRun())])).toBe(2);
+      expect(text()).toBe(
+        'error: not comparable: mode quick vs full; scale 0.05 vs 1; trials 2 vs 3; durationS 1.5 vs 100; warmupS 1 vs 10 (--allow-mismatch compares them anyway)\n',
+      );
+    });
+
+    it('different machines and versions are named too', async () => {
+      const base = sampleRun();
+      const cand = sampleRun({ environment: { ...TEST_ENV, cpuModel: 'Other CPU 9000', cores: 4, node: 'v22.1.0' } });
+      expect(await main(['compare', write('b.json', base), write('c.json', cand)])).toBe(2);
+      expect(firstLine()).toBe(
+        'error: not comparable: CPU model "Test CPU" vs "Other CPU 9000"; cores 2 vs 4; Node v20.20.2 vs v22.1.0 (--allow-mismatch compares them anyway)',
+      );
+    });
+
+    it('--allow-mismatch goes on and prints the differences at the top', async () => {
+      const q = write('q.json', sampleRun());
+      expect(
+        await main(['compare', q, write('f.json', fullRun()), '--allow-mismatch', '--markdown', join(dir, 's.md')]),
+      ).toBe(0);
+      expect(firstLine()).toBe(
+        'not comparable, compared anyway (--allow-mismatch): mode quick vs full; scale 0.05 vs 1; trials 2 vs 3; durationS 1.5 vs 100; warmupS 1 vs 10',
+      );
+      expect(text()).toContain('no significant change in');
+      expect(readFileSync(join(dir, 's.md'), 'utf8')).toMatch(
+        /^## loadlab compare\n\n- not comparable, compared anyway \(--allow-mismatch\): mode quick vs full;/,
+      );
+    });
+
+    it('connections differing: exit 2 naming connections; allowed, still nothing comparable (the keys differ)', async () => {
+      const b = write('b.json', sampleLoadFile());
+      const at50 = sampleLoadFile(
+        sampleRun().load.map((r) => ({ ...r, connections: 50 })),
+        { connections: 50 },
+      );
+      const c = write('c.json', at50);
+      expect(await main(['compare', b, c])).toBe(2);
+      expect(text()).toMatch(/^error: not comparable: connections 10 vs 50 /);
+      out.length = 0;
+      expect(await main(['compare', b, c, '--allow-mismatch'])).toBe(2);
+      expect(text()).toMatch(/^error: nothing comparable: .*the connection count, which differs\n$/);
+    });
+
+    it('load --json files compare like run results; a file against itself exits 0', async () => {
+      const f = write('l.json', sampleLoadFile());
+      expect(await main(['compare', f, f])).toBe(0);
+      expect(text()).toContain('no significant change in');
+      expect(text()).not.toContain('regressed:');
+    });
+
+    it('an error share 2 points above the baseline exits 1 (rps unchanged: it counts 2xx only)', async () => {
+      const base = sampleRun();
+      const cand = withArm(base, 'mix-80-20', 'tuned', (arm) => withNon2xx(arm, 0.02));
+      expect(await main(['compare', write('b.json', base), write('c.json', cand)])).toBe(1);
+      expect(firstLine()).toBe('regressed: mix-80-20 · tuned · errors: +2.00 pt (0 → 2 %), beyond +0.5 pt');
+      expect(text()).not.toContain('regressed: mix-80-20 · tuned · rps');
+    });
+
+    it('an error share within the threshold passes; --errors-threshold moves it', async () => {
+      const base = sampleRun();
+      const cand = write(
+        'c.json',
+        withArm(base, 'mix-80-20', 'tuned', (arm) => withNon2xx(arm, 0.004)),
+      );
+      expect(await main(['compare', write('b.json', base), cand])).toBe(0);
+      expect(await main(['compare', write('b.json', base), cand, '--errors-threshold', '0.1'])).toBe(1);
+    });
+
+    it('--json carries the mismatches and the failed or missing metrics', async () => {
+      const base = sampleRun();
+      const cand = withArm(base, 'write', 'tuned', (arm) => auditFailed(arm, 3));
+      expect(await main(['compare', write('b.json', base), write('c.json', cand), '--json'])).toBe(1);
+      const json = JSON.parse(text());
+      expect(json.mismatches).toEqual([]);
+      expect(json.uncompared).toContainEqual({
+        key: 'load/autocannon/write/tuned/single/c10/rps',
+        name: 'write · tuned · rps',
+        reason: 'candidate arm failed (audit: 3 acknowledged writes lost)',
+        verdict: 'regressed',
+        gating: true,
+      });
+    });
   });
 });

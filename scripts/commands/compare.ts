@@ -2,8 +2,9 @@ import { basename, extname } from 'node:path';
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-write.ts';
-import { COMPARE_DEFAULTS, compareMetrics } from '../../gate/judge.ts';
-import { extractMetrics } from '../../gate/metrics.ts';
+import { COMPARE_DEFAULTS, commonGatingKeys, compareMetrics } from '../../gate/judge.ts';
+import { contextMismatches, contextOf, describeMismatches } from '../../gate/context.ts';
+import { extractMetrics, type Metric } from '../../gate/metrics.ts';
 import { metricSources, readResultsFile } from '../../gate/read-records.ts';
 import { toBencher, toGithubBenchmark } from '../../gate/export.ts';
 import { renderComparison } from '../../reports/gate-markdown.ts';
@@ -16,17 +17,45 @@ export function smallerPath(file: string): string {
   return ext ? file.slice(0, -ext.length) + '.smaller' + ext : file + '.smaller';
 }
 
+/** The one-line reason there is nothing to gate on. */
+function nothingComparable(baseline: readonly Metric[], candidate: readonly Metric[]): string {
+  const gating = (ms: readonly Metric[]) => ms.filter((m) => m.gate);
+  const describe = (ms: readonly Metric[]) =>
+    gating(ms).length ? `${gating(ms).length}, e.g. ${gating(ms)[0]!.key}` : 'none';
+  const connections = (ms: readonly Metric[]) => new Set(gating(ms).map((m) => /\/c(\d+)\//.exec(m.key)?.[1]));
+  const [b, c] = [connections(baseline), connections(candidate)];
+  const hint =
+    b.size > 0 && c.size > 0 && [...b].every((n) => !c.has(n))
+      ? '; load metric keys include the connection count, which differs'
+      : gating(baseline).length === 0 && gating(candidate).length === 0
+        ? '; microbenchmarks and capacity are informational and never gate'
+        : '';
+  return (
+    'nothing comparable: no gating metric (load rps, p95, error share) in both files ' +
+    `(baseline: ${describe(baseline)}; candidate: ${describe(candidate)})${hint}`
+  );
+}
+
 export const command = defineCommand({
   name: 'compare',
-  summary: 'Compare two results files metric by metric; exit 1 on a significant regression beyond the threshold.',
+  summary: 'Compare two results files metric by metric; exit 1 on a significant regression or a failed or missing arm.',
   args: 'BASELINE.json CANDIDATE.json [FILE]',
   details: `Accepts results.json from 'loadlab run' and the --json files of 'loadlab load' and 'loadlab bench'.
 Metrics are matched by key (scenario, profile, engine, connections, percentile; op and profile; capacity).
 
+The two runs must be comparable: same mode, scale, connections, trials, durationS, warmupS,
+CPU model, cores, Node, SQLite and better-sqlite3 versions (fields a file does not record
+are not compared). Otherwise exit 2 naming each difference, unless --allow-mismatch.
+
 Verdict per metric: regressed (improved) when the change is beyond ±PCT in the worse (better)
 direction AND the whole interval (bootstrap 95 % of the ratio of trial medians with 3+ trials,
 else the range of trial ratios; tinybench: margins of error) lies on that side of "no change".
-exit 0: no significant regression; 1: at least one metric regressed; 2: usage or input error.`,
+rps counts 2xx responses only; the error share (connection errors, timeouts, non-2xx) regresses
+when the candidate's is above 0 and more than POINTS percentage points above the baseline's.
+A gating metric (rps, p95, error share) whose candidate arm failed, failed its write audit or
+is missing from the candidate is a regression; the reasons are printed first.
+exit 0: no regression; 1: at least one gating metric regressed, failed or is missing;
+2: usage or input error, runs not comparable, or no gating metric in both files.`,
   options: {
     threshold: {
       kind: 'number',
@@ -35,6 +64,26 @@ exit 0: no significant regression; 1: at least one metric regressed; 2: usage or
       min: 0,
       max: 1000,
       help: 'noise threshold in percent: a change inside it is never a regression',
+    },
+    'errors-threshold': {
+      kind: 'number',
+      value: 'POINTS',
+      default: COMPARE_DEFAULTS.errorsThresholdPts,
+      min: 0,
+      max: 100,
+      help: 'percentage points the error share (connection errors, timeouts, non-2xx) may rise before it is a regression',
+    },
+    'counted-threshold': {
+      kind: 'number',
+      value: 'PCT',
+      default: COMPARE_DEFAULTS.countedThresholdPct,
+      min: 0,
+      max: 1000,
+      help: 'exact counters (bench --counted: instructions, fsyncs, bytes written per op) may rise this much',
+    },
+    'allow-mismatch': {
+      kind: 'boolean',
+      help: 'compare runs that differ in mode, scale, connections, trials, machine or versions; the differences are printed first',
     },
     markdown: {
       kind: 'string',
@@ -68,12 +117,21 @@ exit 0: no significant regression; 1: at least one metric regressed; 2: usage or
 
     const base = readResultsFile(basePath);
     const cand = readResultsFile(candPath);
+    const mismatches = contextMismatches(contextOf(base), contextOf(cand));
+    if (mismatches.length > 0 && !values['allow-mismatch'])
+      throw new UsageError(`not comparable: ${describeMismatches(mismatches)} (--allow-mismatch compares them anyway)`);
     const baseMetrics = extractMetrics(metricSources(base));
     const candMetrics = extractMetrics(metricSources(cand));
-    const comparison = compareMetrics(baseMetrics, candMetrics, { thresholdPct });
-    const labels = { baselineLabel: basename(basePath), candidateLabel: basename(candPath) };
+    if (commonGatingKeys(baseMetrics, candMetrics).length === 0)
+      throw new UsageError(nothingComparable(baseMetrics, candMetrics));
+    const comparison = compareMetrics(baseMetrics, candMetrics, {
+      thresholdPct,
+      errorsThresholdPts: values['errors-threshold'],
+      countedThresholdPct: values['counted-threshold'],
+    });
+    const labels = { baselineLabel: basename(basePath), candidateLabel: basename(candPath), mismatches };
 
-    if (values.json) process.stdout.write(JSON.stringify(comparison, null, 2) + '\n');
+    if (values.json) process.stdout.write(JSON.stringify({ mismatches, ...comparison }, null, 2) + '\n');
     else process.stdout.write(renderComparison(comparison, { format: 'text', ...labels }));
     if (values.markdown)
       writeFileAtomic(values.markdown, renderComparison(comparison, { format: 'markdown', ...labels }));

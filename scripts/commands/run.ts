@@ -9,6 +9,7 @@ import type { RunConfig } from '../../lib/records/run-config.ts';
 import { runSuite } from '../../run/orchestrate.ts';
 import { streamProgress } from '../../run/progress.ts';
 import { buildLedger } from '../../reports/ledger/ledger.ts';
+import { runVerdict } from '../../gate/arm-failures.ts';
 
 /** reports/runs/2026-01-02T03-04-05Z: sortable, no colons (Windows-safe). */
 export function defaultOutDir(now = new Date()): string {
@@ -36,7 +37,9 @@ export const command = defineCommand({
   summary: 'The main job: environment, seed, VACUUM, microbenchmarks, load, capacity, then REPORT.md and charts.',
   details: `results.json is written after every stage, so an interrupted run keeps what it measured.
 Progress goes to stderr (a live line on a terminal, plain lines otherwise).
-exit 0 when every stage ran or was skipped with a reason; 1 when a stage failed.`,
+exit 0 when every stage ran or was skipped with a reason and every arm measured; 1 when a stage
+failed or any arm failed (a load, k6, bench or capacity record, or a write audit), even if the
+others succeeded: stderr names each.`,
   options: {
     quick: {
       kind: 'boolean',
@@ -91,6 +94,8 @@ exit 0 when every stage ran or was skipped with a reason; 1 when a stage failed.
     process.stderr.write(`\n${verdicts.join('\n')}\n\nwall time ${results.wallS?.toFixed(0)} s\n`);
     if (values.json) process.stdout.write(JSON.stringify(results) + '\n');
     else process.stdout.write(`${join(outDir, 'results.json')}\n${join(outDir, 'REPORT.md')}\n`);
-    return results.stages.some((s) => s.status === 'failed') ? 1 : 0;
+    const verdict = runVerdict(results);
+    if (verdict.failures.length) process.stderr.write(`\n${verdict.failures.map((f) => `failed: ${f}`).join('\n')}\n`);
+    return verdict.exitCode;
   },
 });

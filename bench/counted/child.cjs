@@ -1,0 +1,55 @@
+'use strict';
+/**
+ * The process that valgrind and strace watch: opens one database, sets the PRAGMAs it is
+ * given, prepares one statement and runs it N times, then writes the read-back PRAGMAs
+ * to `resultFile`. Plain CommonJS with no dependency but better-sqlite3, so node starts
+ * fast under valgrind. Its job file comes from job.ts; it never prints.
+ *
+ *   node child.cjs JOB.json N
+ *
+ * Setup (startup, open, PRAGMAs, prepare, read-back, close) is the same whatever N is, so it
+ * cancels when the parent subtracts a run of n operations from a run of 2n.
+ */
+const fs = require('node:fs');
+
+const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const n = Number(process.argv[3]);
+if (!Number.isInteger(n) || n < 1) throw new Error(`usage: child.cjs JOB.json N (N >= 1), got N=${process.argv[3]}`);
+const Database = require(job.driver || 'better-sqlite3');
+
+const db = new Database(job.database, { fileMustExist: true, timeout: job.timeoutMs });
+for (const pragma of job.pragmas) db.pragma(pragma);
+const effective = {};
+for (const name of job.readback) {
+  const value = db.pragma(name, { simple: true });
+  effective[name] = typeof value === 'string' ? value.toLowerCase() : value;
+}
+const sqlite = db.prepare('SELECT sqlite_version() AS v').get().v;
+
+const stmt = db.prepare(job.sql);
+const sets = job.paramSets;
+let next = 0;
+const once = stmt.reader
+  ? () => {
+      stmt.all(sets[next]);
+      next = next + 1 === sets.length ? 0 : next + 1;
+    }
+  : () => {
+      stmt.run(sets[next]);
+      next = next + 1 === sets.length ? 0 : next + 1;
+    };
+let op = once;
+if (job.batch > 1) {
+  const tx = db.transaction(() => {
+    for (let k = 0; k < job.batch; k++) once();
+  });
+  op = job.writeTransaction === 'immediate' ? () => tx.immediate() : () => tx.deferred();
+}
+
+// Start the operations on an empty young generation (node runs with --expose-gc), so the
+// collections that fall inside them do not depend on what startup and setup allocated.
+if (typeof global.gc === 'function') global.gc();
+for (let i = 0; i < n; i++) op();
+
+db.close();
+fs.writeFileSync(job.resultFile, JSON.stringify({ effective, sqlite }));

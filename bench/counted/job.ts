@@ -1,0 +1,100 @@
+/**
+ * What the counted child (child.cjs) is told to do, built from the project's own data:
+ * the profile's PRAGMAs in the order openDatabase sets them, the workload's SQL and batch,
+ * and parameter sets drawn from the seed exactly as the bench driver draws them.
+ */
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { applyConnectionPragmas, READBACK_PRAGMAS } from '../../db/open.ts';
+import type { Profile } from '../../db/profiles.ts';
+import type { SqlParams } from '../../db/sql-params.ts';
+import type { Workload } from '../workloads/types.ts';
+
+/** The child script: plain CommonJS, so node starts it fast under valgrind. */
+export const CHILD_SCRIPT = fileURLToPath(new URL('./child.cjs', import.meta.url));
+
+/** better-sqlite3 as this project resolves it, so the child loads the same build. */
+export const DRIVER_PATH = createRequire(import.meta.url).resolve('better-sqlite3');
+
+/** The job file child.cjs reads. The operation count comes on its command line, so an n run and a 2n run
+ * read job files of the same size. */
+export interface ChildJob {
+  driver: string;
+  database: string;
+  /** better-sqlite3's `timeout` option (busy timeout), ms. */
+  timeoutMs: number;
+  /** `db.pragma()` arguments, in order. */
+  pragmas: string[];
+  /** PRAGMAs to read back after setting them. */
+  readback: string[];
+  sql: string;
+  /** Cycled in order, one per statement. */
+  paramSets: SqlParams[];
+  batch: number;
+  writeTransaction: 'deferred' | 'immediate';
+  resultFile: string;
+}
+
+/** What the child writes to `resultFile` when it finishes. */
+export const ChildResult = z.object({
+  effective: z.record(z.string(), z.union([z.number(), z.string()])),
+  sqlite: z.string(),
+});
+export type ChildResult = z.infer<typeof ChildResult>;
+
+/**
+ * The `db.pragma()` calls openDatabase makes for a profile, in its order: recorded from the
+ * project's own applyConnectionPragmas (so the two can never disagree), then `optimize`.
+ * Read-backs inside it (PRAGMA without a value) are not setup, so they are left out.
+ */
+export function openPragmas(profile: Profile): string[] {
+  const calls: string[] = [];
+  const recorder = {
+    pragma(source: string): unknown {
+      if (source.includes('=')) calls.push(source);
+      return profile.file.journal_mode;
+    },
+  };
+  // Only `pragma` is ever called on the connection by applyConnectionPragmas.
+  applyConnectionPragmas(recorder as unknown as Database.Database, profile, { setJournalMode: true });
+  if (profile.optimizeOnOpen !== null) calls.push(`optimize = ${profile.optimizeOnOpen}`);
+  return calls;
+}
+
+/** Why parameter sets cannot travel to the child as JSON (bigint, Buffer, NaN), or null when they can. */
+export function unportableParams(paramSets: readonly SqlParams[]): string | null {
+  for (const set of paramSets) {
+    for (const value of Object.values(set)) {
+      if (value === null || typeof value === 'string') continue;
+      if (typeof value === 'number' && Number.isFinite(value)) continue;
+      const what = typeof value === 'number' ? String(value) : typeof value === 'bigint' ? 'a bigint' : 'a Buffer';
+      return `parameter ${what} cannot be passed to the child as JSON`;
+    }
+  }
+  return null;
+}
+
+export interface JobInput {
+  workload: Workload;
+  profile: Profile;
+  paramSets: SqlParams[];
+  database: string;
+  resultFile: string;
+}
+
+export function buildJob(input: JobInput): ChildJob {
+  return {
+    driver: DRIVER_PATH,
+    database: input.database,
+    timeoutMs: input.profile.connection.busy_timeout ?? 0,
+    pragmas: openPragmas(input.profile),
+    readback: [...READBACK_PRAGMAS],
+    sql: input.workload.sql,
+    paramSets: input.paramSets,
+    batch: input.workload.batch ?? 1,
+    writeTransaction: input.profile.writeTransaction,
+    resultFile: input.resultFile,
+  };
+}

@@ -1,0 +1,343 @@
+/**
+ * Exact cost counters per operation: instructions (valgrind cachegrind) and system calls
+ * (strace), by difference between a child process that runs n operations and one that runs
+ * 2n. Counts do not move with machine load the way wall-clock timings do, and they say why
+ * one configuration is faster (fsyncs per commit, bytes per write, instructions per read).
+ * System call totals repeat exactly; instruction totals within ~10k per process (glibc and
+ * node read /proc/self/maps, whose length varies), i.e. ~0.1 % of 500 point reads.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rowCounts } from '../../db/data-shape.ts';
+import type { Profile } from '../../db/profiles.ts';
+import type { SqlParams } from '../../db/sql-params.ts';
+import { UsageError } from '../../lib/errors.ts';
+import type { CountedRecord, CountedRun, SyscallTotals } from '../../lib/records/counted.ts';
+import { errorText } from '../measure.ts';
+import { BENCH_DEFAULTS, checkCommon, resolveProfiles, resolveWorkloads } from '../options.ts';
+import { drawParamSets } from '../prepare.ts';
+import type { Workload } from '../workloads/types.ts';
+import { copyDatabase, createWorkspace, type Workspace } from '../workspace.ts';
+import { buildJob, CHILD_SCRIPT, ChildResult, unportableParams } from './job.ts';
+import { parseCachegrindInstructions, parseStraceTrace, TRACED_SYSCALLS } from './parse.ts';
+import { runChild } from './run-child.ts';
+import { findCountingTools, missingToolReason, type CountingTools } from './tools.ts';
+
+/**
+ * Node flags of the child. The V8 ones make a run repeatable: fixed hash and random seeds, no
+ * optimizing compiler, one thread, a fixed GC schedule. --expose-gc lets the child collect
+ * just before its operations, so the collections inside them do not depend on how much
+ * startup allocated (without it, 30 KB more job file moved a point read by 0.4 %).
+ */
+export const CHILD_NODE_FLAGS = [
+  '--hash-seed=1',
+  '--random-seed=1',
+  '--no-opt',
+  '--predictable',
+  '--predictable-gc-schedule',
+  '--expose-gc',
+] as const;
+
+export const COUNTED_DEFAULTS = {
+  profiles: BENCH_DEFAULTS.profiles,
+  /** Operations in the shorter run of a read and of a write (a batch write: divided by its batch). */
+  readN: 500,
+  writeN: 200,
+  instructions: true,
+  /** Per child process; valgrind runs node some 50 times slower. */
+  childTimeoutMs: 300_000,
+} as const;
+
+/**
+ * n for reads that cost far more than a point read (at the bench's default scale 0.1, each
+ * ~0.1-100 ms natively), so one counted measurement stays within seconds under valgrind.
+ * Small n is still precise for them: a process's ~10k instructions of noise is nothing next
+ * to their millions per operation.
+ */
+export const COUNTED_N: Readonly<Record<string, number>> = {
+  'indexed-list': 100,
+  'status-filter': 100,
+  join: 5,
+  aggregate: 5,
+  'temp-sort': 1,
+};
+
+export interface CountedProgress {
+  op: string;
+  profile: string;
+  /** Measurements finished so far, of `total`. */
+  done: number;
+  total: number;
+}
+
+export interface CountedOptions {
+  /** Profile names (default: untuned, tuned, consensus). */
+  profiles?: readonly string[];
+  /** Operation names (default: every operation). */
+  ops?: readonly string[];
+  /** Data scale and seed of the seeded databases; the seed also draws the parameters. */
+  scale?: number;
+  seed?: number;
+  /** Operations in the shorter run, for every operation (default: per operation, see COUNTED_N). */
+  n?: number;
+  /** Count instructions with valgrind (default true); false: system calls only, no valgrind needed. */
+  instructions?: boolean;
+  /** Where databases live (a real disk). A private run directory is made inside and removed after. */
+  dataDir?: string;
+  /** Share seeded files with other stages; created (and removed) per call when absent. */
+  workspace?: Workspace;
+  /** The pristine database for a profile (default: seeded in the workspace at scale and seed). Never written. */
+  sourceFor?: (profile: Profile) => string;
+  /** Where to look for valgrind and strace (default: PATH). */
+  searchPath?: string;
+  /** Limit for each child process, ms. */
+  childTimeoutMs?: number;
+  onProgress?: (event: CountedProgress) => void;
+  /** Stops between measurements and kills the children in flight; what is left becomes `skipped`. */
+  signal?: AbortSignal;
+}
+
+/** The n an operation runs with: the `n` option, else COUNTED_N, else by kind (a batch write divides by its batch). */
+export function countedN(workload: Workload, n?: number): number {
+  if (n !== undefined) return n;
+  const listed = COUNTED_N[workload.name];
+  if (listed !== undefined) return listed;
+  if (!workload.writes) return COUNTED_DEFAULTS.readN;
+  return Math.max(1, Math.round(COUNTED_DEFAULTS.writeN / (workload.batch ?? 1)));
+}
+
+interface Context {
+  tools: CountingTools;
+  instructions: boolean;
+  workspace: Workspace;
+  sourceFor: (profile: Profile) => string;
+  scale: number;
+  seed: number;
+  childTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Counts every operation under every profile: one record each, `ok`, `failed` with a reason,
+ * or `skipped` (a tool is missing, or interrupted). Throws only for bad options (UsageError).
+ */
+export async function measureCounted(opts: CountedOptions = {}): Promise<CountedRecord[]> {
+  const { scale, seed, dataDir } = checkCommon({ scale: opts.scale, seed: opts.seed, dataDir: opts.dataDir });
+  const profiles = resolveProfiles(opts.profiles ?? COUNTED_DEFAULTS.profiles);
+  const workloads = resolveWorkloads(opts.ops);
+  if (opts.n !== undefined && !(Number.isInteger(opts.n) && opts.n >= 1 && opts.n <= 1_000_000)) {
+    throw new UsageError(`n (operations per counted run) must be an integer from 1 to 1000000, got ${opts.n}`);
+  }
+  const childTimeoutMs = opts.childTimeoutMs ?? COUNTED_DEFAULTS.childTimeoutMs;
+  if (!(childTimeoutMs > 0)) throw new UsageError(`childTimeoutMs must be > 0, got ${childTimeoutMs}`);
+  const instructions = opts.instructions ?? COUNTED_DEFAULTS.instructions;
+  const tools = findCountingTools(opts.searchPath ?? process.env.PATH);
+
+  const missing = missingToolReason(tools, instructions);
+  if (missing) {
+    const skipped = (w: Workload, p: Profile) => emptyRecord(w, p, countedN(w, opts.n), tools, 'skipped', missing);
+    return workloads.flatMap((w) => profiles.map((p) => skipped(w, p)));
+  }
+  const workspace = opts.workspace ?? createWorkspace({ dataDir, scale, seed });
+  const ctx: Context = {
+    tools,
+    instructions,
+    workspace,
+    sourceFor: opts.sourceFor ?? ((p) => workspace.seeded(p)),
+    scale,
+    seed,
+    childTimeoutMs,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+  const records: CountedRecord[] = [];
+  const total = workloads.length * profiles.length;
+  try {
+    for (const workload of workloads) {
+      const n = countedN(workload, opts.n);
+      for (const profile of profiles) {
+        if (opts.signal?.aborted) {
+          records.push(emptyRecord(workload, profile, n, tools, 'skipped', 'interrupted'));
+          continue;
+        }
+        opts.onProgress?.({ op: workload.name, profile: profile.name, done: records.length, total });
+        records.push(await measureOne(workload, profile, n, ctx));
+      }
+    }
+  } finally {
+    if (!opts.workspace) workspace.cleanup();
+  }
+  return records;
+}
+
+type Tool = 'cachegrind' | 'strace';
+
+interface RunOutcome {
+  instructions: number | null;
+  syscalls: SyscallTotals | null;
+  result: ChildResult;
+}
+
+async function measureOne(workload: Workload, profile: Profile, n: number, ctx: Context): Promise<CountedRecord> {
+  let started = performance.now();
+  const fail = (status: 'failed' | 'skipped', reason: string): CountedRecord => ({
+    ...emptyRecord(workload, profile, n, ctx.tools, status, reason),
+    wallMs: performance.now() - started,
+  });
+  const batch = workload.batch ?? 1;
+  const paramSets = drawParamSets(workload, { rows: rowCounts(ctx.scale) }, ctx.seed, 2 * n * batch);
+  const unportable = unportableParams(paramSets);
+  if (unportable) return fail('failed', unportable);
+  let source: string;
+  try {
+    source = ctx.sourceFor(profile);
+  } catch (err) {
+    return fail('failed', `seeding the database failed: ${errorText(err)}`);
+  }
+  // Seeding the profile's database on first use is not part of the measurement.
+  started = performance.now();
+
+  const base = mkdtempSync(join(ctx.workspace.dir, 'counted-'));
+  try {
+    const tools: Tool[] = ctx.instructions ? ['cachegrind', 'strace'] : ['strace'];
+    const outcomes: Partial<Record<Tool, [RunOutcome, RunOutcome]>> = {};
+    for (const tool of tools) {
+      // The n and 2n runs are independent processes on their own copies: run them side by side.
+      const input: RunInput = { workload, profile, paramSets, n, source, base, ctx };
+      const dirs = [prepareRun(tool, 1, input), prepareRun(tool, 2, input)] as const;
+      const pair = await Promise.all([countRun(tool, 1, dirs[0], input), countRun(tool, 2, dirs[1], input)]);
+      const failure = pair.find((r): r is { reason: string } => 'reason' in r);
+      if (failure && ctx.signal?.aborted) return fail('skipped', 'interrupted');
+      if (failure) return fail('failed', `${tool}: ${failure.reason}`);
+      outcomes[tool] = pair as [RunOutcome, RunOutcome];
+    }
+    const [straceN, strace2N] = outcomes.strace!;
+    const cg = outcomes.cachegrind;
+    const runN: CountedRun = { ops: n, instructions: cg?.[0].instructions ?? null, syscalls: straceN.syscalls };
+    const run2N: CountedRun = { ops: 2 * n, instructions: cg?.[1].instructions ?? null, syscalls: strace2N.syscalls };
+    const perOp = (pick: (r: CountedRun) => number | null | undefined): number | null => {
+      const a = pick(runN);
+      const b = pick(run2N);
+      return a == null || b == null ? null : (b - a) / n;
+    };
+    const okRecord = emptyRecord(workload, profile, n, ctx.tools, 'ok');
+    return {
+      ...okRecord,
+      instructionsPerOp: perOp((r) => r.instructions),
+      fsyncPerOp: perOp((r) => r.syscalls?.fsync),
+      writeCallsPerOp: perOp((r) => r.syscalls?.writeCalls),
+      writeBytesPerOp: perOp((r) => r.syscalls?.writeBytes),
+      readCallsPerOp: perOp((r) => r.syscalls?.readCalls),
+      readBytesPerOp: perOp((r) => r.syscalls?.readBytes),
+      totals: { n: runN, twoN: run2N },
+      effective: straceN.result.effective,
+      tools: { ...okRecord.tools, sqlite: straceN.result.sqlite },
+      wallMs: performance.now() - started,
+    };
+  } catch (err) {
+    return fail('failed', errorText(err));
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
+/** Names inside a run directory, relative to it (the child's working directory). */
+const DB_FILE = 'db.sqlite';
+const JOB_FILE = 'job.json';
+const RESULT_FILE = 'result.json';
+
+interface RunInput {
+  workload: Workload;
+  profile: Profile;
+  paramSets: SqlParams[];
+  n: number;
+  source: string;
+  base: string;
+  ctx: Context;
+}
+
+/**
+ * The child's whole environment. Inherited variables change what node does at startup
+ * (NODE_EXTRA_CA_CERTS alone parses a certificate bundle: 400 M instructions of 540 M), and
+ * so the counts from one shell to the next; valgrind may need to be told where its tools are.
+ */
+function childEnv(): NodeJS.ProcessEnv {
+  return process.env.VALGRIND_LIB ? { VALGRIND_LIB: process.env.VALGRIND_LIB } : {};
+}
+
+/**
+ * A run directory for one child under one tool: its own fresh copy of the database and the
+ * job. The child runs there with relative paths, so both runs of a pair (and every repetition)
+ * read the same job file byte for byte; only the operation count on the command line differs.
+ */
+function prepareRun(tool: Tool, k: 1 | 2, input: RunInput): string {
+  const dir = join(input.base, `${tool}-n${k}`);
+  mkdirSync(dir);
+  copyDatabase(input.source, join(dir, DB_FILE));
+  const { workload, profile, paramSets } = input;
+  const job = buildJob({ workload, profile, paramSets, database: DB_FILE, resultFile: RESULT_FILE });
+  writeFileSync(join(dir, JOB_FILE), JSON.stringify(job));
+  return dir;
+}
+
+/** Runs the child of a prepared run directory under its tool and reads the counts back. Never throws. */
+async function countRun(tool: Tool, k: 1 | 2, dir: string, input: RunInput): Promise<RunOutcome | { reason: string }> {
+  const resultFile = join(dir, RESULT_FILE);
+  const outFile = join(dir, tool === 'cachegrind' ? 'cachegrind.out' : 'strace.txt');
+  const child = [process.execPath, ...CHILD_NODE_FLAGS, CHILD_SCRIPT, JOB_FILE, String(k * input.n)];
+  const { tools } = input.ctx;
+  const cachegrind = ['-q', '--tool=cachegrind', '--cache-sim=no', `--cachegrind-out-file=${outFile}`];
+  // Every thread (-f), descriptor paths (-y) so bookkeeping I/O can be left out, no string contents (-s 0).
+  const strace = ['-f', '-qq', '-y', '-s', '0', '-o', outFile, '-e', `trace=${TRACED_SYSCALLS.join(',')}`, '--'];
+  const [bin, options] = tool === 'cachegrind' ? [tools.valgrind!.bin, cachegrind] : [tools.strace!.bin, strace];
+  const outcome = await runChild(bin, [...options, ...child], {
+    cwd: dir,
+    env: childEnv(),
+    timeoutMs: input.ctx.childTimeoutMs,
+    ...(input.ctx.signal ? { signal: input.ctx.signal } : {}),
+  });
+  if (!outcome.ok) return { reason: `${k * input.n} operations: ${outcome.reason ?? 'failed'}` };
+  try {
+    const result = ChildResult.parse(JSON.parse(readFileSync(resultFile, 'utf8')));
+    const text = readFileSync(outFile, 'utf8');
+    return tool === 'cachegrind'
+      ? { instructions: parseCachegrindInstructions(text), syscalls: null, result }
+      : { instructions: null, syscalls: parseStraceTrace(text), result };
+  } catch (err) {
+    return { reason: `${k * input.n} operations: reading the output failed: ${errorText(err)}` };
+  }
+}
+
+function emptyRecord(
+  workload: Workload,
+  profile: Profile,
+  n: number,
+  tools: CountingTools,
+  status: CountedRecord['status'],
+  reason?: string,
+): CountedRecord {
+  return {
+    op: workload.name,
+    profile: profile.name,
+    status,
+    ...(reason !== undefined ? { reason } : {}),
+    n,
+    batch: workload.batch ?? 1,
+    writes: workload.writes,
+    instructionsPerOp: null,
+    fsyncPerOp: null,
+    writeCallsPerOp: null,
+    writeBytesPerOp: null,
+    readCallsPerOp: null,
+    readBytesPerOp: null,
+    totals: { n: null, twoN: null },
+    effective: {},
+    tools: {
+      valgrind: tools.valgrind?.version ?? null,
+      strace: tools.strace?.version ?? null,
+      node: process.versions.node,
+      sqlite: null,
+    },
+    nodeFlags: [...CHILD_NODE_FLAGS],
+    wallMs: 0,
+  };
+}

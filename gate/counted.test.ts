@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { CountedRecord } from '../lib/records/counted.ts';
+import { compareMetrics } from './judge.ts';
+import { extractMetrics } from './metrics.ts';
+
+function counted(op: string, profile: string, instructionsPerOp: number, fsyncPerOp = 0): CountedRecord {
+  const run = {
+    ops: 200,
+    instructions: 1,
+    syscalls: { fsync: 0, writeCalls: 0, writeBytes: 0, readCalls: 0, readBytes: 0 },
+  };
+  return {
+    op,
+    profile,
+    status: 'ok',
+    n: 200,
+    batch: 1,
+    writes: false,
+    instructionsPerOp,
+    fsyncPerOp,
+    writeCallsPerOp: 0,
+    writeBytesPerOp: 0,
+    readCallsPerOp: 0,
+    readBytesPerOp: 0,
+    totals: { n: run, twoN: run },
+    effective: {},
+    tools: { valgrind: '3.19', strace: '6.1', node: 'v20', sqlite: '3.53' },
+    nodeFlags: [],
+    wallMs: 1,
+  } as CountedRecord;
+}
+const metrics = (rs: CountedRecord[]) => extractMetrics({ load: [], bench: [], capacity: [], counted: rs });
+
+describe('exact counters in the gate', () => {
+  const base = [counted('point-read', 'tuned', 19_690), counted('insert-autocommit', 'tuned', 46_750, 0.015)];
+
+  it('an identical count is no change, and counters gate', () => {
+    const c = compareMetrics(metrics(base), metrics(base));
+    expect(c.regressions).toBe(0);
+    expect(c.metrics.filter((m) => m.gating && m.method === 'exact').length).toBe(6);
+  });
+
+  it('a 2 % instruction rise is a regression at the 1 % default; 0.5 % is not', () => {
+    const up2 = [counted('point-read', 'tuned', 19_690 * 1.02), base[1]!];
+    const up05 = [counted('point-read', 'tuned', 19_690 * 1.005), base[1]!];
+    const r2 = compareMetrics(metrics(base), metrics(up2));
+    expect(r2.regressions).toBe(1);
+    expect(r2.metrics.find((m) => m.verdict === 'regressed')!.key).toBe('counted/point-read/tuned/instructions');
+    expect(compareMetrics(metrics(base), metrics(up05)).regressions).toBe(0);
+  });
+
+  it('fsyncs appearing where there were none is a regression', () => {
+    const synced = [base[0]!, counted('insert-autocommit', 'tuned', 46_750, 4)];
+    expect(compareMetrics(metrics(base), metrics(synced)).regressions).toBe(1);
+  });
+});

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { Status } from './status.ts';
+
+/** System calls of one child process, from a full strace trace (every thread). */
+export const SyscallTotals = z.object({
+  /** fsync + fdatasync calls. */
+  fsync: z.number().int().nonnegative(),
+  /** write + pwrite64 calls, and the bytes their return values report. */
+  writeCalls: z.number().int().nonnegative(),
+  writeBytes: z.number().int().nonnegative(),
+  /** read + pread64 calls, and the bytes their return values report. */
+  readCalls: z.number().int().nonnegative(),
+  readBytes: z.number().int().nonnegative(),
+});
+export type SyscallTotals = z.infer<typeof SyscallTotals>;
+
+/** What one child process (startup, setup and `ops` operations) cost in total. Null: not counted. */
+export const CountedRun = z.object({
+  ops: z.number().int().positive(),
+  /** Instructions executed (cachegrind's Ir), every thread. */
+  instructions: z.number().int().nonnegative().nullable(),
+  syscalls: SyscallTotals.nullable(),
+});
+export type CountedRun = z.infer<typeof CountedRun>;
+
+/**
+ * Exact cost counters of one operation under one profile. Each figure is by difference:
+ * (total of a process running 2n operations − total of one running n) / n, so process
+ * startup and setup cancel. Counts do not move with machine load; wall time does. They
+ * include what the operations cause later in the same process: garbage collection, WAL
+ * checkpoints (the one at close too). Per-operation figures are null when not measured
+ * (skipped, failed, or instructions not asked for).
+ */
+export const CountedRecord = z.object({
+  op: z.string(),
+  profile: z.string(),
+  status: Status,
+  reason: z.string().optional(),
+  /** Operations in the shorter run; the longer one runs 2n. */
+  n: z.number().int().positive(),
+  /** Statements per operation, in one transaction when more than 1. */
+  batch: z.number().int().positive(),
+  writes: z.boolean(),
+  instructionsPerOp: z.number().nullable(),
+  /** fsync + fdatasync per operation. */
+  fsyncPerOp: z.number().nullable(),
+  /** write + pwrite64 per operation; bytes from the calls' return values. */
+  writeCallsPerOp: z.number().nullable(),
+  writeBytesPerOp: z.number().nullable(),
+  /** read + pread64 per operation (reads through mmap make no call). */
+  readCallsPerOp: z.number().nullable(),
+  readBytesPerOp: z.number().nullable(),
+  /** The raw totals the per-operation figures come from. */
+  totals: z.object({ n: CountedRun.nullable(), twoN: CountedRun.nullable() }),
+  /** PRAGMAs as the child read them back after setting them. */
+  effective: z.record(z.string(), z.union([z.number(), z.string()])),
+  tools: z.object({
+    valgrind: z.string().nullable(),
+    strace: z.string().nullable(),
+    node: z.string(),
+    sqlite: z.string().nullable(),
+  }),
+  /** Node flags the child ran with (predictable V8: fixed seeds, no optimizing compiler, fixed GC schedule). */
+  nodeFlags: z.array(z.string()),
+  /** How long the whole measurement took (all child runs), ms. Not a result: it moves with load. */
+  wallMs: z.number().nonnegative(),
+});
+export type CountedRecord = z.infer<typeof CountedRecord>;
