@@ -101,3 +101,45 @@ describe('judgeAb', () => {
     expect(m.verdict).toBe('regressed');
   });
 });
+
+describe('exact counters in the A/B', () => {
+  const rec = (instructionsPerOp: number, fsyncPerOp: number) =>
+    ({
+      op: 'insert-autocommit',
+      profile: 'tuned',
+      status: 'ok',
+      n: 200,
+      batch: 1,
+      writes: true,
+      instructionsPerOp,
+      fsyncPerOp,
+      writeCallsPerOp: 7,
+      writeBytesPerOp: 15_000,
+      readCallsPerOp: 0,
+      readBytesPerOp: 0,
+      totals: { n: null, twoN: null },
+      effective: {},
+      tools: { valgrind: null, strace: null, node: 'v20', sqlite: null },
+      nodeFlags: [],
+      wallMs: 1,
+    }) as const;
+  const judge = (b: ReturnType<typeof rec>, c: ReturnType<typeof rec>) =>
+    judgeAb({ trials: [], bench: [], rounds: 0, counted: { baseline: [b], candidate: [c] } });
+
+  it('a 2 % instruction rise regresses at the 1 % threshold; equal counts do not', () => {
+    const up = judge(rec(46_750, 0.015), rec(46_750 * 1.02, 0.015));
+    expect(up.find((m) => m.key.endsWith('/instructions'))!.verdict).toBe('regressed');
+    expect(abExitCode(judge(rec(46_750, 0.015), rec(46_750, 0.015)), [])).toBe(0);
+  });
+
+  it('a side without counts is a failed metric, not a pass', () => {
+    const failed = { ...rec(1, 1), status: 'failed' as const, reason: 'valgrind crashed', instructionsPerOp: null };
+    const m = judgeAb({
+      trials: [],
+      bench: [],
+      rounds: 0,
+      counted: { baseline: [rec(1, 1)], candidate: [failed as never] },
+    });
+    expect(m.every((x) => x.verdict === 'failed')).toBe(true);
+  });
+});

@@ -1,4 +1,5 @@
 import type { AbBenchSample, AbMetric, AbTrial, AbVerdict } from '../lib/records/ab.ts';
+import type { CountedRecord } from '../lib/records/counted.ts';
 import { gainOf, median, medianInterval, safeRatio, type Direction } from '../lib/stats.ts';
 
 /**
@@ -6,7 +7,7 @@ import { gainOf, median, medianInterval, safeRatio, type Direction } from '../li
  * regression, however tight its interval. Set from the A/A calibration in
  * reports/calibration/ (see docs there); the error share is in percentage points.
  */
-export const AB_THRESHOLDS = { rpsPct: 5, p95Pct: 10, benchPct: 5, errorPoints: 0.5 } as const;
+export const AB_THRESHOLDS = { rpsPct: 5, p95Pct: 10, benchPct: 5, errorPoints: 0.5, countedPct: 1 } as const;
 export type AbThresholds = { -readonly [K in keyof typeof AB_THRESHOLDS]: number };
 
 /** Sign-test interval confidence for the median paired ratio. */
@@ -131,6 +132,8 @@ function groups<S extends Sample>(samples: readonly S[], key: (s: S) => string):
 export function judgeAb(input: {
   trials: readonly AbTrial[];
   bench: readonly AbBenchSample[];
+  /** Exact counters per side: one value each, no interval (an exact count has no noise to bound). */
+  counted?: { baseline: readonly CountedRecord[]; candidate: readonly CountedRecord[] };
   rounds: number;
   thresholds?: Partial<AbThresholds>;
 }): AbMetric[] {
@@ -187,7 +190,64 @@ export function judgeAb(input: {
       }),
     );
   }
-  return out.map(metricOf);
+  return [...out.map(metricOf), ...countedMetrics(input.counted, th.countedPct)];
+}
+
+const COUNTERS = [
+  { field: 'instructionsPerOp', id: 'instructions', label: 'instructions/op', unit: 'instructions' },
+  { field: 'fsyncPerOp', id: 'fsync', label: 'fsync/op', unit: 'fsync' },
+  { field: 'writeBytesPerOp', id: 'write-bytes', label: 'bytes written/op', unit: 'B' },
+] as const;
+
+/** Exact counters: candidate / baseline per operation, profile and counter, against a small threshold. */
+function countedMetrics(
+  counted: { baseline: readonly CountedRecord[]; candidate: readonly CountedRecord[] } | undefined,
+  thresholdPct: number,
+): AbMetric[] {
+  if (!counted) return [];
+  const out: AbMetric[] = [];
+  for (const b of counted.baseline) {
+    const c = counted.candidate.find((x) => x.op === b.op && x.profile === b.profile);
+    for (const k of COUNTERS) {
+      const bv = b.status === 'ok' ? b[k.field] : null;
+      const cv = c && c.status === 'ok' ? c[k.field] : null;
+      const common = {
+        key: `ab/counted/${b.op}/${b.profile}/${k.id}`,
+        name: `${b.op} · ${b.profile} · ${k.label}`,
+        unit: k.unit,
+        direction: 'lower' as const,
+        scale: 'ratio' as const,
+        gating: true,
+        threshold: thresholdPct,
+        baselineMedian: bv,
+        candidateMedian: cv,
+      };
+      if (b.status === 'skipped' && (!c || c.status === 'skipped')) continue;
+      if (bv === null || cv === null) {
+        if (k.id === 'instructions' && b.status === 'ok' && c?.status === 'ok') continue; // strace-only run
+        const reason = !c
+          ? 'candidate: not counted'
+          : c.status !== 'ok'
+            ? `candidate: ${c.reason ?? c.status}`
+            : `baseline: ${b.reason ?? b.status}`;
+        out.push({
+          ...common,
+          paired: [],
+          median: null,
+          low: null,
+          high: null,
+          coverage: null,
+          verdict: 'failed',
+          reason,
+        });
+        continue;
+      }
+      const r = safeRatio(cv, bv);
+      const verdict = judgeRatios(r, r, r, 'lower', thresholdPct);
+      out.push({ ...common, paired: [r], median: r, low: r, high: r, coverage: 1, verdict });
+    }
+  }
+  return out;
 }
 
 /** Exit code of an A/B: 1 on any gating regression or failed metric, else 0. */

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureDir } from '../lib/ensure-dir.ts';
 import { choosePinning, probeEnvironment } from '../lib/environment.ts';
 import { AB_SCHEMA_VERSION, AbFile, type AbBenchSample, type AbSideName, type AbTrial } from '../lib/records/ab.ts';
 import { BenchFile } from '../lib/records/bench.ts';
+import type { CountedRecord } from '../lib/records/counted.ts';
 import type { RunConfig } from '../lib/records/run-config.ts';
 import type { Pinning } from '../lib/records/environment.ts';
 import { spawnServer, type ServerHandle } from '../lib/server-process.ts';
@@ -37,6 +39,8 @@ export interface AbOptions {
   /** Called with the record after every round (write it to disk there). */
   onRound?: (file: AbFile) => void;
   signal?: AbortSignal;
+  /** Also count exact cost per operation on each side (`bench --counted`, its own code), once per side. */
+  counted?: boolean;
 }
 
 type Servers = Map<string, ServerHandle>;
@@ -212,7 +216,6 @@ async function benchRun(
     if (e.code !== 1) return fail(`bench did not run: ${(e.stderr ?? e.message).trim().split('\n').pop()}`);
   }
   try {
-    const { readFileSync } = await import('node:fs');
     const file = BenchFile.parse(JSON.parse(readFileSync(json, 'utf8')));
     return file.records.map((r) => ({
       round,
@@ -228,6 +231,50 @@ async function benchRun(
   } catch (err) {
     return fail(`bench output unreadable: ${(err as Error).message.split('\n')[0]}`);
   }
+}
+
+/** Exact counters of one side: its own `bench --counted` (wall-clock part kept minimal), or failed records. */
+async function countedRun(opts: AbOptions, c: AbCheckout): Promise<CountedRecord[]> {
+  const cfg = opts.config;
+  const dir = join(opts.outDir, 'data', c.side.name, 'counted');
+  const json = join(dir, 'counted.json');
+  ensureDir(dir);
+  const args = [c.bin, 'bench', '--counted', '--profiles', cfg.profiles.join(','), '--scale', String(cfg.scale)];
+  args.push('--seed', String(cfg.seed), '--time', '10', '--json', json, '--data-dir', dir, '--quiet');
+  if (cfg.bench.ops.length) args.push('--ops', cfg.bench.ops.join(','));
+  try {
+    await run(process.execPath, args, { timeout: 1_800_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+    return BenchFile.parse(JSON.parse(readFileSync(json, 'utf8'))).counted;
+  } catch (err) {
+    const e = err as Error & { stderr?: string };
+    const reason = `bench --counted did not run: ${(e.stderr ?? e.message).trim().split('\n').pop()}`;
+    return (cfg.bench.ops.length ? cfg.bench.ops : ['all']).flatMap((op) =>
+      cfg.profiles.map((profile) => failedCounted(op, profile, reason)),
+    );
+  }
+}
+
+function failedCounted(op: string, profile: string, reason: string): CountedRecord {
+  return {
+    op,
+    profile,
+    status: 'failed',
+    reason,
+    n: 1,
+    batch: 1,
+    writes: false,
+    instructionsPerOp: null,
+    fsyncPerOp: null,
+    writeCallsPerOp: null,
+    writeBytesPerOp: null,
+    readCallsPerOp: null,
+    readBytesPerOp: null,
+    totals: { n: null, twoN: null },
+    effective: {},
+    tools: { valgrind: null, strace: null, node: process.version, sqlite: null },
+    nodeFlags: [],
+    wallMs: 0,
+  };
 }
 
 /**
@@ -256,6 +303,7 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
   const bench: AbBenchSample[] = [];
   const problems: string[] = [];
   const servers: Servers = new Map();
+  const counted: AbFile['counted'] = { baseline: [], candidate: [] };
   let roundsDone = 0;
   let seq = 0;
 
@@ -263,6 +311,7 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
     const metrics = judgeAb({
       trials,
       bench,
+      counted,
       rounds: roundsDone,
       ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
     });
@@ -280,6 +329,7 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
       roundsDone,
       trials,
       bench,
+      counted,
       metrics,
       problems: allProblems,
       exitCode: abExitCode(metrics, allProblems),
@@ -347,6 +397,12 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
     }
   } finally {
     await Promise.all([...servers.values()].map((s) => s.stop(3000)));
+  }
+  if (opts.counted && problems.length === 0 && !opts.signal?.aborted) {
+    for (const side of ['baseline', 'candidate'] as const) {
+      progress({ kind: 'stage', message: `${side}: exact counters (bench --counted, its own code)` });
+      counted[side] = await countedRun(opts, sides[side]);
+    }
   }
   if (opts.signal?.aborted) problems.push('interrupted');
   return snapshot(true);

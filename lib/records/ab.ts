@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Environment } from './environment.ts';
 import { RunConfig } from './run-config.ts';
+import { CountedRecord } from './counted.ts';
 
 export const AB_SCHEMA_VERSION = 1;
 
@@ -102,6 +103,10 @@ export const AbFile = z.object({
   roundsDone: z.number().int(),
   trials: z.array(AbTrial),
   bench: z.array(AbBenchSample),
+  /** Exact counters per side (`--counted`), each side measured once with its own code. */
+  counted: z
+    .object({ baseline: z.array(CountedRecord), candidate: z.array(CountedRecord) })
+    .default({ baseline: [], candidate: [] }),
   metrics: z.array(AbMetric),
   /** Why the run is not trustworthy, shown first (a side failed, stopped early, …). */
   problems: z.array(z.string()),

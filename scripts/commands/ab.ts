@@ -55,6 +55,10 @@ examples:
       defaultText: 'random',
       help: 'seed of the randomized order within rounds',
     },
+    counted: {
+      kind: 'boolean',
+      help: 'also compare exact counters per operation (instructions, fsyncs, bytes written; gate at 1 %)',
+    },
     json: { kind: 'boolean', help: 'print ab.json to stdout at the end' },
   },
   async run({ values, positionals }) {
@@ -108,6 +112,7 @@ examples:
         onProgress,
         onRound: write,
         signal: controller.signal,
+        ...(values.counted ? { counted: true } : {}),
       });
     } finally {
       process.removeListener('SIGINT', onSignal);
