@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AbBenchSample, AbTrial } from '../lib/records/ab.ts';
+import type { CountedRecord } from '../lib/records/counted.ts';
 import { abExitCode, judgeAb, judgePoints, judgeRatios } from './judge.ts';
 
 function trial(round: number, side: AbTrial['side'], rps: number, p95 = 2, extra: Partial<AbTrial> = {}): AbTrial {
@@ -103,26 +104,25 @@ describe('judgeAb', () => {
 });
 
 describe('exact counters in the A/B', () => {
-  const rec = (instructionsPerOp: number, fsyncPerOp: number) =>
-    ({
-      op: 'insert-autocommit',
-      profile: 'tuned',
-      status: 'ok',
-      n: 200,
-      batch: 1,
-      writes: true,
-      instructionsPerOp,
-      fsyncPerOp,
-      writeCallsPerOp: 7,
-      writeBytesPerOp: 15_000,
-      readCallsPerOp: 0,
-      readBytesPerOp: 0,
-      totals: { n: null, twoN: null },
-      effective: {},
-      tools: { valgrind: null, strace: null, node: 'v20', sqlite: null },
-      nodeFlags: [],
-      wallMs: 1,
-    }) as const;
+  const rec = (instructionsPerOp: number, fsyncPerOp: number): CountedRecord => ({
+    op: 'insert-autocommit',
+    profile: 'tuned',
+    status: 'ok',
+    n: 200,
+    batch: 1,
+    writes: true,
+    instructionsPerOp,
+    fsyncPerOp,
+    writeCallsPerOp: 7,
+    writeBytesPerOp: 15_000,
+    readCallsPerOp: 0,
+    readBytesPerOp: 0,
+    totals: { n: null, twoN: null },
+    effective: {},
+    tools: { valgrind: null, strace: null, node: 'v20', sqlite: null },
+    nodeFlags: [],
+    wallMs: 1,
+  });
   const judge = (b: ReturnType<typeof rec>, c: ReturnType<typeof rec>) =>
     judgeAb({ trials: [], bench: [], rounds: 0, counted: { baseline: [b], candidate: [c] } });
 
@@ -138,7 +138,7 @@ describe('exact counters in the A/B', () => {
       trials: [],
       bench: [],
       rounds: 0,
-      counted: { baseline: [rec(1, 1)], candidate: [failed as never] },
+      counted: { baseline: [rec(1, 1)], candidate: [failed] },
     });
     expect(m.every((x) => x.verdict === 'failed')).toBe(true);
   });

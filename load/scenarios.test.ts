@@ -6,7 +6,7 @@ import { resolveProfile } from '../db/profiles.ts';
 import { createSqliteStore, type Store } from '../db/store.ts';
 import { describeProfile } from '../fixture-server/serve.ts';
 import { tempDir, tinyDb } from '../test-support/temp-db.ts';
-import { SCENARIOS, createRequestStream, findScenario, scenarioWrites } from './scenarios.ts';
+import { SCENARIOS, createDrawStream, createRequestStream, findScenario, scenarioWrites } from './scenarios.ts';
 
 const SCALE = 0.005;
 const tmp = tempDir();
@@ -59,6 +59,37 @@ describe('scenarios', () => {
     };
     expect(take(7)).toEqual(take(7));
     expect(take(7)).not.toEqual(take(8));
+  });
+
+  it('the draw stream is the request stream before serialisation (the audit replays it)', () => {
+    for (const scenario of SCENARIOS) {
+      const requests = createRequestStream(scenario, SCALE, 4);
+      const draws = createDrawStream(scenario, SCALE, 4);
+      for (let i = 0; i < 200; i++) {
+        const r = requests.next();
+        const d = draws.next();
+        expect([d.endpoint.name, d.endpoint.method, d.path]).toEqual([r.endpoint, r.method, r.path]);
+        expect(d.body === undefined ? undefined : JSON.stringify(d.body)).toBe(r.body);
+      }
+    }
+  });
+
+  it('every write endpoint says how the audit finds its row: an insert its token fields, an update its column', () => {
+    const writes = SCENARIOS.flatMap((s) => s.endpoints.filter((e) => e.writes));
+    expect(writes.length).toBeGreaterThan(0);
+    for (const e of writes) {
+      if (e.inserts) expect(e.token?.length, e.name).toBeGreaterThan(0);
+      else expect(e.updates, e.name).toEqual({ table: 'contents', column: 'status' });
+    }
+    const draws = createDrawStream(findScenario('mix-50-50')!, SCALE, 1);
+    for (let i = 0; i < 300; i++) {
+      const d = draws.next();
+      for (const field of d.endpoint.token ?? []) expect(d.body as object, d.endpoint.name).toHaveProperty(field);
+      if (d.endpoint.updates) {
+        expect(d.path).toMatch(/\/[1-9][0-9]*$/);
+        expect(d.body as object).toHaveProperty(d.endpoint.updates.column);
+      }
+    }
   });
 
   it('knows which scenarios write', () => {

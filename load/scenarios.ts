@@ -36,6 +36,13 @@ export interface EndpointDef {
   inserts: 'contents' | 'audio_generations' | null;
   /** True when a 2xx answer changes the database (inserts or updates). */
   writes: boolean;
+  /**
+   * An insert's token: the body fields its new row must hold, found by the id the server
+   * answers (load/audit.ts). Together they tell this write's row from any other, a reused id included.
+   */
+  token?: readonly string[];
+  /** An update: the column it sets from the body field of that name, on the row the path's last segment names. */
+  updates?: { table: 'contents'; column: 'status' };
   /** True when every request is the same (no ids, no body): an engine may build it once. */
   fixed?: boolean;
   build(ctx: DrawContext): { path: string; body?: unknown };
@@ -139,6 +146,8 @@ const E = {
     weight: 1,
     inserts: 'contents',
     writes: true,
+    // A body is 30-70 words drawn from 14: two requests carrying the same one do not happen.
+    token: ['campaign_id', 'title', 'body'],
     build: ({ rng, rows }) => ({
       path: '/contents',
       body: {
@@ -155,6 +164,7 @@ const E = {
     weight: 1,
     inserts: 'audio_generations',
     writes: true,
+    token: ['task_id', 'content_id', 'status'],
     build: ({ rng, rows, tasks }) => ({
       path: '/audio-generations',
       body: {
@@ -170,6 +180,7 @@ const E = {
     weight: 1,
     inserts: null,
     writes: true,
+    updates: { table: 'contents', column: 'status' },
     build: ({ rng, rows }) => ({
       path: `/contents/${recentId(rng, rows.contents)}`,
       body: { status: rng.pick(CONTENT_STATUSES) },
@@ -241,12 +252,22 @@ export interface RequestStream {
   next(): LoadRequest;
 }
 
+/** One request as drawn, before it is serialised: its endpoint, path and body object. */
+export interface Draw {
+  endpoint: EndpointDef;
+  path: string;
+  body?: unknown;
+}
+
+export interface DrawStream {
+  next(): Draw;
+}
+
 /**
- * An endless, deterministic stream of requests for a scenario on data seeded at `scale`:
- * the same (scenario, scale, seed) gives the same sequence in every engine. Engines with
- * several virtual users give each its own stream (seed derived from the user number).
+ * The draws behind `createRequestStream`, in the same order: the write audit replays them
+ * to learn what request number n of a run carried (its path and body) without re-parsing JSON.
  */
-export function createRequestStream(scenario: ScenarioDef, scale: number, seed: number): RequestStream {
+export function createDrawStream(scenario: ScenarioDef, scale: number, seed: number): DrawStream {
   const rows = rowCounts(scale);
   const ctx: DrawContext = {
     rng: createRng(deriveSeed(seed, `scenario:${scenario.name}`)),
@@ -255,9 +276,23 @@ export function createRequestStream(scenario: ScenarioDef, scale: number, seed: 
   };
   const weighted = scenario.endpoints.map((e) => [e, e.weight] as const);
   return {
+    next(): Draw {
+      const endpoint = weighted.length === 1 ? weighted[0]![0] : ctx.rng.weighted(weighted);
+      return { endpoint, ...endpoint.build(ctx) };
+    },
+  };
+}
+
+/**
+ * An endless, deterministic stream of requests for a scenario on data seeded at `scale`:
+ * the same (scenario, scale, seed) gives the same sequence in every engine. Engines with
+ * several virtual users give each its own stream (seed derived from the user number).
+ */
+export function createRequestStream(scenario: ScenarioDef, scale: number, seed: number): RequestStream {
+  const draws = createDrawStream(scenario, scale, seed);
+  return {
     next(): LoadRequest {
-      const e = weighted.length === 1 ? weighted[0]![0] : ctx.rng.weighted(weighted);
-      const { path, body } = e.build(ctx);
+      const { endpoint: e, path, body } = draws.next();
       if (body === undefined) return { method: e.method, path, headers: {}, endpoint: e.name };
       // A fresh headers object each time: engines may add to it (autocannon sets Content-Length).
       return {

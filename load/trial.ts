@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { spawnServer, type ServerHandle } from '../lib/server-process.ts';
 import { ServerTiming, type Audit, type LoadTrial } from '../lib/records/load.ts';
 import type { Pinning } from '../lib/records/environment.ts';
-import { auditFailure, auditWrites, insertTables, inspectDatabase, type TableCounts } from './audit.ts';
+import {
+  auditFailure,
+  auditWrites,
+  checkWritesInDatabase,
+  insertTables,
+  inspectDatabase,
+  type TableCounts,
+} from './audit.ts';
 import { trialFromResult } from './aggregate.ts';
 import { startGenerator, type GeneratorRun } from './engines/autocannon/generator-process.ts';
 import { startK6Generator } from './engines/k6/runner.ts';
@@ -211,12 +218,17 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
     if (writes && trialDb) {
       try {
         const after = inspectDatabase(trialDb, tables, true);
+        // Each acknowledged write by id and token when the engine logged them (autocannon), else counts only.
+        const check = result.writes
+          ? checkWritesInDatabase(trialDb, { scenario, scale: opts.scale, seed: opts.seed, log: result.writes })
+          : undefined;
         audit = auditWrites({
           scenario,
           byEndpoint: result.byEndpoint,
           before,
           after: after.counts,
           integrity: after.integrity,
+          ...(check ? { check } : {}),
         });
         if (!audit.ok) failure ??= auditFailure(audit);
       } catch (err) {

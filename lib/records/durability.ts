@@ -12,7 +12,7 @@ export const DurabilityCycle = z.object({
   /** Requests that failed (connection reset at the kill, timeouts) or answered non-2xx. */
   failedWrites: z.number().int(),
   restartMs: z.number().nullable(),
-  /** Acknowledged writes (from every cycle so far) missing after this restart. */
+  /** Acknowledged writes (from every cycle so far) not found by id and title after this restart. */
   lost: z.number().int(),
   integrity: z.string(),
 });
@@ -31,9 +31,15 @@ export const DurabilityRecord = z.object({
   cycles: z.number().int(),
   writers: z.number().int(),
   acked: z.number().int(),
+  /**
+   * Acknowledged writes found lost after any restart: no row with their id holding their
+   * title (ids alone are reused: contents.id has no AUTOINCREMENT). Kept across cycles.
+   */
   lost: z.number().int(),
   /** Up to 20 of the lost ids. */
   lostIds: z.array(z.number().int()),
+  /** Of the lost writes, those whose id held another write's row: a lost tail whose ids were handed out again. */
+  reused: z.number().int().optional(),
   /** Rows written but never acknowledged (in flight at the kill): allowed, informational. */
   unackedPresent: z.number().int(),
   /** 'ok' when every integrity_check after a restart said ok, else the first problem. */

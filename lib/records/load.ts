@@ -33,11 +33,15 @@ export const LoadTrial = z.object({
 });
 export type LoadTrial = z.infer<typeof LoadTrial>;
 
-/** After a writing trial: 2xx writes acknowledged vs rows that appeared. */
+/** After a writing trial: 2xx writes acknowledged vs rows that appeared, and (autocannon) each write checked. */
 export const Audit = z.object({
+  /** 2xx inserts. */
   acked: z.number().int(),
+  /** New rows in the inserted tables. */
   rows: z.number().int(),
+  /** Acknowledged writes not found as acknowledged: missing + mismatched when checked one by one, else acked − rows. */
   lost: z.number().int(),
+  /** New rows no acknowledged insert accounts for (by id and token when checked, else by count). */
   phantom: z.number().int(),
   integrity: z.string(),
   ok: z.boolean(),
@@ -47,6 +51,14 @@ export const Audit = z.object({
   byTable: z
     .record(z.string(), z.object({ acked: z.number().int(), rows: z.number().int(), unanswered: z.number().int() }))
     .optional(),
+  /** Acknowledged writes checked one by one: inserts by id and token, patched rows by their last acknowledged value. Absent: counts only (k6). */
+  checked: z.number().int().optional(),
+  /** Checked writes whose id holds no row. */
+  missing: z.number().int().optional(),
+  /** Checked writes whose id holds another write's row (a reused id), or a patched row holding a value no acknowledged PATCH set. */
+  mismatched: z.number().int().optional(),
+  /** The first few of those, in words. */
+  examples: z.array(z.string()).optional(),
 });
 export type Audit = z.infer<typeof Audit>;
 

@@ -64,6 +64,12 @@ describe('renderDurability', () => {
     expect(text).toMatch(/WAL\+NORMAL .* may lose the last commits/);
   });
 
+  it('says how many lost writes had their ids handed out again', () => {
+    const text = renderDurability([record({ lost: 3, reused: 2, lostIds: [7, 8, 9] })]);
+    expect(text).toMatch(/tuned\s+wal\+NORMAL\s+20\s+12,345\s+3 \(2 ids reused\)\s/);
+    expect(text).toMatch(/every cycle must acknowledge writes/);
+  });
+
   it('renders markdown for reports', () => {
     expect(renderDurability([record({})], 'markdown')).toMatch(/^\| profile \| journal \| cycles \|/);
   });

@@ -26,7 +26,7 @@ const COLUMNS: Column<DurabilityRecord>[] = [
     cell: (r) => (r.cycles === r.cyclesRequested ? String(r.cycles) : `${r.cycles}/${r.cyclesRequested}`),
   },
   { header: 'acked writes', align: 'right', cell: (r) => num(r.acked) },
-  { header: 'lost', align: 'right', cell: (r) => String(r.lost) },
+  { header: 'lost', align: 'right', cell: (r) => (r.reused ? `${r.lost} (${r.reused} ids reused)` : String(r.lost)) },
   { header: 'unacked present', align: 'right', cell: (r) => num(r.unackedPresent) },
   { header: 'integrity', cell: (r) => r.integrity },
   { header: 'status', cell: (r) => (r.reason ? `${r.status}: ${r.reason}` : r.status) },
@@ -35,5 +35,5 @@ const COLUMNS: Column<DurabilityRecord>[] = [
 /** The durability table plus the statement of what it does not test. Pure. */
 export function renderDurability(records: readonly DurabilityRecord[], format: TableFormat = 'text'): string {
   const notes = DURABILITY_NOT_TESTED.map((n) => `- ${n}`).join('\n');
-  return `${renderTable(COLUMNS, records, format)}\n'lost' counts writes acknowledged with 2xx and missing after SIGKILL + restart; it must be 0.\n${notes}\n`;
+  return `${renderTable(COLUMNS, records, format)}\n'lost' counts writes acknowledged with 2xx and not found after a SIGKILL + restart in any cycle (no row with their id holds their title: ids are handed out again); it must be 0, and every cycle must acknowledge writes.\n${notes}\n`;
 }

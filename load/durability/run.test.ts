@@ -51,7 +51,7 @@ describe('runDurability', () => {
       maxSeconds: 60,
       afterKill: (db, acked) => {
         const doctor = new Database(db);
-        doctor.prepare('DELETE FROM contents WHERE id = ?').run(acked[0]);
+        doctor.prepare('DELETE FROM contents WHERE id = ?').run(acked[0]!.id);
         doctor.close();
       },
     });
@@ -59,6 +59,92 @@ describe('runDurability', () => {
     expect(r!.lostIds).toHaveLength(1);
     expect(durabilityPassed([r!])).toBe(false);
     expect(renderDurability([r!])).toMatch(/tuned\s+wal\+NORMAL\s+1\s+[\d,]+\s+1\s/);
+  });
+
+  it('(1) a lost tail in cycle 1 stays lost after cycle 2 reuses its ids', async () => {
+    let tail: number[] = [];
+    const [r] = await runDurability({
+      profiles: ['tuned'],
+      cycles: 2,
+      writers: 2,
+      seed: 5,
+      scale: 0.005,
+      dir: join(tmp.dir, 'reused'),
+      killMinMs: 300,
+      killMaxMs: 300,
+      maxSeconds: 60,
+      afterKill: (db, acked, cycle) => {
+        if (cycle !== 1) return;
+        // The last 3 acknowledged rows (and anything after them) vanish, as an unsynced tail would.
+        tail = acked
+          .map((w) => w.id)
+          .sort((a, b) => a - b)
+          .slice(-3);
+        const doctor = new Database(db);
+        doctor.prepare('DELETE FROM contents WHERE id >= ?').run(tail[0]);
+        doctor.close();
+      },
+    });
+    expect(tail).toHaveLength(3);
+    expect(r).toMatchObject({ status: 'ok', cycles: 2, lost: 3, reused: 3 });
+    expect(r!.lostIds).toEqual(tail);
+    // Cycle 2 wrote rows under those ids again, and its own audit still counts the 3.
+    expect(r!.perCycle.map((c) => c.lost)).toEqual([3, 3]);
+    expect(r!.perCycle[1]!.acked).toBeGreaterThan(3);
+    expect(durabilityPassed([r!])).toBe(false);
+  });
+
+  it('(3) a run whose every write failed does not pass: no acknowledged write, nothing audited', async () => {
+    const [r] = await runDurability({
+      profiles: ['tuned'],
+      cycles: 2,
+      writers: 1,
+      seed: 2,
+      scale: 0.005,
+      dir: join(tmp.dir, 'refused'),
+      killMinMs: 150,
+      killMaxMs: 150,
+      maxSeconds: 60,
+      writeBody: (_campaign, title) => ({ campaign_id: 0, title, body: 'refused' }), // 400: ids are positive
+    });
+    expect(r).toMatchObject({ status: 'ok', cycles: 2, acked: 0, lost: 0, integrity: 'ok' });
+    expect(r!.perCycle.every((c) => c.acked === 0 && c.failedWrites > 0)).toBe(true);
+    expect(r!.reason).toBe('no write acknowledged in cycles 1, 2: nothing there to audit');
+    expect(durabilityPassed([r!])).toBe(false);
+  });
+
+  it('durabilityPassed requires acknowledged writes and no loss in every cycle, not only the last', () => {
+    const cycle = (n: number, acked: number, lost = 0) => ({
+      cycle: n,
+      killAfterMs: 200,
+      acked,
+      failedWrites: 1,
+      restartMs: 50,
+      lost,
+      integrity: 'ok',
+    });
+    const base: DurabilityRecord = {
+      profile: 'tuned',
+      journalMode: 'wal',
+      synchronous: 1,
+      status: 'ok',
+      cyclesRequested: 3,
+      cycles: 3,
+      writers: 2,
+      acked: 300,
+      lost: 0,
+      lostIds: [],
+      unackedPresent: 0,
+      integrity: 'ok',
+      kills: 3,
+      restarts: 3,
+      durationS: 2,
+      perCycle: [cycle(1, 100), cycle(2, 100), cycle(3, 100)],
+    };
+    expect(durabilityPassed([base])).toBe(true);
+    expect(durabilityPassed([{ ...base, perCycle: [cycle(1, 100), cycle(2, 0), cycle(3, 200)] }])).toBe(false);
+    expect(durabilityPassed([{ ...base, perCycle: [cycle(1, 100), cycle(2, 100, 2), cycle(3, 100)] }])).toBe(false);
+    expect(durabilityPassed([{ ...base, perCycle: [cycle(1, 100)] }])).toBe(false);
   });
 
   it('records an arm it cannot run as failed data', async () => {

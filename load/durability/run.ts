@@ -6,7 +6,7 @@ import { seedDatabase } from '../../db/seed.ts';
 import { createRng, deriveSeed, type Rng } from '../../lib/rng.ts';
 import { spawnServer, type ServerHandle } from '../../lib/server-process.ts';
 import type { DurabilityCycle, DurabilityRecord } from '../../lib/records/durability.ts';
-import { auditDurability, maxContentId, readDatabaseState } from './audit.ts';
+import { auditDurability, maxContentId, readDatabaseState, type AckedWrite, type LostWrite } from './audit.ts';
 
 export interface DurabilityOptions {
   profiles: string[];
@@ -27,10 +27,13 @@ export interface DurabilityOptions {
   /** Pin the server to this CPU (taskset). */
   serverCpu?: number;
   /**
-   * Called after each kill, before the restart, with the database path and every id
-   * acknowledged so far: fault injection, so a test can show the whole run catching a loss.
+   * Called after each kill, before the restart, with the database path, every write
+   * acknowledged so far and the cycle number: fault injection, so a test can show the whole
+   * run catching a loss.
    */
-  afterKill?: (db: string, acked: readonly number[]) => void;
+  afterKill?: (db: string, acked: readonly AckedWrite[], cycle: number) => void;
+  /** Fault injection: the body each write sends (default: a valid new content). A test makes every write fail with it. */
+  writeBody?: (campaignId: number, title: string) => Record<string, unknown>;
   /** Aborting stops at once: writers end, the server is stopped, the record keeps what was audited. */
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
@@ -53,9 +56,15 @@ const REQUEST_TIMEOUT_MS = 5000;
 const MAX_WRITES_PER_WRITER = 100_000;
 
 interface WriterTally {
-  acked: number[];
+  acked: AckedWrite[];
   failed: number;
 }
+
+const defaultBody = (campaignId: number, title: string) => ({
+  campaign_id: campaignId,
+  title,
+  body: `durability write ${title}`,
+});
 
 async function writeLoop(
   url: string,
@@ -64,17 +73,16 @@ async function writeLoop(
   tag: string,
   stopped: () => boolean,
   tally: WriterTally,
+  makeBody: NonNullable<DurabilityOptions['writeBody']>,
 ): Promise<void> {
   for (let i = 0; i < MAX_WRITES_PER_WRITER && !stopped(); i++) {
+    // The title is the write's token: unique in the run (profile, cycle, writer, sequence).
+    const token = `${tag}-${i}`;
     try {
       const res = await fetch(`${url}/contents`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          campaign_id: rng.int(1, campaigns),
-          title: `${tag}-${i}`,
-          body: `durability ${tag} write ${i}`,
-        }),
+        body: JSON.stringify(makeBody(rng.int(1, campaigns), token)),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       const text = await res.text();
@@ -83,7 +91,7 @@ async function writeLoop(
         continue;
       }
       const id = (JSON.parse(text) as { id?: unknown }).id;
-      if (typeof id === 'number' && Number.isSafeInteger(id)) tally.acked.push(id);
+      if (typeof id === 'number' && Number.isSafeInteger(id)) tally.acked.push({ id, token });
       else tally.failed++;
     } catch {
       // The kill resets connections: the write is unacknowledged, which is allowed to be lost.
@@ -118,7 +126,9 @@ export async function runDurabilityArm(
   const spawn = () =>
     spawnServer({ db, profile: profileName, ...(opts.serverCpu === undefined ? {} : { cpu: opts.serverCpu }) });
 
-  const acked: number[] = [];
+  const acked: AckedWrite[] = [];
+  /** Every write found lost after some restart, kept even if a later audit would miss it. */
+  const lostEver = new Map<string, LostWrite>();
   const perCycle: DurabilityCycle[] = [];
   let kills = 0;
   let restarts = 0;
@@ -128,7 +138,7 @@ export async function runDurabilityArm(
   let reason: string | undefined;
   let failed = false;
   let baseline = 0;
-  let last = auditDurability([], { present: new Set(), integrity: ['not checked'] });
+  let last = auditDurability([], { present: new Map(), integrity: ['not checked'] });
 
   try {
     mkdirSync(opts.dir, { recursive: true });
@@ -160,6 +170,7 @@ export async function runDurabilityArm(
           `c${cycle}w${w}`,
           () => stop,
           tally,
+          opts.writeBody ?? defaultBody,
         ),
       );
       await sleep(killAfterMs, opts.signal);
@@ -175,7 +186,7 @@ export async function runDurabilityArm(
       stop = true;
       await Promise.all(loops);
       for (const t of tallies) acked.push(...t.acked);
-      opts.afterKill?.(db, acked);
+      opts.afterKill?.(db, acked, cycle);
 
       const r0 = performance.now();
       try {
@@ -187,17 +198,24 @@ export async function runDurabilityArm(
       }
       const restartMs = performance.now() - r0;
       last = auditDurability(acked, readDatabaseState(db, baseline));
+      for (const w of last.lostWrites) {
+        // Once lost, always lost; `reused` once a later cycle handed its id out again.
+        const key = `${w.id}\n${w.token}`;
+        const seen = lostEver.get(key);
+        lostEver.set(key, seen ? { ...seen, reused: seen.reused || w.reused } : w);
+      }
+      const ackedThisCycle = tallies.reduce((n, t) => n + t.acked.length, 0);
       perCycle.push({
         cycle,
         killAfterMs,
-        acked: tallies.reduce((n, t) => n + t.acked.length, 0),
+        acked: ackedThisCycle,
         failedWrites: tallies.reduce((n, t) => n + t.failed, 0),
         restartMs,
         lost: last.lost,
         integrity: last.integrity,
       });
       opts.onProgress?.(
-        `${profileName}: cycle ${cycle}/${opts.cycles}, killed after ${killAfterMs} ms, ${acked.length} acked so far, ${last.lost} lost, integrity ${last.integrity}`,
+        `${profileName}: cycle ${cycle}/${opts.cycles}, killed after ${killAfterMs} ms, ${ackedThisCycle} acked this cycle (${acked.length} so far), ${lostEver.size} lost, integrity ${last.integrity}`,
       );
     }
   } catch (err) {
@@ -207,6 +225,10 @@ export async function runDurabilityArm(
     await server?.stop();
   }
 
+  const idle = perCycle.filter((c) => c.acked === 0).map((c) => c.cycle);
+  if (idle.length > 0 && !reason)
+    reason = `no write acknowledged in cycle${idle.length > 1 ? 's' : ''} ${idle.join(', ')}: nothing there to audit`;
+  const lost = [...lostEver.values()].sort((a, b) => a.id - b.id);
   return {
     profile: profileName,
     journalMode,
@@ -217,8 +239,9 @@ export async function runDurabilityArm(
     cycles: perCycle.length,
     writers: opts.writers,
     acked: acked.length,
-    lost: last.lost,
-    lostIds: last.lostIds,
+    lost: lost.length,
+    lostIds: lost.slice(0, 20).map((w) => w.id),
+    reused: lost.filter((w) => w.reused).length,
     unackedPresent: last.unackedPresent,
     integrity: perCycle.find((c) => c.integrity !== 'ok')?.integrity ?? last.integrity,
     kills,
@@ -239,7 +262,18 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
   return records;
 }
 
-/** True when every arm ran and no acknowledged write was lost and every integrity_check said ok. */
+/**
+ * True when every arm ran, every cycle acknowledged writes (a cycle without any proves
+ * nothing), no acknowledged write was lost in any cycle, and every integrity_check said ok.
+ */
 export function durabilityPassed(records: readonly DurabilityRecord[]): boolean {
-  return records.every((r) => r.status === 'ok' && r.lost === 0 && r.integrity === 'ok' && r.cycles > 0);
+  return records.every(
+    (r) =>
+      r.status === 'ok' &&
+      r.lost === 0 &&
+      r.integrity === 'ok' &&
+      r.cycles > 0 &&
+      r.perCycle.length === r.cycles &&
+      r.perCycle.every((c) => c.acked > 0 && c.lost === 0 && c.integrity === 'ok'),
+  );
 }

@@ -13,37 +13,49 @@ export const VERDICTS = [
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface Measured {
-  /** Point estimate of the gain (> 1 better). */
+  /** Point estimate of the gain (> 1 better). Shown, never judged. */
   gain: number;
-  /** Interval of the gain. */
+  /** Interval of the gain: the verdict is read from these two alone. */
   low: number;
   high: number;
 }
 
-export const VERDICT_RULE = (noisePct: number) =>
-  [
-    `Every effect is a gain, tuned over untuned (or arm over base), > 1 meaning better whatever the metric's direction; noise band ±${noisePct} %.`,
-    `1. No measurement in this run: **not measurable here** (the reason is given).`,
-    `2. The whole interval is above 1 + ${noisePct} %: the effect is real. Then the point estimate is compared with the claimed range widened by the noise band: inside it **confirmed**, below it **smaller than claimed**, above it **larger than claimed** (a claim of just "faster" is confirmed).`,
-    `3. The whole interval is below 1 / (1 + ${noisePct} %): **contradicted** (it made things worse).`,
-    `4. Otherwise (the interval reaches into the noise band): **not confirmed**.`,
-    `5. A measurement that is only a lower bound (tuned met the SLO at every capacity level tried) can only be **larger than claimed**; anything else is **not measurable here**.`,
-  ].join('\n');
+/** A gain range: the claim's, or a noise band's. */
+export interface GainRange {
+  low: number;
+  high: number;
+}
 
-/** Applies the rule above. `noise` is a fraction (0.05 = 5 %). */
-export function verdictFor(
-  measured: Measured | null,
-  claimed: { low: number; high: number } | null,
-  noise: number,
-): Verdict {
-  if (!measured || !Number.isFinite(measured.low) || Number.isNaN(measured.gain)) return 'not measurable here';
-  const up = 1 + noise;
-  if (measured.low > up) {
-    if (!claimed) return 'confirmed';
-    if (measured.gain < claimed.low / up) return 'smaller than claimed';
-    if (measured.gain > claimed.high * up) return 'larger than claimed';
-    return 'confirmed';
-  }
-  if (measured.high < 1 / up) return 'contradicted';
-  return 'not confirmed';
+export const VERDICT_RULE = [
+  'Every effect is a gain, tuned over untuned (or arm over base), > 1 meaning better whatever the metric\'s direction. A verdict reads the measured **interval**, never the point estimate. Each row has the noise band ±b % of its kind of metric (column "noise band"): "no effect" is the gains from 1 / (1 + b) to 1 + b, and the claimed range is widened to claimed low / (1 + b) … claimed high × (1 + b).',
+  '1. No measurement in this run: **not measurable here** (the reason is given).',
+  '2. The interval reaches into "no effect": **not confirmed** (the effect cannot be told from noise).',
+  '3. The whole interval is below 1 / (1 + b): **contradicted** (it made things worse).',
+  '4. Otherwise the whole interval is above 1 + b, a real gain. The interval meets the widened claimed range: **confirmed** (a claim of just "faster" is confirmed by any real gain); the whole interval is above it: **larger than claimed**; the whole interval is below it: **smaller than claimed**.',
+  '5. A measurement that is only a lower bound (tuned met the SLO at every capacity level tried) can only be **larger than claimed**; anything else is **not measurable here**.',
+].join('\n');
+
+/** The gains that count as "no effect" for a noise band (a fraction: 0.05 = ±5 %), symmetric in log space. */
+export function noEffectRange(noise: number): GainRange {
+  return { low: 1 / (1 + noise), high: 1 + noise };
+}
+
+/** The claimed range widened by the noise band (a fraction). */
+export function widenedClaim(claimed: GainRange, noise: number): GainRange {
+  return { low: claimed.low / (1 + noise), high: claimed.high * (1 + noise) };
+}
+
+/** Applies the rule above to a measured interval. `noise` is a fraction (0.05 = 5 %). */
+export function verdictFor(measured: Measured | null, claimed: GainRange | null, noise: number): Verdict {
+  if (!measured || Number.isNaN(measured.low) || Number.isNaN(measured.high) || !Number.isFinite(measured.low))
+    return 'not measurable here';
+  const { low, high } = measured.low <= measured.high ? measured : { low: measured.high, high: measured.low };
+  const none = noEffectRange(noise);
+  if (low <= none.high && high >= none.low) return 'not confirmed';
+  if (high < none.low) return 'contradicted';
+  if (!claimed) return 'confirmed';
+  const widened = widenedClaim(claimed, noise);
+  if (low > widened.high) return 'larger than claimed';
+  if (high < widened.low) return 'smaller than claimed';
+  return 'confirmed';
 }

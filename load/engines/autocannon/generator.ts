@@ -1,6 +1,12 @@
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
-import { createRequestStream, findScenario, type LoadRequest } from '../../scenarios.ts';
+import {
+  createRequestStream,
+  findScenario,
+  scenarioWrites,
+  type LoadRequest,
+  type ScenarioDef,
+} from '../../scenarios.ts';
 
 /** What the generator process is asked to do (passed as JSON on its command line). */
 export interface GeneratorConfig {
@@ -36,6 +42,73 @@ export interface EndpointCounts {
   ok2xx: number;
 }
 
+/**
+ * What the write audit needs to check every acknowledged write one by one (load/audit.ts).
+ * A request is named by its number in the scenario's request stream (from 0, in the order
+ * drawn, which is the order sent): the audit replays the stream to learn what it carried.
+ */
+export interface WriteLog {
+  /** Requests drawn from the stream over the whole run (warm-up included). */
+  drawn: number;
+  /** Per inserting endpoint, every 2xx answer: the request's number and the id the server answered (parallel arrays). */
+  inserts: Record<string, { seq: number[]; id: number[]; /** 2xx answers without a readable id. */ noId: number }>;
+  /**
+   * Per updating endpoint, every answer in arrival order: the request's number, how many
+   * requests had been drawn when the answer arrived, and 1 for 2xx, 0 otherwise (parallel arrays).
+   */
+  updates: Record<string, { seq: number[]; drawnAtAnswer: number[]; ok: number[] }>;
+}
+
+const ANSWERED_ID = /"id":([0-9]{1,16})[,}]/;
+
+/** The id in a write's answer (`{"id":123}`), or undefined. */
+export function answeredId(body: string): number | undefined {
+  const m = ANSWERED_ID.exec(body);
+  if (!m) return undefined;
+  const id = Number(m[1]);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+export interface WriteRecorder {
+  /** Called for every answer: keeps the writes (an array push per 2xx insert), ignores the rest. */
+  answered(endpoint: string | undefined, seq: number | undefined, status: number, body: string, drawn: number): void;
+  log(drawn: number): WriteLog;
+}
+
+/** Records the writes of a scenario's inserting and updating endpoints, as the audit needs them. */
+export function createWriteRecorder(scenario: ScenarioDef): WriteRecorder {
+  const inserts: WriteLog['inserts'] = {};
+  const updates: WriteLog['updates'] = {};
+  for (const e of scenario.endpoints) {
+    if (e.inserts) inserts[e.name] = { seq: [], id: [], noId: 0 };
+    else if (e.updates) updates[e.name] = { seq: [], drawnAtAnswer: [], ok: [] };
+  }
+  return {
+    answered(endpoint, seq, status, body, drawn) {
+      if (endpoint === undefined || seq === undefined) return;
+      const ok = status >= 200 && status < 300;
+      const ins = inserts[endpoint];
+      if (ins) {
+        if (!ok) return;
+        const id = answeredId(body);
+        if (id === undefined) ins.noId++;
+        else {
+          ins.seq.push(seq);
+          ins.id.push(id);
+        }
+        return;
+      }
+      const upd = updates[endpoint];
+      if (upd) {
+        upd.seq.push(seq);
+        upd.drawnAtAnswer.push(drawn);
+        upd.ok.push(ok ? 1 : 0);
+      }
+    },
+    log: (drawn) => ({ drawn, inserts, updates }),
+  };
+}
+
 export interface GeneratorResult {
   /** The measured window only (warm-up excluded). */
   measured: {
@@ -48,6 +121,8 @@ export interface GeneratorResult {
     latencyMs: LatencySummary;
   };
   byEndpoint: Record<string, EndpointCounts>;
+  /** Every write's evidence for the audit; absent from engines that keep none (k6). */
+  writes?: WriteLog;
   /** True when the run was stopped before its planned end (signal, server gone). */
   stoppedEarly: boolean;
   statsReset: 'done' | 'failed' | 'skipped';
@@ -96,9 +171,37 @@ function useFastBuilder(client: unknown, builder: Builder): void {
   it.loadlabFast = true;
 }
 
-/** Context autocannon keeps per client; we note which endpoint the request in flight came from. */
+interface ClientInternals {
+  requestIterator?: {
+    context?: ClientContext;
+    recordBody?: (req: unknown, status: number, body: string, headers?: unknown) => void;
+    loadlabWrites?: boolean;
+  };
+}
+
+/**
+ * Hands every answer's status and body to `answered` (autocannon 8 internals: the iterator's
+ * recordBody is called with them before the 'response' event, while its context is still
+ * the answered request's). Its own recordBody would first turn the headers into an object
+ * for an onResponse callback, a cost per response the generator does not need. Returns
+ * false when the internals changed; the audit then sees a log short of the 2xx count.
+ */
+function recordAnswers(
+  client: unknown,
+  answered: (context: ClientContext, status: number, body: string) => void,
+): boolean {
+  const it = (client as ClientInternals).requestIterator;
+  if (!it || typeof it.recordBody !== 'function') return false;
+  if (it.loadlabWrites) return true;
+  it.recordBody = (_req, status, body) => answered(it.context ?? {}, status, body);
+  it.loadlabWrites = true;
+  return true;
+}
+
+/** Context autocannon keeps per client; we note which endpoint and stream number the request in flight has. */
 interface ClientContext {
   endpoint?: string;
+  seq?: number;
 }
 
 /**
@@ -109,6 +212,8 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
   const scenario = findScenario(config.scenario);
   if (!scenario) throw new Error(`unknown scenario '${config.scenario}'`);
   const stream = createRequestStream(scenario, config.scale, config.seed);
+  const writes = createWriteRecorder(scenario);
+  let drawn = 0;
   const byEndpoint: Record<string, EndpointCounts> = {};
   for (const e of scenario.endpoints) byEndpoint[e.name] = { sent: 0, answered: 0, ok2xx: 0 };
 
@@ -144,6 +249,7 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
   // per-request work is as small as it can be where the HTTP stack alone is measured.
   const only = scenario.endpoints.length === 1 ? scenario.endpoints[0]! : undefined;
   const fixed = only?.fixed ? stream.next() : undefined;
+  if (fixed) drawn++;
   const requestDefs = fixed
     ? [
         {
@@ -158,6 +264,7 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
           setupRequest: (req: Record<string, unknown>, context: ClientContext) => {
             const r: LoadRequest = stream.next();
             context.endpoint = r.endpoint;
+            context.seq = drawn++;
             byEndpoint[r.endpoint]!.sent++;
             return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
           },
@@ -167,9 +274,11 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
   // third of the generator's core near 70k rps). After each connection's first request we
   // swap in a builder that renders the raw HTTP/1.1 request directly (same bytes).
   const host = new URL(config.url).host;
+  const logWrites = scenarioWrites(scenario);
   const fastBuilder = (_req: unknown, context: ClientContext): Buffer => {
     const r = stream.next();
     context.endpoint = r.endpoint;
+    context.seq = drawn++;
     byEndpoint[r.endpoint]!.sent++;
     return renderRequest(r, host);
   };
@@ -181,6 +290,14 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
       timeout: config.timeoutS,
       ...(config.rate !== null ? { overallRate: config.rate } : {}),
       requests: requestDefs as unknown as autocannon.Request[],
+      ...(logWrites
+        ? {
+            setupClient: (client: unknown) =>
+              recordAnswers(client, (context, status, body) =>
+                writes.answered(context.endpoint, context.seq, status, body, drawn),
+              ),
+          }
+        : {}),
     },
     (err) => finish(err ?? null),
   );
@@ -232,6 +349,7 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
   const result: GeneratorResult = {
     measured: { requests, statusCodes, errors, timeouts, bytes, durationS, latencyMs: latencySummary(histogram) },
     byEndpoint,
+    ...(logWrites ? { writes: writes.log(drawn) } : {}),
     stoppedEarly,
     statsReset,
   };
