@@ -46,7 +46,7 @@ export function renderMethod(run: RunResults): string {
     `- **Capacity**: '${c.capacity.scenario}' stepping 10, 25, 50, … up to ${c.capacity.maxConnections} connections, ${c.capacity.durationS} s each after ${c.capacity.warmupS} s warm-up, stopping at the first level that misses; capacity = the highest concurrency with p95 < ${c.capacity.sloP95Ms} ms and errors < ${c.capacity.maxErrorPct} %.`,
     `- **Microbenchmarks** (tinybench, in-process): ${c.bench.timeMs} ms per task; ablation switches one PRAGMA at a time; index sweep at ${c.bench.indexSweepRows.map((n) => n.toLocaleString('en-US')).join(', ')} rows.`,
     `- **VACUUM**: per profile, a copy of the seeded database loses ${Math.round(c.vacuum.deleteShare * 100)} % of its contents rows and has ${Math.round(c.vacuum.updateShare * 100)} % of the remaining bodies rewritten larger; file size is measured before and after VACUUM.`,
-    `- **Noise**: claims use a ±${c.thresholds.ledgerNoisePct} % noise band; compare uses ±${c.thresholds.comparePct} %.`,
+    `- **Noise**: each claim is judged by its interval against the noise band of its kind of metric (see the ledger legend); compare uses ±${c.thresholds.comparePct} %.`,
   ];
   if (c.injectDelayMs > 0)
     lines.push(

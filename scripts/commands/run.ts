@@ -90,7 +90,7 @@ others succeeded: stderr names each.`,
     } finally {
       process.removeListener('SIGINT', onSignal);
     }
-    const verdicts = buildLedger(results).map((row) => `${row.claim.id}: ${row.verdict}`);
+    const verdicts = buildLedger(results).map((row) => `${row.claim.id}: ${row.label}`);
     process.stderr.write(`\n${verdicts.join('\n')}\n\nwall time ${results.wallS?.toFixed(0)} s\n`);
     if (values.json) process.stdout.write(JSON.stringify(results) + '\n');
     else process.stdout.write(`${join(outDir, 'results.json')}\n${join(outDir, 'REPORT.md')}\n`);
