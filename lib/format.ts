@@ -41,6 +41,12 @@ export function ms(value: Value): string {
   return missing(value) ? DASH : `${num(value)} ms`;
 }
 
+/** A wall-clock duration given in ms: "850 ms", "1.23 s" from a second on; "3.50 ms" below 10. */
+export function duration(value: Value): string {
+  if (missing(value)) return DASH;
+  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+}
+
 /** Microseconds with a sensible precision: 12.34 -> "12.3 µs". */
 export function us(value: Value): string {
   return missing(value) ? DASH : `${num(value)} µs`;

@@ -33,3 +33,15 @@ function clean(text: string, format: TableFormat): string {
   const oneLine = text.replace(/\r?\n/g, ' ');
   return format === 'markdown' ? oneLine.replace(/\|/g, '\\|') : oneLine;
 }
+
+/** Header-less aligned text columns (key/value lists, step lists): every cell but the last padded. */
+export function alignColumns(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}

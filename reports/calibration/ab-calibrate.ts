@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { AbFile } from '../../lib/records/ab.ts';
+import { medianInterval } from '../../lib/stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const STORE = join(ROOT, 'reports', 'calibration', 'ab');
@@ -35,8 +36,15 @@ interface StoredRun {
   wallS: number | null;
   date: string;
   gitSha: string | null;
-  /** Each gating metric's verdict and median change. */
-  metrics: { key: string; verdict: string; median: number | null; low: number | null; high: number | null }[];
+  /** Each gating metric's verdict, median change, interval and the per-round pairs behind them. */
+  metrics: {
+    key: string;
+    verdict: string;
+    median: number | null;
+    low: number | null;
+    high: number | null;
+    paired: number[];
+  }[];
   problems: string[];
 }
 
@@ -52,9 +60,18 @@ function runOne(slowdownPct: number, delayMs: number, index: number): StoredRun 
   }
   const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0 && r.status !== 1) throw new Error(`ab exited ${r.status}`);
-  const ab = AbFile.parse(JSON.parse(readFileSync(join(out, 'ab.json'), 'utf8')));
+  return fromAb(
+    AbFile.parse(JSON.parse(readFileSync(join(out, 'ab.json'), 'utf8'))),
+    `s${slowdownPct}-${index}`,
+    slowdownPct,
+    delayMs,
+  );
+}
+
+/** The stored form of one calibration run. */
+function fromAb(ab: AbFile, label: string, slowdownPct: number, delayMs: number): StoredRun {
   return {
-    label: `s${slowdownPct}-${index}`,
+    label,
     slowdownPct,
     injectDelayMs: delayMs,
     exitCode: ab.exitCode,
@@ -63,9 +80,23 @@ function runOne(slowdownPct: number, delayMs: number, index: number): StoredRun 
     gitSha: ab.environment.gitSha,
     metrics: ab.metrics
       .filter((m) => m.gating)
-      .map((m) => ({ key: m.key, verdict: m.verdict, median: m.median, low: m.low, high: m.high })),
+      .map((m) => ({ key: m.key, verdict: m.verdict, median: m.median, low: m.low, high: m.high, paired: m.paired })),
     problems: ab.problems,
   };
+}
+
+const thresholdOf = (key: string) => (key.endsWith('/p95') ? 10 : key.includes('/counted/') ? 1 : 5);
+
+/** The A/B rule on stored pairs (ratios, worse = lower for rps and ops/s, higher for p95) at another confidence. */
+function regressedAt(
+  pairs: readonly number[],
+  confidence: number,
+  thresholdPct: number,
+  lowerIsBetter = false,
+): boolean {
+  const ci = medianInterval(pairs, confidence);
+  const t = 1 + thresholdPct / 100;
+  return lowerIsBetter ? ci.median > t && ci.low > 1 : ci.median < 1 / t && ci.high < 1;
 }
 
 /** False alarms and detections from the stored runs. */
@@ -99,6 +130,18 @@ export function summarize(runs: readonly StoredRun[]) {
           0,
         ),
         wallS: rs.map((r) => r.wallS ?? 0).sort((a, b) => a - b)[Math.floor(rs.length / 2)] ?? null,
+        /** Offline, from the stored pairs: read-point rps judged with a 90 % sign-test interval instead of 95 %. */
+        readPointRegressedAt90: readPoint.filter((m) => m && m.paired.length > 0 && regressedAt(m.paired, 0.9, 5))
+          .length,
+        /** Offline: runs where any gating rps/p95/ops metric would be flagged at 90 % (A/A: false alarms). */
+        anyRegressedAt90: rs.filter((r) =>
+          r.metrics.some(
+            (m) =>
+              m.paired.length > 0 &&
+              !m.key.endsWith('/errors') &&
+              regressedAt(m.paired, 0.9, thresholdOf(m.key), m.key.endsWith('/p95') || m.key.includes('/counted/')),
+          ),
+        ).length,
       };
     });
 }
@@ -107,7 +150,22 @@ function stored(): StoredRun[] {
   if (!existsSync(STORE)) return [];
   return readdirSync(STORE)
     .filter((f) => /^s\d+-\d+\.json$/.test(f))
-    .map((f) => JSON.parse(readFileSync(join(STORE, f), 'utf8')) as StoredRun);
+    .map((f) => {
+      const run = JSON.parse(readFileSync(join(STORE, f), 'utf8')) as StoredRun;
+      // Files stored before the pairs were kept: take them from the run's ab.json when it is still there.
+      const abJson = join(ROOT, 'out', 'calibration', run.label, 'ab.json');
+      if (run.metrics.some((m) => !m.paired) && existsSync(abJson)) {
+        const fresh = fromAb(
+          AbFile.parse(JSON.parse(readFileSync(abJson, 'utf8'))),
+          run.label,
+          run.slowdownPct,
+          run.injectDelayMs,
+        );
+        writeJsonAtomic(join(STORE, f), fresh);
+        return fresh;
+      }
+      return { ...run, metrics: run.metrics.map((m) => ({ ...m, paired: m.paired ?? [] })) };
+    });
 }
 
 async function main() {

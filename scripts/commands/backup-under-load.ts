@@ -2,7 +2,7 @@ import { defineCommand } from '../../lib/cli-kit.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { BACKUP_METHODS, type BackupMethod } from '../../ops/backup.ts';
-import { formatBytes } from '../../ops/units.ts';
+import { bytes } from '../../lib/format.ts';
 import {
   BACKUP_UNDER_LOAD_DEFAULTS as D,
   runBackupUnderLoad,
@@ -21,7 +21,7 @@ export function renderBackupUnderLoad(r: BackupUnderLoadRecord): string {
     ...e.caveats.map((c) => `caveat      ${c}`),
     `backup under load: ${r.scenario}, profile ${r.profile}, scale ${r.scale}, ${r.connections} connections, backup ${r.method}${r.gzip ? ' + gzip' : ''}: ${r.status.toUpperCase()}${r.reason ? ` (${r.reason})` : ''}`,
     r.backup
-      ? `backup      ${r.backup.ms.toFixed(0)} ms total (copy ${r.backup.copyMs.toFixed(0)} ms), ${formatBytes(r.backup.bytes)}, integrity_check ${r.backup.integrity.join('; ')}`
+      ? `backup      ${r.backup.ms.toFixed(0)} ms total (copy ${r.backup.copyMs.toFixed(0)} ms), ${bytes(r.backup.bytes)}, integrity_check ${r.backup.integrity.join('; ')}`
       : 'backup      none',
     'write latency (POST /contents prober, by start time):',
     line('without', w.without),
@@ -30,7 +30,7 @@ export function renderBackupUnderLoad(r: BackupUnderLoadRecord): string {
     r.load
       ? `load        ${r.load.requests} requests, ${r.load.rps} rps, p99 ${r.load.p99} ms, non-2xx ${r.load.non2xx}, errors ${r.load.errors}`
       : 'load        generator failed',
-    `WAL         ${formatBytes(r.wal.bytesAtStart)} at backup start, max ${formatBytes(r.wal.maxDuring)} during, ${formatBytes(r.wal.bytesAtEnd)} at the end`,
+    `WAL         ${bytes(r.wal.bytesAtStart)} at backup start, max ${bytes(r.wal.maxDuring)} during, ${bytes(r.wal.bytesAtEnd)} at the end`,
     r.rows
       ? `rows        contents: live ${r.rows.liveBefore} before <= snapshot ${r.rows.snapshot} <= live ${r.rows.liveAfter} after; restored ${r.rows.restored}: ${r.rows.consistent ? 'consistent' : 'INCONSISTENT'}`
       : 'rows        not checked',

@@ -7,7 +7,7 @@ import {
   type BackupMethod,
   type BackupResult,
 } from '../../ops/backup.ts';
-import { formatBytes, formatMs } from '../../ops/units.ts';
+import { bytes, duration } from '../../lib/format.ts';
 
 /** The text report of `loadlab backup` (pure). */
 export function renderBackup(r: BackupResult): string {
@@ -19,9 +19,9 @@ export function renderBackup(r: BackupResult): string {
   }
   const lines = [
     `backup ${r.file}`,
-    `  method ${r.method}, snapshot at ${r.takenAt}, ${formatBytes(r.sqliteBytes)}${r.gzip ? ` -> ${formatBytes(r.bytes)} gzip` : ''}`,
+    `  method ${r.method}, snapshot at ${r.takenAt}, ${bytes(r.sqliteBytes)}${r.gzip ? ` -> ${bytes(r.bytes)} gzip` : ''}`,
     `  integrity_check ok; rows: ${rows || '(no tables)'}`,
-    `  copy ${formatMs(r.ms.copy)}, verify ${formatMs(r.ms.verify)}${r.gzip ? `, gzip ${formatMs(r.ms.compress)}` : ''}, total ${formatMs(r.ms.total)}`,
+    `  copy ${duration(r.ms.copy)}, verify ${duration(r.ms.verify)}${r.gzip ? `, gzip ${duration(r.ms.compress)}` : ''}, total ${duration(r.ms.total)}`,
   ];
   if (r.retention) {
     lines.push(`  retention: kept ${r.retention.kept.length}, deleted ${r.retention.deleted.length}`);

@@ -1,19 +1,20 @@
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { AUTO_VACUUM_NAMES } from '../../ops/catalog.ts';
 import { collectInfo, type DatabaseInfo } from '../../ops/info.ts';
-import { columns, formatBytes } from '../../ops/units.ts';
+import { bytes } from '../../lib/format.ts';
+import { alignColumns } from '../../lib/table.ts';
 
 /** The text report of `loadlab info` (pure). */
 export function renderInfo(info: DatabaseInfo): string {
   const lines = [
-    `database      ${info.file}  ${formatBytes(info.bytes)}, -wal ${info.walBytes === null ? 'none' : formatBytes(info.walBytes)}`,
+    `database      ${info.file}  ${bytes(info.bytes)}, -wal ${info.walBytes === null ? 'none' : bytes(info.walBytes)}`,
     `sqlite        ${info.sqliteVersion}`,
     `journal_mode  ${info.journalMode}`,
     `auto_vacuum   ${AUTO_VACUUM_NAMES[info.autoVacuum] ?? info.autoVacuum} (${info.autoVacuum})`,
-    `pages         ${info.pageCount} × ${info.pageSize} B; ${info.freelistCount} free (${formatBytes(info.freeBytes)} VACUUM could return)`,
+    `pages         ${info.pageCount} × ${info.pageSize} B; ${info.freelistCount} free (${bytes(info.freeBytes)} VACUUM could return)`,
     `user_version  ${info.userVersion}`,
     '',
-    ...columns([
+    ...alignColumns([
       ['table', 'rows', 'indexes'],
       ...info.tables.map((t) => [
         t.name,

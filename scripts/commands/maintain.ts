@@ -2,16 +2,17 @@ import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { maintainDatabase, type MaintainResult } from '../../ops/maintain.ts';
 import { OPS_DEFAULTS, guard } from '../../ops/sqlite-access.ts';
-import { columns, formatBytes, formatMs } from '../../ops/units.ts';
+import { bytes, duration } from '../../lib/format.ts';
+import { alignColumns } from '../../lib/table.ts';
 
 /** The text report of `loadlab maintain` (pure). */
 export function renderMaintain(r: MaintainResult): string {
   const lines = [
     `maintain ${r.file} (journal_mode ${r.journalMode}, auto_vacuum ${r.autoVacuum})`,
     '',
-    ...columns([
+    ...alignColumns([
       ['step', 'status', 'time', 'note'],
-      ...r.steps.map((s) => [s.step, s.status, formatMs(s.ms), s.message]),
+      ...r.steps.map((s) => [s.step, s.status, duration(s.ms), s.message]),
     ]),
   ];
   for (const s of r.steps) {
@@ -21,13 +22,13 @@ export function renderMaintain(r: MaintainResult): string {
       p === 0 ? (a === 0 ? 'both zero' : 'nothing predicted') : `${(((a - p) / p) * 100).toFixed(1)}% from predicted`;
     lines.push(
       '',
-      `${s.step}: predicted reclaim ${formatBytes(p)} (freelist ${s.space.freelistBefore} × ${s.space.pageSize} B), ` +
-        `actual ${formatBytes(a)} (file ${formatBytes(s.space.fileBytesBefore)} -> ${formatBytes(s.space.fileBytesAfter)}); ${diff}`,
+      `${s.step}: predicted reclaim ${bytes(p)} (freelist ${s.space.freelistBefore} × ${s.space.pageSize} B), ` +
+        `actual ${bytes(a)} (file ${bytes(s.space.fileBytesBefore)} -> ${bytes(s.space.fileBytesAfter)}); ${diff}`,
     );
   }
   lines.push(
     '',
-    `file ${formatBytes(r.fileBytesBefore)} -> ${formatBytes(r.fileBytesAfter)}, -wal ${r.walBytesAfter === null ? 'none' : formatBytes(r.walBytesAfter)}`,
+    `file ${bytes(r.fileBytesBefore)} -> ${bytes(r.fileBytesAfter)}, -wal ${r.walBytesAfter === null ? 'none' : bytes(r.walBytesAfter)}`,
   );
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { optimizeDatabase, type OptimizeResult } from '../../ops/optimize.ts';
-import { columns, formatMs } from '../../ops/units.ts';
+import { duration } from '../../lib/format.ts';
+import { alignColumns } from '../../lib/table.ts';
 import { resolveProfile } from '../../db/profiles.ts';
 
 const show = (v: number | string | undefined) => (v === undefined ? '-' : String(v));
@@ -10,13 +11,13 @@ export function renderOptimize(r: OptimizeResult): string {
   const lines = [
     `${r.dryRun ? 'plan (dry run, nothing changed)' : 'optimize'}: ${r.file} with profile ${r.profile}`,
     '',
-    ...columns([
+    ...alignColumns([
       ['step', 'target', 'status', 'time', 'note'],
-      ...r.steps.map((s) => [s.step, s.target, s.status, s.ms === undefined ? '' : formatMs(s.ms), s.message]),
+      ...r.steps.map((s) => [s.step, s.target, s.status, s.ms === undefined ? '' : duration(s.ms), s.message]),
     ]),
     '',
     r.dryRun ? 'PRAGMAs now (a dry run applies nothing to the file):' : 'PRAGMAs read back from fresh connections:',
-    ...columns([
+    ...alignColumns([
       ['pragma', 'scope', 'requested', 'plain open', 'with snippet'],
       ...r.pragmas.map((p) => [p.pragma, p.scope, show(p.requested), show(p.freshOpen), show(p.withSnippet)]),
     ]),

@@ -1,6 +1,6 @@
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { restoreDatabase, type RestoreResult } from '../../ops/restore.ts';
-import { formatBytes, formatMs } from '../../ops/units.ts';
+import { bytes, duration } from '../../lib/format.ts';
 
 /** The text report of `loadlab restore` (pure). */
 export function renderRestore(r: RestoreResult): string {
@@ -10,7 +10,7 @@ export function renderRestore(r: RestoreResult): string {
     .join(' ');
   const lines = [
     `restored ${r.backup} -> ${r.target}${r.replaced ? ' (replaced)' : ''}`,
-    `  ${r.compressed ? 'decompressed, ' : ''}integrity_check ok, ${formatBytes(r.bytes)}, ${formatMs(r.ms)}`,
+    `  ${r.compressed ? 'decompressed, ' : ''}integrity_check ok, ${bytes(r.bytes)}, ${duration(r.ms)}`,
     `  rows: ${rows || '(no tables)'}`,
   ];
   if (r.removedSidecars.length > 0) lines.push(`  removed stale ${r.removedSidecars.join(', ')}`);
