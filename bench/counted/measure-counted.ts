@@ -12,7 +12,7 @@ import { rowCounts } from '../../db/data-shape.ts';
 import type { Profile } from '../../db/profiles.ts';
 import type { SqlParams } from '../../db/sql-params.ts';
 import { UsageError } from '../../lib/errors.ts';
-import type { CountedRecord, CountedRun, SyscallTotals } from '../../lib/records/counted.ts';
+import { uncountedRecord, type CountedRecord, type CountedRun, type SyscallTotals } from '../../lib/records/counted.ts';
 import { errorText } from '../measure.ts';
 import { BENCH_DEFAULTS, checkCommon, resolveProfiles, resolveWorkloads } from '../options.ts';
 import { drawParamSets } from '../prepare.ts';
@@ -315,29 +315,19 @@ function emptyRecord(
   status: CountedRecord['status'],
   reason?: string,
 ): CountedRecord {
-  return {
+  const versions = {
+    valgrind: tools.valgrind?.version ?? null,
+    strace: tools.strace?.version ?? null,
+    node: process.versions.node,
+    sqlite: null,
+  };
+  const base = {
     op: workload.name,
     profile: profile.name,
     status,
-    ...(reason !== undefined ? { reason } : {}),
     n,
     batch: workload.batch ?? 1,
     writes: workload.writes,
-    instructionsPerOp: null,
-    fsyncPerOp: null,
-    writeCallsPerOp: null,
-    writeBytesPerOp: null,
-    readCallsPerOp: null,
-    readBytesPerOp: null,
-    totals: { n: null, twoN: null },
-    effective: {},
-    tools: {
-      valgrind: tools.valgrind?.version ?? null,
-      strace: tools.strace?.version ?? null,
-      node: process.versions.node,
-      sqlite: null,
-    },
-    nodeFlags: [...CHILD_NODE_FLAGS],
-    wallMs: 0,
   };
+  return uncountedRecord({ ...base, tools: versions, nodeFlags: [...CHILD_NODE_FLAGS] }, reason);
 }

@@ -66,3 +66,23 @@ export const CountedRecord = z.object({
   wallMs: z.number().nonnegative(),
 });
 export type CountedRecord = z.infer<typeof CountedRecord>;
+
+/** A record with nothing counted yet (skipped, failed, or to be filled in): every per-op figure null. */
+export function uncountedRecord(
+  base: Pick<CountedRecord, 'op' | 'profile' | 'status' | 'n' | 'batch' | 'writes' | 'tools' | 'nodeFlags'>,
+  reason?: string,
+): CountedRecord {
+  return {
+    ...base,
+    ...(reason !== undefined ? { reason } : {}),
+    instructionsPerOp: null,
+    fsyncPerOp: null,
+    writeCallsPerOp: null,
+    writeBytesPerOp: null,
+    readCallsPerOp: null,
+    readBytesPerOp: null,
+    totals: { n: null, twoN: null },
+    effective: {},
+    wallMs: 0,
+  };
+}
