@@ -6,6 +6,8 @@ import { abExitCode, judgeAb, judgePoints, judgeRatios } from './judge.ts';
 function trial(round: number, side: AbTrial['side'], rps: number, p95 = 2, extra: Partial<AbTrial> = {}): AbTrial {
   return {
     round,
+    pair: round,
+    slice: side === 'baseline' ? 0 : 1,
     seq: 0,
     side,
     scenario: 'read-point',
@@ -22,7 +24,7 @@ function trial(round: number, side: AbTrial['side'], rps: number, p95 = 2, extra
     p99Ms: 3,
     durationS: 1,
     ...extra,
-  };
+  } as AbTrial;
 }
 
 /** Eight rounds whose baseline drifts a lot between rounds; the candidate is `ratio` × its pair. */
@@ -75,7 +77,7 @@ describe('judgeAb', () => {
     expect(metric(ts, '/errors').verdict).toBe('regressed');
   });
 
-  it('judges microbenchmarks paired by round too', () => {
+  it('judges microbenchmarks paired by round too, shown but not gating; a failed one still fails the gate', () => {
     const bench: AbBenchSample[] = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((r) => [
       {
         round: r,
@@ -100,6 +102,12 @@ describe('judgeAb', () => {
     ]);
     const m = metric(pairs(1), 'point-read/tuned/ops', bench);
     expect(m.verdict).toBe('regressed');
+    expect(m.gating).toBe(false);
+    expect(abExitCode(judgeAb({ trials: pairs(1), bench, rounds: 8 }), [])).toBe(0);
+    const crashed = bench.map((b) =>
+      b.side === 'candidate' && b.round === 3 ? { ...b, status: 'failed' as const, reason: 'bench crashed' } : b,
+    );
+    expect(abExitCode(judgeAb({ trials: pairs(1), bench: crashed, rounds: 8 }), [])).toBe(1);
   });
 });
 

@@ -2,29 +2,31 @@ import type { AbSideName, AbTrial } from '../lib/records/ab.ts';
 import type { Pinning } from '../lib/records/environment.ts';
 import type { RunConfig } from '../lib/records/run-config.ts';
 import type { ServerHandle } from '../lib/server-process.ts';
-import { startGenerator } from '../load/engines/autocannon/generator-process.ts';
+import type { SliceResult } from '../load/engines/autocannon/alternating.ts';
+import { startAlternating } from '../load/engines/autocannon/generator-process.ts';
 import { LOAD_DEFAULTS } from '../load/options.ts';
-import type { AbArm } from './plan.ts';
+import type { PlannedBlock } from './plan.ts';
 
-function emptyTrial(
-  base: Omit<
-    AbTrial,
-    | 'status'
-    | 'rps'
-    | 'requests'
-    | 'non2xx'
-    | 'errors'
-    | 'timeouts'
-    | 'errorPct'
-    | 'p50Ms'
-    | 'p95Ms'
-    | 'p99Ms'
-    | 'durationS'
-  >,
-  reason: string,
-): AbTrial {
+/**
+ * The slice: unmeasured settle (connections open, caches refill), then the measured part.
+ * Short on purpose: this VM's speed swings within a second, and the shorter the slices the
+ * closer a pair's two halves sit in time. Measured A/A on read-point, 8 blocks of 2 × 2 s
+ * (out/noise, 2026-11-26): 0.5 s slices gave a 95 % interval of the median ratio
+ * 0.10-0.17 wide, 0.25 s slices 0.075-0.10, 0.125 s slices 0.03-0.04 (median 1.003 twice);
+ * 0.065 s slices showed a bias (0.967).
+ */
+export const AB_SLICE = { settleS: 0.03, measureS: 0.095 } as const;
+
+/** Slices per side in a block: the arm's load duration per side and round, cut into slices. */
+export function slicesPerSide(durationS: number): number {
+  return Math.max(1, Math.round(durationS / (AB_SLICE.settleS + AB_SLICE.measureS)));
+}
+
+type Place = Pick<AbTrial, 'round' | 'pair' | 'slice' | 'seq' | 'side' | 'scenario' | 'profile'>;
+
+function failedTrial(place: Place, reason: string): AbTrial {
   return {
-    ...base,
+    ...place,
     status: 'failed',
     reason,
     rps: 0,
@@ -40,76 +42,104 @@ function emptyTrial(
   };
 }
 
-export async function loadTrial(
-  opts: { config: RunConfig; signal?: AbortSignal },
-  server: ServerHandle | undefined,
-  pinning: Pinning,
-  planned: { round: number; arm: AbArm; side: AbSideName },
-  seq: number,
-): Promise<AbTrial> {
-  const base = {
-    round: planned.round,
-    seq,
-    side: planned.side,
-    scenario: planned.arm.scenario,
-    profile: planned.arm.profile,
+function trialOf(place: Place, s: SliceResult | undefined, failure: string | undefined): AbTrial {
+  if (!s) return failedTrial(place, failure ?? 'slice did not run');
+  const attempts = s.requests + s.errors + s.timeouts;
+  const reason = failure ?? (s.requests === 0 ? 'no responses in the measured window' : undefined);
+  return {
+    ...place,
+    status: reason ? 'failed' : 'ok',
+    ...(reason ? { reason } : {}),
+    rps: s.durationS > 0 ? s.ok2xx / s.durationS : 0,
+    requests: s.requests,
+    non2xx: s.requests - s.ok2xx,
+    errors: s.errors,
+    timeouts: s.timeouts,
+    errorPct: attempts === 0 ? 100 : (100 * (s.requests - s.ok2xx + s.errors + s.timeouts)) / attempts,
+    p50Ms: s.latencyMs.p50,
+    p95Ms: s.latencyMs.p95,
+    p99Ms: s.latencyMs.p99,
+    durationS: s.durationS,
   };
-  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) {
-    return emptyTrial(base, `server not running${server ? `: ${server.stderrTail().split('\n').pop() ?? ''}` : ''}`);
+}
+
+const alive = (s: ServerHandle | undefined): boolean =>
+  s !== undefined && s.child.exitCode === null && s.child.signalCode === null;
+
+/**
+ * One arm's block in one round: one generator process alternates the load between the two
+ * sides' servers slice by slice (plan order), one side at a time. Returns one record per
+ * slice, failed ones included (a dead server, a generator that crashed): never throws.
+ */
+export async function loadBlock(
+  opts: { config: RunConfig; signal?: AbortSignal },
+  servers: Record<AbSideName, ServerHandle | undefined>,
+  pinning: Pinning,
+  block: PlannedBlock,
+  seqStart: number,
+  warmupS: number,
+): Promise<AbTrial[]> {
+  const pairsPerRound = block.order.length / 2;
+  const places: Place[] = block.order.map((side, i) => ({
+    round: block.round,
+    pair: block.round * pairsPerRound + Math.floor(i / 2),
+    slice: i,
+    seq: seqStart + i,
+    side,
+    scenario: block.arm.scenario,
+    profile: block.arm.profile,
+  }));
+  const dead = (['baseline', 'candidate'] as const).filter((side) => !alive(servers[side]));
+  if (dead.length > 0) {
+    const why = (side: AbSideName) => {
+      const s = servers[side];
+      if (!s) return `${side} server not running`;
+      return alive(s)
+        ? `${side} server not running`
+        : `${side} server not running: ${s.stderrTail().split('\n').pop() ?? ''}`;
+    };
+    return places.map((p) => failedTrial(p, why(dead.includes(p.side) ? p.side : dead[0]!)));
   }
   const l = opts.config.load;
-  const gen = startGenerator(
+  const run = startAlternating(
     {
-      url: server.url,
-      scenario: planned.arm.scenario,
+      urls: { baseline: servers.baseline!.url, candidate: servers.candidate!.url },
+      scenario: block.arm.scenario,
       scale: opts.config.scale,
-      // The same requests for both sides of a pair; new keys every round.
-      seed: opts.config.seed + planned.round,
+      // The same requests for both sides; new keys every round.
+      seed: opts.config.seed + block.round,
       connections: l.connections,
-      warmupS: l.warmupS,
-      durationS: l.durationS,
-      rate: null,
-      resetStats: false,
+      warmupS,
+      settleS: AB_SLICE.settleS,
+      measureS: AB_SLICE.measureS,
+      order: block.order,
       timeoutS: LOAD_DEFAULTS.timeoutS,
     },
     {
       ...(pinning.generatorCpu !== null ? { cpu: pinning.generatorCpu } : {}),
-      deadlineMs: (l.warmupS + l.durationS + LOAD_DEFAULTS.timeoutS + 20) * 1000,
+      deadlineMs:
+        (2 * warmupS +
+          block.order.length * (AB_SLICE.settleS + AB_SLICE.measureS + 0.5) +
+          LOAD_DEFAULTS.timeoutS +
+          20) *
+        1000,
     },
   );
-  const onAbort = () => gen.stop();
+  const onAbort = () => run.stop();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const r = await gen.result;
-    const m = r.measured;
-    const ok2xx = Object.entries(m.statusCodes).reduce((s, [code, n]) => (code.startsWith('2') ? s + n : s), 0);
-    const non2xx = m.requests - ok2xx;
-    const attempts = m.requests + m.errors + m.timeouts;
-    const alive = server.child.exitCode === null && server.child.signalCode === null;
-    const failure = opts.signal?.aborted
-      ? 'interrupted'
-      : !alive
-        ? 'server exited mid-trial'
-        : m.requests === 0
-          ? 'no responses in the measured window'
+    const r = await run.result;
+    return places.map((p, i) => {
+      const s = r.slices[i];
+      const failure = opts.signal?.aborted
+        ? 'interrupted'
+        : !alive(servers[p.side])
+          ? 'server exited mid-block'
           : undefined;
-    return {
-      ...base,
-      status: failure ? 'failed' : 'ok',
-      ...(failure ? { reason: failure } : {}),
-      rps: m.durationS > 0 ? ok2xx / m.durationS : 0,
-      requests: m.requests,
-      non2xx,
-      errors: m.errors,
-      timeouts: m.timeouts,
-      errorPct: attempts === 0 ? 100 : (100 * (non2xx + m.errors + m.timeouts)) / attempts,
-      p50Ms: m.latencyMs.p50,
-      p95Ms: m.latencyMs.p95,
-      p99Ms: m.latencyMs.p99,
-      durationS: m.durationS,
-    };
+      return trialOf(p, s, failure);
+    });
   } catch (err) {
-    return emptyTrial(base, (err as Error).message);
+    return places.map((p) => failedTrial(p, (err as Error).message));
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }

@@ -6,39 +6,47 @@ export interface AbArm {
   profile: string;
 }
 
-export interface PlannedTrial {
+/** One arm in one round: its slices, alternating between the sides in this order. */
+export interface PlannedBlock {
   round: number;
   arm: AbArm;
-  side: AbSideName;
+  /** Side of each slice; slices 2k and 2k+1 form pair k (one of each side). */
+  order: AbSideName[];
 }
 
 const SIDES: readonly AbSideName[] = ['baseline', 'candidate'];
 
 /**
  * The interleaved schedule (randomized multiple interleaved trials): every round runs
- * every arm once on each side, arms in a fresh random order, the two sides of an arm back
- * to back so a pair shares the same moment of the machine. Which side goes first
- * alternates from round to round for each arm (ABBA), from a random start per arm, so
- * neither side always gets the warmer or the colder slot. Deterministic for a seed.
+ * every arm once, arms in a fresh random order. Within an arm's block the load alternates
+ * between the sides in short slices, ABBA (A B B A A B B A …), so each pair of
+ * neighbouring slices holds one slice of each side at the same moment of the machine and
+ * each side leads half the pairs. Which side opens the block alternates from round to
+ * round for each arm, from a random start per arm. Deterministic for a seed.
  */
-export function planRounds(arms: readonly AbArm[], rounds: number, seed: number): PlannedTrial[][] {
+export function planRounds(
+  arms: readonly AbArm[],
+  rounds: number,
+  slicesPerSide: number,
+  seed: number,
+): PlannedBlock[][] {
   const rng = createRng(seed);
   const start = arms.map(() => rng.int(0, 1));
-  const plan: PlannedTrial[][] = [];
+  const plan: PlannedBlock[][] = [];
   for (let round = 0; round < rounds; round++) {
     const order = arms.map((_, i) => i);
     for (let i = order.length - 1; i > 0; i--) {
       const j = rng.int(0, i);
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    plan.push(
-      order.flatMap((i) => {
-        const first = (start[i]! + round) % 2;
-        return [SIDES[first]!, SIDES[1 - first]!].map((side) => ({ round, arm: arms[i]!, side }));
-      }),
-    );
+    plan.push(order.map((i) => ({ round, arm: arms[i]!, order: abbaOrder((start[i]! + round) % 2, slicesPerSide) })));
   }
   return plan;
+}
+
+/** A B B A A B B A … for `perSide` slices of each side, opened by side `first` (0 baseline, 1 candidate). */
+export function abbaOrder(first: number, perSide: number): AbSideName[] {
+  return Array.from({ length: perSide * 2 }, (_, i) => SIDES[(first + (Math.floor((i + 1) / 2) % 2)) % 2]!);
 }
 
 /** The order of the two sides' microbenchmark runs in a round: A B, then B A, … */

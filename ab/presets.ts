@@ -4,9 +4,9 @@ import { FULL, QUICK } from '../run/presets.ts';
 /**
  * `ab --quick` (the pull-request gate): the tuned profile, the four scenarios that cover
  * point reads, index-dependent reads, writes and the guide's 80/20 mix, 50 connections,
- * 8 interleaved rounds of 2 s per side after 0.5 s warm-up, then four microbenchmark
- * operations per side per round at 100 ms each. About 5 minutes on 2 cores. `load.trials`
- * is the number of rounds.
+ * 8 rounds; in each, fresh servers, then per arm 0.3 s warm-up per side and 2 s of load per
+ * side alternating A/B in 0.125 s slices (16 pairs per round: 128 per arm), then four
+ * microbenchmark operations per side at 100 ms each. `load.trials` is the number of rounds.
  */
 export const AB_QUICK: RunConfig = RunConfig.parse({
   ...QUICK,
@@ -16,7 +16,7 @@ export const AB_QUICK: RunConfig = RunConfig.parse({
     scenarios: ['read-point', 'read-list', 'write', 'mix-80-20'],
     connections: 50,
     durationS: 2,
-    warmupS: 0.5,
+    warmupS: 0.3,
     trials: 8,
   },
   bench: {

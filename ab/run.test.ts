@@ -6,6 +6,7 @@ import { AbFile } from '../lib/records/ab.ts';
 import { liveChildren } from '../lib/server-process.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { AB_QUICK } from './presets.ts';
+import { slicesPerSide } from './load-trial.ts';
 import { runAb } from './run.ts';
 import { checkoutOf } from './sides.ts';
 
@@ -17,7 +18,7 @@ const tiny = RunConfig.parse({
     ...AB_QUICK.load,
     scenarios: ['read-point', 'write'],
     connections: 4,
-    durationS: 0.6,
+    durationS: 1,
     warmupS: 0.2,
     trials: 2,
   },
@@ -25,7 +26,7 @@ const tiny = RunConfig.parse({
 });
 
 describe('runAb (real servers, real autocannon)', () => {
-  it('interleaves both sides of this checkout, pairs by round and writes a valid record', async () => {
+  it('alternates both sides of this checkout slice by slice, pairs neighbouring slices and writes a valid record', async () => {
     const tmp = tempDir('loadlab-ab-');
     try {
       const rounds: number[] = [];
@@ -40,13 +41,22 @@ describe('runAb (real servers, real autocannon)', () => {
       });
       expect(() => AbFile.parse(ab)).not.toThrow();
       expect(rounds).toEqual([1, 2]);
-      expect(ab.trials).toHaveLength(2 * 2 * 2);
+      // 2 rounds × 2 arms × 2 sides × 8 slices (1 s per side cut into 0.125 s slices).
+      const perSide = slicesPerSide(tiny.load.durationS);
+      expect(perSide).toBe(8);
+      expect(ab.trials).toHaveLength(2 * 2 * 2 * perSide);
       expect(ab.trials.every((t) => t.status === 'ok' && t.rps > 0)).toBe(true);
-      // The two sides of an arm ran back to back.
-      for (let i = 0; i < ab.trials.length; i += 2) expect(ab.trials[i]!.scenario).toBe(ab.trials[i + 1]!.scenario);
+      // A pair is two neighbouring slices of one arm, one per side.
+      for (let i = 0; i < ab.trials.length; i += 2) {
+        const [a, b] = [ab.trials[i]!, ab.trials[i + 1]!];
+        expect(a.scenario).toBe(b.scenario);
+        expect(a.pair).toBe(b.pair);
+        expect(b.seq).toBe(a.seq + 1);
+        expect(new Set([a.side, b.side]).size).toBe(2);
+      }
       expect(ab.bench.filter((b) => b.status === 'ok' && b.op === 'point-read')).toHaveLength(4);
       expect(ab.metrics.map((m) => m.key)).toContain('ab/read-point/tuned/rps');
-      expect(ab.metrics.find((m) => m.key === 'ab/write/tuned/rps')!.paired).toHaveLength(2);
+      expect(ab.metrics.find((m) => m.key === 'ab/write/tuned/rps')!.paired).toHaveLength(2 * perSide);
       expect(ab.problems).toEqual([]);
       expect(liveChildren()).toBe(0);
     } finally {

@@ -6,7 +6,7 @@ import type { RunConfig } from '../lib/records/run-config.ts';
 import { spawnServer, type ServerHandle } from '../lib/server-process.ts';
 import { abExitCode, judgeAb, type AbThresholds } from './judge.ts';
 import { benchOrder, planRounds, type AbArm } from './plan.ts';
-import { loadTrial } from './load-trial.ts';
+import { loadBlock, slicesPerSide } from './load-trial.ts';
 import { benchRun, countedRun, seedSide } from './side-commands.ts';
 import type { AbCheckout } from './sides.ts';
 
@@ -57,16 +57,20 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
     cfg.load.scenarios.map((scenario) => ({ scenario, profile })),
   );
   const rounds = cfg.load.trials;
-  const plan = planRounds(arms, rounds, opts.orderSeed);
+  const perSide = slicesPerSide(cfg.load.durationS);
+  const plan = planRounds(arms, rounds, perSide, opts.orderSeed);
   const benchRuns = cfg.bench.enabled ? 2 : 0;
-  const total = rounds * (arms.length * 2 + benchRuns);
+  const total = rounds * (arms.length + benchRuns);
   const trials: AbTrial[] = [];
   const bench: AbBenchSample[] = [];
   const problems: string[] = [];
   const servers: Servers = new Map();
   const counted: AbFile['counted'] = { baseline: [], candidate: [] };
   let roundsDone = 0;
+  /** Progress units done (blocks and bench runs). */
   let seq = 0;
+  /** Position of the next sample in the order things really ran. */
+  let pos = 0;
 
   const snapshot = (final: boolean): AbFile => {
     const metrics = judgeAb({
@@ -98,6 +102,31 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
     });
   };
 
+  const dbs: { side: AbSideName; profile: string; db: string }[] = [];
+  /** Stops every server, then starts one per side and profile, all at once (no side is the older process). */
+  const restartServers = async () => {
+    await Promise.all([...servers.values()].map((s) => s.stop(3000)));
+    servers.clear();
+    await Promise.all(
+      dbs.map(async ({ side, profile, db }) => {
+        const c = sides[side];
+        try {
+          const server = await spawnServer({
+            bin: c.bin,
+            db,
+            profile,
+            args: c.config.injectDelayMs ? ['--inject-delay-ms', String(c.config.injectDelayMs)] : [],
+            ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}),
+            startTimeoutMs: 60_000,
+          });
+          servers.set(serverKey(side, profile), server);
+        } catch (err) {
+          problems.push(`${side}: ${(err as Error).message.split('\n')[0]!}`);
+        }
+      }),
+    );
+  };
+
   try {
     for (const name of ['baseline', 'candidate'] as const) {
       const c = sides[name];
@@ -108,53 +137,60 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
         ensureDir(join(dataDir, name));
         try {
           await seedSide(c, profile, db, cfg);
-          const server = await spawnServer({
-            bin: c.bin,
-            db,
-            profile,
-            args: c.config.injectDelayMs ? ['--inject-delay-ms', String(c.config.injectDelayMs)] : [],
-            ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}),
-            startTimeoutMs: 60_000,
-          });
-          servers.set(serverKey(name, profile), server);
+          dbs.push({ side: name, profile, db });
         } catch (err) {
           problems.push((err as Error).message.split('\n')[0]!);
         }
       }
     }
-    if (problems.length === 0) {
-      for (const round of plan) {
+    for (const round of plan) {
+      if (problems.length > 0 || opts.signal?.aborted) break;
+      const r = round[0]!.round;
+      // Fresh server processes every round: a process's own speed (its memory layout, its
+      // age) then varies from round to round instead of favouring one side all run long.
+      progress({ kind: 'stage', message: `round ${r + 1}/${rounds}: starting both sides' servers` });
+      await restartServers();
+      if (problems.length > 0) break;
+      for (const block of round) {
         if (opts.signal?.aborted) break;
-        const r = round[0]!.round;
-        for (const planned of round) {
+        progress({
+          kind: 'trial',
+          message: `round ${r + 1}/${rounds}: ${block.arm.scenario} · ${block.arm.profile} (${block.order.length} slices, A/B alternating)`,
+          done: seq,
+          total,
+        });
+        const got = await loadBlock(
+          opts,
+          {
+            baseline: servers.get(serverKey('baseline', block.arm.profile)),
+            candidate: servers.get(serverKey('candidate', block.arm.profile)),
+          },
+          pinning,
+          block,
+          pos,
+          cfg.load.warmupS,
+        );
+        pos += got.length;
+        trials.push(...got);
+        seq++;
+      }
+      if (cfg.bench.enabled) {
+        for (const side of benchOrder(r, opts.orderSeed)) {
           if (opts.signal?.aborted) break;
           progress({
             kind: 'trial',
-            message: `round ${r + 1}/${rounds}: ${planned.arm.scenario} · ${planned.arm.profile} · ${planned.side}`,
+            message: `round ${r + 1}/${rounds}: microbenchmarks · ${side}`,
             done: seq,
             total,
           });
-          trials.push(
-            await loadTrial(opts, servers.get(serverKey(planned.side, planned.arm.profile)), pinning, planned, seq++),
-          );
+          bench.push(...(await benchRun(opts, sides[side], pinning, r, pos++)));
+          seq++;
         }
-        if (cfg.bench.enabled) {
-          for (const side of benchOrder(r, opts.orderSeed)) {
-            if (opts.signal?.aborted) break;
-            progress({
-              kind: 'trial',
-              message: `round ${r + 1}/${rounds}: microbenchmarks · ${side}`,
-              done: seq,
-              total,
-            });
-            bench.push(...(await benchRun(opts, sides[side], pinning, r, seq++)));
-          }
-        }
-        if (opts.signal?.aborted) break;
-        roundsDone = r + 1;
-        opts.onRound?.(snapshot(false));
-        progress({ kind: 'round', message: `round ${r + 1}/${rounds} done`, done: seq, total });
       }
+      if (opts.signal?.aborted) break;
+      roundsDone = r + 1;
+      opts.onRound?.(snapshot(false));
+      progress({ kind: 'round', message: `round ${r + 1}/${rounds} done`, done: seq, total });
     }
   } finally {
     await Promise.all([...servers.values()].map((s) => s.stop(3000)));

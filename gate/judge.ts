@@ -60,7 +60,7 @@ export interface Comparison {
 
 /**
  * thresholdPct 15 %: calibrated by A/A runs here (a 10 % threshold flagged an A/A pair; see
- * README "Calibration"). errorsThresholdPts: an error share may rise by half a percentage
+ * docs/calibration.md). errorsThresholdPts: an error share may rise by half a percentage
  * point (noise of a few failed requests) before it is a regression.
  */
 export const COMPARE_DEFAULTS = { thresholdPct: 15, errorsThresholdPts: 0.5, countedThresholdPct: 1 } as const;

@@ -3,7 +3,7 @@ import { Environment } from './environment.ts';
 import { RunConfig } from './run-config.ts';
 import { CountedRecord } from './counted.ts';
 
-export const AB_SCHEMA_VERSION = 1;
+export const AB_SCHEMA_VERSION = 2;
 
 export const AbSideName = z.enum(['baseline', 'candidate']);
 export type AbSideName = z.infer<typeof AbSideName>;
@@ -23,9 +23,17 @@ export const AbSide = z.object({
 });
 export type AbSide = z.infer<typeof AbSide>;
 
-/** One load trial of one side in one round. rps counts 2xx responses only. */
+/**
+ * One measured slice of load on one side: an arm's block in a round alternates between the
+ * sides slice by slice, and two neighbouring slices (one per side) form a pair. rps counts
+ * 2xx responses only.
+ */
 export const AbTrial = z.object({
   round: z.number().int().min(0),
+  /** Pair number within the arm over the whole run (round × pairs per round + k): the unit of pairing. */
+  pair: z.number().int().min(0),
+  /** Position of the slice in its block (0-based). */
+  slice: z.number().int().min(0),
   /** Position of this trial in the whole run (0-based): the order they really ran in. */
   seq: z.number().int().min(0),
   side: AbSideName,
@@ -64,7 +72,7 @@ export type AbBenchSample = z.infer<typeof AbBenchSample>;
 export const AbVerdict = z.enum(['regressed', 'improved', 'no significant change', 'failed']);
 export type AbVerdict = z.infer<typeof AbVerdict>;
 
-/** A metric judged on the per-round ratios candidate / baseline (paired by round). */
+/** A metric judged on paired ratios candidate / baseline (load: per pair of neighbouring slices; bench: per round). */
 export const AbMetric = z.object({
   key: z.string(),
   name: z.string(),
@@ -77,7 +85,7 @@ export const AbMetric = z.object({
   threshold: z.number(),
   baselineMedian: z.number().nullable(),
   candidateMedian: z.number().nullable(),
-  /** Per-round candidate/baseline ratios (or differences in points), in round order. */
+  /** Paired candidate/baseline ratios (or differences in points), in pair order. */
   paired: z.array(z.number()),
   /** Median of `paired` and its distribution-free interval (sign-test order statistics). */
   median: z.number().nullable(),

@@ -8,7 +8,9 @@
  *   node --import tsx reports/calibration/ab-calibrate.ts --pairs 20 --slowdowns 0,5,10,20
  *   node --import tsx reports/calibration/ab-calibrate.ts --summarize
  *
- * Run it on an otherwise idle machine: it is a measurement.
+ * Run it on an otherwise idle machine: it is a measurement. The runs of the first method
+ * (whole 2 s trials per side, paired by round, servers kept all run) are kept in ab-v1/ for
+ * the record; they do not count here.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -150,22 +152,7 @@ function stored(): StoredRun[] {
   if (!existsSync(STORE)) return [];
   return readdirSync(STORE)
     .filter((f) => /^s\d+-\d+\.json$/.test(f))
-    .map((f) => {
-      const run = JSON.parse(readFileSync(join(STORE, f), 'utf8')) as StoredRun;
-      // Files stored before the pairs were kept: take them from the run's ab.json when it is still there.
-      const abJson = join(ROOT, 'out', 'calibration', run.label, 'ab.json');
-      if (run.metrics.some((m) => !m.paired) && existsSync(abJson)) {
-        const fresh = fromAb(
-          AbFile.parse(JSON.parse(readFileSync(abJson, 'utf8'))),
-          run.label,
-          run.slowdownPct,
-          run.injectDelayMs,
-        );
-        writeJsonAtomic(join(STORE, f), fresh);
-        return fresh;
-      }
-      return { ...run, metrics: run.metrics.map((m) => ({ ...m, paired: m.paired ?? [] })) };
-    });
+    .map((f) => JSON.parse(readFileSync(join(STORE, f), 'utf8')) as StoredRun);
 }
 
 async function main() {

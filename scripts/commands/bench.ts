@@ -89,7 +89,7 @@ examples:
     queries: {
       kind: 'string',
       value: 'FILE',
-      help: 'your queries, with --db (format: README, "Bring your own database")',
+      help: 'your queries, with --db (format: docs/bench.md, "Bring your own database")',
     },
     'data-dir': {
       kind: 'string',

@@ -52,7 +52,7 @@ others succeeded: stderr names each.`,
     config: {
       kind: 'string',
       value: 'FILE',
-      help: 'JSON or TS (default export) overriding parts of the preset; see README "Config file"',
+      help: 'JSON or TS (default export) overriding parts of the preset; see docs/run-report-ci.md, "Config file"',
     },
     out: {
       kind: 'string',

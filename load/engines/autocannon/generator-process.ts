@@ -1,16 +1,17 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trackChild } from '../../../lib/server-process.ts';
+import type { AlternatingConfig, AlternatingResult } from './alternating.ts';
 import type { GeneratorConfig, GeneratorResult } from './generator.ts';
 
 const WORKER = fileURLToPath(new URL('./generator-worker.ts', import.meta.url));
 /** tsx's loader by absolute URL, so the worker starts whatever the current directory is. */
 const TSX = import.meta.resolve('tsx');
 
-export interface GeneratorRun {
+export interface GeneratorRun<R = GeneratorResult> {
   pid: number;
   /** Resolves with the generator's result, or rejects (timeout, crash, bad output). Never hangs. */
-  result: Promise<GeneratorResult>;
+  result: Promise<R>;
   /** Asks the generator to stop now; it still reports what it measured. */
   stop(): void;
 }
@@ -21,7 +22,19 @@ export interface GeneratorRun {
  * when `deadlineMs` passes (planned duration plus slack) or when this process exits.
  */
 export function startGenerator(config: GeneratorConfig, opts: { cpu?: number; deadlineMs: number }): GeneratorRun {
-  const nodeArgs = ['--import', TSX, WORKER, JSON.stringify(config)];
+  return startWorker<GeneratorResult>([], config, opts);
+}
+
+/** The alternating generator (alternating.ts) in its own process, on the same terms. */
+export function startAlternating(
+  config: AlternatingConfig,
+  opts: { cpu?: number; deadlineMs: number },
+): GeneratorRun<AlternatingResult> {
+  return startWorker<AlternatingResult>(['--alternating'], config, opts);
+}
+
+function startWorker<R>(mode: string[], config: unknown, opts: { cpu?: number; deadlineMs: number }): GeneratorRun<R> {
+  const nodeArgs = ['--import', TSX, WORKER, ...mode, JSON.stringify(config)];
   const [cmd, args] =
     opts.cpu === undefined
       ? [process.execPath, nodeArgs]
@@ -45,7 +58,7 @@ export function startGenerator(config: GeneratorConfig, opts: { cpu?: number; de
     stop();
   }, opts.deadlineMs);
 
-  const result = new Promise<GeneratorResult>((resolve, reject) => {
+  const result = new Promise<R>((resolve, reject) => {
     child.once('error', (err) => reject(new Error(`could not start the generator: ${err.message}`)));
     child.once('exit', (code, signal) => {
       clearTimeout(deadline);
@@ -53,7 +66,7 @@ export function startGenerator(config: GeneratorConfig, opts: { cpu?: number; de
       const line = stdout.trim().split('\n').pop() ?? '';
       if (code === 0 && line.startsWith('{')) {
         try {
-          resolve(JSON.parse(line) as GeneratorResult);
+          resolve(JSON.parse(line) as R);
           return;
         } catch {
           /* fall through */

@@ -1,9 +1,12 @@
 /**
- * Process entry of the load generator: `node --import tsx load/generator-worker.ts '<config JSON>'`.
- * Runs autocannon (load/generator.ts) and prints one JSON line with the result. SIGTERM or
- * SIGINT stops the run early and still prints the partial result; a closed stdin (the parent
- * died) does the same, so the generator never outlives the runner.
+ * Process entry of the load generators:
+ *   node --import tsx generator-worker.ts '<config JSON>'                (generator.ts)
+ *   node --import tsx generator-worker.ts --alternating '<config JSON>'  (alternating.ts)
+ * Runs one and prints one JSON line with the result. SIGTERM or SIGINT stops the run early
+ * and still prints the partial result; a closed stdin (the parent died) does the same, so
+ * the generator never outlives the runner.
  */
+import { runAlternating, type AlternatingConfig } from './alternating.ts';
 import { runGenerator, type GeneratorConfig } from './generator.ts';
 
 const controller = new AbortController();
@@ -15,8 +18,11 @@ process.stdin.on('error', stop);
 process.stdin.resume();
 
 try {
-  const config = JSON.parse(process.argv[2] ?? '') as GeneratorConfig;
-  const result = await runGenerator(config, controller.signal);
+  const alternating = process.argv[2] === '--alternating';
+  const config = JSON.parse(process.argv[alternating ? 3 : 2] ?? '') as unknown;
+  const result = alternating
+    ? await runAlternating(config as AlternatingConfig, controller.signal)
+    : await runGenerator(config as GeneratorConfig, controller.signal);
   process.stdout.write(JSON.stringify(result) + '\n');
   process.exitCode = 0;
 } catch (err) {

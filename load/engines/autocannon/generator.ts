@@ -135,7 +135,7 @@ export interface GeneratorResult {
   };
 }
 
-const newHistogram = () =>
+export const newHistogram = () =>
   hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 
 /** Percentiles in ms from a histogram of µs. */
@@ -161,10 +161,10 @@ export function renderRequest(r: LoadRequest, host: string): Buffer {
   return Buffer.from(`${head}Content-Length: ${Buffer.byteLength(r.body)}\r\n\r\n${r.body}`);
 }
 
-type Builder = (req: unknown, context: ClientContext) => Buffer;
+export type Builder = (req: unknown, context: ClientContext) => Buffer;
 
 /** Swaps a client's request builder once (autocannon 8 internals; left alone if they change). */
-function useFastBuilder(client: unknown, builder: Builder): void {
+export function useFastBuilder(client: unknown, builder: Builder): void {
   const it = (client as { requestIterator?: { requestBuilder?: unknown; loadlabFast?: boolean } }).requestIterator;
   if (!it || it.loadlabFast || typeof it.requestBuilder !== 'function') return;
   it.requestBuilder = builder;

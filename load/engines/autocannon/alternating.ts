@@ -1,0 +1,165 @@
+import autocannon from 'autocannon';
+import { createRequestStream, findScenario, type RequestStream } from '../../scenarios.ts';
+import { latencySummary, newHistogram, renderRequest, useFastBuilder, type LatencySummary } from './generator.ts';
+
+/**
+ * Load that alternates between two servers in short slices, one server at a time: the
+ * A/B's answer to a shared VM whose speed swings for seconds at a time. Two slices next
+ * to each other see the same moment of the machine, so their ratio is paired where two
+ * trials seconds apart are not.
+ */
+export interface AlternatingConfig {
+  /** Where each side's server listens. */
+  urls: { baseline: string; candidate: string };
+  scenario: string;
+  scale: number;
+  /** The same seed on both sides: each side gets the same request sequence. */
+  seed: number;
+  connections: number;
+  /** Unmeasured load on each side before the first slice (0: none). */
+  warmupS: number;
+  /** Unmeasured start of every slice (connections open, the server's caches refill). */
+  settleS: number;
+  /** Measured part of every slice. */
+  measureS: number;
+  /** Which side each slice loads, in order. */
+  order: ('baseline' | 'candidate')[];
+  timeoutS: number;
+}
+
+export interface SliceResult {
+  side: 'baseline' | 'candidate';
+  /** Responses in the measured window, and how many were 2xx. */
+  requests: number;
+  ok2xx: number;
+  errors: number;
+  timeouts: number;
+  durationS: number;
+  latencyMs: LatencySummary;
+}
+
+export interface AlternatingResult {
+  slices: SliceResult[];
+  stoppedEarly: boolean;
+}
+
+/** How often autocannon looks at its stop flag (ms): it keeps sending until then. */
+const SAMPLE_INT_MS = 10;
+
+interface SliceContext {
+  endpoint?: string;
+}
+
+/** One slice: `settleS` unmeasured, then `measureS` measured, then the connections close. */
+async function slice(
+  url: string,
+  stream: RequestStream,
+  cfg: AlternatingConfig,
+  settleS: number,
+  measureS: number,
+  signal: AbortSignal | undefined,
+): Promise<Omit<SliceResult, 'side'>> {
+  const histogram = newHistogram();
+  let requests = 0;
+  let ok2xx = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let measuring = false;
+  let start = 0;
+  let end = 0;
+  const host = new URL(url).host;
+  const builder = (_req: unknown, context: SliceContext): Buffer => {
+    const r = stream.next();
+    context.endpoint = r.endpoint;
+    return renderRequest(r, host);
+  };
+  let finish: (err: Error | null) => void = () => {};
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = (err) => (err ? reject(err) : resolve());
+  });
+  const instance = autocannon(
+    {
+      url,
+      connections: cfg.connections,
+      // A ceiling only: the slice stops itself below.
+      duration: settleS + measureS + cfg.timeoutS + 5,
+      timeout: cfg.timeoutS,
+      sampleInt: SAMPLE_INT_MS,
+      requests: [
+        {
+          setupRequest: (req: Record<string, unknown>, context: SliceContext) => {
+            const r = stream.next();
+            context.endpoint = r.endpoint;
+            return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
+          },
+        },
+      ] as unknown as autocannon.Request[],
+    } as autocannon.Options,
+    (err) => finish(err ?? null),
+  );
+  instance.on('response', (client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    useFastBuilder(client, builder);
+    if (!measuring) return;
+    requests++;
+    if (statusCode >= 200 && statusCode < 300) ok2xx++;
+    histogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));
+  });
+  instance.on('reqError', (err: Error) => {
+    if (!measuring) return;
+    if (/timed out/.test(err.message)) timeouts++;
+    else errors++;
+  });
+  const wait = (s: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, s * 1000);
+      signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    });
+  await wait(settleS);
+  if (!signal?.aborted && measureS > 0) {
+    measuring = true;
+    start = performance.now();
+    await wait(measureS);
+    end = performance.now();
+    measuring = false;
+  }
+  instance.stop();
+  await finished;
+  const result = {
+    requests,
+    ok2xx,
+    errors,
+    timeouts,
+    durationS: end > start ? (end - start) / 1000 : 0,
+    latencyMs: latencySummary(histogram),
+  };
+  histogram.destroy();
+  return result;
+}
+
+/**
+ * Runs the slices in `order`, each side drawing from its own copy of the scenario's
+ * request stream (same seed, so both sides get the same requests). Bounded: every slice
+ * stops itself, `signal` stops the rest. Never prints.
+ */
+export async function runAlternating(cfg: AlternatingConfig, signal?: AbortSignal): Promise<AlternatingResult> {
+  const scenario = findScenario(cfg.scenario);
+  if (!scenario) throw new Error(`unknown scenario '${cfg.scenario}'`);
+  const streams = {
+    baseline: createRequestStream(scenario, cfg.scale, cfg.seed),
+    candidate: createRequestStream(scenario, cfg.scale, cfg.seed),
+  };
+  if (cfg.warmupS > 0) {
+    // Warm each side in the order it will first be measured, so neither starts colder.
+    const firsts = [...new Set(cfg.order)];
+    for (const side of firsts) {
+      if (signal?.aborted) break;
+      await slice(cfg.urls[side], streams[side], cfg, cfg.warmupS, 0, signal);
+    }
+  }
+  const slices: SliceResult[] = [];
+  for (const side of cfg.order) {
+    if (signal?.aborted) break;
+    slices.push({ side, ...(await slice(cfg.urls[side], streams[side], cfg, cfg.settleS, cfg.measureS, signal)) });
+  }
+  return { slices, stoppedEarly: signal?.aborted === true };
+}
