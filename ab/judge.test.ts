@@ -50,6 +50,45 @@ describe('judgeRatios', () => {
   });
 });
 
+/** Rounds of four slice pairs each: `offsets[r]` shifts every pair of round r (a per-round effect). */
+function clustered(offsets: number[], within = [0.01, -0.01, 0.005, -0.005]): AbTrial[] {
+  return offsets.flatMap((o, r) =>
+    within.flatMap((w, k) => {
+      const pair = r * within.length + k;
+      return [
+        trial(r, 'baseline', 1000, 2, { pair, slice: 2 * k }),
+        trial(r, 'candidate', 1000 * (1 + o + w), 2, { pair, slice: 2 * k + 1 }),
+      ];
+    }),
+  );
+}
+
+describe('judgeAb with clustered pairs', () => {
+  it('widens the interval by the spread between rounds: 32 pairs from 8 rounds are not 32 independent pairs', () => {
+    // Every round's pairs agree with each other, but the rounds scatter ±8 % around −6 %.
+    const m = judgeAb({
+      trials: clustered([-0.14, 0.02, -0.14, 0.02, -0.14, 0.02, -0.06, -0.06]),
+      bench: [],
+      rounds: 8,
+    }).find((x) => x.key.endsWith('/rps'))!;
+    expect(m.paired).toHaveLength(32);
+    expect(m.method).toBe('cluster-bootstrap');
+    expect(m.median!).toBeLessThan(0.952);
+    // Pooled as independent pairs the interval would lie below 1 and cry "regressed".
+    expect(m.high!).toBeGreaterThan(1);
+    expect(m.verdict).toBe('no significant change');
+  });
+
+  it('still sees a slowdown every round shares', () => {
+    const m = judgeAb({
+      trials: clustered([-0.1, -0.09, -0.11, -0.1, -0.1, -0.12, -0.08, -0.1]),
+      bench: [],
+      rounds: 8,
+    }).find((x) => x.key.endsWith('/rps'))!;
+    expect(m.verdict).toBe('regressed');
+  });
+});
+
 describe('judgeAb', () => {
   it('pairs by round, so drift between rounds does not hide a 10 % slowdown', () => {
     const m = metric(pairs(0.9), '/rps');

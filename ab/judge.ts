@@ -1,6 +1,6 @@
 import type { AbBenchSample, AbMetric, AbTrial, AbVerdict } from '../lib/records/ab.ts';
 import type { CountedRecord } from '../lib/records/counted.ts';
-import { gainOf, median, medianInterval, safeRatio, type Direction } from '../lib/stats.ts';
+import { clusteredMedianInterval, gainOf, median, safeRatio, type Direction } from '../lib/stats.ts';
 
 /**
  * Noise thresholds of the A/B gate: a paired change smaller than these is never a
@@ -51,6 +51,8 @@ interface Series {
   gating: boolean;
   base: (number | null)[];
   cand: (number | null)[];
+  /** The round of each pair (parallel to base and cand): pairs of one round are a cluster. */
+  rounds: number[];
   /** Why a round of the candidate (or the baseline) has no value. */
   candFailures: string[];
   baseFailures: string[];
@@ -58,11 +60,16 @@ interface Series {
 
 function metricOf(s: Series): AbMetric {
   const pairs: number[] = [];
+  const pairRounds: number[] = [];
+  const byRound = new Map<number, number[]>();
   for (let i = 0; i < s.base.length; i++) {
     const b = s.base[i];
     const c = s.cand[i];
     if (b === null || b === undefined || c === null || c === undefined) continue;
-    pairs.push(s.scale === 'ratio' ? safeRatio(c, b) : c - b);
+    const value = s.scale === 'ratio' ? safeRatio(c, b) : c - b;
+    pairs.push(value);
+    pairRounds.push(s.rounds[i]!);
+    byRound.set(s.rounds[i]!, [...(byRound.get(s.rounds[i]!) ?? []), value]);
   }
   const values = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
   const common = {
@@ -76,6 +83,7 @@ function metricOf(s: Series): AbMetric {
     baselineMedian: values(s.base).length ? median(values(s.base)) : null,
     candidateMedian: values(s.cand).length ? median(values(s.cand)) : null,
     paired: pairs,
+    pairRounds,
   };
   const failure = s.candFailures[0] ?? s.baseFailures[0];
   if (failure !== undefined || pairs.length === 0) {
@@ -83,12 +91,20 @@ function metricOf(s: Series): AbMetric {
     const reason = failure === undefined ? 'no round has a value on both sides' : `${side}: ${failure}`;
     return { ...common, median: null, low: null, high: null, coverage: null, verdict: 'failed', reason };
   }
-  const ci = medianInterval(pairs, AB_CONFIDENCE);
+  const ci = clusteredMedianInterval([...byRound.values()], AB_CONFIDENCE);
   const verdict =
     s.scale === 'ratio'
       ? judgeRatios(ci.low, ci.median, ci.high, s.direction, s.threshold)
       : judgePoints(ci.low, ci.median, ci.high, s.threshold);
-  return { ...common, median: ci.median, low: ci.low, high: ci.high, coverage: ci.coverage, verdict };
+  return {
+    ...common,
+    median: ci.median,
+    low: ci.low,
+    high: ci.high,
+    coverage: ci.coverage,
+    method: ci.method,
+    verdict,
+  };
 }
 
 const failureOf = (t: { status: string; reason?: string | undefined } | undefined) =>
@@ -113,13 +129,22 @@ function series<S extends Sample>(
   samples: readonly S[],
   rounds: number,
   value: (s: S) => number,
-  meta: Omit<Series, 'base' | 'cand' | 'candFailures' | 'baseFailures'>,
+  meta: Omit<Series, 'base' | 'cand' | 'rounds' | 'candFailures' | 'baseFailures'>,
 ): Series {
   // Pairs of the rounds that finished, in order.
-  const ids = [...new Set(samples.filter((s) => s.round < rounds).map(pairOf))].sort((x, y) => x - y);
+  const done = samples.filter((s) => s.round < rounds);
+  const ids = [...new Set(done.map(pairOf))].sort((x, y) => x - y);
+  const roundOf = new Map(done.map((s) => [pairOf(s), s.round]));
   const b = byPair(samples, ids, 'baseline', value);
   const c = byPair(samples, ids, 'candidate', value);
-  return { ...meta, base: b.values, cand: c.values, baseFailures: b.failures, candFailures: c.failures };
+  return {
+    ...meta,
+    base: b.values,
+    cand: c.values,
+    rounds: ids.map((id) => roundOf.get(id)!),
+    baseFailures: b.failures,
+    candFailures: c.failures,
+  };
 }
 
 function groups<S extends Sample>(samples: readonly S[], key: (s: S) => string): S[][] {
@@ -241,6 +266,7 @@ function countedMetrics(
         out.push({
           ...common,
           paired: [],
+          pairRounds: [],
           median: null,
           low: null,
           high: null,
@@ -252,7 +278,7 @@ function countedMetrics(
       }
       const r = safeRatio(cv, bv);
       const verdict = judgeRatios(r, r, r, 'lower', thresholdPct);
-      out.push({ ...common, paired: [r], median: r, low: r, high: r, coverage: 1, verdict });
+      out.push({ ...common, paired: [r], pairRounds: [0], median: r, low: r, high: r, coverage: 1, verdict });
     }
   }
   return out;

@@ -45,7 +45,9 @@ function failedTrial(place: Place, reason: string): AbTrial {
 function trialOf(place: Place, s: SliceResult | undefined, failure: string | undefined): AbTrial {
   if (!s) return failedTrial(place, failure ?? 'slice did not run');
   const attempts = s.requests + s.errors + s.timeouts;
-  const reason = failure ?? (s.requests === 0 ? 'no responses in the measured window' : undefined);
+  // A slice that ran but saw no response in its ~0.1 s window is a stall, measured as 0 rps,
+  // not a failure: a dead server fails the block (above), refused connections count as errors.
+  const reason = failure ?? (s.durationS === 0 ? 'the slice was not measured' : undefined);
   return {
     ...place,
     status: reason ? 'failed' : 'ok',
@@ -55,7 +57,7 @@ function trialOf(place: Place, s: SliceResult | undefined, failure: string | und
     non2xx: s.requests - s.ok2xx,
     errors: s.errors,
     timeouts: s.timeouts,
-    errorPct: attempts === 0 ? 100 : (100 * (s.requests - s.ok2xx + s.errors + s.timeouts)) / attempts,
+    errorPct: attempts === 0 ? 0 : (100 * (s.requests - s.ok2xx + s.errors + s.timeouts)) / attempts,
     p50Ms: s.latencyMs.p50,
     p95Ms: s.latencyMs.p95,
     p99Ms: s.latencyMs.p99,

@@ -107,6 +107,7 @@ export async function countedRun(opts: SideRunContext, c: AbCheckout): Promise<C
   const args = [c.bin, 'bench', '--counted', '--profiles', cfg.profiles.join(','), '--scale', String(cfg.scale)];
   args.push('--seed', String(cfg.seed), '--time', '10', '--json', json, '--data-dir', dir, '--quiet');
   if (cfg.bench.ops.length) args.push('--ops', cfg.bench.ops.join(','));
+  if (c.config.injectWork > 0) args.push('--inject-work', String(c.config.injectWork));
   try {
     await run(process.execPath, args, { timeout: 1_800_000, ...(opts.signal ? { signal: opts.signal } : {}) });
     return BenchFile.parse(JSON.parse(readFileSync(json, 'utf8'))).counted;

@@ -43,16 +43,17 @@ export function checkoutOf(name: AbSideName, dir: string, config: RunConfig, con
       dirty: status === null ? null : status.length > 0,
       configFile,
       injectDelayMs: config.injectDelayMs,
+      injectWork: config.injectWork,
     },
   };
 }
 
 /**
  * What may differ between the two sides' configurations: what the code under test runs
- * with (injected delay for calibration). The load shape, data and profiles must be the
+ * with (injected delay or counted work, for calibration). The load shape, data and profiles must be the
  * same, or the pairs compare different experiments.
  */
-const MAY_DIFFER = new Set<keyof RunConfig>(['injectDelayMs']);
+const MAY_DIFFER = new Set<keyof RunConfig>(['injectDelayMs', 'injectWork']);
 
 /** The keys in which two side configs differ but must not (empty when they agree). */
 export function configMismatches(a: RunConfig, b: RunConfig): string[] {

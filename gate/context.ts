@@ -97,3 +97,19 @@ export function contextMismatches(baseline: RunContext, candidate: RunContext): 
 export function describeMismatches(mismatches: readonly Mismatch[]): string {
   return mismatches.map((m) => `${m.field} ${m.baseline} vs ${m.candidate}`).join('; ');
 }
+
+/**
+ * How a results file is named in a comparison: by the run, not the file name ("results.json
+ * vs results.json" says nothing): git SHA and branch, mode, date; the file name only when
+ * the file knows none of these.
+ */
+export function runLabel(r: AnyResults, fallback: string): string {
+  const env = r.file.environment as { gitSha?: string | null; branch?: string | null; date?: string };
+  const parts = [
+    env.gitSha ? env.gitSha.slice(0, 7) : null,
+    env.branch && env.branch !== 'HEAD' ? env.branch : null,
+    r.kind === 'run' ? r.file.mode : r.kind,
+    env.date ? env.date.slice(0, 10) : null,
+  ].filter((x): x is string => Boolean(x));
+  return parts.length > 1 ? parts.join(' · ') : fallback;
+}

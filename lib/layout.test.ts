@@ -31,7 +31,12 @@ function importsOf(file: string, text = readFileSync(file, 'utf8')): string[] {
   );
 }
 
-const top = (path: string) => path.split('/')[0]!;
+/**
+ * A path's floor: its top-level folder, except that reports/calibration/ is a floor of its
+ * own at the top (its scripts drive `ab` and `bench` and read their records, as scripts/
+ * does; reports/ itself only renders).
+ */
+const top = (path: string) => (path.startsWith('reports/calibration/') ? 'reports/calibration' : path.split('/')[0]!);
 const isTest = (path: string) => path.endsWith('.test.ts');
 const files = sources(ROOT).map((f) => ({ path: relative(ROOT, f).split(sep).join('/'), imports: importsOf(f) }));
 

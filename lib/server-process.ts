@@ -16,6 +16,16 @@ export interface SpawnServerOptions {
   cpu?: number;
   /** How long to wait for the JSON line. */
   startTimeoutMs?: number;
+  /** Run node under this command prefix (e.g. valgrind or strace and their flags); not with `cpu`. */
+  wrap?: string[];
+  /** Node flags before the entry (e.g. V8's predictable mode for counting). */
+  nodeFlags?: string[];
+  /** Working directory of the process (default: this one's). */
+  cwd?: string;
+  /** Environment of the process (default: this one's). */
+  env?: NodeJS.ProcessEnv;
+  /** Keep stdin open: the server stops when it ends (`serve --stop-on-stdin-end`, see endStdin). */
+  stopOnStdinEnd?: boolean;
 }
 
 export interface ServerHandle {
@@ -30,6 +40,8 @@ export interface ServerHandle {
   exited: Promise<number | string>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs?: number): Promise<number | string>;
+  /** Ends the server's stdin (with stopOnStdinEnd: it closes and exits by itself). */
+  endStdin(): void;
 }
 
 const live = new Set<ChildProcess>();
@@ -69,13 +81,21 @@ export async function spawnServer(opts: SpawnServerOptions): Promise<ServerHandl
     '--port',
     '0',
     ...(opts.host ? ['--host', opts.host] : []),
+    ...(opts.stopOnStdinEnd ? ['--stop-on-stdin-end'] : []),
     ...(opts.args ?? []),
   ];
-  const [cmd, args] =
-    opts.cpu === undefined
-      ? [process.execPath, serveArgs]
-      : ['taskset', ['-c', String(opts.cpu), process.execPath, ...serveArgs]];
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const node = [process.execPath, ...(opts.nodeFlags ?? []), ...serveArgs];
+  const [cmd, args] = opts.wrap?.length
+    ? [opts.wrap[0]!, [...opts.wrap.slice(1), ...node]]
+    : opts.cpu === undefined
+      ? [node[0]!, node.slice(1)]
+      : ['taskset', ['-c', String(opts.cpu), ...node]];
+  const child = spawn(cmd, args, {
+    stdio: [opts.stopOnStdinEnd ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+  });
+  child.stdin?.on('error', () => {});
   trackChild(child);
 
   let stderr = '';
@@ -121,5 +141,6 @@ export async function spawnServer(opts: SpawnServerOptions): Promise<ServerHandl
     }
     return exited;
   };
-  return { url: String(info.url), pid: child.pid!, info, child, stderrTail, exited, stop };
+  const endStdin = () => child.stdin?.end();
+  return { url: String(info.url), pid: child.pid!, info, child, stderrTail, exited, stop, endStdin };
 }

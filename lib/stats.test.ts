@@ -8,6 +8,7 @@ import {
   safeRatio,
   withinNoise,
   medianInterval,
+  clusteredMedianInterval,
 } from './stats.ts';
 
 describe('median and quantile', () => {
@@ -96,5 +97,36 @@ describe('medianInterval', () => {
     expect(b.high - b.low).toBeGreaterThan(a.high - a.low);
     expect(a.coverage).toBeGreaterThanOrEqual(0.9);
     expect(b.coverage).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
+describe('clusteredMedianInterval', () => {
+  const tight = (centre: number) => [centre - 0.002, centre, centre + 0.002, centre + 0.001];
+
+  it('is as wide as the spread between clusters, not as narrow as the pooled values', () => {
+    const clusters = [0.9, 1.1, 0.95, 1.05, 1, 0.92, 1.08, 1].map(tight);
+    const ci = clusteredMedianInterval(clusters);
+    expect(ci.method).toBe('cluster-bootstrap');
+    expect(ci.low).toBeLessThan(0.99);
+    expect(ci.high).toBeGreaterThan(1.01);
+    // The sign test on the 32 pooled values (as if independent) is far narrower.
+    const pooled = medianInterval(clusters.flat());
+    expect(pooled.high - pooled.low).toBeLessThan(ci.high - ci.low);
+  });
+
+  it('is reproducible (seeded) and centred on the pooled median', () => {
+    const clusters = [0.9, 0.91, 0.89, 0.9, 0.92, 0.88].map(tight);
+    expect(clusteredMedianInterval(clusters)).toEqual(clusteredMedianInterval(clusters));
+    const ci = clusteredMedianInterval(clusters);
+    expect(ci.median).toBeCloseTo(median(clusters.flat()), 12);
+    expect(ci.high).toBeLessThan(0.95);
+  });
+
+  it('falls back to the sign test on cluster medians with fewer than 5 clusters', () => {
+    const ci = clusteredMedianInterval([tight(0.9), tight(1.1)]);
+    expect(ci.method).toBe('cluster-sign-test');
+    expect(ci.low).toBeCloseTo(0.9005, 6);
+    expect(ci.high).toBeCloseTo(1.1005, 6);
+    expect(ci.coverage).toBeLessThan(0.95);
   });
 });

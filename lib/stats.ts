@@ -135,3 +135,57 @@ export function medianInterval(values: readonly number[], confidence = 0.95): Me
   while (k + 1 <= Math.floor(n / 2) && 1 - 2 * binomialHalfCdf(k, n) >= confidence) k++;
   return { median: median(x), low: x[k - 1]!, high: x[n - k]!, coverage: 1 - 2 * binomialHalfCdf(k - 1, n) };
 }
+
+export interface ClusteredInterval extends MedianInterval {
+  /** 'cluster-bootstrap' with enough clusters; 'cluster-sign-test' (sign test on the cluster medians) with fewer. */
+  method: 'cluster-bootstrap' | 'cluster-sign-test';
+}
+
+/** Below this many clusters a bootstrap over them says little: the sign test on their medians is used. */
+export const MIN_BOOTSTRAP_CLUSTERS = 5;
+
+/**
+ * Interval of the median of values that come in clusters (the pairs of one round share its
+ * server processes and database state, so they are not independent): a two-stage
+ * percentile bootstrap, rounds resampled with replacement, then pairs within each drawn
+ * round. Treating 128 pairs from 8 rounds as 128 independent values gives an interval too
+ * narrow by the between-round spread; this one includes it (and, resampling both stages,
+ * errs wide). Seeded, so reproducible. With fewer than MIN_BOOTSTRAP_CLUSTERS clusters:
+ * the sign-test interval of the cluster medians, whose `coverage` says what it is worth.
+ */
+export function clusteredMedianInterval(
+  clusters: readonly (readonly number[])[],
+  confidence = 0.95,
+  opts: { resamples?: number; seed?: number } = {},
+): ClusteredInterval {
+  const groups = clusters.filter((c) => c.length > 0);
+  if (groups.length === 0) throw new Error('clusteredMedianInterval needs at least one value');
+  const all = groups.flat();
+  if (groups.length < MIN_BOOTSTRAP_CLUSTERS) {
+    const ci = medianInterval(
+      groups.map((g) => median(g)),
+      confidence,
+    );
+    return { ...ci, median: median(all), method: 'cluster-sign-test' };
+  }
+  const rng = createRng(opts.seed ?? BOOTSTRAP_DEFAULTS.seed);
+  const resamples = opts.resamples ?? BOOTSTRAP_DEFAULTS.resamples;
+  const medians: number[] = [];
+  const sample: number[] = [];
+  for (let i = 0; i < resamples; i++) {
+    sample.length = 0;
+    for (let j = 0; j < groups.length; j++) {
+      const g = groups[Math.floor(rng.next() * groups.length)]!;
+      for (let k = 0; k < g.length; k++) sample.push(g[Math.floor(rng.next() * g.length)]!);
+    }
+    medians.push(median(sample));
+  }
+  const alpha = (1 - confidence) / 2;
+  return {
+    median: median(all),
+    low: quantile(medians, alpha),
+    high: quantile(medians, 1 - alpha),
+    coverage: confidence,
+    method: 'cluster-bootstrap',
+  };
+}

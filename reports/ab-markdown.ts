@@ -44,6 +44,7 @@ export function sideLabel(s: AbSide): string {
   const extra = [
     s.configFile ? `config ${s.configFile}` : null,
     s.injectDelayMs ? `inject ${s.injectDelayMs} ms` : null,
+    s.injectWork ? `inject ${s.injectWork} loop iterations per counted op` : null,
   ]
     .filter(Boolean)
     .join(', ');
@@ -92,11 +93,13 @@ export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): 
     renderTable(COLUMNS, ab.metrics, format),
     '</details>',
     '',
-    `Method: every round runs each arm on both sides back to back (only one side under load at a time), arms in a ` +
-      `random order, the first side alternating by round; microbenchmarks alternate A B / B A. change = median of the ` +
-      `per-round candidate/baseline ratios (error share: difference in points); interval = sign-test order statistics ` +
-      `(≥ 95 % coverage with 6+ pairs). A metric regresses when its median change is worse than its threshold and the ` +
-      `whole interval lies on the worse side of no change. rps counts 2xx responses only.`,
+    `Method: every round starts fresh servers for both sides at once, then runs each arm in a random order: one ` +
+      `generator alternates the load between the sides in short slices (A B B A …, one side under load at a time), ` +
+      `and two neighbouring slices make a pair; microbenchmarks alternate A B / B A by round and are shown, not gated. ` +
+      `change = median of the paired candidate/baseline ratios (error share: difference in points); interval = 95 % ` +
+      `two-stage bootstrap, rounds then pairs within a round (with under 5 rounds: sign test on the round medians). ` +
+      `A metric regresses when its median change is worse than its threshold and the whole interval lies on the ` +
+      `worse side of no change. rps counts 2xx responses only.`,
     '',
   );
   return lines.join('\n');

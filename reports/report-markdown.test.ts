@@ -15,7 +15,9 @@ describe('headline', () => {
     expect(byId.write!.values.untuned!.value).toBe(800);
     expect(byId.p95!.values.tuned!.value).toBe(4);
     expect(byId.users!.values.tuned!.text).toBe('100');
-    expect(byId.size!.values.untuned!.value).toBeCloseTo(-0.35, 9);
+    // Each profile's own maintenance: untuned has none (0 %), tuned's incremental_vacuum gives 35 % back.
+    expect(byId.size!.values.untuned!.value).toBe(0);
+    expect(byId.size!.values.tuned!.value).toBeCloseTo(-0.35, 9);
     expect(byId.read!.values.consensus!.text).toBe('–');
   });
   it('puts the guide beside our numbers with the change tuned vs untuned', () => {
@@ -42,6 +44,12 @@ describe('renderReport', () => {
     }
     expect(md).toContain('| git SHA | abc1234def |');
     expect(md).toContain('![Throughput](charts/throughput.svg)');
+    // Answer first: the computed recommendation opens the report, with the quick caveat.
+    expect(md.indexOf('## Recommendation (computed from this run)')).toBeLessThan(md.indexOf('## 1. Before/after'));
+    expect(md).toMatch(/\*\*Quick run: indicative figures only\*\*.*npx loadlab run --full/);
+    expect(md).toMatch(/- \*\*Paid off here:\*\* /);
+    // The detailed tables are collapsed.
+    expect(md).toMatch(/<details><summary>Microbenchmarks[^<]*<\/summary>\n\n### PRAGMA ablation/);
     expect(md).toContain('stage k6 skipped: k6 not found');
   });
   it('shows a failed stage as data, not a crash', () => {

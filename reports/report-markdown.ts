@@ -1,6 +1,9 @@
 import type { RunResults } from '../lib/records/run.ts';
 import { renderHeadline } from './headline.ts';
-import { renderLedger } from './ledger/ledger.ts';
+import { buildLedger, renderLedger } from './ledger/ledger.ts';
+import { CLAIMS } from './ledger/claims.ts';
+import { loadNoiseBands } from './ledger/noise-bands.ts';
+import { renderRecommendation } from './sections/recommendation.ts';
 import { renderBenchSections } from './sections/bench.ts';
 import { renderContext, renderMethod } from './sections/context.ts';
 import { renderLoadSections } from './sections/load.ts';
@@ -19,14 +22,24 @@ const STAGES: Column<RunResults['stages'][number]>[] = [
   { header: 'reason', cell: (s) => s.reason ?? '' },
 ];
 
-/** REPORT.md from a run's results alone. Pure: the same results give the same text. */
+/** Detailed tables, collapsed: the first screen is the answer, not the evidence. */
+const details = (summary: string, body: string) => `<details><summary>${summary}</summary>\n\n${body}\n</details>\n`;
+
+/**
+ * REPORT.md from a run's results alone, answer first: the computed recommendation (with the
+ * quick-run caveat), the guide's before/after table, the claims ledger, the charts, the
+ * caveats and method, then every detailed table collapsed. Pure: the same results give the
+ * same text.
+ */
 export function renderReport(run: RunResults, ctx: ReportContext): string {
+  const bands = loadNoiseBands(run.config.thresholds.ledgerNoisePct);
+  const rows = buildLedger(run, CLAIMS, bands);
   const parts = [
     `# SQLite tuning, measured: ${run.mode} run of ${run.environment.date.slice(0, 10)}`,
     '',
     'Every number below comes from the run recorded in `results.json` beside this file; nothing is written by hand.',
     '',
-    renderContext(run),
+    renderRecommendation(run, rows, { http: bands.pct.http, bench: bands.pct.bench }),
     "## 1. Before/after, in the guide's own format",
     '',
     "untuned = stock SQLite defaults, primary keys only; tuned = the guide's seven PRAGMAs and five indexes; consensus = what current production setups use. Guide numbers are from its Locust run (100 users, 5 minutes) on its own hardware.",
@@ -34,11 +47,11 @@ export function renderReport(run: RunResults, ctx: ReportContext): string {
     renderHeadline(run),
     '## 2. Claims ledger',
     '',
-    renderLedger(run),
+    renderLedger(run, bands, rows),
     '## 3. Measurements',
     '',
-    renderBenchSections(run),
-    renderLoadSections(run),
+    details('Microbenchmarks: ablation, per operation, index sweep, cost per operation', renderBenchSections(run)),
+    details('Load: scenarios, DB share of request cost, capacity', renderLoadSections(run)),
     '## 4. Charts',
     '',
     ...(ctx.charts.length
@@ -46,6 +59,7 @@ export function renderReport(run: RunResults, ctx: ReportContext): string {
       : ['_No charts: the stages that feed them produced nothing._\n']),
     '## 5. Environment and method',
     '',
+    renderContext(run),
     renderMethod(run),
     '### Stages',
     '',

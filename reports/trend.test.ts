@@ -27,6 +27,15 @@ describe('trend', () => {
     expect(febTuned.readChange).toBeCloseTo(0.1, 9);
     expect(rows[0]!.readChange).toBeNull();
   });
+  it('never compares a quick run with a full one: each mode is its own series', () => {
+    const full = { ...feb, mode: 'full' as const, startedAt: '2026-03-01T00:00:00.000Z' };
+    const rows = trendRows([jan, full]);
+    expect(rows.filter((r) => r.mode === 'full').every((r) => r.readChange === null)).toBe(true);
+    const spec = JSON.stringify(trendChart(rows));
+    expect(spec).toContain('tuned · quick');
+    expect(spec).toContain('tuned · full');
+  });
+
   it('renders a table and an SVG chart', async () => {
     const rows = trendRows([jan, feb]);
     expect(renderTrend(rows)).toContain('| 2026-02-01 | abc1234 | quick | tuned | 5,500 | +10.0 %');

@@ -14,11 +14,13 @@ export interface TrendRow {
   writeRps: number | null;
   p95Ms: number | null;
   capacity: number | null;
-  /** Read rps change against the previous run of the same profile. */
+  /** The capacity is only a lower bound: the highest level tried still met the SLO. */
+  capacityAtLeast: boolean;
+  /** Read rps change against the previous run of the same profile in the same mode (quick and full never mix). */
   readChange: number | null;
 }
 
-/** One row per run and profile, oldest first. Pure. */
+/** One row per run and profile, oldest first; a series is a profile in one mode (quick or full). Pure. */
 export function trendRows(runs: readonly RunResults[]): TrendRow[] {
   const sorted = [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const previous = new Map<string, number>();
@@ -28,7 +30,8 @@ export function trendRows(runs: readonly RunResults[]): TrendRow[] {
     for (const profile of run.config.profiles) {
       const v = (id: string) => rows[id]?.[profile]?.value ?? null;
       const readRps = v('read');
-      const prev = previous.get(profile);
+      const series = `${run.mode}/${profile}`;
+      const prev = previous.get(series);
       out.push({
         date: run.startedAt,
         sha: run.environment.gitSha?.slice(0, 7) ?? DASH,
@@ -38,9 +41,10 @@ export function trendRows(runs: readonly RunResults[]): TrendRow[] {
         writeRps: v('write'),
         p95Ms: v('p95'),
         capacity: v('users'),
+        capacityAtLeast: rows.users?.[profile]?.atLeast === true,
         readChange: readRps !== null && prev !== undefined ? safeRatio(readRps, prev) - 1 : null,
       });
-      if (readRps !== null) previous.set(profile, readRps);
+      if (readRps !== null) previous.set(series, readRps);
     }
   }
   return out;
@@ -55,7 +59,11 @@ const COLUMNS: Column<TrendRow>[] = [
   { header: 'vs previous', align: 'right', cell: (r) => pct(r.readChange) },
   { header: 'write rps', align: 'right', cell: (r) => num(r.writeRps) },
   { header: 'p95 (ms)', align: 'right', cell: (r) => num(r.p95Ms) },
-  { header: 'capacity', align: 'right', cell: (r) => num(r.capacity) },
+  {
+    header: 'capacity',
+    align: 'right',
+    cell: (r) => (r.capacity !== null && r.capacityAtLeast ? `≥ ${num(r.capacity)}` : num(r.capacity)),
+  },
 ];
 
 export function renderTrend(rows: readonly TrendRow[], format: 'markdown' | 'text' = 'markdown'): string {
@@ -73,7 +81,7 @@ export function trendChart(rows: readonly TrendRow[]): TopLevelSpec | null {
       ] as const
     )
       .filter(([, v]) => v !== null)
-      .map(([metric, value]) => ({ date: r.date, profile: r.profile, metric, value })),
+      .map(([metric, value]) => ({ date: r.date, series: `${r.profile} · ${r.mode}`, metric, value })),
   );
   if (values.length === 0) return null;
   return {
@@ -86,7 +94,8 @@ export function trendChart(rows: readonly TrendRow[]): TopLevelSpec | null {
       encoding: {
         x: { field: 'date', type: 'temporal', title: 'run date' },
         y: { field: 'value', type: 'quantitative', title: null },
-        color: { field: 'profile', type: 'nominal', scale: { scheme: 'tableau10' } },
+        // One line per profile and mode: a quick run's figures never join a full run's line.
+        color: { field: 'series', type: 'nominal', title: 'profile · mode', scale: { scheme: 'tableau10' } },
       },
       width: 480,
       height: 140,

@@ -1,18 +1,23 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../lib/atomic-write.ts';
 import type { RunResults } from '../lib/records/run.ts';
-import { renderSvg } from './charts/render.ts';
+import { renderSvg, svgToPng } from './charts/render.ts';
 import { RUN_CHARTS } from './charts/specs.ts';
 import { renderReport } from './report-markdown.ts';
 
 export interface WrittenReport {
   report: string;
   charts: string[];
+  /** The PNG copy of each chart. */
+  pngs: string[];
   /** Charts that failed to render, with the reason (the report is still written). */
   chartErrors: string[];
 }
 
-/** Renders DIR/charts/*.svg and DIR/REPORT.md from a run. A chart that fails to render is left out and named. */
+/**
+ * Renders DIR/charts/*.svg (and a PNG copy of each, for PR comments and job summaries) and
+ * DIR/REPORT.md from a run. A chart that fails to render is left out and named.
+ */
 export async function writeReport(run: RunResults, dir: string): Promise<WrittenReport> {
   const charts: { path: string; title: string }[] = [];
   const chartErrors: string[] = [];
@@ -20,7 +25,9 @@ export async function writeReport(run: RunResults, dir: string): Promise<Written
     const spec = def.build(run);
     if (!spec) continue;
     try {
-      writeFileAtomic(join(dir, 'charts', def.file), await renderSvg(spec));
+      const svg = await renderSvg(spec);
+      writeFileAtomic(join(dir, 'charts', def.file), svg);
+      writeFileAtomic(join(dir, 'charts', def.file.replace(/\.svg$/, '.png')), await svgToPng(svg));
       charts.push({ path: `charts/${def.file}`, title: def.title });
     } catch (err) {
       chartErrors.push(`${def.file}: ${(err as Error).message.split('\n')[0]}`);
@@ -28,5 +35,10 @@ export async function writeReport(run: RunResults, dir: string): Promise<Written
   }
   const report = join(dir, 'REPORT.md');
   writeFileAtomic(report, renderReport(run, { charts }));
-  return { report, charts: charts.map((c) => join(dir, c.path)), chartErrors };
+  return {
+    report,
+    charts: charts.map((c) => join(dir, c.path)),
+    pngs: charts.map((c) => join(dir, c.path.replace(/\.svg$/, '.png'))),
+    chartErrors,
+  };
 }

@@ -1,8 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../lib/errors.ts';
 import { ConfigFile, mergeConfig, type RunConfig } from '../lib/records/run-config.ts';
+import { registerCustomProfiles } from '../db/profiles.ts';
+
+/** Names a config file is found by in the current directory when --config is not given, in this order. */
+export const CONFIG_NAMES = [
+  'loadlab.config.ts',
+  'loadlab.config.mts',
+  'loadlab.config.js',
+  'loadlab.config.mjs',
+  'loadlab.config.json',
+];
+
+/** The config file to use: the one given, else the first of CONFIG_NAMES in `dir`, else none. */
+export function findConfigFile(given: string | undefined, dir = process.cwd()): string | undefined {
+  if (given !== undefined) return given;
+  return CONFIG_NAMES.map((n) => join(dir, n)).find((p) => existsSync(p));
+}
 
 function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
   const i = error.issues[0]!;
@@ -15,6 +31,22 @@ function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] 
  * keys are errors. Returns the preset with the file laid over it.
  */
 export async function loadConfigFile(path: string, preset: RunConfig): Promise<RunConfig> {
+  const parsed = ConfigFile.safeParse(await readConfigModule(path));
+  if (!parsed.success) throw new UsageError(`${path}: invalid config at ${firstIssue(parsed.error)}`);
+  if (parsed.data.customProfiles) registerCustomProfiles(parsed.data.customProfiles, path);
+  const merged = (() => {
+    try {
+      return mergeConfig(preset, parsed.data);
+    } catch (err) {
+      const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+      throw new UsageError(`${path}: invalid config${issues ? ` at ${firstIssue({ issues })}` : ''}`);
+    }
+  })();
+  return merged;
+}
+
+/** The raw default export (or JSON) of a config file; UsageError when it cannot be read. */
+async function readConfigModule(path: string): Promise<unknown> {
   if (!existsSync(path)) throw new UsageError(`config file not found: ${path}`);
   let raw: unknown;
   const ext = extname(path);
@@ -35,15 +67,24 @@ export async function loadConfigFile(path: string, preset: RunConfig): Promise<R
   } else {
     throw new UsageError(`${path}: config files are .json, .ts, .mts, .js or .mjs`);
   }
-  const parsed = ConfigFile.safeParse(raw);
+  return raw;
+}
+
+/**
+ * For commands that take profiles but not a whole run config (bench, load, profiles):
+ * registers the file's customProfiles (the given file, else one found in the current
+ * directory) and returns its path, or undefined when there is none.
+ */
+export async function useConfigProfiles(given: string | undefined): Promise<string | undefined> {
+  const path = findConfigFile(given);
+  if (path === undefined) return undefined;
+  const parsed = ConfigFile.safeParse(await readConfigModule(path));
   if (!parsed.success) throw new UsageError(`${path}: invalid config at ${firstIssue(parsed.error)}`);
-  const merged = (() => {
-    try {
-      return mergeConfig(preset, parsed.data);
-    } catch (err) {
-      const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
-      throw new UsageError(`${path}: invalid config${issues ? ` at ${firstIssue({ issues })}` : ''}`);
-    }
-  })();
-  return merged;
+  if (parsed.data.customProfiles) registerCustomProfiles(parsed.data.customProfiles, path);
+  return path;
+}
+
+/** What a config file may contain, typed, for `loadlab.config.ts`: `export default defineConfig({ … })`. */
+export function defineConfig(config: ConfigFile): ConfigFile {
+  return config;
 }

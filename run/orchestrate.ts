@@ -11,11 +11,14 @@ import { resolveProfile } from '../db/profiles.ts';
 import { SCENARIOS, scenarioNames } from '../load/scenarios.ts';
 import { runLoad, seededDatabase } from '../load/runner.ts';
 import { runCapacity } from '../load/capacity.ts';
+import { measureCounted } from '../bench/counted/measure-counted.ts';
 import { runBench } from '../bench/suite.ts';
 import { workloadNames } from '../bench/workloads/index.ts';
 import { writeReport } from '../reports/write.ts';
 
 export interface RunSuiteOptions {
+  /** The user's own database and queries: benchmarked per profile beside the fixture (bench --db --queries). */
+  byo?: { db: string; queries: string };
   config: RunConfig;
   mode: 'quick' | 'full';
   configFile: string | null;
@@ -30,6 +33,13 @@ export interface RunSuiteOptions {
 /** Outcome of one stage body: ok, or skipped with a reason. Throwing makes it 'failed'. */
 type StageOutcome = { status: 'ok' } | { status: 'skipped'; reason: string };
 const OK: StageOutcome = { status: 'ok' };
+
+/**
+ * What `run --counted` counts when the config names no operations: one read by key, one
+ * index-dependent read, the guide's write shapes (autocommit, a 100-row transaction, an
+ * update). Under valgrind each takes seconds, so not all of them.
+ */
+export const RUN_COUNTED_OPS = ['point-read', 'indexed-list', 'insert-autocommit', 'insert-100-tx', 'update-by-key'];
 
 function scenarioKind(name: string): string {
   const s = SCENARIOS.find((x) => x.name === name);
@@ -200,6 +210,30 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
       },
       onProgress: (e) => progress.note(`${e.stage}: ${e.message}${e.total ? ` (${e.done ?? 0}/${e.total})` : ''}`),
     });
+    if (opts.byo && !opts.signal?.aborted) {
+      // Your database and queries, per profile, on copies (the file itself is never opened).
+      const mine = await runBench({
+        profiles: c.profiles,
+        timeMs: c.bench.timeMs,
+        dataDir: join(dataDir, 'byo'),
+        byo: opts.byo,
+        skipFsyncProbe: true,
+        onProgress: (e) => progress.note(`your queries: ${e.message}`),
+      });
+      r.byo = { source: mine.options.source as NonNullable<RunResults['byo']>['source'], records: mine.records };
+      save();
+    }
+    if (c.bench.counted) {
+      r.counted = await measureCounted({
+        profiles: c.profiles,
+        scale: c.scale,
+        seed: c.seed,
+        dataDir: join(dataDir, 'bench'),
+        ops: c.bench.ops.length ? c.bench.ops : RUN_COUNTED_OPS,
+        onProgress: (e) => progress.note(`counted: ${e.op} · ${e.profile} (${e.done}/${e.total})`),
+      });
+      save();
+    }
     return OK;
   });
 

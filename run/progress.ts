@@ -5,6 +5,8 @@ export interface ProgressSink {
   stageStart(index: number, total: number, name: StageName, etaS: number | null): void;
   note(message: string): void;
   stageEnd(name: StageName, status: string, durationS: number, reason?: string): void;
+  /** Stops any live redraw (call when the run is over). */
+  close?(): void;
 }
 
 export const silentProgress: ProgressSink = { stageStart() {}, note() {}, stageEnd() {} };
@@ -14,37 +16,64 @@ function clock(s: number): string {
   return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
 }
 
+/** How a live line is ticked: every second by default; tests pass their own. */
+export type Ticker = (tick: () => void) => { stop(): void };
+
+const everySecond: Ticker = (tick) => {
+  const t = setInterval(tick, 1000);
+  t.unref();
+  return { stop: () => clearInterval(t) };
+};
+
 /**
- * Progress on stderr. On a TTY one live line: stage i/n, elapsed, ETA and the latest note,
- * redrawn in place; otherwise plain lines (CI logs), one per stage start/end and note.
+ * Progress on stderr. On a TTY one live line: stage i/n, elapsed, an ETA counting down and
+ * the latest note, redrawn in place at least once a second while a stage runs; otherwise
+ * plain lines (CI logs), one per stage start/end and note.
  */
 export function streamProgress(
   out: { write(s: string): unknown; isTTY?: boolean },
   now: () => number = () => performance.now(),
+  ticker: Ticker = everySecond,
 ): ProgressSink {
   const t0 = now();
   let stage = '';
-  let eta: number | null = null;
+  /** Elapsed seconds at which the run is estimated to end (null: no estimate). */
+  let etaEnd: number | null = null;
+  let lastNote = '';
+  let live: { stop(): void } | null = null;
   const elapsed = () => (now() - t0) / 1000;
   const tty = out.isTTY === true;
-  const line = (msg: string) => {
-    const head = `${stage} · ${clock(elapsed())} elapsed${eta === null ? '' : ` · ETA ${clock(eta)}`}`;
-    if (tty) out.write(`\r\x1b[2K${(head + (msg ? ` · ${msg}` : '')).slice(0, 160)}`);
+  const line = () => {
+    const e = elapsed();
+    const eta = etaEnd === null ? '' : ` · ETA ${clock(etaEnd - e)}`;
+    const head = `${stage} · ${clock(e)} elapsed${eta}`;
+    out.write(`\r\x1b[2K${(head + (lastNote ? ` · ${lastNote}` : '')).slice(0, 160)}`);
+  };
+  const stopLive = () => {
+    live?.stop();
+    live = null;
   };
   return {
     stageStart(index, total, name, etaS) {
       stage = `[${index}/${total}] ${name}`;
-      eta = etaS;
-      if (tty) line('');
-      else out.write(`${stage} started (${clock(elapsed())} elapsed${etaS === null ? '' : `, ETA ${clock(etaS)}`})\n`);
+      lastNote = '';
+      const e = elapsed();
+      etaEnd = etaS === null ? null : e + etaS;
+      if (tty) {
+        line();
+        live ??= ticker(line);
+      } else out.write(`${stage} started (${clock(e)} elapsed${etaS === null ? '' : `, ETA ${clock(etaS)}`})\n`);
     },
     note(message) {
-      if (tty) line(message);
+      lastNote = message;
+      if (tty) line();
       else out.write(`  ${message}\n`);
     },
     stageEnd(name, status, durationS, reason) {
+      stopLive();
       const text = `${stage}: ${status} in ${durationS.toFixed(1)} s${reason ? ` (${reason})` : ''}`;
       out.write(tty ? `\r\x1b[2K${text}\n` : `${text}\n`);
     },
+    close: stopLive,
   };
 }

@@ -24,6 +24,15 @@ describe('measureVacuum', () => {
         expect(r.freelistPages.beforeVacuum).toBeGreaterThan(0);
         expect(r.freelistPages.afterVacuum).toBe(0);
         expect(r.bytes.afterVacuum).toBeLessThan(r.bytes.beforeVacuum);
+        if (name === 'untuned') {
+          // auto_vacuum=NONE: no routine maintenance, the freed pages stay.
+          expect(r.maintenance).toMatch(/^none \(auto_vacuum=NONE/);
+          expect(r.bytes.afterMaintenance).toBe(r.bytes.beforeVacuum);
+        } else {
+          // tuned's auto_vacuum=INCREMENTAL: incremental_vacuum gives the free pages back.
+          expect(r.maintenance).toMatch(/incremental_vacuum/);
+          expect(r.bytes.afterMaintenance!).toBeLessThan(r.bytes.beforeVacuum);
+        }
         expect(existsSync(join(dir, `work-${name}.sqlite`))).toBe(false);
       }
     } finally {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { CLI_BIN } from '../lib/server-process.ts';
-import { COMMANDS, main } from './cli.ts';
+import { COMMANDS, EXIT_INTERNAL, main, reportError } from './cli.ts';
 
 /**
  * Every command, given a user mistake (a bad flag, a missing file, a corrupt results or
@@ -162,6 +162,21 @@ describe('every command refuses a missing file, a corrupt results/summary file o
     ]) {
       const r = spawned(args);
       expect(problems(args, r)).toEqual([]);
+    }
+  });
+});
+
+describe('a crash is not a verdict', () => {
+  it('an internal error exits 3 (not 1, a failed gate) with one line, the stack only with LOADLAB_DEBUG', () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(reportError(new TypeError("Cannot read properties of undefined (reading 'rps')"))).toBe(EXIT_INTERNAL);
+      expect(EXIT_INTERNAL).toBe(3);
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toBe(
+        "error: Cannot read properties of undefined (reading 'rps')\n",
+      );
+    } finally {
+      err.mockRestore();
     }
   });
 });

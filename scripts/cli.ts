@@ -78,7 +78,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     load: async () => (await import('./commands/compare.ts')).command,
   },
   ab: {
-    summary: 'Interleaved A/B of two checkouts, paired by round; exit 1 on a significant regression',
+    summary: 'Interleaved A/B of two checkouts, alternating in short slices; exit 1 on a significant regression',
     load: async () => (await import('./commands/ab.ts')).command,
   },
   trend: {
@@ -100,7 +100,8 @@ function topHelp(): string {
     ...lines,
     '',
     "Run 'loadlab <command> --help' for a command's options.",
-    'Exit codes: 0 ok, 1 a check or gate failed, 2 usage or input error.',
+    `Exit codes: 0 ok, 1 a check or gate failed, 2 usage or input error, ${EXIT_INTERNAL} internal error (a bug:`,
+    '  rerun with LOADLAB_DEBUG=1 for the stack and report it).',
     '',
   ].join('\n');
 }
@@ -141,7 +142,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** A user mistake is one line and exit 2; anything else is a bug: one line, the stack with LOADLAB_DEBUG=1. */
+/** Exit code of a crash (a bug, not a failed check): distinct from 1 so a CI gate never reads a crash as a verdict. */
+export const EXIT_INTERNAL = 3;
+
+/** A user mistake is one line and exit 2; anything else is a bug: one line, exit 3, the stack with LOADLAB_DEBUG=1. */
 export function reportError(err: unknown): number {
   if (err instanceof UsageError) {
     process.stderr.write(`error: ${err.message}\n`);
@@ -150,5 +154,5 @@ export function reportError(err: unknown): number {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`error: ${message.split('\n')[0]}\n`);
   if (process.env.LOADLAB_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
-  return 1;
+  return EXIT_INTERNAL;
 }

@@ -45,6 +45,18 @@ if (job.batch > 1) {
   });
   op = job.writeTransaction === 'immediate' ? () => tx.immediate() : () => tx.deferred();
 }
+// Calibration only: a known amount of extra work per operation (a fixed integer loop), so
+// a calibration can check that the counters see a change of that size. The child runs with
+// --no-opt, so the interpreter runs the loop as written (nothing optimizes it away).
+const extra = job.extraWork || 0;
+let sink = 0;
+if (extra > 0) {
+  const plain = op;
+  op = () => {
+    plain();
+    for (let k = 0; k < extra; k++) sink = (sink * 31 + k) | 0;
+  };
+}
 
 // Start the operations on an empty young generation (node runs with --expose-gc), so the
 // collections that fall inside them do not depend on what startup and setup allocated.

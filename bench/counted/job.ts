@@ -35,6 +35,8 @@ export interface ChildJob {
   batch: number;
   writeTransaction: 'deferred' | 'immediate';
   resultFile: string;
+  /** Calibration only: iterations of a fixed integer loop after every operation (0 = none). */
+  extraWork: number;
 }
 
 /** What the child writes to `resultFile` when it finishes. */
@@ -82,6 +84,8 @@ export interface JobInput {
   paramSets: SqlParams[];
   database: string;
   resultFile: string;
+  /** Calibration only (see ChildJob.extraWork). */
+  extraWork?: number;
 }
 
 export function buildJob(input: JobInput): ChildJob {
@@ -96,5 +100,6 @@ export function buildJob(input: JobInput): ChildJob {
     batch: input.workload.batch ?? 1,
     writeTransaction: input.profile.writeTransaction,
     resultFile: input.resultFile,
+    extraWork: input.extraWork ?? 0,
   };
 }

@@ -12,7 +12,13 @@ import { rowCounts } from '../../db/data-shape.ts';
 import type { Profile } from '../../db/profiles.ts';
 import type { SqlParams } from '../../db/sql-params.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { uncountedRecord, type CountedRecord, type CountedRun, type SyscallTotals } from '../../lib/records/counted.ts';
+import {
+  perOpFigures,
+  uncountedRecord,
+  type CountedRecord,
+  type CountedRun,
+  type SyscallTotals,
+} from '../../lib/records/counted.ts';
 import { errorText } from '../measure.ts';
 import { BENCH_DEFAULTS, checkCommon, resolveProfiles, resolveWorkloads } from '../options.ts';
 import { drawParamSets } from '../prepare.ts';
@@ -95,6 +101,8 @@ export interface CountedOptions {
   onProgress?: (event: CountedProgress) => void;
   /** Stops between measurements and kills the children in flight; what is left becomes `skipped`. */
   signal?: AbortSignal;
+  /** Calibration only: iterations of a fixed loop added after every operation (default 0). */
+  injectWork?: number;
 }
 
 /** The n an operation runs with: the `n` option, else COUNTED_N, else by kind (a batch write divides by its batch). */
@@ -115,6 +123,7 @@ interface Context {
   seed: number;
   childTimeoutMs: number;
   signal?: AbortSignal;
+  injectWork: number;
 }
 
 /**
@@ -127,6 +136,10 @@ export async function measureCounted(opts: CountedOptions = {}): Promise<Counted
   const workloads = resolveWorkloads(opts.ops);
   if (opts.n !== undefined && !(Number.isInteger(opts.n) && opts.n >= 1 && opts.n <= 1_000_000)) {
     throw new UsageError(`n (operations per counted run) must be an integer from 1 to 1000000, got ${opts.n}`);
+  }
+  const injectWork = opts.injectWork ?? 0;
+  if (!(Number.isInteger(injectWork) && injectWork >= 0 && injectWork <= 1_000_000)) {
+    throw new UsageError(`injectWork must be an integer from 0 to 1000000, got ${injectWork}`);
   }
   const childTimeoutMs = opts.childTimeoutMs ?? COUNTED_DEFAULTS.childTimeoutMs;
   if (!(childTimeoutMs > 0)) throw new UsageError(`childTimeoutMs must be > 0, got ${childTimeoutMs}`);
@@ -147,6 +160,7 @@ export async function measureCounted(opts: CountedOptions = {}): Promise<Counted
     scale,
     seed,
     childTimeoutMs,
+    injectWork,
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
   const records: CountedRecord[] = [];
@@ -214,21 +228,10 @@ async function measureOne(workload: Workload, profile: Profile, n: number, ctx: 
     const cg = outcomes.cachegrind;
     const runN: CountedRun = { ops: n, instructions: cg?.[0].instructions ?? null, syscalls: straceN.syscalls };
     const run2N: CountedRun = { ops: 2 * n, instructions: cg?.[1].instructions ?? null, syscalls: strace2N.syscalls };
-    const perOp = (pick: (r: CountedRun) => number | null | undefined): number | null => {
-      const a = pick(runN);
-      const b = pick(run2N);
-      return a == null || b == null ? null : (b - a) / n;
-    };
     const okRecord = emptyRecord(workload, profile, n, ctx.tools, 'ok');
     return {
       ...okRecord,
-      instructionsPerOp: perOp((r) => r.instructions),
-      fsyncPerOp: perOp((r) => r.syscalls?.fsync),
-      writeCallsPerOp: perOp((r) => r.syscalls?.writeCalls),
-      writeBytesPerOp: perOp((r) => r.syscalls?.writeBytes),
-      readCallsPerOp: perOp((r) => r.syscalls?.readCalls),
-      readBytesPerOp: perOp((r) => r.syscalls?.readBytes),
-      totals: { n: runN, twoN: run2N },
+      ...perOpFigures(runN, run2N),
       effective: straceN.result.effective,
       tools: { ...okRecord.tools, sqlite: straceN.result.sqlite },
       wallMs: performance.now() - started,
@@ -274,7 +277,14 @@ function prepareRun(tool: Tool, k: 1 | 2, input: RunInput): string {
   mkdirSync(dir);
   copyDatabase(input.source, join(dir, DB_FILE));
   const { workload, profile, paramSets } = input;
-  const job = buildJob({ workload, profile, paramSets, database: DB_FILE, resultFile: RESULT_FILE });
+  const job = buildJob({
+    workload,
+    profile,
+    paramSets,
+    database: DB_FILE,
+    resultFile: RESULT_FILE,
+    extraWork: input.ctx.injectWork,
+  });
   writeFileSync(join(dir, JOB_FILE), JSON.stringify(job));
   return dir;
 }

@@ -20,6 +20,8 @@ export const AbSide = z.object({
   configFile: z.string().nullable(),
   /** `serve --inject-delay-ms` of this side (calibration only; 0 = off). */
   injectDelayMs: z.number().min(0),
+  /** `bench --counted --inject-work` of this side (calibration only; 0 = off). */
+  injectWork: z.number().int().min(0).default(0),
 });
 export type AbSide = z.infer<typeof AbSide>;
 
@@ -87,11 +89,19 @@ export const AbMetric = z.object({
   candidateMedian: z.number().nullable(),
   /** Paired candidate/baseline ratios (or differences in points), in pair order. */
   paired: z.array(z.number()),
-  /** Median of `paired` and its distribution-free interval (sign-test order statistics). */
+  /** The round of each pair (parallel to `paired`): the clusters of the interval. */
+  pairRounds: z.array(z.number().int()).default([]),
+  /**
+   * Median of `paired` and its interval: a two-stage bootstrap over rounds, then pairs within
+   * a round (the pairs of a round share server processes and database state), or with fewer
+   * than 5 rounds the sign test on the round medians. `coverage`: the interval's confidence.
+   */
   median: z.number().nullable(),
   low: z.number().nullable(),
   high: z.number().nullable(),
   coverage: z.number().nullable(),
+  /** How the interval was made (absent: an exact counter, no interval). */
+  method: z.enum(['cluster-bootstrap', 'cluster-sign-test']).optional(),
   verdict: AbVerdict,
   reason: z.string().optional(),
 });

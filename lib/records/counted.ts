@@ -86,3 +86,34 @@ export function uncountedRecord(
     wallMs: 0,
   };
 }
+
+/** The per-operation figures of a record from its two runs: (total of 2n − total of n) / n, null where not counted. */
+export function perOpFigures(
+  runN: CountedRun,
+  run2N: CountedRun,
+): Pick<
+  CountedRecord,
+  | 'instructionsPerOp'
+  | 'fsyncPerOp'
+  | 'writeCallsPerOp'
+  | 'writeBytesPerOp'
+  | 'readCallsPerOp'
+  | 'readBytesPerOp'
+  | 'totals'
+> {
+  const n = runN.ops;
+  const perOp = (pick: (r: CountedRun) => number | null | undefined): number | null => {
+    const a = pick(runN);
+    const b = pick(run2N);
+    return a == null || b == null ? null : (b - a) / n;
+  };
+  return {
+    instructionsPerOp: perOp((r) => r.instructions),
+    fsyncPerOp: perOp((r) => r.syscalls?.fsync),
+    writeCallsPerOp: perOp((r) => r.syscalls?.writeCalls),
+    writeBytesPerOp: perOp((r) => r.syscalls?.writeBytes),
+    readCallsPerOp: perOp((r) => r.syscalls?.readCalls),
+    readBytesPerOp: perOp((r) => r.syscalls?.readBytes),
+    totals: { n: runN, twoN: run2N },
+  };
+}

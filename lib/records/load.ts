@@ -1,3 +1,4 @@
+import { CountedRecord } from './counted.ts';
 import { z } from 'zod';
 import { recordFile } from './record-file.ts';
 import { Pinning } from './environment.ts';
@@ -138,5 +139,7 @@ export const LOAD_SCHEMA_VERSION = 1;
 
 export const LoadFile = recordFile('load', LOAD_SCHEMA_VERSION, LoadRecord, {
   capacity: z.array(CapacityRecord).default([]),
+  /** Exact cost per request, server-side (`load --counted`): op = the scenario. */
+  counted: z.array(CountedRecord).default([]),
 });
 export type LoadFile = z.infer<typeof LoadFile>;

@@ -1,3 +1,4 @@
+import { CustomProfiles } from './custom-profile.ts';
 import { z } from 'zod';
 
 /**
@@ -14,6 +15,8 @@ export const BenchConfig = z.strictObject({
   ablation: z.boolean(),
   /** Table sizes (rows) for the index sweep; empty = skip it. */
   indexSweepRows: z.array(z.number().int().positive()),
+  /** Also count exact cost per operation (valgrind instructions, strace syscalls): REPORT.md's cost table. */
+  counted: z.boolean().default(false),
 });
 
 export const LoadConfig = z.strictObject({
@@ -82,6 +85,10 @@ export const RunConfig = z.strictObject({
   thresholds: ThresholdConfig,
   /** Calibration only: every request of the candidate server is delayed this much (0 = off). */
   injectDelayMs: z.number().min(0),
+  /** Profiles defined by the config file (selected by name in `profiles`); recorded so a report says what they were. */
+  customProfiles: CustomProfiles.default({}),
+  /** Calibration only: counted operations of this side do this many iterations of extra work (bench --inject-work). */
+  injectWork: z.number().int().min(0).max(1_000_000).default(0),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 
@@ -98,6 +105,8 @@ export const ConfigFile = z.strictObject({
   headline: HeadlineConfig.partial().optional(),
   thresholds: ThresholdConfig.partial().optional(),
   injectDelayMs: RunConfig.shape.injectDelayMs.optional(),
+  injectWork: z.number().int().min(0).max(1_000_000).optional(),
+  customProfiles: CustomProfiles.optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFile>;
 

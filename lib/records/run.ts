@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Environment } from './environment.ts';
 import { AblationRecord, BenchRecord, IndexSweepRecord, Status } from './bench.ts';
+import { CountedRecord } from './counted.ts';
 import { CapacityRecord, LoadRecord } from './load.ts';
 import { RunConfig } from './run-config.ts';
 
@@ -44,7 +45,15 @@ export const VacuumRecord = z.object({
   deletedRows: z.number().int(),
   updatedRows: z.number().int(),
   pageSize: z.number().int(),
-  bytes: z.object({ seeded: z.number().int(), beforeVacuum: z.number().int(), afterVacuum: z.number().int() }),
+  bytes: z.object({
+    seeded: z.number().int(),
+    beforeVacuum: z.number().int(),
+    /** After the churn and the profile's own routine maintenance (absent in older records). */
+    afterMaintenance: z.number().int().optional(),
+    afterVacuum: z.number().int(),
+  }),
+  /** The profile's routine maintenance, in words: what auto_vacuum promises (absent in older records). */
+  maintenance: z.string().optional(),
   freelistPages: z.object({ beforeVacuum: z.number().int(), afterVacuum: z.number().int() }),
   vacuumMs: z.number(),
 });
@@ -78,6 +87,21 @@ export const RunResults = z.object({
   bench: z.array(BenchRecord).default([]),
   ablation: z.array(AblationRecord).default([]),
   indexSweep: z.array(IndexSweepRecord).default([]),
+  /** Exact cost per operation and profile (`run --counted`). */
+  counted: z.array(CountedRecord).default([]),
+  /** The user's own database and queries (`run --db FILE --queries FILE`), per profile, on copies. */
+  byo: z
+    .object({
+      source: z.object({
+        db: z.string(),
+        sha256: z.string(),
+        bytes: z.number().int(),
+        queries: z.number().int(),
+        queriesFile: z.string().optional(),
+      }),
+      records: z.array(BenchRecord),
+    })
+    .optional(),
   load: z.array(LoadRecord).default([]),
   capacity: z.array(CapacityRecord).default([]),
 });

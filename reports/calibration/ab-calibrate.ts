@@ -6,7 +6,11 @@
  * `summary.json` counts false alarms and detections from those files only.
  *
  *   node --import tsx reports/calibration/ab-calibrate.ts --pairs 20 --slowdowns 0,5,10,20
- *   node --import tsx reports/calibration/ab-calibrate.ts --summarize
+ *   node --import tsx reports/calibration/ab-calibrate.ts --summarize [--rejudge]
+ *
+ * --rejudge re-reads each run's raw trials (out/calibration/LABEL/ab.json, where they
+ * were written) with today's gate and rewrites its stored file (keeping the exit code it
+ * had when it ran as exitCodeAtRun).
  *
  * Run it on an otherwise idle machine: it is a measurement. The runs of the first method
  * (whole 2 s trials per side, paired by round, servers kept all run) are kept in ab-v1/ for
@@ -17,8 +21,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
-import { AbFile } from '../../lib/records/ab.ts';
-import { medianInterval } from '../../lib/stats.ts';
+import { AbFile, type AbTrial } from '../../lib/records/ab.ts';
+import { AB_CONFIDENCE, AB_THRESHOLDS, abExitCode, judgeAb, judgePoints, judgeRatios } from '../../ab/judge.ts';
+import { clusteredMedianInterval, type Direction } from '../../lib/stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const STORE = join(ROOT, 'reports', 'calibration', 'ab');
@@ -34,11 +39,16 @@ interface StoredRun {
   label: string;
   slowdownPct: number;
   injectDelayMs: number;
+  /** The gate's exit code on this run's raw trials, by the rule of the commit that stored it. */
   exitCode: number;
+  /** The exit code `ab` gave when it ran (the rule of its own commit). */
+  exitCodeAtRun?: number;
   wallS: number | null;
   date: string;
   gitSha: string | null;
-  /** Each gating metric's verdict, median change, interval and the per-round pairs behind them. */
+  /** Rounds of the run: the pairs of a metric come in this many equal consecutive clusters (absent: 8, the quick preset). */
+  rounds?: number;
+  /** Each gating metric's verdict, median change, interval and the pairs behind them, in pair order. */
   metrics: {
     key: string;
     verdict: string;
@@ -46,6 +56,8 @@ interface StoredRun {
     low: number | null;
     high: number | null;
     paired: number[];
+    /** The round of each pair (parallel to `paired`). */
+    pairRounds?: number[];
   }[];
   problems: string[];
 }
@@ -70,89 +82,145 @@ function runOne(slowdownPct: number, delayMs: number, index: number): StoredRun 
   );
 }
 
-/** The stored form of one calibration run. */
-function fromAb(ab: AbFile, label: string, slowdownPct: number, delayMs: number): StoredRun {
+/**
+ * Records written before a slice with no response in its ~0.1 s window counted as a stall
+ * (0 rps) called it a failed trial; the raw figures are the same, so they are read the way
+ * the gate reads them today.
+ */
+export function migrateTrials(trials: readonly AbTrial[]): AbTrial[] {
+  return trials.map((t) =>
+    t.status === 'failed' && t.reason === 'no responses in the measured window' && t.durationS > 0
+      ? { ...t, status: 'ok' as const, reason: undefined, errorPct: 0 }
+      : t,
+  );
+}
+
+/** The stored form of one calibration run: its metrics judged from its raw trials by today's gate. */
+export function fromAb(ab: AbFile, label: string, slowdownPct: number, delayMs: number): StoredRun {
+  const metrics = judgeAb({
+    trials: migrateTrials(ab.trials),
+    bench: ab.bench,
+    counted: ab.counted,
+    rounds: ab.roundsDone,
+  });
   return {
     label,
     slowdownPct,
     injectDelayMs: delayMs,
-    exitCode: ab.exitCode,
+    exitCode: abExitCode(metrics, ab.problems),
+    exitCodeAtRun: ab.exitCode,
     wallS: ab.wallS,
     date: ab.environment.date,
     gitSha: ab.environment.gitSha,
-    metrics: ab.metrics
+    rounds: ab.roundsDone,
+    metrics: metrics
       .filter((m) => m.gating)
-      .map((m) => ({ key: m.key, verdict: m.verdict, median: m.median, low: m.low, high: m.high, paired: m.paired })),
+      .map((m) => ({
+        key: m.key,
+        verdict: m.verdict,
+        median: m.median,
+        low: m.low,
+        high: m.high,
+        paired: m.paired,
+        pairRounds: m.pairRounds,
+      })),
     problems: ab.problems,
   };
 }
 
-const thresholdOf = (key: string) => (key.endsWith('/p95') ? 10 : key.includes('/counted/') ? 1 : 5);
-
-/** The A/B rule on stored pairs (ratios, worse = lower for rps and ops/s, higher for p95) at another confidence. */
-function regressedAt(
-  pairs: readonly number[],
-  confidence: number,
-  thresholdPct: number,
-  lowerIsBetter = false,
-): boolean {
-  const ci = medianInterval(pairs, confidence);
-  const t = 1 + thresholdPct / 100;
-  return lowerIsBetter ? ci.median > t && ci.low > 1 : ci.median < 1 / t && ci.high < 1;
+/** A metric's rule as the gate applies it: threshold, direction, scale. */
+function ruleOf(key: string) {
+  if (key.endsWith('/errors')) return { scale: 'points' as const, threshold: AB_THRESHOLDS.errorPoints };
+  if (key.endsWith('/p95'))
+    return { scale: 'ratio' as const, direction: 'lower' as Direction, threshold: AB_THRESHOLDS.p95Pct };
+  return { scale: 'ratio' as const, direction: 'higher' as Direction, threshold: AB_THRESHOLDS.rpsPct };
 }
 
-/** False alarms and detections from the stored runs. */
+/** Today's verdict on a stored metric: its pairs clustered by round, the gate's interval and rule. */
+export function rejudge(m: StoredRun['metrics'][number], rounds: number, confidence = AB_CONFIDENCE): string {
+  if (m.paired.length === 0 || m.verdict === 'failed') return m.verdict;
+  const byRound = new Map<number, number[]>();
+  m.paired.forEach((v, i) => {
+    // Without stored rounds: equal consecutive clusters (the quick preset's layout).
+    const r = m.pairRounds?.[i] ?? Math.floor((i * rounds) / m.paired.length);
+    byRound.set(r, [...(byRound.get(r) ?? []), v]);
+  });
+  const ci = clusteredMedianInterval([...byRound.values()], confidence);
+  const rule = ruleOf(m.key);
+  return rule.scale === 'points'
+    ? judgePoints(ci.low, ci.median, ci.high, rule.threshold)
+    : judgeRatios(ci.low, ci.median, ci.high, rule.direction, rule.threshold);
+}
+
+/** False alarms and detections from the stored runs, every verdict re-judged with today's rule. */
 export function summarize(runs: readonly StoredRun[]) {
   const bySlowdown = new Map<number, StoredRun[]>();
   for (const r of runs) bySlowdown.set(r.slowdownPct, [...(bySlowdown.get(r.slowdownPct) ?? []), r]);
+  const READ_POINT = 'ab/read-point/tuned/rps';
   return [...bySlowdown.entries()]
     .sort(([a], [b]) => a - b)
     .map(([slowdownPct, rs]) => {
-      const readPoint = rs.map((r) => r.metrics.find((m) => m.key === 'ab/read-point/tuned/rps'));
-      const flagged = rs.filter((r) => r.exitCode === 1).length;
-      const readPointFlagged = readPoint.filter((m) => m?.verdict === 'regressed').length;
+      const judged = rs.map((r) => ({
+        run: r,
+        verdicts: r.metrics.map((m) => ({ key: m.key, verdict: rejudge(m, r.rounds ?? 8) })),
+      }));
+      const alarmed = judged.filter(
+        (j) => j.run.problems.length > 0 || j.verdicts.some((v) => v.verdict === 'regressed' || v.verdict === 'failed'),
+      );
+      const readPoint = rs.map((r) => r.metrics.find((m) => m.key === READ_POINT));
       const measured = readPoint
         .map((m) => m?.median)
         .filter((x): x is number => typeof x === 'number')
         .sort((a, b) => a - b);
+      const mid = (xs: number[]) => (xs.length ? xs[Math.floor(xs.length / 2)]! : null);
       return {
         slowdownPct,
         runs: rs.length,
         injectDelayMs: rs[0]!.injectDelayMs,
-        /** A/A: runs with exit 1 (false alarms). Injected: runs with exit 1. */
-        exit1: flagged,
-        /** Injected: runs whose read-point rps was judged regressed. */
-        readPointRegressed: readPointFlagged,
-        /** Median measured read-point rps ratio over the runs. */
-        readPointRatio: measured.length ? measured[Math.floor(measured.length / 2)]! : null,
-        /** Other metrics flagged (false alarms outside read-point), total over the runs. */
-        otherRegressions: rs.reduce(
-          (s, r) =>
-            s + r.metrics.filter((m) => m.key !== 'ab/read-point/tuned/rps' && m.verdict === 'regressed').length,
-          0,
-        ),
-        wallS: rs.map((r) => r.wallS ?? 0).sort((a, b) => a - b)[Math.floor(rs.length / 2)] ?? null,
-        /** Offline, from the stored pairs: read-point rps judged with a 90 % sign-test interval instead of 95 %. */
-        readPointRegressedAt90: readPoint.filter((m) => m && m.paired.length > 0 && regressedAt(m.paired, 0.9, 5))
+        /** Runs the gate fails (exit 1) under today's rule: A/A, false alarms; injected, detections. */
+        exit1: alarmed.length,
+        /** Runs whose read-point rps is judged regressed under today's rule. */
+        readPointRegressed: judged.filter((j) => j.verdicts.find((v) => v.key === READ_POINT)?.verdict === 'regressed')
           .length,
-        /** Offline: runs where any gating rps/p95/ops metric would be flagged at 90 % (A/A: false alarms). */
-        anyRegressedAt90: rs.filter((r) =>
-          r.metrics.some(
-            (m) =>
-              m.paired.length > 0 &&
-              !m.key.endsWith('/errors') &&
-              regressedAt(m.paired, 0.9, thresholdOf(m.key), m.key.endsWith('/p95') || m.key.includes('/counted/')),
-          ),
-        ).length,
+        /** Which metrics were flagged, over all runs (A/A: where the false alarms come from). */
+        flagged: Object.fromEntries(
+          [
+            ...new Set(judged.flatMap((j) => j.verdicts.filter((v) => v.verdict === 'regressed').map((v) => v.key))),
+          ].map((k) => [
+            k,
+            judged.filter((j) => j.verdicts.some((v) => v.key === k && v.verdict === 'regressed')).length,
+          ]),
+        ),
+        /** Median over the runs of the measured read-point rps ratio (what the injected delay really cost). */
+        readPointRatio: mid(measured),
+        /** Runs that exited 1 when they ran (the rule of their commit). */
+        exit1AtRun: rs.filter((r) => (r.exitCodeAtRun ?? r.exitCode) === 1).length,
+        wallS: mid(rs.map((r) => r.wallS ?? 0).sort((a, b) => a - b)),
       };
     });
 }
 
-function stored(): StoredRun[] {
+function stored(opts: { rejudge?: boolean } = {}): StoredRun[] {
   if (!existsSync(STORE)) return [];
   return readdirSync(STORE)
     .filter((f) => /^s\d+-\d+\.json$/.test(f))
-    .map((f) => JSON.parse(readFileSync(join(STORE, f), 'utf8')) as StoredRun);
+    .map((f) => {
+      const run = JSON.parse(readFileSync(join(STORE, f), 'utf8')) as StoredRun;
+      // --rejudge: re-read the run's raw trials (out/calibration/LABEL/ab.json, kept locally) with today's gate.
+      const abJson = join(ROOT, 'out', 'calibration', run.label, 'ab.json');
+      if (!opts.rejudge || !existsSync(abJson)) return run;
+      const fresh = {
+        ...fromAb(
+          AbFile.parse(JSON.parse(readFileSync(abJson, 'utf8'))),
+          run.label,
+          run.slowdownPct,
+          run.injectDelayMs,
+        ),
+        exitCodeAtRun: run.exitCodeAtRun ?? run.exitCode,
+      };
+      writeJsonAtomic(join(STORE, f), fresh);
+      return fresh;
+    });
 }
 
 async function main() {
@@ -162,6 +230,7 @@ async function main() {
       slowdowns: { type: 'string', default: '0,5,10,20' },
       rps: { type: 'string' },
       summarize: { type: 'boolean', default: false },
+      rejudge: { type: 'boolean', default: false },
     },
   });
   mkdirSync(STORE, { recursive: true });
@@ -188,12 +257,17 @@ async function main() {
       }
     }
   }
-  const summary = { date: new Date().toISOString(), gitSha: gitSha(), rows: summarize(stored()) };
+  const summary = {
+    date: new Date().toISOString(),
+    gitSha: gitSha(),
+    rows: summarize(stored({ rejudge: values.rejudge })),
+  };
   writeJsonAtomic(join(STORE, 'summary.json'), summary);
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
 }
 
-function gitSha(): string | null {
+/** This checkout's commit, short, for the stored files. */
+export function gitSha(): string | null {
   try {
     return execFileSync('git', ['-C', ROOT, 'rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
   } catch {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleRun } from '../../test-support/records.ts';
 import { RUN_CHARTS } from './specs.ts';
-import { renderSvg } from './render.ts';
+import { renderSvg, svgToPng } from './render.ts';
 
 describe('run charts', () => {
   it('renders every chart of a full run to standalone SVG', async () => {
@@ -20,6 +20,24 @@ describe('run charts', () => {
     expect(svg).toContain('untuned');
     expect(svg).toContain('mix-80-20');
   });
+  it('draws the ablation as a labelled heatmap (setting × operation), no "undefined" anywhere', async () => {
+    const spec = RUN_CHARTS.find((c) => c.file === 'ablation.svg')!.build(sampleRun())!;
+    expect(JSON.stringify(spec)).toContain('"rect"');
+    const svg = await renderSvg(spec);
+    expect(svg).toContain('wal on (in untuned)');
+    expect(svg).toContain('+40 %');
+    for (const chart of RUN_CHARTS)
+      expect(await renderSvg(chart.build(sampleRun())!), chart.file).not.toContain('undefined');
+  });
+
+  it('renders every chart to a non-empty PNG too', async () => {
+    for (const chart of RUN_CHARTS) {
+      const png = await svgToPng(await renderSvg(chart.build(sampleRun())!));
+      expect(png.subarray(1, 4).toString('latin1'), chart.file).toBe('PNG');
+      expect(png.length, chart.file).toBeGreaterThan(5_000);
+    }
+  });
+
   it('returns null instead of an empty chart when a stage produced nothing', () => {
     const run = sampleRun({ load: [], capacity: [], ablation: [] });
     expect(RUN_CHARTS.map((c) => c.build(run))).toEqual([null, null, null, null]);

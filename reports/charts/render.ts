@@ -14,3 +14,17 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
     view.finalize();
   }
 }
+
+/**
+ * SVG text -> PNG bytes with resvg (Rust, no browser), for places that do not show SVG (a
+ * PR comment's image, a job summary). Fonts: the system's sans-serif. Deterministic.
+ */
+export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
+  const { Resvg } = await import('@resvg/resvg-js');
+  const png = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  }).render();
+  return png.asPng();
+}

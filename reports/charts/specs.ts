@@ -12,7 +12,16 @@ export interface ChartDef {
 }
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const PROFILE_COLOR = { field: 'profile', type: 'nominal', title: 'profile', scale: { scheme: 'tableau10' } } as const;
+/** Profiles in the order every chart uses: before, after, then the rest. */
+export const PROFILE_ORDER = ['untuned', 'tuned', 'consensus'];
+
+const PROFILE_COLOR = {
+  field: 'profile',
+  type: 'nominal',
+  title: 'profile',
+  sort: PROFILE_ORDER,
+  scale: { scheme: 'tableau10' },
+} as const;
 
 function okLoad(run: RunResults) {
   return run.load.filter((r) => r.status === 'ok' && r.median && r.topology === 'single');
@@ -35,8 +44,8 @@ export const throughputChart: ChartDef = {
       title: 'Throughput (requests/s, higher is better)',
       data: { values },
       encoding: {
-        x: { field: 'scenario', type: 'nominal', title: null },
-        xOffset: { field: 'profile' },
+        x: { field: 'scenario', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+        xOffset: { field: 'profile', sort: PROFILE_ORDER },
         color: PROFILE_COLOR,
       },
       layer: [
@@ -73,8 +82,8 @@ export const latencyChart: ChartDef = {
       spec: {
         mark: 'bar',
         encoding: {
-          x: { field: 'percentile', type: 'ordinal', title: null },
-          xOffset: { field: 'profile' },
+          x: { field: 'percentile', type: 'ordinal', title: null, axis: { labelAngle: 0 } },
+          xOffset: { field: 'profile', sort: PROFILE_ORDER },
           y: { field: 'ms', type: 'quantitative', title: 'ms' },
           color: PROFILE_COLOR,
         },
@@ -101,6 +110,7 @@ export const capacityChart: ChartDef = {
       })),
     );
     const slo = ok[0]!.sloP95Ms;
+    const levels = [...new Set(values.map((v) => v.connections))].sort((a, b) => a - b);
     return {
       $schema: SCHEMA,
       title: `p95 by concurrency ('${ok[0]!.scenario}'; SLO p95 < ${slo} ms)`,
@@ -114,7 +124,8 @@ export const capacityChart: ChartDef = {
               type: 'quantitative',
               title: 'concurrent connections (log scale)',
               scale: { type: 'log' },
-              axis: { format: '~s' },
+              // Ticks at the levels tried: a log axis has no 0, and the default ticks skip them.
+              axis: { values: levels, format: 'd', labelAngle: 0 },
             },
             y: { field: 'p95', type: 'quantitative', title: 'p95 (ms)', scale: { type: 'symlog' } },
             color: PROFILE_COLOR,
@@ -132,49 +143,59 @@ export const capacityChart: ChartDef = {
   },
 };
 
+/** A setting and its arm as the heatmap's row label. */
+function armLabel(a: { pragma: string; direction: string }): string {
+  return a.direction === 'disable-on-tuned' ? `${a.pragma} off (in tuned)` : `${a.pragma} on (in untuned)`;
+}
+
 export const ablationChart: ChartDef = {
   file: 'ablation.svg',
-  title: 'PRAGMA ablation: effect of each setting alone, per operation',
+  title: 'PRAGMA ablation: effect of each setting alone, per operation (heatmap)',
   build(run) {
-    const ok = run.ablation.filter((a) => a.status === 'ok');
+    const ok = run.ablation.filter((a) => a.status === 'ok' && Number.isFinite(a.change) && a.change > -1);
     if (ok.length === 0) return null;
-    const values = ok.map((a) => ({
-      arm: `${a.pragma} · ${a.op}${a.direction === 'disable-on-tuned' ? ' (off on tuned)' : ''}`,
-      ratio: Math.max(0.01, 1 + a.change),
-      low: Math.max(0.01, 1 + a.spread.low),
-      high: Math.max(0.01, 1 + a.spread.high),
-      sign: a.change >= 0 ? 'faster' : 'slower',
-    }));
+    const values = ok.map((a) => {
+      const ratio = 1 + a.change;
+      const ns = a.spread.low <= 0 && a.spread.high >= 0;
+      const pctText = `${a.change >= 0 ? '+' : '−'}${Math.abs(Math.round(a.change * 100))} %`;
+      return {
+        setting: armLabel(a),
+        op: a.op,
+        // log2 of the ratio: symmetric, ×2 and ÷2 the same distance from "no change".
+        log2: Math.max(-3, Math.min(3, Math.log2(ratio))),
+        label: ns ? `${pctText} n.s.` : pctText,
+      };
+    });
     return {
       $schema: SCHEMA,
-      title: 'ops/s with one PRAGMA switched ÷ ops/s without (log scale, 1 = no change)',
+      title: 'ops/s with one setting switched ÷ without (colour: log scale, white = no change)',
       data: { values },
-      encoding: { y: { field: 'arm', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } } },
+      encoding: {
+        x: { field: 'op', type: 'nominal', title: null, axis: { labelAngle: 0, labelLimit: 110 } },
+        y: { field: 'setting', type: 'nominal', title: null, sort: null, axis: { labelLimit: 220 } },
+      },
       layer: [
         {
-          mark: { type: 'point', filled: true, size: 50 },
+          mark: 'rect',
           encoding: {
-            x: { field: 'ratio', type: 'quantitative', title: 'arm ÷ base (ops/s)', scale: { type: 'log' } },
             color: {
-              field: 'sign',
-              type: 'nominal',
-              title: null,
-              scale: { domain: ['faster', 'slower'], range: ['#4c78a8', '#e45756'] },
+              field: 'log2',
+              type: 'quantitative',
+              title: 'log₂(arm ÷ base)',
+              scale: { scheme: 'redblue', domain: [-3, 3], domainMid: 0 },
             },
           },
         },
         {
-          mark: { type: 'rule', color: 'black' },
-          encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } },
-        },
-        {
-          data: { values: [{ one: 1 }] },
-          mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },
-          encoding: { x: { field: 'one', type: 'quantitative' } },
+          mark: { type: 'text', fontSize: 10 },
+          encoding: {
+            text: { field: 'label', type: 'nominal' },
+            color: { condition: { test: 'abs(datum.log2) > 1.8', value: 'white' }, value: 'black' },
+          },
         },
       ],
-      width: 420,
-      height: { step: 16 },
+      width: { step: 96 },
+      height: { step: 26 },
     };
   },
 };

@@ -166,6 +166,11 @@ describe('buildLedger on a hand-built run', () => {
     );
     expect(md).toContain('**Verdict rule**');
     expect(md).toContain('A verdict reads the measured **interval**, never the point estimate');
+    // VACUUM reads as the headline does: a size change with the same sign, not a gain.
+    const vacuum = md.split('\n').find((l) => l.startsWith('| VACUUM'))!;
+    expect(vacuum).toContain('| −35 % |');
+    expect(vacuum.split('|')[3]!.trim()).toMatch(/^−\d/);
+    expect(vacuum).not.toMatch(/\| \+\d/);
     expect(md).toContain('**not measurable here**: better-sqlite3 is synchronous');
     expect(md).not.toContain(QUICK_NOTE);
   });

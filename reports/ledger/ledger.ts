@@ -16,6 +16,14 @@ function gainText(g: number, asTimes: boolean, digits = 1): string {
   return asTimes ? times(g) : pct(g - 1, digits);
 }
 
+/** A size claim reads as the headline does, a change of size (−29 %), not as a gain (+40.6 %). */
+const isSize = (r: LedgerRow) => r.claim.source.kind === 'vacuum';
+
+/** A gain as printed in row r: a size change for size claims, else "better by". */
+function shown(r: LedgerRow, g: number, digits = 1): string {
+  return isSize(r) ? pct(1 / g - 1, digits) : gainText(g, useTimes(r), digits);
+}
+
 /** Said after every verdict of a quick run. */
 export const QUICK_NOTE = '(quick: indicative)';
 
@@ -65,13 +73,14 @@ export function buildLedger(
 function claimed(r: LedgerRow): string {
   if (!r.claim.claimedGain) return 'faster';
   const { low, high } = r.claim.claimedGain;
-  const t = useTimes(r);
-  return low === high ? gainText(low, t, 0) : `${gainText(low, t, 0)} to ${gainText(high, t, 0)}`;
+  return low === high ? shown(r, low, 0) : `${shown(r, low, 0)} to ${shown(r, high, 0)}`;
 }
 
 function interval(r: LedgerRow): string {
   if ('unavailable' in r.measurement) return DASH;
-  return `${gainText(r.measurement.low, useTimes(r))} … ${gainText(r.measurement.high, useTimes(r))}`;
+  // A size change runs the other way: the larger gain is the larger shrink.
+  const [a, b] = isSize(r) ? [r.measurement.high, r.measurement.low] : [r.measurement.low, r.measurement.high];
+  return `${shown(r, a)} … ${shown(r, b)}`;
 }
 
 const COLUMNS: Column<LedgerRow>[] = [
@@ -80,7 +89,7 @@ const COLUMNS: Column<LedgerRow>[] = [
   {
     header: 'measured gain',
     align: 'right',
-    cell: (r) => ('unavailable' in r.measurement ? DASH : gainText(r.measurement.gain, useTimes(r))),
+    cell: (r) => ('unavailable' in r.measurement ? DASH : shown(r, r.measurement.gain)),
   },
   { header: 'interval (judged)', align: 'right', cell: interval },
   { header: 'noise band', align: 'right', cell: (r) => (r.band ? `±${r.band.pct} % ${r.band.kind}` : DASH) },
@@ -109,7 +118,7 @@ export function renderLedger(
         ]
       : []),
     renderTable(COLUMNS, rows),
-    'Gains are "better by": +50 % (or ×1.5) means 1.5 times the throughput, or the latency or size divided by 1.5.',
+    'Gains are "better by": +50 % (or ×1.5) means 1.5 times the throughput, or the latency divided by 1.5. The VACUUM row is a change of file size, as in the headline (−35 % = 35 % smaller).',
     '',
     describeNoiseBands(bands),
     '',

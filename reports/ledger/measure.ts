@@ -210,10 +210,33 @@ export function measureCapacity(run: RunResults): Measurement {
   };
 }
 
-/** Size before over size after VACUUM, median over profiles; interval = min..max over profiles. */
+/**
+ * The guide's size claim as it means it: the tuned file after months of churn under the
+ * maintenance its own setting promises (auto_vacuum=INCREMENTAL: incremental_vacuum), over
+ * the same file left alone. Sizes are exact: the interval is the point (the size band judges).
+ * Records without a maintenance figure fall back to VACUUM per profile.
+ */
 export function measureVacuum(run: RunResults): Measurement {
   const ok = run.vacuum.filter((v) => v.status === 'ok' && v.bytes.afterVacuum > 0);
   if (ok.length === 0) return { unavailable: 'no VACUUM measurement in this run' };
+  const tuned = ok.find((v) => v.profile === AFTER && v.bytes.afterMaintenance !== undefined);
+  if (tuned) {
+    const gain = tuned.bytes.beforeVacuum / tuned.bytes.afterMaintenance!;
+    const others = ok.filter((v) => v !== tuned && v.bytes.afterMaintenance !== undefined);
+    return {
+      gain,
+      low: gain,
+      high: gain,
+      benchmark: `file size after churn (${tuned.method}), under ${AFTER}'s own maintenance: ${tuned.maintenance ?? 'unknown'}`,
+      detail: [
+        `${AFTER} ${bytes(tuned.bytes.beforeVacuum)} -> ${bytes(tuned.bytes.afterMaintenance!)}`,
+        ...others.map(
+          (v) =>
+            `${v.profile} ${bytes(v.bytes.beforeVacuum)} -> ${bytes(v.bytes.afterMaintenance!)} (${v.maintenance ?? 'unknown'})`,
+        ),
+      ].join(', '),
+    };
+  }
   const gains = ok.map((v) => v.bytes.beforeVacuum / v.bytes.afterVacuum);
   return {
     gain: median(gains),

@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+import { renderCountedTable } from '../../bench/bench-markdown.ts';
 import type { AblationRecord, BenchRecord, IndexSweepRecord } from '../../lib/records/bench.ts';
 import type { RunResults } from '../../lib/records/run.ts';
 import { DASH, num, pct, share, us } from '../../lib/format.ts';
@@ -7,29 +9,71 @@ const status = (r: { status: string; reason?: string | undefined }) =>
   r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason ?? 'no reason given'}`;
 const ifOk = (r: { status: string }, text: () => string) => (r.status === 'ok' ? text() : DASH);
 
-const BENCH: Column<BenchRecord>[] = [
-  { header: 'operation', cell: (r) => r.op },
-  { header: 'profile', cell: (r) => r.profile },
-  { header: 'ops/s', align: 'right', cell: (r) => ifOk(r, () => num(r.opsPerSec)) },
-  { header: 'mean', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.mean)) },
-  { header: 'p50', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.p50)) },
-  { header: 'p99', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.p99)) },
-  { header: '± rme', align: 'right', cell: (r) => ifOk(r, () => share(r.rme / 100)) },
-  { header: 'samples', align: 'right', cell: (r) => String(r.samples) },
-  { header: 'plan', cell: (r) => r.plan.split('\n')[0] ?? '' },
-  { header: 'status', cell: status },
-];
+/** A figure whose relative margin of error is above this (percent) is flagged as noisy. */
+export const NOISY_RME_PCT = 10;
 
-const ABLATION: Column<AblationRecord>[] = [
-  { header: 'PRAGMA', cell: (r) => r.pragma },
-  { header: 'direction', cell: (r) => r.direction },
-  { header: 'operation', cell: (r) => r.op },
-  { header: 'base ops/s', align: 'right', cell: (r) => ifOk(r, () => num(r.baseOpsPerSec)) },
-  { header: 'arm ops/s', align: 'right', cell: (r) => ifOk(r, () => num(r.armOpsPerSec)) },
-  { header: 'change', align: 'right', cell: (r) => ifOk(r, () => pct(r.change)) },
-  { header: 'spread', align: 'right', cell: (r) => ifOk(r, () => `${pct(r.spread.low)} … ${pct(r.spread.high)}`) },
-  { header: 'status', cell: status },
-];
+const noisy = (r: BenchRecord) => r.status === 'ok' && r.rme > NOISY_RME_PCT;
+
+/** The microbenchmark table: a "vs untuned" column per operation, noisy figures flagged, status only when not all ok. */
+export function benchColumns(records: readonly BenchRecord[]): Column<BenchRecord>[] {
+  const untuned = new Map(
+    records.filter((r) => r.profile === 'untuned' && r.status === 'ok').map((r) => [r.op, r.opsPerSec]),
+  );
+  const columns: Column<BenchRecord>[] = [
+    { header: 'operation', cell: (r) => r.op },
+    { header: 'profile', cell: (r) => r.profile },
+    { header: 'ops/s', align: 'right', cell: (r) => ifOk(r, () => `${num(r.opsPerSec)}${noisy(r) ? ' ⚠' : ''}`) },
+    {
+      header: 'vs untuned',
+      align: 'right',
+      cell: (r) => {
+        const base = untuned.get(r.op);
+        if (r.status !== 'ok' || base === undefined || r.profile === 'untuned') return DASH;
+        return pct(r.opsPerSec / base - 1, 0);
+      },
+    },
+    { header: 'mean', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.mean)) },
+    { header: 'p50', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.p50)) },
+    { header: 'p99', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.p99)) },
+    { header: '± rme', align: 'right', cell: (r) => ifOk(r, () => share(r.rme / 100)) },
+    { header: 'samples', align: 'right', cell: (r) => String(r.samples) },
+    { header: 'plan', cell: (r) => r.plan.split('\n')[0] ?? '' },
+  ];
+  if (records.some((r) => r.status !== 'ok')) columns.push({ header: 'status', cell: status });
+  return columns;
+}
+
+/** One cell of the pivoted ablation: the change, "(n.s.)" when its spread includes no change. */
+function ablationCell(r: AblationRecord | undefined): string {
+  if (!r) return DASH;
+  if (r.status !== 'ok') return r.status;
+  const ns = r.spread.low <= 0 && r.spread.high >= 0;
+  return `${pct(r.change, 0)}${ns ? ' (n.s.)' : ''}`;
+}
+
+/**
+ * The ablation pivoted: one row per setting and direction, one column per operation, each
+ * cell the arm's change in ops/s (enable-on-untuned: the setting switched on; disable-on-tuned:
+ * switched off, so a loss there is what the setting bought).
+ */
+export function renderAblationPivot(records: readonly AblationRecord[]): string {
+  const ops = [...new Set(records.map((r) => r.op))];
+  const rows = [...new Set(records.map((r) => `${r.pragma}\u0000${r.direction}`))].map((k) => {
+    const [pragma, direction] = k.split('\u0000') as [string, AblationRecord['direction']];
+    return { pragma, direction, cells: records.filter((r) => r.pragma === pragma && r.direction === direction) };
+  });
+  type Row = (typeof rows)[number];
+  const columns: Column<Row>[] = [
+    { header: 'setting', cell: (r) => r.pragma },
+    { header: 'arm', cell: (r) => (r.direction === 'enable-on-untuned' ? 'on, in untuned' : 'off, in tuned') },
+    ...ops.map((op) => ({
+      header: op,
+      align: 'right' as const,
+      cell: (r: Row) => ablationCell(r.cells.find((c) => c.op === op)),
+    })),
+  ];
+  return renderTable(columns, rows);
+}
 
 const SWEEP: Column<IndexSweepRecord>[] = [
   { header: 'kind', cell: (r) => r.kind },
@@ -48,13 +92,38 @@ export function renderBenchSections(run: RunResults): string {
   out.push(
     '### PRAGMA ablation',
     '',
-    run.ablation.length ? renderTable(ABLATION, run.ablation) : '_No ablation in this run._\n',
+    run.ablation.length
+      ? `${renderAblationPivot(run.ablation)}\nCells: change in ops/s with the arm; (n.s.) = the change's spread includes none.\n`
+      : '_No ablation in this run._\n',
   );
   out.push(
     '### Microbenchmarks (tinybench, sustained ops/s = 1000 / mean ms)',
     '',
-    run.bench.length ? renderTable(BENCH, run.bench) : '_No microbenchmarks in this run._\n',
+    run.bench.length
+      ? `${renderTable(benchColumns(run.bench), run.bench)}${run.bench.some(noisy) ? `\n⚠ = margin of error above ${NOISY_RME_PCT} %: a noisy figure.\n` : ''}`
+      : '_No microbenchmarks in this run._\n',
   );
+  if (run.byo) {
+    const src = run.byo.source;
+    out.push(
+      '### Your database and queries',
+      '',
+      `\`${basename(src.db)}\` (${src.queries} queries, sha256 ${src.sha256.slice(0, 12)}…, unchanged after the run): each query on a copy under every profile's PRAGMAs.`,
+      '',
+      renderTable(benchColumns(run.byo.records), run.byo.records),
+    );
+  }
+  if (run.counted.length) {
+    out.push(
+      '### Cost per operation (exact counters)',
+      '',
+      'Counted, not timed: instructions with valgrind (cachegrind), system calls with strace, each the',
+      'difference between a process doing n operations and one doing 2n, divided by n. Counts do not',
+      'move with machine load; they explain the timings above (an fsync per commit, bytes per write).',
+      '',
+      renderCountedTable(run.counted, 'markdown'),
+    );
+  }
   out.push(
     '### Index sweep',
     '',

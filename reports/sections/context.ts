@@ -8,6 +8,13 @@ const PAIRS: Column<Pair>[] = [
   { header: 'value', cell: (p) => p[1] },
 ];
 
+/** An ISO timestamp as people read it: "2026-11-26 05:11 UTC" (the raw value stays in results.json). */
+export function humanDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+}
+
 /** The context header every report opens with (mitata-style). */
 export function renderContext(run: RunResults): string {
   const e = run.environment;
@@ -17,7 +24,7 @@ export function renderContext(run: RunResults): string {
       : `none (${e.pinning.reason ?? 'unknown'})`
     : 'not recorded';
   const rows: Pair[] = [
-    ['date', e.date],
+    ['date', humanDate(e.date)],
     ['git SHA', e.gitSha ?? DASH],
     [
       'mode',
@@ -26,7 +33,8 @@ export function renderContext(run: RunResults): string {
     ['CPU', `${e.cpuModel}, ${e.cores} cores; pinning: ${pin}`],
     ['memory', bytes(e.memoryBytes)],
     ['kernel', `${e.platform} ${e.kernel}`],
-    ['data directory', `${e.dataDir} (${e.filesystem}); fsync probe ${us(e.fsyncUs)}`],
+    // The data directory's path is this machine's business (and usually deleted): its kind is what matters.
+    ['database files', `${e.filesystem}; fsync probe ${us(e.fsyncUs)}`],
     ['Node / SQLite', `${e.node} / ${e.sqlite}`],
     [
       'better-sqlite3 / autocannon / tinybench / k6',

@@ -67,8 +67,17 @@ const VACUUM: Column<VacuumRecord>[] = [
   { header: 'profile', cell: (v) => v.profile },
   { header: 'seeded', align: 'right', cell: (v) => bytes(v.bytes.seeded) },
   { header: 'after churn', align: 'right', cell: (v) => bytes(v.bytes.beforeVacuum) },
+  {
+    header: 'after its own maintenance',
+    align: 'right',
+    cell: (v) =>
+      v.bytes.afterMaintenance === undefined
+        ? DASH
+        : `${bytes(v.bytes.afterMaintenance)} (${pct(v.bytes.afterMaintenance / v.bytes.beforeVacuum - 1, 0)})`,
+  },
+  { header: 'maintenance', cell: (v) => v.maintenance ?? DASH },
   { header: 'after VACUUM', align: 'right', cell: (v) => bytes(v.bytes.afterVacuum) },
-  { header: 'change', align: 'right', cell: (v) => pct(v.bytes.afterVacuum / v.bytes.beforeVacuum - 1) },
+  { header: 'VACUUM change', align: 'right', cell: (v) => pct(v.bytes.afterVacuum / v.bytes.beforeVacuum - 1) },
   {
     header: 'free pages before → after',
     align: 'right',

@@ -1,3 +1,4 @@
+import { colourEnabled, paintVerdicts } from '../../lib/colour.ts';
 import { join } from 'node:path';
 import { AB_PRESETS } from '../../ab/presets.ts';
 import { runAb, type AbProgress } from '../../ab/run.ts';
@@ -9,7 +10,7 @@ import { UsageError } from '../../lib/errors.ts';
 import type { AbFile } from '../../lib/records/ab.ts';
 import type { RunConfig } from '../../lib/records/run-config.ts';
 import { abHeadline, renderAbMarkdown } from '../../reports/ab-markdown.ts';
-import { loadConfigFile } from '../../run/config-file.ts';
+import { findConfigFile, loadConfigFile } from '../../run/config-file.ts';
 import { checkNames } from './run.ts';
 
 /** reports/ab/2026-01-02T03-04-05Z */
@@ -35,7 +36,11 @@ examples:
   options: {
     quick: { kind: 'boolean', help: 'the pull-request preset: tuned, 4 scenarios, 8 rounds of 2 s (the default)' },
     full: { kind: 'boolean', help: 'all profiles, 12 rounds of 10 s at scale 1' },
-    config: { kind: 'string', value: 'FILE', help: 'config file (as for run) applied to both sides' },
+    config: {
+      kind: 'string',
+      value: 'FILE',
+      help: 'config file (as for run) applied to both sides; default: ./loadlab.config.{ts,mts,js,mjs,json} if present',
+    },
     'baseline-config': {
       kind: 'string',
       value: 'FILE',
@@ -65,7 +70,8 @@ examples:
     if (values.quick && values.full) throw new UsageError('--quick and --full are exclusive');
     const mode = values.full ? 'full' : 'quick';
     const preset = AB_PRESETS[mode];
-    const shared: RunConfig = values.config ? await loadConfigFile(values.config, preset) : preset;
+    const configPath = findConfigFile(values.config);
+    const shared: RunConfig = configPath ? await loadConfigFile(configPath, preset) : preset;
     const sideConfig = async (file: string | undefined) => (file ? await loadConfigFile(file, shared) : shared);
     const baseConfig = await sideConfig(values['baseline-config']);
     const candConfig = await sideConfig(values['candidate-config']);
@@ -106,7 +112,7 @@ examples:
         baseline,
         candidate,
         config: shared,
-        mode: values.config ? 'custom' : mode,
+        mode: configPath ? 'custom' : mode,
         outDir,
         orderSeed: values['order-seed'] ?? Math.floor(Math.random() * 2 ** 31),
         onProgress,
@@ -119,7 +125,7 @@ examples:
     }
     write(ab);
     if (values.json) process.stdout.write(JSON.stringify(ab, null, 2) + '\n');
-    else process.stdout.write(`ab: ${abHeadline(ab)}\n`);
+    else process.stdout.write(paintVerdicts(`ab: ${abHeadline(ab)}\n`, colourEnabled(process.stdout)));
     process.stderr.write(`wrote ${abJson} and ${join(outDir, 'AB.md')}\n`);
     if (controller.signal.aborted) return 130;
     return ab.exitCode;

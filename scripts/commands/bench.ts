@@ -1,3 +1,4 @@
+import { useConfigProfiles } from '../../run/config-file.ts';
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { UsageError } from '../../lib/errors.ts';
@@ -27,7 +28,12 @@ examples:
       kind: 'list',
       value: 'LIST',
       default: BENCH_DEFAULTS.profiles,
-      help: 'profiles to compare; the first is the baseline',
+      help: 'profiles to compare (built-in or custom); the first is the baseline',
+    },
+    config: {
+      kind: 'string',
+      value: 'FILE',
+      help: 'config file whose customProfiles these profile names may use; default: ./loadlab.config.* if present',
     },
     ops: { kind: 'list', value: 'LIST', defaultText: 'all', help: `operations: ${workloadNames().join(', ')}` },
     scale: {
@@ -101,11 +107,22 @@ examples:
       kind: 'boolean',
       help: 'also count exact cost per operation: instructions (valgrind), fsyncs and bytes (strace), by N vs 2N',
     },
+    'inject-work': {
+      kind: 'number',
+      value: 'N',
+      min: 0,
+      max: 1_000_000,
+      integer: true,
+      help: 'calibration only, with --counted: N iterations of a fixed loop after every counted operation',
+    },
     quiet: { kind: 'boolean', help: 'no progress on stderr' },
   },
   async run({ values }) {
+    await useConfigProfiles(values.config);
     if ((values.db === undefined) !== (values.queries === undefined))
       throw new UsageError('bench: --db and --queries go together');
+    if (values['inject-work'] !== undefined && !values.counted)
+      throw new UsageError('bench: --inject-work needs --counted');
     if (values.toggles !== undefined && !values.ablation) throw new UsageError('bench: --toggles needs --ablation');
     if ((values['sweep-rows'] !== undefined || values['sweep-insert-rows'] !== undefined) && !values['index-sweep']) {
       throw new UsageError('bench: --sweep-rows/--sweep-insert-rows need --index-sweep');
@@ -155,6 +172,7 @@ examples:
           scale: values.scale,
           seed: values.seed,
           workspace,
+          ...(values['inject-work'] ? { injectWork: values['inject-work'] } : {}),
           ...(values.ops !== undefined ? { ops: values.ops } : {}),
           ...(progress
             ? {

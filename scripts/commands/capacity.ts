@@ -1,3 +1,4 @@
+import { useConfigProfiles } from '../../run/config-file.ts';
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { CAPACITY_DEFAULTS, runCapacity } from '../../load/capacity.ts';
@@ -6,7 +7,7 @@ import { scenarioNames } from '../../load/scenarios.ts';
 import { capacityTable } from '../../load/table.ts';
 import { LOAD_FLAGS, loadOptionsFromFlags, runWithProgress, writeLoadFile } from './load.ts';
 
-const { scenario, profile, trials, connections, rate, ...shared } = LOAD_FLAGS;
+const { scenario, profile, trials, connections, rate, counted: _counted, ...shared } = LOAD_FLAGS;
 
 export const command = defineCommand({
   name: 'capacity',
@@ -47,6 +48,7 @@ load record. Exit 1 when a level could not be measured (server died, audit faile
     rate: { ...rate, help: 'refused: capacity steps concurrency in closed loop' },
   },
   async run({ values }) {
+    await useConfigProfiles(values.config);
     const base = loadOptionsFromFlags(values);
     if (values.connections !== undefined)
       throw new UsageError('capacity chooses --connections itself; use --max-connections');

@@ -15,6 +15,7 @@ import {
   withoutProfile,
 } from '../../test-support/records.ts';
 import { main } from '../cli.ts';
+import { writeMarkdown } from './compare.ts';
 
 describe('loadlab compare', () => {
   let dir: string;
@@ -41,7 +42,20 @@ describe('loadlab compare', () => {
     const f = write('a.json', sampleRun());
     expect(await main(['compare', f, f, '--markdown', join(dir, 'summary.md')])).toBe(0);
     expect(out.join('')).toContain('no significant change in');
+    // Sides named by the run (SHA, mode, date), not by the file name.
+    expect(out.join('')).toContain('baseline: abc1234 · quick · 2026-01-02  candidate: abc1234 · quick · 2026-01-02');
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('## loadlab compare');
+  });
+
+  it('appends to $GITHUB_STEP_SUMMARY (other steps wrote there too) and replaces any other file', () => {
+    const summary = join(dir, 'step-summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    expect(writeMarkdown(summary, '## ours\n', { GITHUB_STEP_SUMMARY: summary })).toBe('appended');
+    expect(readFileSync(summary, 'utf8')).toBe('# earlier step\n## ours\n');
+    const other = join(dir, 'other.md');
+    writeFileSync(other, 'old\n');
+    expect(writeMarkdown(other, 'new\n', { GITHUB_STEP_SUMMARY: summary })).toBe('written');
+    expect(readFileSync(other, 'utf8')).toBe('new\n');
   });
 
   it('rps 30 % lower and latency 30 % higher exits 1', async () => {
@@ -58,10 +72,10 @@ describe('loadlab compare', () => {
 
   it('writes github-action-benchmark and Bencher exports', async () => {
     const f = write('a.json', sampleRun());
-    expect(await main(['compare', f, f, '--export', 'github', join(dir, 'gh.json')])).toBe(0);
+    expect(await main(['compare', f, f, '--export', `github:${join(dir, 'gh.json')}`])).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'gh.json'), 'utf8'))[0]).toHaveProperty('unit');
     expect(JSON.parse(readFileSync(join(dir, 'gh.smaller.json'), 'utf8'))[0].unit).toBe('ms');
-    expect(await main(['compare', f, f, '--export', 'bencher', join(dir, 'b.json')])).toBe(0);
+    expect(await main(['compare', f, f, '--export', `bencher:${join(dir, 'b.json')}`])).toBe(0);
     expect(Object.keys(JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'))).length).toBeGreaterThan(0);
   });
 
@@ -70,7 +84,10 @@ describe('loadlab compare', () => {
     expect(await main(['compare', f, join(dir, 'missing.json')])).toBe(2);
     expect(await main(['compare', f, write('x.json', { kind: 'nope' })])).toBe(2);
     expect(await main(['compare', f, write('y.json', { ...sampleRun(), load: [{ scenario: 1 }] })])).toBe(2);
-    expect(await main(['compare', f, f, '--export', 'csv', 'z'])).toBe(2);
+    expect(await main(['compare', f, f, '--export', 'csv:z'])).toBe(2);
+    expect(await main(['compare', f, f, '--export', 'github'])).toBe(2);
+    // FILE is no longer a hidden third argument.
+    expect(await main(['compare', f, f, '--export', 'github', join(dir, 'gh2.json')])).toBe(2);
     expect(await main(['compare', f, f, '--threshold', 'ten'])).toBe(2);
     expect(out.join('')).toContain('error: ');
   });

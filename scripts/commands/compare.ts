@@ -1,9 +1,11 @@
-import { basename, extname } from 'node:path';
+import { appendFileSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
 import { defineCommand } from '../../lib/cli-kit.ts';
+import { colourEnabled, paintVerdicts } from '../../lib/colour.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { COMPARE_DEFAULTS, commonGatingKeys, compareMetrics } from '../../gate/judge.ts';
-import { contextMismatches, contextOf, describeMismatches } from '../../gate/context.ts';
+import { contextMismatches, contextOf, describeMismatches, runLabel } from '../../gate/context.ts';
 import { extractMetrics, type Metric } from '../../gate/metrics.ts';
 import { metricSources, readResultsFile } from '../../gate/read-records.ts';
 import { toBencher, toGithubBenchmark } from '../../gate/export.ts';
@@ -15,6 +17,35 @@ const EXPORTS = ['github', 'bencher'] as const;
 export function smallerPath(file: string): string {
   const ext = extname(file);
   return ext ? file.slice(0, -ext.length) + '.smaller' + ext : file + '.smaller';
+}
+
+/** `FMT:FILE` of --export, checked. */
+export function parseExport(value: string): { format: (typeof EXPORTS)[number]; file: string } {
+  const at = value.indexOf(':');
+  const format = at < 0 ? value : value.slice(0, at);
+  const file = at < 0 ? '' : value.slice(at + 1);
+  if (!(EXPORTS as readonly string[]).includes(format))
+    throw new UsageError(`--export must be FMT:FILE with FMT one of ${EXPORTS.join(', ')}, got '${value}'`);
+  if (file === '') throw new UsageError(`--export ${format} needs a file: --export ${format}:FILE`);
+  return { format: format as (typeof EXPORTS)[number], file };
+}
+
+/**
+ * Writes Markdown for a human: appended when FILE is the job summary GitHub gave this step
+ * ($GITHUB_STEP_SUMMARY collects every step's output), replaced (atomically) otherwise.
+ */
+export function writeMarkdown(
+  file: string,
+  text: string,
+  env: NodeJS.ProcessEnv = process.env,
+): 'appended' | 'written' {
+  const summary = env.GITHUB_STEP_SUMMARY;
+  if (summary && resolve(summary) === resolve(file)) {
+    appendFileSync(file, text.endsWith('\n') ? text : text + '\n');
+    return 'appended';
+  }
+  writeFileAtomic(file, text);
+  return 'written';
 }
 
 /** The one-line reason there is nothing to gate on. */
@@ -39,7 +70,7 @@ function nothingComparable(baseline: readonly Metric[], candidate: readonly Metr
 export const command = defineCommand({
   name: 'compare',
   summary: 'Compare two results files metric by metric; exit 1 on a significant regression or a failed or missing arm.',
-  args: 'BASELINE.json CANDIDATE.json [FILE]',
+  args: 'BASELINE.json CANDIDATE.json',
   details: `Accepts results.json from 'loadlab run' and the --json files of 'loadlab load' and 'loadlab bench'.
 Metrics are matched by key (scenario, profile, engine, connections, percentile; op and profile; capacity).
 
@@ -88,32 +119,24 @@ exit 0: no regression; 1: at least one gating metric regressed, failed or is mis
     markdown: {
       kind: 'string',
       value: 'FILE',
-      help: 'also write the comparison as Markdown (e.g. "$GITHUB_STEP_SUMMARY")',
+      help: 'also write the comparison as Markdown; appended when FILE is "$GITHUB_STEP_SUMMARY", else replaced',
     },
     export: {
       kind: 'string',
-      value: 'FMT',
+      value: 'FMT:FILE',
       help:
-        "github | bencher: write the CANDIDATE's metrics for a dashboard to FILE, the third argument.\n" +
+        "write the CANDIDATE's metrics for a dashboard: github:FILE or bencher:FILE.\n" +
         "github: github-action-benchmark; FILE gets customBiggerIsBetter entries, FILE with '.smaller' " +
         'before the extension gets customSmallerIsBetter.\n' +
         'bencher: Bencher Metric Format (bencher run --adapter json)',
     },
     json: { kind: 'boolean', help: 'print the comparison as JSON instead of a table' },
   },
-  positionals: [2, 3],
+  positionals: [2, 2],
   async run({ values, positionals }) {
-    const [basePath, candPath, exportFile] = positionals as [string, string, string | undefined];
+    const [basePath, candPath] = positionals as [string, string];
     const thresholdPct = values.threshold;
-    const format = values.export;
-    if (format !== undefined && !(EXPORTS as readonly string[]).includes(format))
-      throw new UsageError(`--export must be one of ${EXPORTS.join(', ')}, got '${format}'`);
-    if (format !== undefined && exportFile === undefined)
-      throw new UsageError(`--export ${format} needs a FILE: loadlab compare BASE CAND --export ${format} FILE`);
-    if (format === undefined && exportFile !== undefined)
-      throw new UsageError(
-        `unexpected third argument '${exportFile}' (did you mean --export github|bencher ${exportFile}?)`,
-      );
+    const exportTo = values.export === undefined ? undefined : parseExport(values.export);
 
     const base = readResultsFile(basePath);
     const cand = readResultsFile(candPath);
@@ -129,18 +152,25 @@ exit 0: no regression; 1: at least one gating metric regressed, failed or is mis
       errorsThresholdPts: values['errors-threshold'],
       countedThresholdPct: values['counted-threshold'],
     });
-    const labels = { baselineLabel: basename(basePath), candidateLabel: basename(candPath), mismatches };
+    const labels = {
+      baselineLabel: runLabel(base, basename(basePath)),
+      candidateLabel: runLabel(cand, basename(candPath)),
+      mismatches,
+    };
 
     if (values.json) process.stdout.write(JSON.stringify({ mismatches, ...comparison }, null, 2) + '\n');
-    else process.stdout.write(renderComparison(comparison, { format: 'text', ...labels }));
+    else
+      process.stdout.write(
+        paintVerdicts(renderComparison(comparison, { format: 'text', ...labels }), colourEnabled(process.stdout)),
+      );
     if (values.markdown)
-      writeFileAtomic(values.markdown, renderComparison(comparison, { format: 'markdown', ...labels }));
-    if (format === 'github' && exportFile) {
+      writeMarkdown(values.markdown, renderComparison(comparison, { format: 'markdown', ...labels }));
+    if (exportTo?.format === 'github') {
       const g = toGithubBenchmark(candMetrics);
-      writeJsonAtomic(exportFile, g.biggerIsBetter);
-      writeJsonAtomic(smallerPath(exportFile), g.smallerIsBetter);
-    } else if (format === 'bencher' && exportFile) {
-      writeJsonAtomic(exportFile, toBencher(candMetrics));
+      writeJsonAtomic(exportTo.file, g.biggerIsBetter);
+      writeJsonAtomic(smallerPath(exportTo.file), g.smallerIsBetter);
+    } else if (exportTo?.format === 'bencher') {
+      writeJsonAtomic(exportTo.file, toBencher(candMetrics));
     }
     return comparison.regressions > 0 ? 1 : 0;
   },

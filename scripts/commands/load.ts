@@ -1,3 +1,8 @@
+import { measureHttpCounted } from '../../load/counted-http.ts';
+import { seededDatabase } from '../../load/runner.ts';
+import { renderCountedTable } from '../../bench/bench-markdown.ts';
+import type { CountedRecord } from '../../lib/records/counted.ts';
+import { useConfigProfiles } from '../../run/config-file.ts';
 import { defineCommand, defineFlags, type FlagValues } from '../../lib/cli-kit.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { probeEnvironment } from '../../lib/environment.ts';
@@ -19,7 +24,16 @@ export const LOAD_FLAGS = defineFlags({
   profile: {
     kind: 'list',
     value: 'A[,B]',
-    help: 'untuned, tuned, consensus (seeded once per profile, fresh copy per trial); required unless --target',
+    help: 'untuned, tuned, consensus or a custom profile (seeded once per profile, fresh copy per trial); required unless --target',
+  },
+  counted: {
+    kind: 'boolean',
+    help: 'also count exact cost per request server-side (valgrind, strace; n vs 2n sequential requests per scenario and profile)',
+  },
+  config: {
+    kind: 'string',
+    value: 'FILE',
+    help: 'config file whose customProfiles these profile names may use; default: ./loadlab.config.* if present',
   },
   engine: {
     kind: 'string',
@@ -206,11 +220,20 @@ export function writeLoadFile(
   records: LoadRecord[],
   capacity: CapacityRecord[],
   env: LoadFile['environment'],
+  counted: CountedRecord[] = [],
 ): void {
   const options = { ...opts, target: opts.target?.href ?? null };
   writeJsonAtomic(
     file,
-    LoadFile.parse({ schemaVersion: LOAD_SCHEMA_VERSION, kind: 'load', environment: env, options, records, capacity }),
+    LoadFile.parse({
+      schemaVersion: LOAD_SCHEMA_VERSION,
+      kind: 'load',
+      environment: env,
+      options,
+      records,
+      capacity,
+      counted,
+    }),
   );
 }
 
@@ -232,13 +255,32 @@ audited: 2xx writes must equal new rows, integrity_check ok. Exit 1 when an arm 
 (server died, audit mismatch), 130 when interrupted.`,
   options: LOAD_FLAGS,
   async run({ values }) {
+    await useConfigProfiles(values.config);
     const options = loadOptionsFromFlags(values);
     const opts = resolveLoadOptions(options); // refuses a remote --target before anything connects
+    if (values.counted && opts.target)
+      throw new UsageError('load: --counted counts the fixture server this machine starts, not a --target');
     const { records, env, interrupted } = await runWithProgress(opts, values.json, (hooks) => runLoad(options, hooks));
     process.stdout.write(loadTable(records));
+    let counted: CountedRecord[] = [];
+    if (values.counted && !interrupted) {
+      process.stderr.write('counting exact cost per request, server-side (valgrind, strace: minutes)\n');
+      counted = await measureHttpCounted({
+        scenarios: opts.scenarios,
+        profiles: opts.profiles,
+        seededFor: (p) => seededDatabase(opts.dataDir, p, opts.scale, opts.seed),
+        scale: opts.scale,
+        seed: opts.seed,
+        workDir: opts.dataDir,
+        onProgress: (e) => process.stderr.write(`[counted ${e.done + 1}/${e.total}] ${e.scenario} · ${e.profile}\n`),
+      });
+      process.stdout.write('\nExact cost per request, server-side (n vs 2n sequential requests):\n');
+      process.stdout.write(renderCountedTable(counted));
+      if (values.json) writeLoadFile(values.json, opts, records, [], env, counted);
+    }
     for (const c of env.caveats) process.stdout.write(`note: ${c}\n`);
     if (values.json) process.stderr.write(`wrote ${values.json}\n`);
     if (interrupted) return 130;
-    return records.some((r) => r.status !== 'ok') ? 1 : 0;
+    return records.some((r) => r.status !== 'ok') || counted.some((r) => r.status === 'failed') ? 1 : 0;
   },
 });

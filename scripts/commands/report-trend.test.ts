@@ -56,6 +56,18 @@ describe('loadlab report, trend and run (usage)', () => {
     expect(readFileSync(join(dir, 't', 'trend.svg'), 'utf8')).toMatch(/^<svg/);
   });
 
+  it('trend --json and report --json print JSON on stdout', async () => {
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(sampleRun({ startedAt: '2026-01-01T00:00:00.000Z' })));
+    expect(await main(['trend', join(dir, 'a.json'), '--json'])).toBe(0);
+    const rows = JSON.parse(out.join('')) as { profile: string; mode: string }[];
+    expect(rows.map((r) => r.profile)).toContain('tuned');
+    out.length = 0;
+    expect(await main(['report', join(dir, 'a.json'), '--out', join(dir, 'r2'), '--json'])).toBe(0);
+    const written = JSON.parse(out.join('')) as { report: string; charts: string[] };
+    expect(written.report).toMatch(/REPORT\.md$/);
+    expect(written.charts.length).toBeGreaterThan(0);
+  });
+
   it('run rejects conflicting flags and unknown names before measuring anything', async () => {
     expect(await main(['run', '--quick', '--full'])).toBe(2);
     const cfg = join(dir, 'c.json');

@@ -15,6 +15,7 @@ export const command = defineCommand({
       defaultText: 'the directory of RESULTS.json',
       help: 'where REPORT.md and charts/ go',
     },
+    json: { kind: 'boolean', help: 'print what was written as JSON ({report, charts, chartErrors}) on stdout' },
   },
   positionals: [1, 1],
   async run({ values, positionals }) {
@@ -22,6 +23,10 @@ export const command = defineCommand({
     const run = readRunResults(file);
     const written = await writeReport(run, values.out ?? dirname(file));
     for (const e of written.chartErrors) process.stderr.write(`warning: chart not rendered: ${e}\n`);
+    if (values.json) {
+      process.stdout.write(JSON.stringify(written, null, 2) + '\n');
+      return 0;
+    }
     process.stdout.write(`${written.report}\n${written.charts.join('\n')}${written.charts.length ? '\n' : ''}`);
     return 0;
   },

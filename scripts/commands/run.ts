@@ -1,9 +1,10 @@
+import { existingFile, existingSqliteFile } from '../../lib/files.ts';
 import { join } from 'node:path';
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { resolveProfile } from '../../db/profiles.ts';
 import { findScenario, scenarioNames } from '../../load/scenarios.ts';
-import { loadConfigFile } from '../../run/config-file.ts';
+import { findConfigFile, loadConfigFile } from '../../run/config-file.ts';
 import { PRESETS, type Mode } from '../../run/presets.ts';
 import type { RunConfig } from '../../lib/records/run-config.ts';
 import { runSuite } from '../../run/orchestrate.ts';
@@ -52,7 +53,7 @@ others succeeded: stderr names each.`,
     config: {
       kind: 'string',
       value: 'FILE',
-      help: 'JSON or TS (default export) overriding parts of the preset; see docs/run-report-ci.md, "Config file"',
+      help: 'JSON or TS (default export) overriding parts of the preset (default: ./loadlab.config.* if present); see docs/run-report-ci.md, "Config file"',
     },
     out: {
       kind: 'string',
@@ -62,11 +63,33 @@ others succeeded: stderr names each.`,
     },
     'keep-data': { kind: 'boolean', help: 'keep the seeded databases (OUT/data) instead of removing them at the end' },
     json: { kind: 'boolean', help: 'print results.json to stdout at the end' },
+    counted: {
+      kind: 'boolean',
+      help: 'also count exact cost per operation (valgrind, strace): the cost table in REPORT.md',
+    },
+    db: {
+      kind: 'string',
+      value: 'FILE',
+      help: 'also benchmark your own SQLite database under each profile (copied; the file is never opened), with --queries',
+    },
+    queries: {
+      kind: 'string',
+      value: 'FILE',
+      help: 'your queries for --db (format: docs/bench.md, "Bring your own database")',
+    },
   },
   async run({ values }) {
     if (values.quick && values.full) throw new UsageError('--quick and --full are exclusive');
+    if ((values.db === undefined) !== (values.queries === undefined))
+      throw new UsageError('run: --db and --queries go together');
+    const byo =
+      values.db !== undefined
+        ? { db: existingSqliteFile(values.db), queries: existingFile(values.queries!, 'queries file') }
+        : undefined;
     const mode: Mode = values.full ? 'full' : 'quick';
-    const config = values.config ? await loadConfigFile(values.config, PRESETS[mode]) : PRESETS[mode];
+    const configPath = findConfigFile(values.config);
+    const loaded = configPath ? await loadConfigFile(configPath, PRESETS[mode]) : PRESETS[mode];
+    const config = values.counted ? { ...loaded, bench: { ...loaded.bench, counted: true } } : loaded;
     checkNames(config);
     const outDir = values.out ?? defaultOutDir();
 
@@ -77,17 +100,20 @@ others succeeded: stderr names each.`,
     };
     process.once('SIGINT', onSignal);
     let results;
+    const progress = streamProgress(process.stderr);
     try {
       results = await runSuite({
         config,
         mode,
-        configFile: values.config ?? null,
+        configFile: configPath ?? null,
         outDir,
         keepData: values['keep-data'] ?? false,
-        progress: streamProgress(process.stderr),
+        ...(byo ? { byo } : {}),
+        progress,
         signal: controller.signal,
       });
     } finally {
+      progress.close?.();
       process.removeListener('SIGINT', onSignal);
     }
     const verdicts = buildLedger(results).map((row) => `${row.claim.id}: ${row.label}`);

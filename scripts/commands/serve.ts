@@ -13,6 +13,10 @@ export const command = defineCommand({
   details: `stdout gets exactly one line: {"url":"http://127.0.0.1:PORT","pid":…,"profile":"…","effective":{…}}.
 SIGTERM or SIGINT closes the server and the database, exit 0.`,
   options: {
+    'stop-on-stdin-end': {
+      kind: 'boolean',
+      help: 'also stop (closing the server and database) when stdin ends: for a parent that counts the whole process',
+    },
     db: { kind: 'string', value: 'FILE', required: true, help: "an existing database (see 'loadlab seed')" },
     profile: {
       kind: 'string',
@@ -133,6 +137,12 @@ SIGTERM or SIGINT closes the server and the database, exit 0.`,
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
+      // Under a counter (strace, valgrind) the parent ends stdin instead of signalling, so the
+      // whole shutdown (the last checkpoint at close) is counted and the tool exits with it.
+      if (values['stop-on-stdin-end']) {
+        process.stdin.once('end', stop);
+        process.stdin.resume();
+      }
       // A cluster worker whose primary is gone stops too.
       if (isClusterWorker()) process.once('disconnect', stop);
     });

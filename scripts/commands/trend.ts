@@ -16,15 +16,20 @@ export const command = defineCommand({
   summary: 'Turn several runs into a trend table and chart (month over month).',
   args: 'DIR|RESULTS.json...',
   details: `Each argument is a run directory (its results.json) or a results.json from 'loadlab run'.
-Runs are ordered by start time; one row per run and profile: read rps, write rps, p95, capacity.
+Runs are ordered by start time; one row per run and profile: read rps, write rps, p95, capacity
+(≥ when the capacity is only a lower bound). Quick and full runs are separate series: a change
+is only ever against the previous run of the same profile in the same mode.
 
 example: loadlab trend reports/runs/* --out reports/trend`,
-  options: { out: { kind: 'string', value: 'DIR', help: 'also write DIR/TREND.md and DIR/trend.svg' } },
+  options: {
+    out: { kind: 'string', value: 'DIR', help: 'also write DIR/TREND.md and DIR/trend.svg' },
+    json: { kind: 'boolean', help: 'print the rows as JSON on stdout instead of the table' },
+  },
   positionals: [1, 1000],
   async run({ values, positionals }) {
     const runs = positionals.map((p) => readRunResults(resultsPath(p)));
     const rows = trendRows(runs);
-    process.stdout.write(renderTrend(rows, 'text'));
+    process.stdout.write(values.json ? JSON.stringify(rows, null, 2) + '\n' : renderTrend(rows, 'text'));
     if (values.out) {
       const spec = trendChart(rows);
       const md = ['# Trend', '', renderTrend(rows), spec ? '![trend](trend.svg)\n' : ''].join('\n');

@@ -111,8 +111,9 @@ async function slice(
   });
   const wait = (s: number) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, s * 1000);
-      signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      const onAbort = () => (clearTimeout(t), resolve());
+      const t = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), s * 1000);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   await wait(settleS);
   if (!signal?.aborted && measureS > 0) {

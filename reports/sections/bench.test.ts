@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { renderTable } from '../../lib/table.ts';
+import { ablation, benchRecord, sampleRun } from '../../test-support/records.ts';
+import { benchColumns, renderAblationPivot, renderBenchSections } from './bench.ts';
+
+describe('report: microbenchmark tables', () => {
+  it('pivots the ablation: one row per setting and arm, one column per operation', () => {
+    const md = renderAblationPivot([
+      ablation('wal', 'point-read', 0.4),
+      ablation('wal', 'insert-autocommit', 1.5),
+      ablation('cache', 'point-read', 0.01),
+    ]);
+    const lines = md.trim().split('\n');
+    expect(lines[0]).toBe('| setting | arm | point-read | insert-autocommit |');
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toBe('| wal | on, in untuned | +40 % | +150 % |');
+    // The cache arm's spread (−2 % … +4 %) includes no change; it has no insert cell.
+    expect(lines[3]).toBe('| cache | on, in untuned | +1 % (n.s.) | – |');
+  });
+
+  it('adds "vs untuned", flags a noisy figure, and drops the status column when all are ok', () => {
+    const records = [
+      benchRecord('point-read', 'untuned', 50_000),
+      benchRecord('point-read', 'tuned', 60_000, { rme: 14 }),
+    ];
+    const md = renderTable(benchColumns(records), records);
+    expect(md.split('\n')[0]).not.toContain('status');
+    expect(md).toMatch(/\| point-read \| tuned \| 60,000 ⚠ \| \+20 % \|/);
+    const failed = [...records, benchRecord('join', 'tuned', 0, { status: 'failed', reason: 'boom' })];
+    expect(renderTable(benchColumns(failed), failed).split('\n')[0]).toContain('status');
+  });
+
+  it('shows the cost-per-operation table only when the run counted', () => {
+    expect(renderBenchSections(sampleRun())).not.toContain('Cost per operation');
+  });
+
+  it('shows your own database and queries per profile when the run had --db --queries', () => {
+    const run = sampleRun({
+      byo: {
+        source: { db: '/home/me/app.sqlite', sha256: 'ab'.repeat(32), bytes: 4096, queries: 2 },
+        records: [benchRecord('q:recent-orders', 'untuned', 1000), benchRecord('q:recent-orders', 'tuned', 3000)],
+      },
+    });
+    const md = renderBenchSections(run);
+    expect(md).toContain('### Your database and queries');
+    expect(md).toContain('`app.sqlite` (2 queries, sha256 abababababab…');
+    expect(md).not.toContain('/home/me');
+    expect(md).toMatch(/\| q:recent-orders \| tuned \| 3,000 \| \+200 % \|/);
+  });
+});
