@@ -117,4 +117,34 @@ describe('headline capacity bounds', () => {
     });
     expect(renderHeadline(both)).toContain('| concurrent users | 50 → 200 (+300 %) | 100+ | 100+ | – | – |');
   });
+
+  it('says each figure once: capacity and VACUUM agree between the headline, section 3 and the ledger', async () => {
+    const { capacity } = await import('../test-support/records.ts');
+    const run = sampleRun({
+      capacity: [
+        capacity('untuned', 25, [
+          [10, 50],
+          [25, 150],
+          [50, 400],
+        ]),
+        capacity('tuned', 100, [
+          [10, 5],
+          [50, 20],
+          [100, 60],
+        ]),
+      ],
+    });
+    const md = renderReport(run, { charts: [] });
+    // Capacity: tuned passed every level tried, so "100+" in the headline and section 3.
+    expect(md).toContain('| concurrent users | 50 → 200 (+300 %) | 25 | 100+ |');
+    expect(md).toContain("- **tuned** ('mix-80-20', p95 < 200 ms, errors < 1 %): 100+ connections (met the SLO");
+    expect(md).not.toMatch(/capacity 100 connections/);
+    // One capacity table for every profile.
+    expect(md.match(/\| profile \| connections \| rps \| p95 \|/g)).toHaveLength(1);
+    // VACUUM: tuned's own maintenance, −35 %, in the headline and the ledger alike; no "+" gain.
+    const headline = md.split('\n').find((l) => l.startsWith('| DB file size after churn'))!;
+    const ledger = md.split('\n').find((l) => l.startsWith('| VACUUM'))!;
+    expect(headline).toContain('(−35 %)');
+    expect(ledger).toContain('| −35.0 % |');
+  });
 });

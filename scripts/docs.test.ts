@@ -117,7 +117,9 @@ describe('relative links in README.md and docs/*.md resolve', () => {
 
   it('anchors follow GitHub: code marks and punctuation dropped, each space a hyphen', () => {
     expect(anchors(join(ROOT, 'README.md'))).toContain('set-up-two-commands');
-    expect(anchors(join(ROOT, 'docs', 'run-report-ci.md'))).toContain('run---quick--full---config-file---out-dir---counted');
+    expect(anchors(join(ROOT, 'docs', 'run-report-ci.md'))).toContain(
+      'run---quick--full---config-file---out-dir---counted',
+    );
   });
 });
 

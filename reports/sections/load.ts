@@ -1,5 +1,6 @@
 import type { CapacityRecord, LoadRecord } from '../../lib/records/load.ts';
 import type { RunResults, VacuumRecord } from '../../lib/records/run.ts';
+import { reachedBound } from '../ledger/measure.ts';
 import { bytes, DASH, ms, num, pct, share, us } from '../../lib/format.ts';
 import { renderTable, type Column } from '../../lib/table.ts';
 
@@ -102,22 +103,22 @@ export function renderLoadSections(run: RunResults): string {
   );
   out.push('### Capacity', '');
   if (run.capacity.length === 0) out.push('_No capacity sweep in this run._\n');
+  // One line per profile, with the figure the headline and the ledger use ("100+" = at least 100).
   for (const c of run.capacity) {
     const verdict =
       c.status !== 'ok'
         ? `${c.status}: ${c.reason ?? ''}`
         : c.capacity === null
           ? 'no level met the SLO'
-          : `capacity ${c.capacity} connections`;
-    out.push(`**${c.profile}** ('${c.scenario}', p95 < ${c.sloP95Ms} ms, errors < ${c.maxErrorPct} %): ${verdict}`, '');
-    if (c.curve.length)
-      out.push(
-        renderTable(
-          CAPACITY,
-          c.curve.map((p) => ({ c, p })),
-        ),
-      );
+          : reachedBound(c)
+            ? `${c.capacity}+ connections (met the SLO at every level tried: a lower bound)`
+            : `${c.capacity} connections`;
+    out.push(`- **${c.profile}** ('${c.scenario}', p95 < ${c.sloP95Ms} ms, errors < ${c.maxErrorPct} %): ${verdict}`);
   }
+  const curve = run.capacity.flatMap((c) => c.curve.map((p) => ({ c, p })));
+  // Then one table for every profile's curve.
+  if (curve.length) out.push('', renderTable(CAPACITY, curve));
+  else if (run.capacity.length) out.push('');
   out.push(
     '### DB file size and VACUUM',
     '',
