@@ -102,12 +102,14 @@ export const capacityChart: ChartDef = {
     const ok = run.capacity.filter((c) => c.status === 'ok' && c.curve.length > 0);
     if (ok.length === 0) return null;
     const values = ok.flatMap((c) =>
-      c.curve.map((p) => ({
-        profile: c.profile,
-        connections: p.connections,
-        p95: p.p95,
-        ok: p.ok ? 'meets SLO' : 'misses SLO',
-      })),
+      c.curve
+        .filter((p) => p.p95 > 0)
+        .map((p) => ({
+          profile: c.profile,
+          connections: p.connections,
+          p95: p.p95,
+          ok: p.ok ? 'meets SLO' : 'misses SLO',
+        })),
     );
     const slo = ok[0]!.sloP95Ms;
     const levels = [...new Set(values.map((v) => v.connections))].sort((a, b) => a - b);
@@ -127,7 +129,8 @@ export const capacityChart: ChartDef = {
               // Ticks at the levels tried: a log axis has no 0, and the default ticks skip them.
               axis: { values: levels, format: 'd', labelAngle: 0 },
             },
-            y: { field: 'p95', type: 'quantitative', title: 'p95 (ms)', scale: { type: 'symlog' } },
+            // Log, not symlog: a symlog axis draws a "0" tick far below the data.
+            y: { field: 'p95', type: 'quantitative', title: 'p95 (ms, log scale)', scale: { type: 'log' } },
             color: PROFILE_COLOR,
           },
         },
@@ -171,7 +174,7 @@ export const ablationChart: ChartDef = {
       title: 'ops/s with one setting switched ÷ without (colour: log scale, white = no change)',
       data: { values },
       encoding: {
-        x: { field: 'op', type: 'nominal', title: null, axis: { labelAngle: 0, labelLimit: 110 } },
+        x: { field: 'op', type: 'nominal', title: null, axis: { labelAngle: 0, labelLimit: 130 } },
         y: { field: 'setting', type: 'nominal', title: null, sort: null, axis: { labelLimit: 220 } },
       },
       layer: [
@@ -194,7 +197,7 @@ export const ablationChart: ChartDef = {
           },
         },
       ],
-      width: { step: 96 },
+      width: { step: 118 },
       height: { step: 26 },
     };
   },

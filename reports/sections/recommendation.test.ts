@@ -26,7 +26,7 @@ describe('the computed recommendation', () => {
       ],
     });
     const costs = writeCosts(run, 0.05);
-    expect(costs.map((c) => c.setting)).toEqual(['the five indexes on insert-100-tx']);
+    expect(costs.map((c) => c.setting)).toEqual(['the five indexes on insert-100-tx, added to untuned']);
     expect(costs[0]!.evidence).toBe('−35 % … −25 %');
   });
 

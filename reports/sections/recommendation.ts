@@ -75,8 +75,9 @@ export function writeCosts(run: RunResults, band: number): SettingOutcome[] {
         ? [1 + r.spread.low, 1 + r.spread.high]
         : [1 / (1 + r.spread.high), 1 / (1 + r.spread.low)];
     if (high < 1 / (1 + band)) {
+      const how = r.direction === 'enable-on-untuned' ? 'added to untuned' : 'removed from tuned';
       out.push({
-        setting: `${PRAGMA_NAMES[r.pragma] ?? r.pragma} on ${r.op}`,
+        setting: `${PRAGMA_NAMES[r.pragma] ?? r.pragma} on ${r.op}, ${how}`,
         outcome: 'cost something',
         evidence: `${pct(low - 1, 0)} … ${pct(high - 1, 0)}`,
       });
