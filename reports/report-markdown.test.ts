@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { headlineRows, renderHeadline } from './headline.ts';
 import { renderReport } from './report-markdown.ts';
-import { sampleRun } from '../test-support/records.ts';
+import { capacity, sampleRun } from '../test-support/records.ts';
 import { writeReport } from './write.ts';
 
 describe('headline', () => {
@@ -85,23 +85,27 @@ describe('writeReport', () => {
   });
 });
 
+/** untuned fails at 50 connections; tuned meets the SLO at every level tried (100 is only a lower bound). */
+function tunedPassedEveryLevel() {
+  return sampleRun({
+    capacity: [
+      capacity('untuned', 25, [
+        [10, 50],
+        [25, 150],
+        [50, 400],
+      ]),
+      capacity('tuned', 100, [
+        [10, 5],
+        [50, 20],
+        [100, 60],
+      ]),
+    ],
+  });
+}
+
 describe('headline capacity bounds', () => {
   it('says "at least" when tuned passed every level, and nothing when untuned did too', async () => {
-    const { capacity } = await import('../test-support/records.ts');
-    const bounded = sampleRun({
-      capacity: [
-        capacity('untuned', 25, [
-          [10, 50],
-          [25, 150],
-          [50, 400],
-        ]),
-        capacity('tuned', 100, [
-          [10, 5],
-          [50, 20],
-          [100, 60],
-        ]),
-      ],
-    });
+    const bounded = tunedPassedEveryLevel();
     expect(renderHeadline(bounded)).toContain('| concurrent users | 50 → 200 (+300 %) | 25 | 100+ | – | ≥ +300 % |');
     const both = sampleRun({
       capacity: [
@@ -119,21 +123,7 @@ describe('headline capacity bounds', () => {
   });
 
   it('says each figure once: capacity and VACUUM agree between the headline, section 3 and the ledger', async () => {
-    const { capacity } = await import('../test-support/records.ts');
-    const run = sampleRun({
-      capacity: [
-        capacity('untuned', 25, [
-          [10, 50],
-          [25, 150],
-          [50, 400],
-        ]),
-        capacity('tuned', 100, [
-          [10, 5],
-          [50, 20],
-          [100, 60],
-        ]),
-      ],
-    });
+    const run = tunedPassedEveryLevel();
     const md = renderReport(run, { charts: [] });
     // Capacity: tuned passed every level tried, so "100+" in the headline and section 3.
     expect(md).toContain('| concurrent users | 50 → 200 (+300 %) | 25 | 100+ |');

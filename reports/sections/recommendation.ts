@@ -5,14 +5,14 @@ import { headlineRows } from '../headline.ts';
 import type { LedgerRow } from '../ledger/ledger.ts';
 import { opKind } from '../ledger/measure.ts';
 
-/** The guide's settings whose claims the ledger judges one by one (ablation rows). */
-const SETTING_CLAIMS: Readonly<Record<string, string>> = {
-  'wal-reads': 'journal_mode=WAL',
-  'normal-writes': 'synchronous=NORMAL',
-  'cache-queries': 'cache_size 64 MB',
-  'mmap-reads': 'mmap_size 256 MB',
-  'temp-store': 'temp_store=MEMORY',
-  'indexes-queries': 'the five indexes',
+/** The guide's settings by ablation arm name, as the recommendation names them. */
+const PRAGMA_NAMES: Readonly<Record<string, string>> = {
+  wal: 'journal_mode=WAL',
+  normal: 'synchronous=NORMAL',
+  cache: 'cache_size 64 MB',
+  mmap: 'mmap_size 256 MB',
+  temp_store: 'temp_store=MEMORY',
+  indexes: 'the five indexes',
 };
 
 export type Outcome = 'paid off' | 'no difference' | 'cost something' | 'not measured';
@@ -43,23 +43,14 @@ export function outcomeOf(row: LedgerRow): Outcome {
 /** Each of the guide's settings with what it did in this run, from the ledger's verdicts. Pure. */
 export function settingOutcomes(rows: readonly LedgerRow[]): SettingOutcome[] {
   return rows
-    .filter((r) => r.claim.id in SETTING_CLAIMS)
-    .map((r) => ({
-      setting: SETTING_CLAIMS[r.claim.id]!,
+    .flatMap((r) => (r.claim.source.kind === 'ablation' ? [{ r, pragma: r.claim.source.pragma }] : []))
+    .map(({ r, pragma }) => ({
+      setting: PRAGMA_NAMES[pragma] ?? pragma,
       outcome: outcomeOf(r),
       evidence:
         'unavailable' in r.measurement ? null : `${pct(r.measurement.low - 1, 0)} … ${pct(r.measurement.high - 1, 0)}`,
     }));
 }
-
-const PRAGMA_NAMES: Readonly<Record<string, string>> = {
-  wal: 'journal_mode=WAL',
-  normal: 'synchronous=NORMAL',
-  cache: 'cache_size 64 MB',
-  mmap: 'mmap_size 256 MB',
-  temp_store: 'temp_store=MEMORY',
-  indexes: 'the five indexes',
-};
 
 /**
  * What a setting cost on a write, per operation, from the ablation: the setting's gain on
