@@ -8,7 +8,7 @@ import { abExitCode, judgeAb, type AbThresholds } from './judge.ts';
 import { benchOrder, planRounds, type AbArm } from './plan.ts';
 import { loadBlock, slicesPerSide } from './load-trial.ts';
 import { benchRun, countedRun, seedSide } from './side-commands.ts';
-import type { AbCheckout } from './sides.ts';
+import { sideEnv, type AbCheckout } from './sides.ts';
 
 export interface AbProgress {
   kind: 'stage' | 'trial' | 'round';
@@ -118,6 +118,7 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
             args: c.config.injectDelayMs ? ['--inject-delay-ms', String(c.config.injectDelayMs)] : [],
             ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}),
             startTimeoutMs: 60_000,
+            env: sideEnv(c),
           });
           servers.set(serverKey(side, profile), server);
         } catch (err) {

@@ -8,7 +8,7 @@ import { BenchFile } from '../lib/records/bench.ts';
 import { uncountedRecord, type CountedRecord } from '../lib/records/counted.ts';
 import type { Pinning } from '../lib/records/environment.ts';
 import type { RunConfig } from '../lib/records/run-config.ts';
-import type { AbCheckout } from './sides.ts';
+import { sideEnv, type AbCheckout } from './sides.ts';
 
 /** Commands an A/B runs with each side's own code: seed, bench, bench --counted. */
 const run = promisify(execFile);
@@ -22,7 +22,10 @@ export interface SideRunContext {
 
 export async function seedSide(c: AbCheckout, profile: string, out: string, cfg: RunConfig): Promise<void> {
   const args = [c.bin, 'seed', '--out', out, '--profile', profile, '--scale', String(cfg.scale)];
-  await run(process.execPath, [...args, '--seed', String(cfg.seed), '--force'], { timeout: 600_000 }).catch(
+  await run(process.execPath, [...args, '--seed', String(cfg.seed), '--force'], {
+    timeout: 600_000,
+    env: sideEnv(c),
+  }).catch(
     (err: Error & { stderr?: string }) => {
       throw new Error(
         `${c.side.name} could not seed ${profile}: ${(err.stderr ?? err.message).trim().split('\n').pop()}`,
@@ -74,7 +77,7 @@ export async function benchRun(
       })),
     );
   try {
-    await run(cmd, argv, { timeout: 600_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await run(cmd, argv, { timeout: 600_000, env: sideEnv(c), ...(opts.signal ? { signal: opts.signal } : {}) });
   } catch (err) {
     const e = err as Error & { stderr?: string; code?: number | string };
     // bench exits 1 when a record failed but still writes its file; anything else is a failed run.
@@ -109,7 +112,11 @@ export async function countedRun(opts: SideRunContext, c: AbCheckout): Promise<C
   if (cfg.bench.ops.length) args.push('--ops', cfg.bench.ops.join(','));
   if (c.config.injectWork > 0) args.push('--inject-work', String(c.config.injectWork));
   try {
-    await run(process.execPath, args, { timeout: 1_800_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await run(process.execPath, args, {
+      timeout: 1_800_000,
+      env: sideEnv(c),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     return BenchFile.parse(JSON.parse(readFileSync(json, 'utf8'))).counted;
   } catch (err) {
     const e = err as Error & { stderr?: string };

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../lib/errors.ts';
+import { CUSTOM_PROFILES_ENV } from '../db/profiles.ts';
 import type { AbSide, AbSideName } from '../lib/records/ab.ts';
 import type { RunConfig } from '../lib/records/run-config.ts';
 
@@ -23,12 +25,35 @@ function git(dir: string, args: string[]): string | null {
 }
 
 /** Checks that DIR is a checkout of this project with its dependencies installed; UsageError otherwise. */
+/**
+ * The environment of a side's own processes (seed, serve, bench): its config's custom
+ * profiles, and only its own (a config-only A/B defines `mine` differently on each side).
+ */
+export function sideEnv(c: Pick<AbCheckout, 'config' | 'side'>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env[CUSTOM_PROFILES_ENV];
+  if (Object.keys(c.config.customProfiles).length > 0)
+    env[CUSTOM_PROFILES_ENV] = JSON.stringify({ source: c.side.configFile ?? 'config', defs: c.config.customProfiles });
+  return env;
+}
+
+/** True when the directory's bin can load tsx (its dependencies are installed, here or in a parent node_modules). */
+function resolvesTsx(dir: string): boolean {
+  try {
+    createRequire(join(dir, 'package.json')).resolve('tsx');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function checkoutOf(name: AbSideName, dir: string, config: RunConfig, configFile: string | null): AbCheckout {
   const abs = resolve(dir);
   if (!existsSync(abs)) throw new UsageError(`${name} directory not found: ${dir}`);
   const bin = join(abs, 'bin', 'loadlab.js');
   if (!existsSync(bin)) throw new UsageError(`${name} directory is not a loadlab checkout (no bin/loadlab.js): ${dir}`);
-  if (!existsSync(join(abs, 'node_modules'))) {
+  // A checkout has its own node_modules; an installed package (node_modules/sqlite-loadlab) finds them above it.
+  if (!existsSync(join(abs, 'node_modules')) && !resolvesTsx(abs)) {
     throw new UsageError(`${name} checkout has no node_modules: run 'npm ci' in ${dir} first`);
   }
   const status = git(abs, ['status', '--porcelain', '--untracked-files=no']);
@@ -53,7 +78,7 @@ export function checkoutOf(name: AbSideName, dir: string, config: RunConfig, con
  * with (injected delay or counted work, for calibration). The load shape, data and profiles must be the
  * same, or the pairs compare different experiments.
  */
-const MAY_DIFFER = new Set<keyof RunConfig>(['injectDelayMs', 'injectWork']);
+const MAY_DIFFER = new Set<keyof RunConfig>(['injectDelayMs', 'injectWork', 'customProfiles']);
 
 /** The keys in which two side configs differ but must not (empty when they agree). */
 export function configMismatches(a: RunConfig, b: RunConfig): string[] {

@@ -71,25 +71,28 @@ const TUNED: Profile = {
   optimizeOnOpen: null,
 };
 
-export const PROFILES: Profile[] = [
-  {
-    name: 'untuned',
-    description:
-      "Stock SQLite defaults set explicitly (better-sqlite3 changes several), primary keys only. foreign_keys=ON in every profile: it is the application's integrity setting, not a tuning knob.",
-    file: { journal_mode: 'delete', auto_vacuum: 0 },
-    connection: {
-      synchronous: 2,
-      cache_size: -2000,
-      temp_store: 0,
-      mmap_size: 0,
-      busy_timeout: 0,
-      foreign_keys: 1,
-      journal_size_limit: -1,
-    },
-    indexes: [],
-    writeTransaction: 'deferred',
-    optimizeOnOpen: null,
+/** Stock SQLite; `untuned-wal` below is derived from it. */
+const UNTUNED: Profile = {
+  name: 'untuned',
+  description:
+    "Stock SQLite defaults set explicitly (better-sqlite3 changes several), primary keys only. foreign_keys=ON in every profile: it is the application's integrity setting, not a tuning knob.",
+  file: { journal_mode: 'delete', auto_vacuum: 0 },
+  connection: {
+    synchronous: 2,
+    cache_size: -2000,
+    temp_store: 0,
+    mmap_size: 0,
+    busy_timeout: 0,
+    foreign_keys: 1,
+    journal_size_limit: -1,
   },
+  indexes: [],
+  writeTransaction: 'deferred',
+  optimizeOnOpen: null,
+};
+
+export const PROFILES: Profile[] = [
+  UNTUNED,
   TUNED,
   {
     name: 'consensus',
@@ -114,9 +117,19 @@ export const PROFILES: Profile[] = [
 /**
  * Experiment-only profiles: accepted by name (seed, serve, durability) but not listed by
  * `profiles` nor among the default arms. `wal-full` is `tuned` with synchronous=FULL, the
- * WAL arm that survives power loss too.
+ * WAL arm that survives power loss too; `untuned-wal` is `untuned` in WAL mode (the run's
+ * reads-while-writing arm: only the journal mode differs).
  */
 export const EXPERIMENT_PROFILES: Profile[] = [
+  {
+    ...UNTUNED,
+    name: 'untuned-wal',
+    description:
+      'Stock SQLite with journal_mode=WAL and nothing else (synchronous stays FULL): the WAL claim measured alone, readers beside a writer.',
+    file: { ...UNTUNED.file, journal_mode: 'wal' },
+    connection: { ...UNTUNED.connection },
+    indexes: [],
+  },
   {
     ...TUNED,
     name: 'wal-full',

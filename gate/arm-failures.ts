@@ -39,7 +39,7 @@ export function recordFailure(r: { status: string; reason?: string | undefined }
 
 /**
  * Every failed arm of a run, one line each ('load write × tuned (autocannon c50): audit: …'):
- * load and k6 arms (or their write audits), microbenchmarks, ablation and index-sweep arms,
+ * load, k6 and concurrency arms (or their write audits), microbenchmarks, ablation and index-sweep arms,
  * capacity sweeps and VACUUM measurements. Pure; `loadlab run` exits 1 when this is not empty.
  */
 export function failedArms(results: RunResults): string[] {
@@ -57,6 +57,9 @@ export function failedArms(results: RunResults): string[] {
       `${l.engine === 'k6' ? 'k6' : 'load'} ${l.scenario} × ${l.profile} (${l.engine}${l.topology === 'single' ? '' : ` ${l.topology}`} c${l.connections})`,
       loadArmFailure(l),
     );
+  for (const l of results.concurrency)
+    add(`concurrency ${l.scenario} × ${l.profile} (${l.topology} c${l.connections})`, loadArmFailure(l));
+  for (const w of results.readsWhileWriting) add(`reads while writing × ${w.profile}`, recordFailure(w));
   for (const c of results.capacity) add(`capacity ${c.scenario} × ${c.profile}`, recordFailure(c));
   return out;
 }

@@ -156,7 +156,12 @@ export function extractMetrics(src: MetricSources): Metric[] {
     out.push(
       failure !== undefined || c.capacity === null
         ? failed(m, failure ?? `no level met the SLO (p95 < ${c.sloP95Ms} ms, errors < ${c.maxErrorPct} %)`)
-        : { ...m, value: c.capacity, samples: [c.capacity] },
+        : {
+            ...m,
+            value: c.capacity,
+            // Every sweep's capacity when the sweep was repeated.
+            samples: c.sweeps ? c.sweeps.flatMap((w) => (w.capacity === null ? [] : [w.capacity])) : [c.capacity],
+          },
     );
   }
   return out;

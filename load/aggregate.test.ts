@@ -10,7 +10,7 @@ import {
   trialFromResult,
 } from './aggregate.ts';
 import type { GeneratorResult } from './engines/autocannon/generator.ts';
-import { capacityLevels, capacityOf } from './capacity.ts';
+import { bisectLevel, bracketOf, capacityLevels, capacityOf, medianSweep } from './capacity.ts';
 
 function trial(rps: number, p95: number, codes: Record<string, number> = { '200': rps }): LoadTrial {
   const non2xx = Object.entries(codes).reduce((s, [c, n]) => (c.startsWith('2') ? s : s + n), 0);
@@ -117,6 +117,25 @@ describe('capacity verdict', () => {
     expect(capacityOf([p(10, true), p(25, true), p(50, false)])).toBe(25);
     expect(capacityOf([p(10, false)])).toBeNull();
     expect(capacityOf([p(10, true), p(25, false), p(50, true)])).toBe(10);
+  });
+  it('reads a curve in any order: bisection levels come after the failing step', () => {
+    // Steps 10, 25 pass, 50 fails; then 35 passes, 42 fails.
+    const curve = [p(10, true), p(25, true), p(50, false), p(35, true), p(42, false)];
+    expect(bracketOf(curve)).toEqual({ capacity: 35, failedAt: 42 });
+    expect(bracketOf([p(10, true), p(25, true)])).toEqual({ capacity: 25, failedAt: null });
+    expect(bracketOf([p(10, false)])).toEqual({ capacity: null, failedAt: 10 });
+  });
+  it('bisects geometrically between a passing and a failing level, until they are neighbours', () => {
+    expect(bisectLevel(25, 50)).toBe(35);
+    expect(bisectLevel(100, 200)).toBe(141);
+    expect(bisectLevel(10, 12)).toBe(11);
+    expect(bisectLevel(10, 11)).toBeNull();
+  });
+  it('the median sweep is a real sweep (its curve goes with its figure); none passing counts lowest', () => {
+    const s = (capacity: number | null) => ({ capacity, tag: capacity });
+    expect(medianSweep([s(50), s(35), s(71)]).tag).toBe(50);
+    expect(medianSweep([s(null), s(35), s(71)]).tag).toBe(35);
+    expect(medianSweep([s(35), s(50)]).tag).toBe(35);
   });
   it('levels are bounded', () => {
     expect(capacityLevels(100)).toEqual([10, 25, 50, 100]);

@@ -22,6 +22,16 @@ export function trialFromResult(r: GeneratorResult, failure?: string): LoadTrial
     statusCodes: m.statusCodes,
     throughputBytesPerSec: d > 0 ? m.bytes / d : 0,
     durationS: d,
+    ...(m.reads
+      ? {
+          reads: {
+            rps: d > 0 ? m.reads.ok2xx / d : 0,
+            requests: m.reads.requests,
+            non2xx: m.reads.requests - m.reads.ok2xx,
+            latencyMs: m.reads.latencyMs,
+          },
+        }
+      : {}),
     status: failure ? 'failed' : 'ok',
     ...(failure ? { reason: failure } : {}),
   };
@@ -49,21 +59,39 @@ export function medianTrial(trials: LoadTrial[]): LoadTrial | null {
   return {
     requests: Math.round(m((t) => t.requests)),
     rps: m((t) => t.rps),
-    latencyMs: {
-      mean: m((t) => t.latencyMs.mean),
-      p50: m((t) => t.latencyMs.p50),
-      p90: m((t) => t.latencyMs.p90),
-      p95: m((t) => t.latencyMs.p95),
-      p99: m((t) => t.latencyMs.p99),
-      p999: m((t) => t.latencyMs.p999),
-      max: m((t) => t.latencyMs.max),
-    },
+    latencyMs: medianLatency(trials.map((t) => t.latencyMs)),
     errors: Math.round(m((t) => t.errors)),
     timeouts: Math.round(m((t) => t.timeouts)),
     non2xx: Math.round(m((t) => t.non2xx)),
     statusCodes,
     throughputBytesPerSec: m((t) => t.throughputBytesPerSec),
     durationS: m((t) => t.durationS),
+    ...(trials.every((t) => t.reads) ? { reads: medianReads(trials.map((t) => t.reads!)) } : {}),
+  };
+}
+
+/** The read figures of several trials, field by field. */
+function medianReads(reads: NonNullable<LoadTrial['reads']>[]): NonNullable<LoadTrial['reads']> {
+  const m = (f: (r: NonNullable<LoadTrial['reads']>) => number) => median(reads.map(f));
+  return {
+    rps: m((r) => r.rps),
+    requests: Math.round(m((r) => r.requests)),
+    non2xx: Math.round(m((r) => r.non2xx)),
+    latencyMs: medianLatency(reads.map((r) => r.latencyMs)),
+  };
+}
+
+/** Latency summaries' median, percentile by percentile. */
+function medianLatency(xs: LoadTrial['latencyMs'][]): LoadTrial['latencyMs'] {
+  const m = (f: (l: LoadTrial['latencyMs']) => number) => median(xs.map(f));
+  return {
+    mean: m((l) => l.mean),
+    p50: m((l) => l.p50),
+    p90: m((l) => l.p90),
+    p95: m((l) => l.p95),
+    p99: m((l) => l.p99),
+    p999: m((l) => l.p999),
+    max: m((l) => l.max),
   };
 }
 

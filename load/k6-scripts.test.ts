@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { createApp } from '../fixture-server/app.ts';
@@ -11,6 +11,7 @@ import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 import { deriveSeed } from '../lib/rng.ts';
 import { FailError, recorder } from '../test-support/k6-double.ts';
 import { SCENARIOS, createRequestStream, findScenario } from './scenarios.ts';
+import { buildUserScenario } from './user-scenario/build.ts';
 
 vi.mock('k6/http', async () => (await import('../test-support/k6-double.ts')).httpModule);
 vi.mock('k6', async () => (await import('../test-support/k6-double.ts')).k6Module);
@@ -54,7 +55,9 @@ beforeEach(() => recorder.reset(() => ({ status: 200, body: '{"ok":true}', error
 describe('k6 scripts', () => {
   it('there is one script per scenario, and only scripts and their shared modules in load/k6', () => {
     const files = readdirSync(K6_DIR).filter((f) => f.endsWith('.ts'));
-    expect(files.sort()).toEqual([...SCENARIOS.map((s) => `${s.name}.ts`), 'scenario-script.ts', 'shapes.ts'].sort());
+    expect(files.sort()).toEqual(
+      [...SCENARIOS.map((s) => `${s.name}.ts`), 'scenario-file.ts', 'scenario-script.ts', 'shapes.ts'].sort(),
+    );
   });
 
   it('no remote or Node imports and no logging in any script or shared module', () => {
@@ -83,6 +86,34 @@ describe('k6 scripts', () => {
       expect(new Set(imports), s.name).toEqual(new Set(['k6/http', 'k6']));
       expect(code, s.name).not.toMatch(/require\(|node:/);
     }
+  });
+
+  it('a scenario file runs through one script: the same stream autocannon sends, checked against its expected statuses', async () => {
+    const spec = {
+      name: 'my-api',
+      description: '',
+      maxErrorPct: 1,
+      params: { id: { range: [1, 50] } },
+      requests: [
+        { method: 'GET', path: '/items/{id}', weight: 3, headers: { 'x-token': 't{id}' }, params: {}, expect: [200, 404] },
+        { method: 'POST', path: '/items', weight: 1, headers: {}, body: { ref: '{id}' }, params: {} },
+      ],
+    };
+    const file = `${tmp.dir}/my-api.resolved.json`;
+    writeFileSync(file, JSON.stringify(spec));
+    (globalThis as unknown as { open: (p: string) => string }).open = (p) => readFileSync(p, 'utf8');
+    const script = await loadScript('scenario-file', { SCENARIO_JSON: file });
+    // No /health probe: a user's service need not have one.
+    expect(script.setup()).toEqual({ baseUrl: BASE });
+    expect(recorder.requests).toHaveLength(0);
+    for (let i = 0; i < 40; i++) script.default();
+    const def = buildUserScenario(spec as never, file);
+    const expected = createRequestStream(def, SCALE, deriveSeed(42, 'k6-vu:1'));
+    for (const req of recorder.requests) {
+      const want = expected.next();
+      expect(`${req.method} ${req.url}`).toBe(`${want.method} ${BASE}${want.path}`);
+    }
+    expect(recorder.requests.some((r) => r.method === 'POST')).toBe(true);
   });
 
   it.each(SCENARIOS.map((s) => s.name))(

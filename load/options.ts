@@ -37,6 +37,8 @@ export interface LoadOptions {
   pin?: boolean;
   /** After each trial of a fixed-request scenario (ceiling), measure the same server with wrk too. */
   wrk?: boolean;
+  /** Fail a trial over a scenario file's error budget (default true; capacity counts it as a missed level instead). */
+  enforceErrorBudget?: boolean;
 }
 
 export const LOAD_DEFAULTS = {
@@ -64,7 +66,7 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   const target = o.target === undefined ? null : checkTarget(o.target, o.allowRemote ?? false);
   for (const s of o.scenarios)
     if (!findScenario(s)) throw new UsageError(`unknown scenario '${s}' (known: ${scenarioNames().join(', ')})`);
-  if (o.scenarios.length === 0) throw new UsageError('--scenario is required');
+  if (o.scenarios.length === 0) throw new UsageError('--scenario is required (or --scenario-file FILE with --target)');
   if (!target) {
     if (o.profiles.length === 0) throw new UsageError('--profile is required (or --target URL)');
     for (const p of o.profiles) resolveProfile(p);
@@ -96,6 +98,7 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
     serveArgs: o.serveArgs ?? [],
     pin: o.pin ?? true,
     wrk: o.wrk ?? false,
+    enforceErrorBudget: o.enforceErrorBudget ?? true,
   };
   if (r.wrk && !hasWrk()) throw new UsageError('--wrk: wrk not found (Debian/Ubuntu: apt-get install wrk)');
   if (!(r.scale > 0 && r.scale <= 10)) throw new UsageError(`--scale must be in (0, 10], got ${r.scale}`);

@@ -58,10 +58,12 @@ export function topologyNote(topology: string, cores: number, pinning: Pinning):
   const t = parseTopology(topology);
   if (t.kind === 'single') return undefined;
   const n = t.kind === 'cluster' ? t.workers : t.readers;
-  const where = pinning.pinned
-    ? `all ${n} ${t.kind === 'cluster' ? 'processes' : 'threads'} share server CPU ${pinning.serverCpu}`
-    : `${cores} cores shared with the generator`;
-  return `${topology} on ${cores} cores: ${where}; there is no spare core, so this shows contention (busy/locked errors, serialised writes), not the speed-up more cores would give`;
+  const what = t.kind === 'cluster' ? 'processes' : 'threads';
+  if (pinning.pinned)
+    return `${topology} on ${cores} cores: all ${n} ${what} share server CPU ${pinning.serverCpu}, so this shows contention (busy/locked errors, serialised writes), not the speed-up more cores would give`;
+  // Unpinned: the workers and the load generator share every core.
+  if (cores >= n + 1) return `${topology} on ${cores} cores shared with the generator: a core each for ${n} ${what} and the generator`;
+  return `${topology} on ${cores} cores shared with the generator: fewer cores than ${n} ${what} plus the generator, so this shows contention (busy/locked errors, serialised writes) more than the speed-up more cores would give`;
 }
 
 export interface ArmInput {

@@ -7,7 +7,7 @@ import { createRng, deriveSeed, type Rng } from '../lib/rng.ts';
 import { approxTaskCount, rowCounts, taskId, type RowCounts } from '../db/data-shape.ts';
 import { AUDIO_STATUSES, CAMPAIGN_STATUSES, CONTENT_STATUSES } from '../db/schema.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One request, ready for any engine. `body` is a JSON string when present. */
 export interface LoadRequest {
@@ -45,13 +45,21 @@ export interface EndpointDef {
   updates?: { table: 'contents'; column: 'status' };
   /** True when every request is the same (no ids, no body): an engine may build it once. */
   fixed?: boolean;
-  build(ctx: DrawContext): { path: string; body?: unknown };
+  /** Status codes that count as success (a scenario file's `expect`); default any 2xx. */
+  expect?: readonly number[];
+  build(ctx: DrawContext): { path: string; body?: unknown; headers?: Record<string, string> };
 }
 
 export interface ScenarioDef {
   name: string;
   description: string;
   endpoints: readonly EndpointDef[];
+  /** A scenario file's error budget: an arm fails above this share (percent) of unexpected answers, errors and timeouts. */
+  maxErrorPct?: number;
+  /** The scenario file it came from (absent: built in). */
+  source?: string;
+  /** A scenario file's resolved contents (CSV columns read), JSON: what the k6 script rebuilds it from. */
+  spec?: unknown;
 }
 
 const WORDS = [
@@ -239,8 +247,20 @@ export function scenarioNames(): string[] {
   return SCENARIOS.map((s) => s.name);
 }
 
+/** Scenarios from scenario files, registered by name (load/user-scenario/read.ts); never among the defaults. */
+const REGISTERED: ScenarioDef[] = [];
+
+/** Makes a scenario findable by name (a later one of the same name replaces it); refuses a built-in name. */
+export function registerScenario(def: ScenarioDef): void {
+  if (SCENARIOS.some((s) => s.name === def.name))
+    throw new Error(`scenario '${def.name}' is a built-in scenario's name; choose another`);
+  const i = REGISTERED.findIndex((s) => s.name === def.name);
+  if (i >= 0) REGISTERED.splice(i, 1);
+  REGISTERED.push(def);
+}
+
 export function findScenario(name: string): ScenarioDef | undefined {
-  return SCENARIOS.find((s) => s.name === name);
+  return SCENARIOS.find((s) => s.name === name) ?? REGISTERED.find((s) => s.name === name);
 }
 
 /** True when any request of the scenario changes the database (a fresh copy and an audit are needed). */
@@ -257,6 +277,7 @@ export interface Draw {
   endpoint: EndpointDef;
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface DrawStream {
@@ -292,13 +313,13 @@ export function createRequestStream(scenario: ScenarioDef, scale: number, seed: 
   const draws = createDrawStream(scenario, scale, seed);
   return {
     next(): LoadRequest {
-      const { endpoint: e, path, body } = draws.next();
-      if (body === undefined) return { method: e.method, path, headers: {}, endpoint: e.name };
+      const { endpoint: e, path, body, headers } = draws.next();
+      if (body === undefined) return { method: e.method, path, headers: { ...headers }, endpoint: e.name };
       // A fresh headers object each time: engines may add to it (autocannon sets Content-Length).
       return {
         method: e.method,
         path,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),
         endpoint: e.name,
       };

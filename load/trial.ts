@@ -79,6 +79,26 @@ async function fetchServerTiming(url: string): Promise<ServerTiming | null> {
 }
 
 /**
+ * A scenario file's error budget: unexpected answers (status not in the request's `expect`,
+ * else not 2xx), connection errors and timeouts over every attempt. Over budget: why, with
+ * the statuses seen; else undefined.
+ */
+export function overErrorBudget(result: GeneratorResult, scenario: ScenarioDef): string | undefined {
+  const m = result.measured;
+  const attempts = m.requests + m.errors + m.timeouts;
+  if (attempts === 0 || scenario.maxErrorPct === undefined) return undefined;
+  const unexpected =
+    m.unexpected ?? Object.entries(m.statusCodes).reduce((s, [code, n]) => (code.startsWith('2') ? s : s + n), 0);
+  const share = (100 * (unexpected + m.errors + m.timeouts)) / attempts;
+  if (share <= scenario.maxErrorPct) return undefined;
+  const codes = Object.entries(m.statusCodes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([code, n]) => `${code}: ${n}`)
+    .join(', ');
+  return `${share.toFixed(1)} % of requests failed (unexpected status ${unexpected}, errors ${m.errors}, timeouts ${m.timeouts}; statuses ${codes || 'none'}), over the scenario's error budget of ${scenario.maxErrorPct} %`;
+}
+
+/**
  * One trial: a fresh copy of the seeded database, a fresh server process, the generator in
  * another process, then server timing and (for writing scenarios) the audit. Never throws
  * for a failed trial: the failure is in the outcome with whatever was measured.
@@ -242,6 +262,8 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
     }
     if (!failure && result.engine?.gateFailure) failure = result.engine.gateFailure;
     if (!failure && result.measured.requests === 0) failure = 'no responses in the measured window';
+    if (!failure && opts.enforceErrorBudget && scenario.maxErrorPct !== undefined)
+      failure = overErrorBudget(result, scenario);
     const engineExtra = result.engine?.extra;
     return {
       trial: trialFromResult(result, failure),

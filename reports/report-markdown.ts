@@ -51,7 +51,7 @@ export function renderReport(run: RunResults, ctx: ReportContext): string {
     '## 3. Measurements',
     '',
     details('Microbenchmarks: ablation, per operation, index sweep, cost per operation', renderBenchSections(run)),
-    details('Load: scenarios, DB share of request cost, capacity', renderLoadSections(run)),
+    details('Load: scenarios, DB share of request cost, concurrency, capacity', renderLoadSections(run)),
     '## 4. Charts',
     '',
     ...(ctx.charts.length

@@ -31,9 +31,16 @@ export function estimateStages(
     load: c.load.enabled
       ? counts.scenarios * profiles * c.load.trials * (c.load.warmupS + c.load.durationS + TRIAL_OVERHEAD_S)
       : 0,
+    // Pool: 3 topologies of one arm; WAL: 2 profiles × 2 topologies.
+    concurrency: c.concurrency.enabled
+      ? 7 * c.load.trials * (c.load.warmupS + c.load.durationS + TRIAL_OVERHEAD_S)
+      : 0,
     k6: c.k6.enabled && counts.k6 ? c.k6.scenarios.length * profiles * (c.k6.durationS + 2) : 0,
     capacity: c.capacity.enabled
-      ? capProfiles * levels * (c.capacity.warmupS + c.capacity.durationS + TRIAL_OVERHEAD_S)
+      ? capProfiles *
+        c.capacity.sweeps *
+        (levels + c.capacity.refine) *
+        (c.capacity.warmupS + c.capacity.durationS + TRIAL_OVERHEAD_S)
       : 0,
     report: 1,
   };

@@ -31,6 +31,7 @@ describe('runSuite', () => {
         vacuum: 'ok',
         bench: 'ok',
         load: 'ok',
+        concurrency: 'ok',
         capacity: 'skipped',
         report: 'ok',
       });
@@ -38,6 +39,19 @@ describe('runSuite', () => {
       const saved = RunResults.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
       expect(saved.load.map((l) => `${l.scenario}/${l.profile}`)).toEqual(['write/untuned', 'write/tuned']);
       expect(saved.bench.length).toBe(2);
+      // The concurrency stage: the pool claim's three topologies, the WAL claim's two profiles under two.
+      const n = Math.min(16, Math.max(2, saved.environment.cores));
+      expect(saved.concurrency.map((l) => `${l.scenario}/${l.profile}/${l.topology}`)).toEqual([
+        'read-list/tuned/single',
+        `read-list/tuned/readers:${n}`,
+        `read-list/tuned/cluster:${n}`,
+        'mix-80-20/untuned/single',
+        'mix-80-20/untuned-wal/single',
+        `mix-80-20/untuned/readers:${n}`,
+        `mix-80-20/untuned-wal/readers:${n}`,
+      ]);
+      expect(saved.concurrency.every((l) => !l.pinning.pinned)).toBe(true);
+      expect(saved.concurrency.filter((l) => l.scenario === 'mix-80-20').every((l) => l.median?.reads)).toBe(true);
       expect(saved.vacuum.every((v) => v.status === 'ok')).toBe(true);
       expect(saved.finishedAt).not.toBeNull();
       const md = readFileSync(join(out, 'REPORT.md'), 'utf8');
@@ -61,6 +75,7 @@ describe('runSuite', () => {
         bench: { enabled: false },
         load: { enabled: false },
         vacuum: { enabled: false },
+        concurrency: { enabled: false },
         k6: { scenarios: ['read-point'], durationS: 1 },
       });
       const r = await runSuite({ config, mode: 'quick', configFile: null, outDir: join(dir, 'run') });
@@ -94,6 +109,7 @@ describe('runSuite', () => {
         'vacuum',
         'bench',
         'load',
+        'concurrency',
         'k6',
         'capacity',
       ]);
@@ -111,6 +127,7 @@ describe('runSuite', () => {
         profiles: ['tuned'],
         bench: { enabled: false },
         vacuum: { enabled: false },
+        concurrency: { enabled: false },
         k6: { enabled: false },
         load: { scenarios: ['read-point'] },
         injectDelayMs: 2,

@@ -11,6 +11,7 @@ import { resolveProfile } from '../db/profiles.ts';
 import { SCENARIOS, scenarioNames } from '../load/scenarios.ts';
 import { runLoad, seededDatabase } from '../load/runner.ts';
 import { runCapacity } from '../load/capacity.ts';
+import { runConcurrency, runEngineReadsWhileWriting } from './concurrency.ts';
 import { measureCounted } from '../bench/counted/measure-counted.ts';
 import { runBench } from '../bench/suite.ts';
 import { workloadNames } from '../bench/workloads/index.ts';
@@ -49,7 +50,7 @@ function scenarioKind(name: string): string {
 }
 
 /**
- * The whole `loadlab run`: environment, seed, VACUUM, bench, load, k6, capacity, report.
+ * The whole `loadlab run`: environment, seed, VACUUM, bench, load, concurrency, k6, capacity, report.
  * Writes OUT/results.json (validated, atomically) after every stage and every load arm,
  * so a failure late keeps everything earlier. A stage that throws is recorded as failed
  * and the run goes on; nothing is invented for it.
@@ -269,6 +270,38 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
     return OK;
   });
 
+  await stage('concurrency', async () => {
+    if (!c.concurrency.enabled) return { status: 'skipped', reason: 'disabled in the config' };
+    const returned = await runConcurrency({
+      config: c,
+      cores: r.environment.cores,
+      dataDir: common.dataDir,
+      ...(serveArgs.length ? { serveArgs } : {}),
+      hooks: {
+        ...hooks,
+        onProgress: (e) => {
+          if (e.kind === 'trial-start')
+            progress.note(`concurrency ${e.scenario} × ${e.profile}: trial ${e.trial}/${e.trials}`);
+        },
+      },
+      onRecord: (record) => {
+        r.concurrency.push(record);
+        save();
+      },
+    });
+    r.concurrency = returned;
+    save();
+    progress.note('WAL at the engine level: reads while a writer thread commits');
+    r.readsWhileWriting = await runEngineReadsWhileWriting({
+      config: c,
+      dataDir: common.dataDir,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    if (returned.length > 0 && returned.every((x) => x.status === 'failed'))
+      throw new Error(`every concurrency arm failed, e.g. ${returned[0]!.reason ?? 'no reason'}`);
+    return OK;
+  });
+
   await stage('k6', async () => {
     if (!c.k6.enabled) return { status: 'skipped', reason: 'disabled in the config' };
     if (!k6)
@@ -319,6 +352,8 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
           sloP95Ms: c.capacity.sloP95Ms,
           maxErrorPct: c.capacity.maxErrorPct,
           maxConnections: c.capacity.maxConnections,
+          refine: c.capacity.refine,
+          sweeps: c.capacity.sweeps,
         },
         {
           ...hooks,

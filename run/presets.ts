@@ -6,8 +6,10 @@ import { RunConfig } from '../lib/records/run-config.ts';
  * representative subset of the scenarios, the three the headline needs: read-list
  * (index-dependent reads), write (one insert per request) and mix-80-20 (the guide's
  * ratio), 50 connections, 2 trials of 1.5 s after 1 s warm-up (each trial on a fresh copy
- * of the database and a fresh server). Capacity steps 10, 25, 50, 100 connections on
- * mix-80-20, 1 s each after 0.5 s warm-up. Bench: 100 ms per task, ablation, index
+ * of the database and a fresh server). The concurrency stage runs the pool and WAL arms
+ * with the same trials. Capacity steps 10, 25, 50, 100 connections on mix-80-20, 1 s each
+ * after 0.5 s warm-up, then 2 bisection steps between the last passing and the first
+ * failing level. Bench: 100 ms per task, ablation, index
  * sweep at 10k and 100k rows. These are smoke-grade figures; --full is the measurement.
  */
 export const QUICK: RunConfig = RunConfig.parse({
@@ -33,8 +35,11 @@ export const QUICK: RunConfig = RunConfig.parse({
     warmupS: 0.5,
     sloP95Ms: 200,
     maxErrorPct: 1,
+    refine: 2,
+    sweeps: 1,
   },
   vacuum: { enabled: true, deleteShare: 0.35, updateShare: 0.1 },
+  concurrency: { enabled: true, readScenario: 'read-list', mixScenario: 'mix-80-20', workers: 0 },
   headline: { readScenario: 'read-list', writeScenario: 'write', p95Scenario: 'mix-80-20' },
   thresholds: { comparePct: 15, ledgerNoisePct: 5 },
   injectDelayMs: 0,
@@ -44,7 +49,8 @@ export const QUICK: RunConfig = RunConfig.parse({
  * --full: the monthly run. The guide's 5 minutes of load per scenario and profile, split
  * into 3 trials of 100 s (after 10 s warm-up) so there is a spread; 100 connections (the
  * guide's 100 Locust users); every scenario the load runner knows (empty list = all);
- * scale 1 (~114 MiB); capacity up to 800 connections, 30 s per level; 1 s per bench task
+ * scale 1 (~114 MiB); capacity up to 800 connections, 30 s per level, 3 bisection steps,
+ * the sweep repeated 3 times; 1 s per bench task
  * and the index sweep up to 1M rows. About 2-2.5 hours on 2 cores.
  */
 export const FULL: RunConfig = RunConfig.parse({
@@ -53,7 +59,7 @@ export const FULL: RunConfig = RunConfig.parse({
   bench: { ...QUICK.bench, timeMs: 1000, indexSweepRows: [10_000, 100_000, 1_000_000] },
   load: { ...QUICK.load, scenarios: [], durationS: 100, warmupS: 10, trials: 3, connections: 100 },
   k6: { ...QUICK.k6, scenarios: [], durationS: 100 },
-  capacity: { ...QUICK.capacity, maxConnections: 800, durationS: 30, warmupS: 5 },
+  capacity: { ...QUICK.capacity, maxConnections: 800, durationS: 30, warmupS: 5, refine: 3, sweeps: 3 },
 });
 
 export const PRESETS = { quick: QUICK, full: FULL } as const;

@@ -2,9 +2,10 @@ import type { StageName } from '../lib/records/run.ts';
 
 /** What the orchestrator tells a progress display. It never prints itself. */
 export interface ProgressSink {
-  stageStart(index: number, total: number, name: StageName, etaS: number | null): void;
+  /** A step begins (a run's stage, a load trial): its number, of how many, and the seconds left after it starts. */
+  stageStart(index: number, total: number, name: StageName | string, etaS: number | null): void;
   note(message: string): void;
-  stageEnd(name: StageName, status: string, durationS: number, reason?: string): void;
+  stageEnd(name: StageName | string, status: string, durationS: number, reason?: string): void;
   /** Stops any live redraw (call when the run is over). */
   close?(): void;
 }
@@ -74,6 +75,10 @@ export function streamProgress(
       const text = `${stage}: ${status} in ${durationS.toFixed(1)} s${reason ? ` (${reason})` : ''}`;
       out.write(tty ? `\r\x1b[2K${text}\n` : `${text}\n`);
     },
-    close: stopLive,
+    close() {
+      // A live line left on the terminal (no stage end drew over it) is cleared.
+      if (live && tty) out.write('\r\x1b[2K');
+      stopLive();
+    },
   };
 }

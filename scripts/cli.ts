@@ -4,6 +4,10 @@ import { UsageError } from '../lib/errors.ts';
 
 /** Every command, loaded lazily so `loadlab serve` does not pay for the report renderer. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  init: {
+    summary: 'Write a starter config, scenario file and perf workflow into your project',
+    load: async () => (await import('./commands/init.ts')).command,
+  },
   profiles: { summary: 'List the PRAGMA profiles', load: async () => (await import('./commands/profiles.ts')).command },
   seed: {
     summary: 'Build a deterministic database of the guide schema',

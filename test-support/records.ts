@@ -49,6 +49,34 @@ export function trial(rps: number, p95: number, durationS = 3): LoadTrial {
   };
 }
 
+/** `arm` under another topology, its trials carrying read figures (rps, p95 per trial) when given. */
+export function concurrencyArm(
+  arm: LoadRecord,
+  topology: string,
+  reads?: { rps: number[]; p95: number[]; refused?: number },
+): LoadRecord {
+  const withReads = (t: LoadTrial, i: number): LoadTrial =>
+    reads
+      ? {
+          ...t,
+          reads: {
+            rps: reads.rps[i] ?? reads.rps[0]!,
+            requests: Math.round((reads.rps[i] ?? reads.rps[0]!) * t.durationS) + (reads.refused ?? 0),
+            non2xx: reads.refused ?? 0,
+            latencyMs: { ...t.latencyMs, p95: reads.p95[i] ?? reads.p95[0]! },
+          },
+        }
+      : t;
+  const trials = arm.trials.map(withReads);
+  return {
+    ...arm,
+    topology,
+    pinning: { pinned: false, serverCpu: null, generatorCpu: null, reason: 'pinning disabled' },
+    trials,
+    median: arm.median ? withReads(arm.median, 1) : null,
+  };
+}
+
 /** A load record whose trials have the given rps and p95 values. */
 export function loadRecord(
   scenario: string,
@@ -234,6 +262,28 @@ export function sampleRun(over: Partial<RunResults> = {}): RunResults {
       loadRecord('write', 'tuned', [4000, 4100, 3900], [5, 5.1, 4.9]),
       loadRecord('mix-80-20', 'untuned', [2000, 2050, 1950], [12, 12.5, 11.5]),
       loadRecord('mix-80-20', 'tuned', [4500, 4600, 4400], [4, 4.2, 3.8]),
+    ],
+    concurrency: [
+      concurrencyArm(loadRecord('read-list', 'tuned', [5000, 5100, 4900], [4, 4.1, 3.9]), 'single'),
+      concurrencyArm(loadRecord('read-list', 'tuned', [5600, 5700, 5500], [3.6, 3.7, 3.5]), 'readers:2'),
+      concurrencyArm(loadRecord('read-list', 'tuned', [5200, 5300, 5100], [3.9, 4, 3.8]), 'cluster:2'),
+      concurrencyArm(loadRecord('mix-80-20', 'untuned', [1500, 1550, 1450], [12, 12.5, 11.5]), 'single', {
+        rps: [1200, 1240, 1160],
+        p95: [11, 11.5, 10.5],
+      }),
+      concurrencyArm(loadRecord('mix-80-20', 'untuned-wal', [1600, 1650, 1550], [10, 10.5, 9.5]), 'single', {
+        rps: [1280, 1320, 1240],
+        p95: [9, 9.5, 8.5],
+      }),
+      concurrencyArm(loadRecord('mix-80-20', 'untuned', [1300, 1350, 1250], [15, 15.5, 14.5]), 'readers:2', {
+        rps: [1000, 1050, 950],
+        p95: [14, 14.5, 13.5],
+        refused: 40,
+      }),
+      concurrencyArm(loadRecord('mix-80-20', 'untuned-wal', [1750, 1800, 1700], [9, 9.5, 8.5]), 'readers:2', {
+        rps: [1400, 1450, 1350],
+        p95: [8, 8.5, 7.5],
+      }),
     ],
     capacity: [
       capacity('untuned', 50, [

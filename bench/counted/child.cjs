@@ -47,14 +47,19 @@ if (job.batch > 1) {
 }
 // Calibration only: a known amount of extra work per operation (a fixed integer loop), so
 // a calibration can check that the counters see a change of that size. The child runs with
-// --no-opt, so the interpreter runs the loop as written (nothing optimizes it away).
+// --no-opt, so the interpreter runs the loop as written (nothing optimizes it away). A
+// fractional amount is spread evenly: 1.5 runs 3 iterations every 2 operations.
 const extra = job.extraWork || 0;
 let sink = 0;
 if (extra > 0) {
   const plain = op;
+  let owed = 0;
   op = () => {
     plain();
-    for (let k = 0; k < extra; k++) sink = (sink * 31 + k) | 0;
+    owed += extra;
+    const whole = Math.floor(owed);
+    owed -= whole;
+    for (let k = 0; k < whole; k++) sink = (sink * 31 + k) | 0;
   };
 }
 

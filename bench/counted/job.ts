@@ -35,7 +35,7 @@ export interface ChildJob {
   batch: number;
   writeTransaction: 'deferred' | 'immediate';
   resultFile: string;
-  /** Calibration only: iterations of a fixed integer loop after every operation (0 = none). */
+  /** Calibration only: iterations of a fixed integer loop after every operation, on average (0 = none; 1.5 = 3 every 2). */
   extraWork: number;
 }
 

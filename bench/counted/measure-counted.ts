@@ -138,8 +138,8 @@ export async function measureCounted(opts: CountedOptions = {}): Promise<Counted
     throw new UsageError(`n (operations per counted run) must be an integer from 1 to 1000000, got ${opts.n}`);
   }
   const injectWork = opts.injectWork ?? 0;
-  if (!(Number.isInteger(injectWork) && injectWork >= 0 && injectWork <= 1_000_000)) {
-    throw new UsageError(`injectWork must be an integer from 0 to 1000000, got ${injectWork}`);
+  if (!(Number.isFinite(injectWork) && injectWork >= 0 && injectWork <= 1_000_000)) {
+    throw new UsageError(`injectWork must be a number from 0 to 1000000, got ${injectWork}`);
   }
   const childTimeoutMs = opts.childTimeoutMs ?? COUNTED_DEFAULTS.childTimeoutMs;
   if (!(childTimeoutMs > 0)) throw new UsageError(`childTimeoutMs must be > 0, got ${childTimeoutMs}`);

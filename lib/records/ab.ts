@@ -21,7 +21,7 @@ export const AbSide = z.object({
   /** `serve --inject-delay-ms` of this side (calibration only; 0 = off). */
   injectDelayMs: z.number().min(0),
   /** `bench --counted --inject-work` of this side (calibration only; 0 = off). */
-  injectWork: z.number().int().min(0).default(0),
+  injectWork: z.number().min(0).default(0),
 });
 export type AbSide = z.infer<typeof AbSide>;
 

@@ -28,6 +28,13 @@ export const LoadTrial = z.object({
   statusCodes: z.record(z.string(), z.number().int()),
   throughputBytesPerSec: z.number(),
   durationS: z.number(),
+  /**
+   * The read requests of a scenario mixing reads and writes (autocannon): 2xx reads per
+   * second, every read answered, the non-2xx among them, and the reads' own latency.
+   */
+  reads: z
+    .object({ rps: z.number(), requests: z.number().int(), non2xx: z.number().int(), latencyMs: LatencyMs })
+    .optional(),
   /** 'failed' when the trial did not complete (server died, generator failed); its figures are partial. */
   status: z.enum(['ok', 'failed']).optional(),
   reason: z.string().optional(),
@@ -129,9 +136,25 @@ export const CapacityRecord = z.object({
   maxErrorPct: z.number(),
   status: Status,
   reason: z.string().optional(),
-  /** Highest concurrency with p95 < SLO and errors < maxErrorPct, or null if none passed. */
+  /**
+   * Highest concurrency with p95 < SLO and errors < maxErrorPct below the lowest that missed,
+   * or null if none passed. With several sweeps: the median sweep's.
+   */
   capacity: z.number().int().nullable(),
+  /** The lowest concurrency that missed (after refinement): the true capacity lies in [capacity, failedAt − 1]. Null when every level passed; absent in older records. */
+  failedAt: z.number().int().nullable().optional(),
+  /** The median sweep's curve, sorted by concurrency (steps and refinement levels). */
   curve: z.array(CapacityPoint),
+  /** Every sweep when the sweep was repeated (capacity.sweeps > 1), in the order run. */
+  sweeps: z
+    .array(
+      z.object({
+        capacity: z.number().int().nullable(),
+        failedAt: z.number().int().nullable(),
+        curve: z.array(CapacityPoint),
+      }),
+    )
+    .optional(),
 });
 export type CapacityRecord = z.infer<typeof CapacityRecord>;
 

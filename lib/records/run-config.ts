@@ -46,6 +46,26 @@ export const CapacityConfig = z.strictObject({
   warmupS: z.number().min(0),
   sloP95Ms: z.number().positive(),
   maxErrorPct: z.number().min(0).max(100),
+  /** Bisection steps between the last passing and the first failing level (0 = the steps only). */
+  refine: z.number().int().min(0).max(8).default(0),
+  /** Times each profile's sweep is repeated; the capacity is the median sweep's, the interval spans them all. */
+  sweeps: z.number().int().min(1).max(10).default(1),
+});
+
+/**
+ * The run's concurrency stage: where the guide's pool and WAL claims live. The pool claim:
+ * `readScenario` on tuned as one process, as readers:N (N connections in one process, the
+ * pool the guide means) and as cluster:N. The WAL claim: `mixScenario` on untuned vs
+ * untuned-wal (only the journal mode differs), its reads measured while its writes run,
+ * as one process and as readers:N. Server and generator are not pinned here: a pool can
+ * only use the cores it is given.
+ */
+export const ConcurrencyConfig = z.strictObject({
+  enabled: z.boolean(),
+  readScenario: z.string(),
+  mixScenario: z.string(),
+  /** N of readers:N and cluster:N; 0 = the machine's cores (at least 2). */
+  workers: z.number().int().min(0).max(16),
 });
 
 export const VacuumConfig = z.strictObject({
@@ -81,6 +101,13 @@ export const RunConfig = z.strictObject({
   k6: K6Config,
   capacity: CapacityConfig,
   vacuum: VacuumConfig,
+  /** Absent in older results: the stage did not exist. */
+  concurrency: ConcurrencyConfig.default({
+    enabled: false,
+    readScenario: 'read-list',
+    mixScenario: 'mix-80-20',
+    workers: 0,
+  }),
   headline: HeadlineConfig,
   thresholds: ThresholdConfig,
   /** Calibration only: every request of the candidate server is delayed this much (0 = off). */
@@ -88,7 +115,7 @@ export const RunConfig = z.strictObject({
   /** Profiles defined by the config file (selected by name in `profiles`); recorded so a report says what they were. */
   customProfiles: CustomProfiles.default({}),
   /** Calibration only: counted operations of this side do this many iterations of extra work (bench --inject-work). */
-  injectWork: z.number().int().min(0).max(1_000_000).default(0),
+  injectWork: z.number().min(0).max(1_000_000).default(0),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 
@@ -102,10 +129,11 @@ export const ConfigFile = z.strictObject({
   k6: K6Config.partial().optional(),
   capacity: CapacityConfig.partial().optional(),
   vacuum: VacuumConfig.partial().optional(),
+  concurrency: ConcurrencyConfig.partial().optional(),
   headline: HeadlineConfig.partial().optional(),
   thresholds: ThresholdConfig.partial().optional(),
   injectDelayMs: RunConfig.shape.injectDelayMs.optional(),
-  injectWork: z.number().int().min(0).max(1_000_000).optional(),
+  injectWork: z.number().min(0).max(1_000_000).optional(),
   customProfiles: CustomProfiles.optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFile>;

@@ -3,12 +3,23 @@ import { Environment } from './environment.ts';
 import { AblationRecord, BenchRecord, IndexSweepRecord, Status } from './bench.ts';
 import { CountedRecord } from './counted.ts';
 import { CapacityRecord, LoadRecord } from './load.ts';
+import { ReadsWhileWritingRecord } from './reads-while-writing.ts';
 import { RunConfig } from './run-config.ts';
 
 export const RUN_SCHEMA_VERSION = 1;
 
 /** The stages of `loadlab run`, in order. */
-export const STAGE_NAMES = ['environment', 'seed', 'vacuum', 'bench', 'load', 'k6', 'capacity', 'report'] as const;
+export const STAGE_NAMES = [
+  'environment',
+  'seed',
+  'vacuum',
+  'bench',
+  'load',
+  'concurrency',
+  'k6',
+  'capacity',
+  'report',
+] as const;
 export const StageName = z.enum(STAGE_NAMES);
 export type StageName = z.infer<typeof StageName>;
 
@@ -104,6 +115,10 @@ export const RunResults = z.object({
     .optional(),
   load: z.array(LoadRecord).default([]),
   capacity: z.array(CapacityRecord).default([]),
+  /** The concurrency stage's arms (pool: tuned single vs readers:N vs cluster:N; WAL: reads while writing). */
+  concurrency: z.array(LoadRecord).default([]),
+  /** The concurrency stage's engine-level WAL measurement: reads on one connection while another writes. */
+  readsWhileWriting: z.array(ReadsWhileWritingRecord).default([]),
 });
 export type RunResults = z.infer<typeof RunResults>;
 /** Input type: arrays with defaults may be omitted. */

@@ -48,6 +48,13 @@ export function scenarioScript(name: string): ScenarioScript {
   // Each VU runs its own stream, seeded from the VU number (k6 gives every VU its own copy of this module).
   let stream: RequestStream | null = null;
 
+  // A scenario file's service: each request's own expected statuses; its bodies need not be JSON.
+  const user = def.source !== undefined;
+  const expected = new Map(def.endpoints.flatMap((e) => (e.expect ? [[e.name, e.expect] as const] : [])));
+  const statusOk = (endpoint: string, status: number) => {
+    const want = expected.get(endpoint);
+    return want ? want.includes(status) : status >= 200 && status < 300;
+  };
   const checks = {
     [`${def.name}: status 2xx`]: (r: { status: number }) => r.status >= 200 && r.status < 300,
     [`${def.name}: JSON body`]: (r: { body: unknown }) => isJson(r.body),
@@ -61,6 +68,7 @@ export function scenarioScript(name: string): ScenarioScript {
     ),
 
     setup() {
+      if (user) return { baseUrl: base };
       const res = http.get(`${base}/health`, { timeout: '5s', tags: { name: 'setup GET /health' } });
       if (res.status !== 200) {
         fail(
@@ -80,7 +88,8 @@ export function scenarioScript(name: string): ScenarioScript {
         tags: { name: req.endpoint },
         timeout: settings.requestTimeout,
       });
-      check(res, checks);
+      if (user) check(res, { [`${def.name}: expected status`]: (r) => statusOk(req.endpoint, r.status) });
+      else check(res, checks);
     },
 
     handleSummary(data) {

@@ -7,7 +7,7 @@
  * rule as `ab --counted`. Every run is kept under reports/calibration/counted/ and
  * `summary.json` is computed from those files only.
  *
- *   node --import tsx reports/calibration/counted-calibrate.ts --runs 20 --change 2
+ *   node --import tsx reports/calibration/counted-calibrate.ts --runs 20 --change 2 [--work 1.42]
  *   node --import tsx reports/calibration/counted-calibrate.ts --summarize
  *
  * Counts do not move with machine load, but run it on an idle machine anyway: valgrind is
@@ -153,7 +153,8 @@ function sizeWork(pct: number, plain: StoredRun): number {
   const withWork = at(probe);
   if (!base || !withWork || withWork <= base) throw new Error('probe run did not add instructions');
   const perIteration = (withWork - base) / 1000;
-  return Math.max(1, Math.round(((pct / 100) * base) / perIteration));
+  // Fractional iterations are spread evenly over the operations (bench --inject-work 1.42).
+  return Math.max(0.01, Math.round((((pct / 100) * base) / perIteration) * 100) / 100);
 }
 
 async function main() {
@@ -161,6 +162,8 @@ async function main() {
     options: {
       runs: { type: 'string', default: '20' },
       change: { type: 'string', default: '2' },
+      /** Iterations per operation to inject, instead of sizing them from --change with a probe run. */
+      work: { type: 'string' },
       summarize: { type: 'boolean', default: false },
     },
   });
@@ -170,7 +173,7 @@ async function main() {
     const have = stored();
     const plainAt = have.filter((r) => r.injectWork === 0).length;
     const workAt = have.filter((r) => r.injectWork > 0).length;
-    let work = have.find((r) => r.injectWork > 0)?.injectWork ?? null;
+    let work = values.work !== undefined ? Number(values.work) : null;
     for (let i = 0; i < runs; i++) {
       const p = countOnce(`plain-${plainAt + i}`, 0);
       writeJsonAtomic(join(STORE, `${p.label}.json`), p);

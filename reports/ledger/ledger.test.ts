@@ -142,12 +142,14 @@ describe('buildLedger on a hand-built run', () => {
     expect(verdict('temp-store')).toBe('confirmed');
     expect(verdict('indexes-queries')).toBe('larger than claimed');
     expect(verdict('scan-vs-search')).toBe('larger than claimed');
-    expect(verdict('pool-10x')).toBe('not measurable here');
+    expect(verdict('wal-reads-while-writing')).toBe('confirmed');
+    expect(verdict('pool-10x')).toBe('not confirmed');
     expect(verdict('vacuum-size')).toBe('confirmed');
     expect(verdict('read-qps')).toBe('smaller than claimed');
     expect(verdict('write-qps')).toBe('larger than claimed');
     expect(verdict('p95')).toBe('smaller than claimed');
-    expect(verdict('users')).toBe('smaller than claimed');
+    // One sweep: untuned in 50…99, tuned in 100…199, so the gain is ×1.01 … ×3.98: noise cannot be ruled out.
+    expect(verdict('users')).toBe('not confirmed');
   });
   it('says why a claim is not measurable when its stage produced nothing', () => {
     const r = buildLedger(sampleRun({ load: [], capacity: [] }), CLAIMS, calibrated);
@@ -171,7 +173,8 @@ describe('buildLedger on a hand-built run', () => {
     expect(vacuum).toContain('| −35 % |');
     expect(vacuum.split('|')[3]!.trim()).toMatch(/^−\d/);
     expect(vacuum).not.toMatch(/\| \+\d/);
-    expect(md).toContain('**not measurable here**: better-sqlite3 is synchronous');
+    // The pool row is measured, its reason computed from the run's cores, not typed.
+    expect(md).toContain('2 cores shared by the server and the load generator');
     expect(md).not.toContain(QUICK_NOTE);
   });
   it('marks every verdict of a quick run indicative and says so in the header', () => {
@@ -218,10 +221,11 @@ describe('capacity lower bounds (rule 5)', () => {
     expect(r.measurement).toEqual({
       unavailable: expect.stringMatching(/at least ×4\.00; raise capacity.maxConnections/),
     });
+    // untuned failed at 12 (a bisection level): its true capacity is 10 or 11, so tuned's 100+ is ≥ ×9.1.
     const big = users([
       capacity('untuned', 10, [
         [10, 50],
-        [25, 400],
+        [12, 400],
       ]),
       capacity('tuned', 100, [
         [10, 5],
@@ -231,6 +235,35 @@ describe('capacity lower bounds (rule 5)', () => {
       ]),
     ]);
     expect(big.verdict).toBe('larger than claimed');
+  });
+  it('takes the interval from the levels tried, and from every sweep when repeated', () => {
+    const untuned = capacity('untuned', 25, [
+      [10, 50],
+      [25, 150],
+      [35, 250],
+    ]);
+    const tuned = capacity('tuned', 141, [
+      [100, 100],
+      [141, 150],
+      [170, 300],
+    ]);
+    const one = users([untuned, tuned]);
+    expect(one.measurement).toMatchObject({ gain: 141 / 25, low: 141 / 34, high: 169 / 25 });
+    expect('unavailable' in one.measurement ? '' : one.measurement.detail).toBe(
+      '25 -> 141 connections (true capacity untuned 25…34, tuned 141…169)',
+    );
+    const sweeps = users([
+      untuned,
+      {
+        ...tuned,
+        sweeps: [
+          { capacity: 141, failedAt: 170, curve: tuned.curve },
+          { capacity: 120, failedAt: 141, curve: tuned.curve },
+          { capacity: 141, failedAt: 200, curve: tuned.curve },
+        ],
+      },
+    ]);
+    expect(sweeps.measurement).toMatchObject({ gain: 141 / 25, low: 120 / 34, high: 199 / 25 });
   });
   it('says so when both profiles passed every level', () => {
     const r = users([

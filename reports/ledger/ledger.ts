@@ -21,6 +21,7 @@ const isSize = (r: LedgerRow) => r.claim.source.kind === 'vacuum';
 
 /** A gain as printed in row r: a size change for size claims, else "better by". */
 function shown(r: LedgerRow, g: number, digits = 1): string {
+  if (g === Number.POSITIVE_INFINITY) return isSize(r) ? '−100 %' : 'unbounded';
   return isSize(r) ? pct(1 / g - 1, digits) : gainText(g, useTimes(r), digits);
 }
 

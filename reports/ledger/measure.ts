@@ -5,6 +5,7 @@ import { gainInterval, median, ratioOfMediansInterval, safeRatio } from '../../l
 import { bytes, ms, num, pct } from '../../lib/format.ts';
 import type { ClaimSource, OpKind } from './claims.ts';
 import type { Measured } from './verdict.ts';
+import { measurePool, measureReadsWhileWriting } from './measure-concurrency.ts';
 
 export type Measurement =
   | (Measured & {
@@ -47,6 +48,10 @@ export function measure(source: ClaimSource, run: RunResults): Measurement {
       return measureCapacity(run);
     case 'vacuum':
       return measureVacuum(run);
+    case 'pool':
+      return measurePool(run);
+    case 'reads-while-writing':
+      return measureReadsWhileWriting(run);
     case 'unmeasurable':
       return { unavailable: source.why };
   }
@@ -185,7 +190,42 @@ export function capacityRecord(run: RunResults, profile: string): CapacityRecord
   return run.capacity.find((c) => c.profile === profile && c.status !== 'skipped' && c.curve.length > 0);
 }
 
-/** Capacity at the SLO, tuned over untuned. One sweep: the interval is the point (resolution = the sweep's steps). */
+/**
+ * Where each sweep's true capacity lies: from its last passing level to one below its first
+ * failing level (the steps and the bisection between them are its resolution); no upper end
+ * when every level passed.
+ */
+export function capacityBrackets(c: CapacityRecord): { low: number; high: number }[] {
+  const sweeps = c.sweeps ?? [
+    {
+      capacity: c.capacity,
+      failedAt: c.failedAt !== undefined ? c.failedAt : lowestFailing(c.curve),
+      curve: c.curve,
+    },
+  ];
+  return sweeps.map((w) => ({
+    low: w.capacity ?? 0,
+    high: w.failedAt === null ? Number.POSITIVE_INFINITY : w.failedAt - 1,
+  }));
+}
+
+function lowestFailing(curve: CapacityRecord['curve']): number | null {
+  const failing = curve.filter((p) => !p.ok).map((p) => p.connections);
+  return failing.length ? Math.min(...failing) : null;
+}
+
+function bracketText(c: CapacityRecord): string {
+  const b = capacityBrackets(c);
+  const low = Math.min(...b.map((x) => x.low));
+  const high = Math.max(...b.map((x) => x.high));
+  return `${c.profile} ${low}…${Number.isFinite(high) ? high : '?'}`;
+}
+
+/**
+ * Capacity at the SLO, tuned over untuned: the median sweeps' ratio; the interval spans every
+ * sweep's bracket (lowest tuned over highest untuned, and the reverse), so it is as wide as
+ * the sweeps' resolution and their disagreement.
+ */
 export function measureCapacity(run: RunResults): Measurement {
   const before = capacityRecord(run, BEFORE);
   const after = capacityRecord(run, AFTER);
@@ -196,12 +236,17 @@ export function measureCapacity(run: RunResults): Measurement {
   if (reachedBound(before) && reachedBound(after))
     return { unavailable: `both met the SLO at every level up to ${top} connections: raise capacity.maxConnections` };
   const gain = safeRatio(after.capacity ?? 0, before.capacity);
+  const a = capacityBrackets(after);
+  const b = capacityBrackets(before);
+  const minLow = (x: typeof a) => Math.min(...x.map((y) => y.low));
+  const maxHigh = (x: typeof a) => Math.max(...x.map((y) => y.high));
+  const sweeps = after.sweeps?.length ?? 1;
   return {
     gain,
-    low: gain,
-    high: gain,
-    benchmark: `capacity sweep '${after.scenario}', p95 < ${after.sloP95Ms} ms, errors < ${after.maxErrorPct} % (steps ${after.curve.map((p) => p.connections).join(', ')})`,
-    detail: `${before.capacity} -> ${after.capacity ?? 'none'}${reachedBound(after) ? '+' : ''} connections`,
+    low: Number.isFinite(maxHigh(b)) ? minLow(a) / maxHigh(b) : 0,
+    high: minLow(b) > 0 ? maxHigh(a) / minLow(b) : Number.POSITIVE_INFINITY,
+    benchmark: `capacity sweep '${after.scenario}', p95 < ${after.sloP95Ms} ms, errors < ${after.maxErrorPct} % (levels ${after.curve.map((p) => p.connections).join(', ')}), ${sweeps} sweep${sweeps > 1 ? 's' : ''}; interval from the levels' resolution`,
+    detail: `${before.capacity} -> ${after.capacity ?? 'none'}${reachedBound(after) ? '+' : ''} connections (true capacity ${bracketText(before)}, ${bracketText(after)})`,
     ...(reachedBound(after)
       ? {
           lowerBound: `${AFTER} met the SLO at every level up to ${top} connections, so the gain is at least ×${gain.toFixed(2)}; raise capacity.maxConnections to settle it`,

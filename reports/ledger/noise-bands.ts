@@ -44,6 +44,8 @@ export function noiseKindOf(source: ClaimSource): NoiseKind | null {
       return 'bench';
     case 'load':
     case 'capacity':
+    case 'pool':
+    case 'reads-while-writing':
       return 'http';
     case 'vacuum':
       return 'size';

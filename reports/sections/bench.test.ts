@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderTable } from '../../lib/table.ts';
 import { ablation, benchRecord, sampleRun } from '../../test-support/records.ts';
-import { benchColumns, renderAblationPivot, renderBenchSections } from './bench.ts';
+import { benchColumns, planCell, renderAblationPivot, renderBenchSections, renderPlans } from './bench.ts';
 
 describe('report: microbenchmark tables', () => {
   it('pivots the ablation: one row per setting and arm, one column per operation', () => {
@@ -46,5 +46,26 @@ describe('report: microbenchmark tables', () => {
     expect(md).toContain('`app.sqlite` (2 queries, sha256 abababababab…');
     expect(md).not.toContain('/home/me');
     expect(md).toMatch(/\| q:recent-orders \| tuned \| 3,000 \| \+200 % \|/);
+  });
+});
+
+describe('report: whole query plans', () => {
+  const scan = 'SCAN campaigns\nUSE TEMP B-TREE FOR ORDER BY';
+  const search = 'SEARCH campaigns USING INDEX idx_campaigns_client (client_id=?)';
+  it('shows every plan where the profiles differ or a plan scans, naming who ran it; not plain one-line lookups', () => {
+    const md = renderPlans([
+      { op: 'indexed-list', profile: 'untuned', plan: scan, status: 'ok' },
+      { op: 'indexed-list', profile: 'tuned', plan: search, status: 'ok' },
+      { op: 'indexed-list', profile: 'consensus', plan: search, status: 'ok' },
+      { op: 'point-read', profile: 'untuned', plan: 'SEARCH contents USING INTEGER PRIMARY KEY (rowid=?)', status: 'ok' },
+      { op: 'point-read', profile: 'tuned', plan: 'SEARCH contents USING INTEGER PRIMARY KEY (rowid=?)', status: 'ok' },
+    ]);
+    expect(md).toContain('**indexed-list**\n\nuntuned:\n\n```text\nSCAN campaigns\nUSE TEMP B-TREE FOR ORDER BY\n```');
+    expect(md).toContain(`tuned, consensus:\n\n\`\`\`text\n${search}\n\`\`\``);
+    expect(md).not.toContain('point-read');
+  });
+  it('a table cell keeps the first line and says there is more', () => {
+    expect(planCell(scan)).toBe('SCAN campaigns (+1 lines, see plans)');
+    expect(planCell(search)).toBe(search);
   });
 });

@@ -37,7 +37,7 @@ export function benchColumns(records: readonly BenchRecord[]): Column<BenchRecor
     { header: 'p99', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.p99)) },
     { header: '± rme', align: 'right', cell: (r) => ifOk(r, () => share(r.rme / 100)) },
     { header: 'samples', align: 'right', cell: (r) => String(r.samples) },
-    { header: 'plan', cell: (r) => r.plan.split('\n')[0] ?? '' },
+    { header: 'plan', cell: (r) => planCell(r.plan) },
   ];
   if (records.some((r) => r.status !== 'ok')) columns.push({ header: 'status', cell: status });
   return columns;
@@ -82,9 +82,40 @@ const SWEEP: Column<IndexSweepRecord>[] = [
   { header: 'ops/s', align: 'right', cell: (r) => ifOk(r, () => num(r.opsPerSec)) },
   { header: 'mean', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.mean)) },
   { header: 'p99', align: 'right', cell: (r) => ifOk(r, () => us(r.latencyUs.p99)) },
-  { header: 'plan', cell: (r) => r.plan.split('\n')[0] ?? '' },
+  { header: 'plan', cell: (r) => planCell(r.plan) },
   { header: 'status', cell: status },
 ];
+
+/** A plan's first line in a table cell, with a mark when the whole plan (below the tables) is longer. */
+export function planCell(plan: string): string {
+  const lines = plan.split('\n').filter((l) => l.trim() !== '');
+  return lines.length > 1 ? `${lines[0]!.trim()} (+${lines.length - 1} lines, see plans)` : (lines[0]?.trim() ?? '');
+}
+
+/** A plan worth reading whole: more than one line, a full scan or a temporary b-tree. */
+const mattersAlone = (plan: string) => plan.split('\n').filter((l) => l.trim()).length > 1 || /\bSCAN\b|TEMP B-TREE/.test(plan);
+
+/**
+ * The whole EXPLAIN QUERY PLAN of each operation where it matters: the profiles ran different
+ * plans (an index changed the access path), or a plan scans, sorts in a temp b-tree or has
+ * several steps. One block per distinct plan, naming the profiles that ran it.
+ */
+export function renderPlans(records: readonly { op: string; profile: string; plan: string; status: string }[]): string {
+  const byOp = new Map<string, Map<string, string[]>>();
+  for (const r of records) {
+    if (r.status !== 'ok' || !r.plan.trim()) continue;
+    const plans = byOp.get(r.op) ?? new Map<string, string[]>();
+    plans.set(r.plan, [...(plans.get(r.plan) ?? []), r.profile]);
+    byOp.set(r.op, plans);
+  }
+  const out: string[] = [];
+  for (const [op, plans] of byOp) {
+    if (plans.size < 2 && ![...plans.keys()].some(mattersAlone)) continue;
+    out.push(`**${op}**`, '');
+    for (const [plan, profiles] of plans) out.push(`${profiles.join(', ')}:`, '', '```text', plan.trimEnd(), '```', '');
+  }
+  return out.join('\n');
+}
 
 /** PRAGMA ablation, microbenchmarks and the index sweep. */
 export function renderBenchSections(run: RunResults): string {
@@ -129,5 +160,10 @@ export function renderBenchSections(run: RunResults): string {
     '',
     run.indexSweep.length ? renderTable(SWEEP, run.indexSweep) : '_No index sweep in this run._\n',
   );
+  const plans = renderPlans([
+    ...run.bench,
+    ...run.indexSweep.map((r) => ({ ...r, op: `index sweep ${r.kind}, ${num(r.rows)} rows`, profile: `${r.indexes} index(es)` })),
+  ]);
+  if (plans) out.push('### Query plans (EXPLAIN QUERY PLAN, whole)', '', plans);
   return out.join('\n');
 }

@@ -1,8 +1,9 @@
 import type { CapacityRecord, LoadRecord } from '../../lib/records/load.ts';
 import type { RunResults, VacuumRecord } from '../../lib/records/run.ts';
-import { reachedBound } from '../ledger/measure.ts';
+import { capacityBrackets, reachedBound } from '../ledger/measure.ts';
 import { bytes, DASH, ms, num, pct, share, us } from '../../lib/format.ts';
 import { renderTable, type Column } from '../../lib/table.ts';
+import { renderConcurrencySection } from './concurrency.ts';
 
 const m = (r: LoadRecord) => r.median;
 const fails = (r: LoadRecord) => (r.median ? r.median.errors + r.median.timeouts + r.median.non2xx : 0);
@@ -89,6 +90,15 @@ const VACUUM: Column<VacuumRecord>[] = [
   { header: 'status', cell: (v) => (v.status === 'ok' ? 'ok' : `${v.status}: ${v.reason ?? ''}`) },
 ];
 
+/** Where the true capacity lies, from the levels tried (and every sweep when repeated). */
+function bracketNote(c: CapacityRecord): string {
+  const b = capacityBrackets(c);
+  const low = Math.min(...b.map((x) => x.low));
+  const high = Math.max(...b.map((x) => x.high));
+  const sweeps = c.sweeps ? `; sweeps: ${c.sweeps.map((w) => w.capacity ?? 'none').join(', ')}` : '';
+  return Number.isFinite(high) ? ` (true capacity between ${low} and ${high}${sweeps})` : sweeps ? ` (${sweeps.slice(2)})` : '';
+}
+
 /** Load table, DB share, capacity per profile, VACUUM. */
 export function renderLoadSections(run: RunResults): string {
   const out: string[] = ['### Load scenarios (median trial; warm-up excluded)', ''];
@@ -101,6 +111,7 @@ export function renderLoadSections(run: RunResults): string {
     '',
     timed.length ? renderTable(DB_SHARE, timed) : '_No server-side timings in this run._\n',
   );
+  out.push(renderConcurrencySection(run));
   out.push('### Capacity', '');
   if (run.capacity.length === 0) out.push('_No capacity sweep in this run._\n');
   // One line per profile, with the figure the headline and the ledger use ("100+" = at least 100).
@@ -112,7 +123,7 @@ export function renderLoadSections(run: RunResults): string {
           ? 'no level met the SLO'
           : reachedBound(c)
             ? `${c.capacity}+ connections (met the SLO at every level tried: a lower bound)`
-            : `${c.capacity} connections`;
+            : `${c.capacity} connections${bracketNote(c)}`;
     out.push(`- **${c.profile}** ('${c.scenario}', p95 < ${c.sloP95Ms} ms, errors < ${c.maxErrorPct} %): ${verdict}`);
   }
   const curve = run.capacity.flatMap((c) => c.curve.map((p) => ({ c, p })));

@@ -12,6 +12,7 @@ import type { RunConfig } from '../../lib/records/run-config.ts';
 import { abHeadline, renderAbMarkdown } from '../../reports/ab-markdown.ts';
 import { findConfigFile, loadConfigFile } from '../../run/config-file.ts';
 import { checkNames } from './run.ts';
+import { streamProgress } from '../../run/progress.ts';
 
 /** reports/ab/2026-01-02T03-04-05Z */
 const defaultOutDir = (now = new Date()) =>
@@ -98,13 +99,14 @@ examples:
       controller.abort();
     };
     process.once('SIGINT', onSignal);
+    // A live line on a terminal (trial i/n, elapsed, ETA from the pace so far), plain lines in CI.
+    const sink = streamProgress(process.stderr);
     const started = Date.now();
     const onProgress = (e: AbProgress) => {
-      const eta =
-        e.done && e.total
-          ? ` (ETA ${Math.round((((Date.now() - started) / e.done) * (e.total - e.done)) / 1000)} s)`
-          : '';
-      process.stderr.write(`${e.message}${e.kind === 'round' ? eta : ''}\n`);
+      if (e.done !== undefined && e.total) {
+        const eta = e.done > 0 ? ((Date.now() - started) / 1000 / e.done) * (e.total - e.done) : null;
+        sink.stageStart(Math.min(e.done + 1, e.total), e.total, e.message, eta);
+      } else sink.note(e.message);
     };
     let ab: AbFile;
     try {
@@ -121,6 +123,7 @@ examples:
         ...(values.counted ? { counted: true } : {}),
       });
     } finally {
+      sink.close?.();
       process.removeListener('SIGINT', onSignal);
     }
     write(ab);

@@ -12,6 +12,7 @@ import type { BenchFile } from '../../lib/records/bench.ts';
 import { createWorkspace } from '../../bench/workspace.ts';
 import { measureCounted } from '../../bench/counted/measure-counted.ts';
 import { existingFile, existingSqliteFile } from '../../lib/files.ts';
+import { streamProgress } from '../../run/progress.ts';
 
 export const command = defineCommand({
   name: 'bench',
@@ -112,8 +113,7 @@ examples:
       value: 'N',
       min: 0,
       max: 1_000_000,
-      integer: true,
-      help: 'calibration only, with --counted: N iterations of a fixed loop after every counted operation',
+      help: 'calibration only, with --counted: N iterations of a fixed loop after every counted operation, on average (1.5 = 3 every 2)',
     },
     quiet: { kind: 'boolean', help: 'no progress on stderr' },
   },
@@ -129,10 +129,19 @@ examples:
     }
     const sweepRows = values['sweep-rows'];
     const insertRows = values['sweep-insert-rows'];
-    const progress = values.quiet
-      ? undefined
-      : ({ stage, message, done, total }: { stage: string; message: string; done?: number; total?: number }) =>
-          process.stderr.write(`[${stage}${total ? ` ${(done ?? 0) + 1}/${total}` : ''}] ${message}\n`);
+    // A live line on a terminal (task i/n of the stage, elapsed, ETA from the stage's pace), plain lines in CI.
+    const sink = values.quiet ? null : streamProgress(process.stderr);
+    const stageStarted = new Map<string, number>();
+    const progress = sink
+      ? ({ stage, message, done, total }: { stage: string; message: string; done?: number; total?: number }) => {
+          if (!total) return sink.note(`${stage}: ${message}`);
+          const t0 = stageStarted.get(stage) ?? performance.now();
+          stageStarted.set(stage, t0);
+          const d = done ?? 0;
+          const eta = d > 0 ? ((performance.now() - t0) / 1000 / d) * (total - d) : null;
+          sink.stageStart(Math.min(d + 1, total), total, `${stage}: ${message}`, eta);
+        }
+      : undefined;
     const options: BenchOptions = {
       profiles: values.profiles,
       scale: values.scale,
@@ -184,6 +193,7 @@ examples:
         if (values.json !== undefined) writeResults(values.json, file);
       }
     } finally {
+      sink?.close?.();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       workspace.cleanup();

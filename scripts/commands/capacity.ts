@@ -1,11 +1,11 @@
 import { useConfigProfiles } from '../../run/config-file.ts';
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { CAPACITY_DEFAULTS, runCapacity } from '../../load/capacity.ts';
+import { CAPACITY_DEFAULTS, capacityLevels, runCapacity } from '../../load/capacity.ts';
 import { resolveLoadOptions } from '../../load/options.ts';
 import { scenarioNames } from '../../load/scenarios.ts';
 import { capacityTable } from '../../load/table.ts';
-import { LOAD_FLAGS, loadOptionsFromFlags, runWithProgress, writeLoadFile } from './load.ts';
+import { LOAD_FLAGS, loadOptionsFromFlags, runWithProgress, trialPlan, withScenarioFile, writeLoadFile } from './load.ts';
 
 const { scenario, profile, trials, connections, rate, counted: _counted, ...shared } = LOAD_FLAGS;
 
@@ -13,7 +13,8 @@ export const command = defineCommand({
   name: 'capacity',
   summary:
     'Steps concurrency up (10, 25, 50, 100, 200, 400, …) and reports the highest level with p95 under the SLO and errors under the budget.',
-  details: `Stops after the first failing level. The JSON has the curve (CapacityRecord) and each level's
+  details: `Stops after the first failing level, then bisects --refine times between the last passing
+and the first failing level (the true capacity lies between them); --sweeps repeats it all. The JSON has the curve (CapacityRecord) and each level's
 load record. Exit 1 when a level could not be measured (server died, audit failed).`,
   options: {
     scenario: { ...scenario, value: 'NAME', help: `one of ${scenarioNames().join(', ')}` },
@@ -42,13 +43,32 @@ load record. Exit 1 when a level could not be measured (server died, audit faile
       integer: true,
       help: 'highest level tried',
     },
+    refine: {
+      kind: 'number',
+      value: 'N',
+      default: CAPACITY_DEFAULTS.refine,
+      min: 0,
+      max: 8,
+      integer: true,
+      help: 'bisection steps between the last passing and the first failing level',
+    },
+    sweeps: {
+      kind: 'number',
+      value: 'N',
+      default: CAPACITY_DEFAULTS.sweeps,
+      min: 1,
+      max: 10,
+      integer: true,
+      help: 'repeat the sweep; the capacity is the median sweep, every sweep is kept',
+    },
     trials: { ...trials, default: CAPACITY_DEFAULTS.trials, help: 'trials per level' },
     ...shared,
     connections: { ...connections, default: undefined, help: 'refused: capacity chooses it (see --max-connections)' },
     rate: { ...rate, help: 'refused: capacity steps concurrency in closed loop' },
   },
-  async run({ values }) {
-    await useConfigProfiles(values.config);
+  async run({ values: flags }) {
+    await useConfigProfiles(flags.config);
+    const values = await withScenarioFile(flags);
     const base = loadOptionsFromFlags(values);
     if (values.connections !== undefined)
       throw new UsageError('capacity chooses --connections itself; use --max-connections');
@@ -57,15 +77,22 @@ load record. Exit 1 when a level could not be measured (server died, audit faile
     }
     const options = {
       ...base,
-      scenario: values.scenario[0]!,
+      scenario: base.scenarios[0]!,
       profile: base.profiles[0] ?? 'external',
       sloP95Ms: values['slo-p95'],
       maxErrorPct: values['max-errors'],
       maxConnections: values['max-connections'],
+      refine: values.refine,
+      sweeps: values.sweeps,
     };
     const opts = resolveLoadOptions(base);
-    const { result, env, interrupted } = await runWithProgress(opts, values.json, (hooks) =>
-      runCapacity(options, hooks),
+    // An upper bound: every level, every bisection step, every sweep (a sweep stops at its first miss).
+    const levels = capacityLevels(options.maxConnections).length + options.refine;
+    const { result, env, interrupted } = await runWithProgress(
+      opts,
+      values.json,
+      (hooks) => runCapacity(options, hooks),
+      trialPlan(opts, levels * options.sweeps * opts.trials),
     );
     if (values.json) {
       writeLoadFile(values.json, opts, result.records, [result.capacity], env);

@@ -17,10 +17,17 @@ import { cpus } from 'node:os';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../lib/errors.ts';
+import { streamProgress } from '../../run/progress.ts';
+import { useScenarioFile } from '../../load/user-scenario/read.ts';
 
 /** Flags shared by `load` and `capacity`. */
 export const LOAD_FLAGS = defineFlags({
-  scenario: { kind: 'list', value: 'A[,B]', required: true, help: scenarioNames().join(', ') },
+  scenario: { kind: 'list', value: 'A[,B]', help: `${scenarioNames().join(', ')}; or --scenario-file` },
+  'scenario-file': {
+    kind: 'string',
+    value: 'FILE',
+    help: 'your own service\'s requests (JSON or TS; docs/load.md), run against --target URL',
+  },
   profile: {
     kind: 'list',
     value: 'A[,B]',
@@ -124,6 +131,20 @@ export const LOAD_FLAGS = defineFlags({
   },
 });
 
+/**
+ * --scenario-file: reads and registers the file and returns the flags with its scenario
+ * selected. It describes your service, so it needs --target (the fixture has other routes).
+ */
+export async function withScenarioFile<V extends Partial<FlagValues<typeof LOAD_FLAGS>>>(values: V): Promise<V> {
+  const file = values['scenario-file'];
+  if (file === undefined) return values;
+  if (values.scenario?.length) throw new UsageError('give --scenario or --scenario-file, not both');
+  if (values.target === undefined)
+    throw new UsageError('--scenario-file describes your own service: give its address with --target URL');
+  const def = await useScenarioFile(file);
+  return { ...values, scenario: [def.name] };
+}
+
 /** LoadOptions from parsed flags (numbers already checked against LOAD_FLAGS, the rest in resolveLoadOptions). */
 export function loadOptionsFromFlags(values: Partial<FlagValues<typeof LOAD_FLAGS>>): LoadOptions {
   return {
@@ -177,6 +198,19 @@ export function checkJsonPath(file: string | undefined): void {
 /** Writes a LoadFile (validated, atomic). */
 type ProgressHooks = { signal: AbortSignal; onProgress: (e: LoadProgress) => void };
 
+/** How many trials a command will run (an upper bound for capacity) and how long one takes: the ETA. */
+export interface TrialPlan {
+  trials: number;
+  trialS: number;
+}
+
+/** Seconds per trial beyond warm-up and duration: DB copy, server and generator starts (seen here: ~2 s). */
+const TRIAL_OVERHEAD_S = 2;
+
+export function trialPlan(opts: ResolvedLoadOptions, trials: number): TrialPlan {
+  return { trials, trialS: opts.warmupS + opts.durationS + TRIAL_OVERHEAD_S };
+}
+
 /**
  * What `load` and `capacity` share around a measurement: refuse an unwritable --json up
  * front, warn about a remote target, probe the environment, print progress to stderr,
@@ -187,6 +221,7 @@ export async function runWithProgress<T>(
   opts: ResolvedLoadOptions,
   json: string | undefined,
   measure: (hooks: ProgressHooks) => Promise<T>,
+  plan: TrialPlan = trialPlan(opts, opts.scenarios.length * opts.profiles.length * opts.trials),
 ): Promise<{ result: T; records: LoadRecord[]; env: LoadFile['environment']; interrupted: boolean }> {
   checkJsonPath(json);
   if (opts.target) {
@@ -197,17 +232,34 @@ export async function runWithProgress<T>(
   const records: LoadRecord[] = [];
   const stop = interruptible();
   try {
+    // A live line on a terminal (trial i/n, elapsed, ETA counting down), plain lines in CI.
+    const sink = streamProgress(process.stderr);
+    let started = 0;
+    let current = '';
+    let t0 = 0;
     const result = await measure({
       signal: stop.signal,
       onProgress: (e) => {
-        const line = progressLine(e);
-        if (line) process.stderr.write(line + '\n');
+        if (e.kind === 'trial-start') {
+          started++;
+          current = `${e.scenario} × ${e.profile} trial ${e.trial}/${e.trials} at ${e.connections} connections`;
+          t0 = performance.now();
+          const total = Math.max(plan.trials, started);
+          sink.stageStart(started, total, current, (total - started + 1) * plan.trialS);
+        } else if (e.kind === 'trial-done') {
+          const done = progressLine(e)?.trim() ?? '';
+          sink.stageEnd(current, e.failure ? 'FAILED' : 'ok', (performance.now() - t0) / 1000, done);
+        } else {
+          const line = progressLine(e);
+          if (line) sink.note(line);
+        }
         if (e.kind === 'arm-done') {
           records.push(e.record);
           if (json) writeLoadFile(json, opts, records, [], env);
         }
       },
     });
+    sink.close?.();
     return { result, records, env, interrupted: stop.interrupted() };
   } finally {
     stop.dispose();
@@ -252,10 +304,12 @@ export const command = defineCommand({
   details: `Each trial: copy of the seeded DB, a fresh 'loadlab serve', autocannon in another process
 (server and generator on different CPUs with taskset when there are 2). Writing scenarios are
 audited: 2xx writes must equal new rows, integrity_check ok. Exit 1 when an arm failed
-(server died, audit mismatch), 130 when interrupted.`,
+(server died, audit mismatch; with --scenario-file: more unexpected answers than its error
+budget), 130 when interrupted.`,
   options: LOAD_FLAGS,
-  async run({ values }) {
-    await useConfigProfiles(values.config);
+  async run({ values: flags }) {
+    await useConfigProfiles(flags.config);
+    const values = await withScenarioFile(flags);
     const options = loadOptionsFromFlags(values);
     const opts = resolveLoadOptions(options); // refuses a remote --target before anything connects
     if (values.counted && opts.target)

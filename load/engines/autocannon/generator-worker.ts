@@ -8,6 +8,7 @@
  */
 import { runAlternating, type AlternatingConfig } from './alternating.ts';
 import { runGenerator, type GeneratorConfig } from './generator.ts';
+import { useScenarioFileFromEnv } from '../../user-scenario/read.ts';
 
 const controller = new AbortController();
 const stop = () => controller.abort();
@@ -18,6 +19,8 @@ process.stdin.on('error', stop);
 process.stdin.resume();
 
 try {
+  // A scenario file of the parent (load --scenario-file) is found by name here too.
+  await useScenarioFileFromEnv();
   const alternating = process.argv[2] === '--alternating';
   const config = JSON.parse(process.argv[alternating ? 3 : 2] ?? '') as unknown;
   const result = alternating

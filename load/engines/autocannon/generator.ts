@@ -119,6 +119,17 @@ export interface GeneratorResult {
     bytes: number;
     durationS: number;
     latencyMs: LatencySummary;
+    /**
+     * Answers whose status is not what their endpoint expects (a scenario file's `expect`,
+     * else any 2xx), in the measured window.
+     */
+    unexpected?: number;
+    /**
+     * The read requests of a scenario that mixes reads and writes, in the measured window:
+     * every answer, the 2xx ones, and their latency. What WAL promises (readers go on while
+     * a writer commits) is seen here, not in the pooled figures. Absent for one-kind scenarios.
+     */
+    reads?: ReadFigures;
   };
   byEndpoint: Record<string, EndpointCounts>;
   /** Every write's evidence for the audit; absent from engines that keep none (k6). */
@@ -133,6 +144,13 @@ export interface GeneratorResult {
     gateFailure?: string;
     extra: Record<string, unknown>;
   };
+}
+
+/** The read side of a mixed scenario's measured window. */
+export interface ReadFigures {
+  requests: number;
+  ok2xx: number;
+  latencyMs: LatencySummary;
 }
 
 export const newHistogram = () =>
@@ -218,6 +236,14 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
   for (const e of scenario.endpoints) byEndpoint[e.name] = { sent: 0, answered: 0, ok2xx: 0 };
 
   const histogram = newHistogram();
+  // Mixed scenarios also keep their reads apart (latency of reads while writes run).
+  const readEndpoints = new Set(scenario.endpoints.filter((e) => !e.writes).map((e) => e.name));
+  const mixed = readEndpoints.size > 0 && readEndpoints.size < scenario.endpoints.length;
+  const readHistogram = mixed ? newHistogram() : null;
+  let readRequests = 0;
+  let readOk = 0;
+  const expected = new Map(scenario.endpoints.flatMap((e) => (e.expect ? [[e.name, new Set(e.expect)] as const] : [])));
+  let unexpected = 0;
   const statusCodes: Record<string, number> = {};
   let requests = 0;
   let errors = 0;
@@ -327,6 +353,13 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
     bytes += resBytes;
     statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
     histogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));
+    const wanted = endpoint === undefined ? undefined : expected.get(endpoint);
+    if (wanted ? !wanted.has(statusCode) : statusCode < 200 || statusCode >= 300) unexpected++;
+    if (readHistogram && endpoint !== undefined && readEndpoints.has(endpoint)) {
+      readRequests++;
+      if (statusCode >= 200 && statusCode < 300) readOk++;
+      readHistogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));
+    }
   });
   instance.on('reqError', (err: Error) => {
     if (!measuring) return;
@@ -347,12 +380,25 @@ export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal
   signal?.removeEventListener('abort', onAbort);
   const durationS = measuring ? (performance.now() - measureStart) / 1000 : 0;
   const result: GeneratorResult = {
-    measured: { requests, statusCodes, errors, timeouts, bytes, durationS, latencyMs: latencySummary(histogram) },
+    measured: {
+      requests,
+      statusCodes,
+      errors,
+      timeouts,
+      bytes,
+      durationS,
+      latencyMs: latencySummary(histogram),
+      unexpected,
+      ...(readHistogram
+        ? { reads: { requests: readRequests, ok2xx: readOk, latencyMs: latencySummary(readHistogram) } }
+        : {}),
+    },
     byEndpoint,
     ...(logWrites ? { writes: writes.log(drawn) } : {}),
     stoppedEarly,
     statsReset,
   };
   histogram.destroy();
+  readHistogram?.destroy();
   return result;
 }

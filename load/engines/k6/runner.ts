@@ -7,7 +7,7 @@
  */
 import { ensureDir } from '../../../lib/ensure-dir.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findK6 } from '../../../lib/environment.ts';
@@ -32,9 +32,10 @@ export function requireK6(): { bin: string; version: string } {
   return k6;
 }
 
-/** The suite's k6 script for a scenario. */
+/** The suite's k6 script for a scenario; a scenario file's is one script for all (SCENARIO_JSON says which). */
 export function k6ScriptFor(scenario: string): string {
-  return fileURLToPath(new URL(`../../k6/${scenario}.ts`, import.meta.url));
+  const file = findScenario(scenario)?.source ? 'scenario-file' : scenario;
+  return fileURLToPath(new URL(`../../k6/${file}.ts`, import.meta.url));
 }
 
 export interface K6RunOptions {
@@ -206,6 +207,13 @@ export function startK6Generator(
       ? { EXECUTOR: 'rate', RATE: String(config.rate), VUS: vus, MAX_VUS: vus }
       : { EXECUTOR: 'vus', VUS: vus }),
   };
+  if (scenario.spec !== undefined) {
+    // The k6 script rebuilds a scenario file's requests from its resolved contents (CSV columns read).
+    const specPath = summaryPath.replace(/\.json$/, '.scenario.json');
+    ensureDir(dirname(specPath));
+    writeFileSync(specPath, JSON.stringify(scenario.spec));
+    env.SCENARIO_JSON = specPath;
+  }
   const controller = new AbortController();
   const inserting = scenario.endpoints.filter((e) => e.inserts !== null).map((e) => e.name);
   const result = runK6Trial({
