@@ -65,8 +65,29 @@ function trialOf(place: Place, s: SliceResult | undefined, failure: string | und
   };
 }
 
-const alive = (s: ServerHandle | undefined): boolean =>
-  s !== undefined && s.child.exitCode === null && s.child.signalCode === null;
+/** Where one side's load goes: a server this A/B started, or a service already running (--baseline-target). */
+export interface AbEndpoint {
+  url: string;
+  alive(): boolean;
+  /** Why it is not alive (the server's last stderr line), or ''. */
+  lastWords(): string;
+}
+
+/** A server this A/B started, as an endpoint. */
+export function serverEndpoint(s: ServerHandle): AbEndpoint {
+  return {
+    url: s.url,
+    alive: () => s.child.exitCode === null && s.child.signalCode === null,
+    lastWords: () => s.stderrTail().split('\n').pop() ?? '',
+  };
+}
+
+/** A service already running: the A/B cannot see it die, only its answers (errors fail the slices). */
+export function targetEndpoint(url: string): AbEndpoint {
+  return { url, alive: () => true, lastWords: () => '' };
+}
+
+const alive = (s: AbEndpoint | undefined): boolean => s !== undefined && s.alive();
 
 /**
  * One arm's block in one round: one generator process alternates the load between the two
@@ -75,7 +96,7 @@ const alive = (s: ServerHandle | undefined): boolean =>
  */
 export async function loadBlock(
   opts: { config: RunConfig; signal?: AbortSignal },
-  servers: Record<AbSideName, ServerHandle | undefined>,
+  servers: Record<AbSideName, AbEndpoint | undefined>,
   pinning: Pinning,
   block: PlannedBlock,
   seqStart: number,
@@ -96,9 +117,7 @@ export async function loadBlock(
     const why = (side: AbSideName) => {
       const s = servers[side];
       if (!s) return `${side} server not running`;
-      return alive(s)
-        ? `${side} server not running`
-        : `${side} server not running: ${s.stderrTail().split('\n').pop() ?? ''}`;
+      return alive(s) ? `${side} server not running` : `${side} server not running: ${s.lastWords()}`;
     };
     return places.map((p) => failedTrial(p, why(dead.includes(p.side) ? p.side : dead[0]!)));
   }

@@ -6,7 +6,7 @@ import type { RunConfig } from '../lib/records/run-config.ts';
 import { spawnServer, type ServerHandle } from '../lib/server-process.ts';
 import { abExitCode, judgeAb, type AbThresholds } from './judge.ts';
 import { benchOrder, planRounds, type AbArm } from './plan.ts';
-import { loadBlock, slicesPerSide } from './load-trial.ts';
+import { loadBlock, serverEndpoint, slicesPerSide, targetEndpoint, type AbEndpoint } from './load-trial.ts';
 import { benchRun, countedRun, seedSide } from './side-commands.ts';
 import { sideEnv, type AbCheckout } from './sides.ts';
 
@@ -33,6 +33,11 @@ export interface AbOptions {
   signal?: AbortSignal;
   /** Also count exact cost per operation on each side (`bench --counted`, its own code), once per side. */
   counted?: boolean;
+  /**
+   * Services already running instead of servers started from the checkouts (a scenario file
+   * of your own service): no seeding, no microbenchmarks, the same alternating load.
+   */
+  targets?: Record<AbSideName, string>;
 }
 
 type Servers = Map<string, ServerHandle>;
@@ -59,7 +64,8 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
   const rounds = cfg.load.trials;
   const perSide = slicesPerSide(cfg.load.durationS);
   const plan = planRounds(arms, rounds, perSide, opts.orderSeed);
-  const benchRuns = cfg.bench.enabled ? 2 : 0;
+  const targets = opts.targets;
+  const benchRuns = cfg.bench.enabled && !targets ? 2 : 0;
   const total = rounds * (arms.length + benchRuns);
   const trials: AbTrial[] = [];
   const bench: AbBenchSample[] = [];
@@ -128,8 +134,15 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
     );
   };
 
+  /** Where a side's load goes in an arm: its own server, or its target. */
+  const endpoint = (side: AbSideName, profile: string): AbEndpoint | undefined => {
+    if (targets) return targetEndpoint(targets[side]);
+    const s = servers.get(serverKey(side, profile));
+    return s ? serverEndpoint(s) : undefined;
+  };
+
   try {
-    for (const name of ['baseline', 'candidate'] as const) {
+    for (const name of targets ? [] : (['baseline', 'candidate'] as const)) {
       const c = sides[name];
       for (const profile of cfg.profiles) {
         if (opts.signal?.aborted) break;
@@ -149,9 +162,11 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
       const r = round[0]!.round;
       // Fresh server processes every round: a process's own speed (its memory layout, its
       // age) then varies from round to round instead of favouring one side all run long.
-      progress({ kind: 'stage', message: `round ${r + 1}/${rounds}: starting both sides' servers` });
-      await restartServers();
-      if (problems.length > 0) break;
+      if (!targets) {
+        progress({ kind: 'stage', message: `round ${r + 1}/${rounds}: starting both sides' servers` });
+        await restartServers();
+        if (problems.length > 0) break;
+      }
       for (const block of round) {
         if (opts.signal?.aborted) break;
         progress({
@@ -163,8 +178,8 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
         const got = await loadBlock(
           opts,
           {
-            baseline: servers.get(serverKey('baseline', block.arm.profile)),
-            candidate: servers.get(serverKey('candidate', block.arm.profile)),
+            baseline: endpoint('baseline', block.arm.profile),
+            candidate: endpoint('candidate', block.arm.profile),
           },
           pinning,
           block,
@@ -175,7 +190,7 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
         trials.push(...got);
         seq++;
       }
-      if (cfg.bench.enabled) {
+      if (benchRuns > 0) {
         for (const side of benchOrder(r, opts.orderSeed)) {
           if (opts.signal?.aborted) break;
           progress({
@@ -196,7 +211,7 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
   } finally {
     await Promise.all([...servers.values()].map((s) => s.stop(3000)));
   }
-  if (opts.counted && problems.length === 0 && !opts.signal?.aborted) {
+  if (opts.counted && !targets && problems.length === 0 && !opts.signal?.aborted) {
     for (const side of ['baseline', 'candidate'] as const) {
       progress({ kind: 'stage', message: `${side}: exact counters (bench --counted, its own code)` });
       counted[side] = await countedRun(opts, sides[side]);

@@ -20,6 +20,27 @@ export interface SideRunContext {
   signal?: AbortSignal;
 }
 
+const fileFlags = new Map<string, string>();
+
+/**
+ * The flag a side's own `bench` writes its file with: `--json-out FILE`, or `--json FILE` in
+ * checkouts from before the rename (a pull request's base branch may be one). Read once per
+ * checkout from its `bench --help`.
+ */
+export async function benchFileFlag(c: AbCheckout): Promise<string> {
+  const known = fileFlags.get(c.bin);
+  if (known) return known;
+  let flag = '--json';
+  try {
+    const { stdout } = await run(process.execPath, [c.bin, 'bench', '--help'], { timeout: 60_000, env: sideEnv(c) });
+    if (stdout.includes('--json-out')) flag = '--json-out';
+  } catch {
+    // A bench that cannot even print its help fails its own run below, with the reason.
+  }
+  fileFlags.set(c.bin, flag);
+  return flag;
+}
+
 export async function seedSide(c: AbCheckout, profile: string, out: string, cfg: RunConfig): Promise<void> {
   const args = [c.bin, 'seed', '--out', out, '--profile', profile, '--scale', String(cfg.scale)];
   await run(process.execPath, [...args, '--seed', String(cfg.seed), '--force'], {
@@ -56,7 +77,7 @@ export async function benchRun(
     '--seed',
     String(cfg.seed),
   ];
-  args.push('--time', String(cfg.bench.timeMs), '--json', json, '--data-dir', dir, '--quiet');
+  args.push('--time', String(cfg.bench.timeMs), await benchFileFlag(c), json, '--data-dir', dir, '--quiet');
   if (cfg.bench.ops.length) args.push('--ops', cfg.bench.ops.join(','));
   const [cmd, argv] =
     pinning.serverCpu !== null
@@ -108,7 +129,7 @@ export async function countedRun(opts: SideRunContext, c: AbCheckout): Promise<C
   const json = join(dir, 'counted.json');
   ensureDir(dir);
   const args = [c.bin, 'bench', '--counted', '--profiles', cfg.profiles.join(','), '--scale', String(cfg.scale)];
-  args.push('--seed', String(cfg.seed), '--time', '10', '--json', json, '--data-dir', dir, '--quiet');
+  args.push('--seed', String(cfg.seed), '--time', '10', await benchFileFlag(c), json, '--data-dir', dir, '--quiet');
   if (cfg.bench.ops.length) args.push('--ops', cfg.bench.ops.join(','));
   if (c.config.injectWork > 0) args.push('--inject-work', String(c.config.injectWork));
   try {

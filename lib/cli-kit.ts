@@ -199,7 +199,29 @@ export function helpText(command: Command): string {
 }
 
 /** Parses argv strictly into typed values: unknown flags, missing values and bad numbers are a UsageError. */
+/**
+ * Spellings every command accepts for the flag it declares: `--profiles` where `--profile`
+ * is declared and the reverse (one is documented, both work).
+ */
+const SYNONYMS: readonly (readonly [string, string])[] = [['profile', 'profiles']];
+
+function withSynonyms(options: Flags, argv: string[]): string[] {
+  const rename = new Map<string, string>();
+  for (const [a, b] of SYNONYMS) {
+    if (a in options && !(b in options)) rename.set(b, a);
+    if (b in options && !(a in options)) rename.set(a, b);
+  }
+  if (rename.size === 0) return argv;
+  return argv.map((arg) => {
+    if (arg === '--') return arg;
+    const m = /^--([^=]+)(=.*)?$/.exec(arg);
+    const to = m ? rename.get(m[1]!) : undefined;
+    return to ? `--${to}${m![2] ?? ''}` : arg;
+  });
+}
+
 export function parseCommandArgs<O extends Flags>(command: Command<O>, argv: string[]): ParsedArgs<O> {
+  argv = withSynonyms(command.options, argv);
   const spec = Object.fromEntries(
     Object.entries(command.options).map(([name, f]) => {
       const type = f.kind === 'boolean' ? ('boolean' as const) : ('string' as const);

@@ -113,7 +113,7 @@ const base = (json: string) => [
   '4',
   '--data-dir',
   tmp.dir,
-  '--json',
+  '--json-out',
   json,
 ];
 

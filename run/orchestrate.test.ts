@@ -61,7 +61,7 @@ describe('runSuite', () => {
     } finally {
       cleanup();
     }
-  });
+  }, 120_000);
 
   it('drives k6 when one is found (a test stand-in replaying a real k6 summary)', async () => {
     const { dir, cleanup } = tempDir();

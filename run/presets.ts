@@ -1,7 +1,7 @@
 import { RunConfig } from '../lib/records/run-config.ts';
 
 /**
- * --quick: every stage and all three profiles in about three minutes on 2 cores, on a
+ * --quick: every stage and all three profiles in about four minutes on 2 cores (227 s measured), on a
  * small database (scale 0.05: 1,000 campaigns, 10,000 contents). The load stage runs a
  * representative subset of the scenarios, the three the headline needs: read-list
  * (index-dependent reads), write (one insert per request) and mix-80-20 (the guide's
@@ -51,7 +51,7 @@ export const QUICK: RunConfig = RunConfig.parse({
  * guide's 100 Locust users); every scenario the load runner knows (empty list = all);
  * scale 1 (~114 MiB); capacity up to 800 connections, 30 s per level, 3 bisection steps,
  * the sweep repeated 3 times; 1 s per bench task
- * and the index sweep up to 1M rows. About 2-2.5 hours on 2 cores.
+ * and the index sweep up to 1M rows. About 3.5 hours on 2 cores (estimated, not yet measured).
  */
 export const FULL: RunConfig = RunConfig.parse({
   ...QUICK,

@@ -28,9 +28,11 @@ export interface Measurement<R> {
   measure(signal: AbortSignal): Promise<R>;
   /** The report on stdout. */
   render(result: R): string;
-  /** The --json path, if any. */
-  json: string | undefined;
-  /** The validated file written to --json. */
+  /** The --json-out path, if any. */
+  jsonOut: string | undefined;
+  /** --json: print the file to stdout instead of the report. */
+  printJson?: boolean;
+  /** The validated file written to --json-out (and printed by --json). */
   file(environment: Environment, result: R): unknown;
   passed(result: R): boolean;
 }
@@ -45,10 +47,12 @@ export async function measureCommand<R>(m: Measurement<R>): Promise<number> {
   try {
     const environment = probeEnvironment({ dataDir: m.workDir, pinning: m.pinning });
     const result = await m.measure(interrupt.signal);
-    process.stdout.write(m.render(result));
-    if (m.json) {
-      writeJsonAtomic(m.json, m.file(environment, result));
-      process.stderr.write(`wrote ${m.json}\n`);
+    process.stdout.write(
+      m.printJson ? JSON.stringify(m.file(environment, result), null, 2) + '\n' : m.render(result),
+    );
+    if (m.jsonOut) {
+      writeJsonAtomic(m.jsonOut, m.file(environment, result));
+      process.stderr.write(`wrote ${m.jsonOut}\n`);
     }
     if (interrupt.interrupted()) return 130;
     return m.passed(result) ? 0 : 1;

@@ -159,7 +159,7 @@ export default defineConfig({
         '--connections',
         '4',
         '--no-pin',
-        '--json',
+        '--json-out',
         'out/load.json',
       );
       expect(r.code, r.stderr).toBe(0);

@@ -187,7 +187,7 @@ describe('loadlab durability', () => {
         '0.005',
         '--dir',
         join(tmp.dir, 'cli'),
-        '--json',
+        '--json-out',
         out,
       ],
       {

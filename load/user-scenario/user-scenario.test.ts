@@ -145,7 +145,7 @@ describe('load --scenario-file against a small node:http service (not the fixtur
       const { stdout, stderr } = await promisify(execFile)(
         process.execPath,
         [CLI_BIN, 'load', '--scenario-file', spec, '--target', url, '--duration', '1', '--warmup', '0',
-          '--trials', '1', '--connections', '4', '--no-pin', '--json', json],
+          '--trials', '1', '--connections', '4', '--no-pin', '--json-out', json],
         { timeout: 60_000 },
       );
       return { code: 0, stdout, stderr };

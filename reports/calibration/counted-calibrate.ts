@@ -46,8 +46,8 @@ function countOnce(label: string, injectWork: number): StoredRun {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const json = join(out, 'bench.json');
-  const args = [BIN, 'bench', '--counted', '--ops', OPS.join(','), '--profiles', PROFILE, '--scale', String(SCALE)];
-  args.push('--time', '10', '--json', json, '--data-dir', out, '--quiet');
+  const args = [BIN, 'bench', '--counted', '--ops', OPS.join(','), '--profile', PROFILE, '--scale', String(SCALE)];
+  args.push('--time', '10', '--json-out', json, '--data-dir', out, '--quiet');
   if (injectWork > 0) args.push('--inject-work', String(injectWork));
   execFileSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const file = BenchFile.parse(JSON.parse(readFileSync(json, 'utf8')));

@@ -2,13 +2,16 @@ import { colourEnabled, paintVerdicts } from '../../lib/colour.ts';
 import { join } from 'node:path';
 import { AB_PRESETS } from '../../ab/presets.ts';
 import { runAb, type AbProgress } from '../../ab/run.ts';
-import { checkoutOf, configMismatches } from '../../ab/sides.ts';
+import { checkoutOf, configMismatches, type AbCheckout } from '../../ab/sides.ts';
+import { checkTarget } from '../../load/options.ts';
+import { remoteWarning } from '../../load/cli-support.ts';
+import { useScenarioFile } from '../../load/user-scenario/read.ts';
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { ensureDir } from '../../lib/ensure-dir.ts';
 import { UsageError } from '../../lib/errors.ts';
-import type { AbFile } from '../../lib/records/ab.ts';
-import type { RunConfig } from '../../lib/records/run-config.ts';
+import type { AbFile, AbSideName } from '../../lib/records/ab.ts';
+import { RunConfig } from '../../lib/records/run-config.ts';
 import { abHeadline, renderAbMarkdown } from '../../reports/ab-markdown.ts';
 import { findConfigFile, loadConfigFile } from '../../run/config-file.ts';
 import { checkNames } from './run.ts';
@@ -24,16 +27,21 @@ export const command = defineCommand({
     'Interleaved A/B of two checkouts of this project: both seed and serve with their own code, load trials ' +
     'alternate side by side in randomized rounds, statistics are paired by round. The pull-request gate.',
   args: 'BASELINE CANDIDATE',
-  positionals: [2, 2],
+  positionals: [0, 2],
   details: `BASELINE and CANDIDATE are checkout directories of this project, each with its own node_modules
 (the same directory twice is allowed: an A/A, or a config-only change with --candidate-config).
 Only one side is under load at any moment. ab.json is rewritten after every round; AB.md holds the
 verdict table. exit 0: no significant regression; 1: a gating regression, a failed arm or a side
 that could not run; 2: bad input.
 
+Your own service instead: --baseline-target URL --candidate-target URL --scenario-file FILE
+alternates the same requests between two running deployments (loopback unless --allow-remote);
+no seeding and no microbenchmarks.
+
 examples:
   loadlab ab ../main . --out out/ab
-  loadlab ab . . --candidate-config slow.json        # calibration: inject a known delay`,
+  loadlab ab . . --candidate-config slow.json        # calibration: inject a known delay
+  loadlab ab --baseline-target http://127.0.0.1:3000 --candidate-target http://127.0.0.1:3001 --scenario-file loadlab.scenario.json`,
   options: {
     quick: { kind: 'boolean', help: 'the pull-request preset: tuned, 4 scenarios, 8 rounds of 2 s (the default)' },
     full: { kind: 'boolean', help: 'all profiles, 12 rounds of 10 s at scale 1' },
@@ -66,6 +74,10 @@ examples:
       help: 'also compare exact counters per operation (instructions, fsyncs, bytes written; gate at 1 %)',
     },
     json: { kind: 'boolean', help: 'print ab.json to stdout at the end' },
+    'baseline-target': { kind: 'string', value: 'URL', help: 'a running service as the baseline (with --scenario-file)' },
+    'candidate-target': { kind: 'string', value: 'URL', help: 'a running service as the candidate (with --scenario-file)' },
+    'scenario-file': { kind: 'string', value: 'FILE', help: "your service's requests (docs/load.md), for the targets" },
+    'allow-remote': { kind: 'boolean', help: 'allow non-loopback targets (prints what they will receive)' },
   },
   async run({ values, positionals }) {
     if (values.quick && values.full) throw new UsageError('--quick and --full are exclusive');
@@ -73,18 +85,30 @@ examples:
     const preset = AB_PRESETS[mode];
     const configPath = findConfigFile(values.config);
     const shared: RunConfig = configPath ? await loadConfigFile(configPath, preset) : preset;
-    const sideConfig = async (file: string | undefined) => (file ? await loadConfigFile(file, shared) : shared);
-    const baseConfig = await sideConfig(values['baseline-config']);
-    const candConfig = await sideConfig(values['candidate-config']);
-    for (const c of [baseConfig, candConfig]) checkNames(c);
-    const mismatch = configMismatches(baseConfig, candConfig);
-    if (mismatch.length) {
-      throw new UsageError(
-        `the two sides must run the same experiment; their configs differ in: ${mismatch.join(', ')}`,
-      );
+    const targetMode = values['baseline-target'] !== undefined || values['candidate-target'] !== undefined;
+    let baseline: AbCheckout;
+    let candidate: AbCheckout;
+    let targets: Record<AbSideName, string> | undefined;
+    if (targetMode) {
+      ({ baseline, candidate, targets } = await targetSides(values, positionals, shared));
+    } else {
+      if (positionals.length !== 2)
+        throw new UsageError('ab needs BASELINE and CANDIDATE checkouts (or --baseline-target and --candidate-target)');
+      if (values['scenario-file'] !== undefined)
+        throw new UsageError('--scenario-file runs against --baseline-target and --candidate-target, not checkouts');
+      const sideConfig = async (file: string | undefined) => (file ? await loadConfigFile(file, shared) : shared);
+      const baseConfig = await sideConfig(values['baseline-config']);
+      const candConfig = await sideConfig(values['candidate-config']);
+      for (const c of [baseConfig, candConfig]) checkNames(c);
+      const mismatch = configMismatches(baseConfig, candConfig);
+      if (mismatch.length) {
+        throw new UsageError(
+          `the two sides must run the same experiment; their configs differ in: ${mismatch.join(', ')}`,
+        );
+      }
+      baseline = checkoutOf('baseline', positionals[0]!, baseConfig, values['baseline-config'] ?? null);
+      candidate = checkoutOf('candidate', positionals[1]!, candConfig, values['candidate-config'] ?? null);
     }
-    const baseline = checkoutOf('baseline', positionals[0]!, baseConfig, values['baseline-config'] ?? null);
-    const candidate = checkoutOf('candidate', positionals[1]!, candConfig, values['candidate-config'] ?? null);
     const outDir = values.out ?? defaultOutDir();
     ensureDir(outDir);
     const abJson = join(outDir, 'ab.json');
@@ -113,7 +137,7 @@ examples:
       ab = await runAb({
         baseline,
         candidate,
-        config: shared,
+        config: targets ? baseline.config : shared,
         mode: configPath ? 'custom' : mode,
         outDir,
         orderSeed: values['order-seed'] ?? Math.floor(Math.random() * 2 ** 31),
@@ -121,6 +145,7 @@ examples:
         onRound: write,
         signal: controller.signal,
         ...(values.counted ? { counted: true } : {}),
+        ...(targets ? { targets } : {}),
       });
     } finally {
       sink.close?.();
@@ -134,3 +159,63 @@ examples:
     return ab.exitCode;
   },
 });
+
+/**
+ * The two sides of an A/B of running services: the scenario file's requests, the preset's
+ * load shape, no seeding or microbenchmarks. Loopback only unless --allow-remote.
+ */
+async function targetSides(
+  values: {
+    'baseline-target'?: string;
+    'candidate-target'?: string;
+    'scenario-file'?: string;
+    'allow-remote'?: boolean;
+    'baseline-config'?: string;
+    'candidate-config'?: string;
+    counted?: boolean;
+  },
+  positionals: string[],
+  shared: RunConfig,
+): Promise<{ baseline: AbCheckout; candidate: AbCheckout; targets: Record<AbSideName, string> }> {
+  if (positionals.length) throw new UsageError('give two checkouts or two targets, not both');
+  const base = values['baseline-target'];
+  const cand = values['candidate-target'];
+  if (base === undefined || cand === undefined)
+    throw new UsageError('--baseline-target and --candidate-target go together');
+  if (values['scenario-file'] === undefined)
+    throw new UsageError("--baseline-target needs --scenario-file FILE: the requests of your service");
+  if (values.counted) throw new UsageError('--counted counts the fixture server of a checkout, not a target');
+  if (values['baseline-config'] !== undefined || values['candidate-config'] !== undefined)
+    throw new UsageError('--baseline-config/--candidate-config apply to checkouts; a target runs its own settings');
+  const allow = values['allow-remote'] ?? false;
+  const targets = { baseline: checkTarget(base, allow).href, candidate: checkTarget(cand, allow).href };
+  for (const t of Object.values(targets)) {
+    const warning = remoteWarning(new URL(t));
+    if (warning) process.stderr.write(warning + '\n');
+  }
+  const def = await useScenarioFile(values['scenario-file']);
+  const config = RunConfig.parse({
+    ...shared,
+    profiles: ['external'],
+    load: { ...shared.load, scenarios: [def.name] },
+    bench: { ...shared.bench, enabled: false },
+    customProfiles: {},
+    injectDelayMs: 0,
+    injectWork: 0,
+  });
+  const side = (name: AbSideName): AbCheckout => ({
+    bin: '',
+    config,
+    side: {
+      name,
+      dir: targets[name],
+      gitSha: null,
+      branch: null,
+      dirty: null,
+      configFile: null,
+      injectDelayMs: 0,
+      injectWork: 0,
+    },
+  });
+  return { baseline: side('baseline'), candidate: side('candidate'), targets };
+}

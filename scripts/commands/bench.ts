@@ -20,14 +20,14 @@ export const command = defineCommand({
   details: `Sustained ops/s = 1000 / mean latency. Every write runs on its own fresh copy per profile.
 
 examples:
-  loadlab bench --scale 0.1 --json out/bench.json
+  loadlab bench --scale 0.1 --json-out out/bench.json
   loadlab bench --ablation --ops point-read,insert-autocommit
-  loadlab bench --profiles tuned --ops point-read --index-sweep
+  loadlab bench --profile tuned --ops point-read --index-sweep
   loadlab bench --db app.sqlite --queries queries.sql`,
   options: {
-    profiles: {
+    profile: {
       kind: 'list',
-      value: 'LIST',
+      value: 'A[,B]',
       default: BENCH_DEFAULTS.profiles,
       help: 'profiles to compare (built-in or custom); the first is the baseline',
     },
@@ -61,7 +61,8 @@ examples:
       max: 600_000,
       help: 'measured time per operation and profile; warm-up is extra',
     },
-    json: { kind: 'string', value: 'FILE', help: 'write the records (validated; rewritten after each stage)' },
+    'json-out': { kind: 'string', value: 'FILE', help: 'write the records (validated; rewritten after each stage)' },
+    json: { kind: 'boolean', help: 'print the records (the same BenchFile) to stdout instead of the tables' },
     markdown: { kind: 'boolean', help: 'print Markdown tables instead of plain text' },
     ablation: { kind: 'boolean', help: 'also switch one PRAGMA at a time: on in untuned, off in tuned' },
     toggles: {
@@ -127,6 +128,7 @@ examples:
     if ((values['sweep-rows'] !== undefined || values['sweep-insert-rows'] !== undefined) && !values['index-sweep']) {
       throw new UsageError('bench: --sweep-rows/--sweep-insert-rows need --index-sweep');
     }
+    const out = values['json-out'];
     const sweepRows = values['sweep-rows'];
     const insertRows = values['sweep-insert-rows'];
     // A live line on a terminal (task i/n of the stage, elapsed, ETA from the stage's pace), plain lines in CI.
@@ -143,7 +145,7 @@ examples:
         }
       : undefined;
     const options: BenchOptions = {
-      profiles: values.profiles,
+      profiles: values.profile,
       scale: values.scale,
       seed: values.seed,
       timeMs: values.time,
@@ -160,7 +162,7 @@ examples:
       ...(values.db !== undefined
         ? { byo: { db: existingSqliteFile(values.db), queries: existingFile(values.queries!, 'queries file') } }
         : {}),
-      ...(values.json !== undefined ? { onStage: (file) => writeResults(values.json!, file) } : {}),
+      ...(out !== undefined ? { onStage: (file) => writeResults(out, file) } : {}),
       ...(progress ? { onProgress: progress } : {}),
     };
     // The command owns the workspace so Ctrl-C removes the run's databases too.
@@ -177,7 +179,7 @@ examples:
       file = await runBench({ ...options, workspace });
       if (values.counted) {
         file.counted = await measureCounted({
-          profiles: values.profiles,
+          profiles: values.profile,
           scale: values.scale,
           seed: values.seed,
           workspace,
@@ -190,7 +192,7 @@ examples:
               }
             : {}),
         });
-        if (values.json !== undefined) writeResults(values.json, file);
+        if (out !== undefined) writeResults(out, file);
       }
     } finally {
       sink?.close?.();
@@ -198,13 +200,15 @@ examples:
       process.off('SIGTERM', onSignal);
       workspace.cleanup();
     }
-    process.stdout.write(renderBenchFile(file, values.markdown ? 'markdown' : 'text'));
+    process.stdout.write(
+      values.json ? JSON.stringify(file, null, 2) + '\n' : renderBenchFile(file, values.markdown ? 'markdown' : 'text'),
+    );
     const failed = [...file.records, ...file.ablationArms, ...file.indexSweep, ...file.counted].filter(
       (r) => r.status === 'failed',
     ).length;
     if (failed)
       process.stderr.write(`${failed} measurement(s) failed; see the note column and the reasons in the records\n`);
-    if (values.json !== undefined && !values.quiet) process.stderr.write(`wrote ${values.json}\n`);
+    if (out !== undefined && !values.quiet) process.stderr.write(`wrote ${out}\n`);
     return 0;
   },
 });
@@ -213,6 +217,6 @@ function writeResults(path: string, file: BenchFile): void {
   try {
     writeJsonAtomic(path, file);
   } catch (err) {
-    throw new UsageError(`cannot write --json ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(`cannot write --json-out ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
 }

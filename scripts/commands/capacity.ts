@@ -5,7 +5,15 @@ import { CAPACITY_DEFAULTS, capacityLevels, runCapacity } from '../../load/capac
 import { resolveLoadOptions } from '../../load/options.ts';
 import { scenarioNames } from '../../load/scenarios.ts';
 import { capacityTable } from '../../load/table.ts';
-import { LOAD_FLAGS, loadOptionsFromFlags, runWithProgress, trialPlan, withScenarioFile, writeLoadFile } from './load.ts';
+import {
+  LOAD_FLAGS,
+  loadFileOf,
+  loadOptionsFromFlags,
+  runWithProgress,
+  trialPlan,
+  withScenarioFile,
+  writeLoadFile,
+} from './load.ts';
 
 const { scenario, profile, trials, connections, rate, counted: _counted, ...shared } = LOAD_FLAGS;
 
@@ -90,16 +98,21 @@ load record. Exit 1 when a level could not be measured (server died, audit faile
     const levels = capacityLevels(options.maxConnections).length + options.refine;
     const { result, env, interrupted } = await runWithProgress(
       opts,
-      values.json,
+      values['json-out'],
       (hooks) => runCapacity(options, hooks),
       trialPlan(opts, levels * options.sweeps * opts.trials),
     );
-    if (values.json) {
-      writeLoadFile(values.json, opts, result.records, [result.capacity], env);
-      process.stderr.write(`wrote ${values.json}\n`);
+    const out = values['json-out'];
+    if (out) {
+      writeLoadFile(out, opts, result.records, [result.capacity], env);
+      process.stderr.write(`wrote ${out}\n`);
     }
-    process.stdout.write(capacityTable(result.capacity));
-    for (const c of env.caveats) process.stdout.write(`note: ${c}\n`);
+    if (values.json)
+      process.stdout.write(JSON.stringify(loadFileOf(opts, result.records, [result.capacity], env), null, 2) + '\n');
+    else {
+      process.stdout.write(capacityTable(result.capacity));
+      for (const c of env.caveats) process.stdout.write(`note: ${c}\n`);
+    }
     if (interrupted) return 130;
     return result.capacity.status === 'ok' ? 0 : 1;
   },

@@ -71,7 +71,7 @@ export const command = defineCommand({
   name: 'compare',
   summary: 'Compare two results files metric by metric; exit 1 on a significant regression or a failed or missing arm.',
   args: 'BASELINE.json CANDIDATE.json',
-  details: `Accepts results.json from 'loadlab run' and the --json files of 'loadlab load' and 'loadlab bench'.
+  details: `Accepts results.json from 'loadlab run' and the --json-out files of 'loadlab load' and 'loadlab bench'.
 Metrics are matched by key (scenario, profile, engine, connections, percentile; op and profile; capacity).
 
 The two runs must be comparable: same mode, scale, connections, trials, durationS, warmupS,

@@ -1,4 +1,5 @@
 import { defineCommand } from '../../lib/cli-kit.ts';
+import { streamProgress } from '../../run/progress.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { choosePinning } from '../../lib/environment.ts';
 import { DURABILITY_SCHEMA_VERSION, DurabilityFile } from '../../lib/records/durability.ts';
@@ -90,7 +91,8 @@ may lose the last commits.`,
       max: 86_400,
       help: 'whole-run budget; no cycle starts after it',
     },
-    json: { kind: 'string', value: 'FILE', help: 'write the records (schema lib/records/durability.ts)' },
+    'json-out': { kind: 'string', value: 'FILE', help: 'write the records (schema lib/records/durability.ts)' },
+    json: { kind: 'boolean', help: 'print the records (the same file) to stdout instead of the table' },
     markdown: { kind: 'boolean', help: 'print the table as Markdown (for a report or PR)' },
   },
   async run({ values }) {
@@ -102,10 +104,15 @@ may lose the last commits.`,
     const killMaxMs = values['kill-max-ms'] ?? Math.max(D.killMaxMs, killMinMs);
     if (killMaxMs < killMinMs)
       throw new UsageError(`--kill-max-ms (${killMaxMs}) must be at least --kill-min-ms (${killMinMs})`);
-    if (values.json === '') throw new UsageError('--json needs a file name');
+    if (values['json-out'] === '') throw new UsageError('--json-out needs a file name');
 
     const work = workDirectory(values.dir, 'durability');
     const pinning = choosePinning();
+    // A live line on a terminal (cycle i/n over every profile, elapsed, ETA from the pace), plain lines in CI.
+    const sink = streamProgress(process.stderr);
+    const totalCycles = profiles.length * values.cycles;
+    const started = performance.now();
+    let cyclesDone = 0;
     const opts: DurabilityOptions = {
       profiles,
       cycles: values.cycles,
@@ -117,7 +124,12 @@ may lose the last commits.`,
       killMaxMs,
       maxSeconds: values['max-seconds'],
       ...(pinning.pinned && pinning.serverCpu !== null ? { serverCpu: pinning.serverCpu } : {}),
-      onProgress: (m) => process.stderr.write(`${m}\n`),
+      onProgress: (m) => {
+        // One message per finished cycle.
+        cyclesDone++;
+        const eta = ((performance.now() - started) / 1000 / cyclesDone) * (totalCycles - cyclesDone);
+        sink.stageStart(Math.min(cyclesDone + 1, totalCycles), totalCycles, m, eta);
+      },
     };
     const { onProgress: _drop, ...options } = opts;
     try {
@@ -126,7 +138,8 @@ may lose the last commits.`,
         pinning,
         measure: (signal) => runDurability({ ...opts, signal }),
         render: (records) => renderDurability(records, values.markdown ? 'markdown' : 'text'),
-        json: values.json,
+        jsonOut: values['json-out'],
+        printJson: values.json ?? false,
         file: (environment, records) =>
           DurabilityFile.parse({
             schemaVersion: DURABILITY_SCHEMA_VERSION,
@@ -139,6 +152,7 @@ may lose the last commits.`,
         passed: durabilityPassed,
       });
     } finally {
+      sink.close?.();
       if (work.temporary && !values.keep) work.remove();
     }
   },

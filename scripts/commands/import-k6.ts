@@ -54,16 +54,17 @@ value as an upper bound, and the min..max range in extra.k6.merge.percentileBoun
 Thresholds are judged by each k6 instance on its own share of the load: exit 1 when any
 instance crossed one.
 
-example: loadlab import-k6 results/k6-*.json --scenario mix-80-20 --profile tuned --json merged.json`,
+example: loadlab import-k6 results/k6-*.json --scenario mix-80-20 --profile tuned --json-out merged.json`,
   options: {
     scenario: { kind: 'string', value: 'NAME', default: 'imported', help: 'scenario name for the record' },
     profile: { kind: 'string', value: 'NAME', default: 'unknown', help: 'what the server ran with, for the record' },
     target: { kind: 'string', value: 'URL', help: 'the system under test, for the record' },
-    json: {
+    'json-out': {
       kind: 'string',
-      value: 'OUT',
+      value: 'FILE',
       help: `write a LoadFile (schemaVersion ${LOAD_SCHEMA_VERSION}) with the merged record`,
     },
+    json: { kind: 'boolean', help: 'print that LoadFile to stdout instead of the summary' },
   },
   positionals: [1, 1000],
   async run({ values, positionals }) {
@@ -74,26 +75,26 @@ example: loadlab import-k6 results/k6-*.json --scenario mix-80-20 --profile tune
       profile: values.profile,
       ...(values.target ? { target: values.target } : {}),
     });
-    if (values.json) {
+    const out = values['json-out'];
+    if (out || values.json) {
       const environment = probeEnvironment({ dataDir: tmpdir(), skipFsync: true });
       environment.caveats.push(
         `imported k6 summaries (${positionals.length}): measured elsewhere; this environment is the machine that merged them`,
       );
       const options = { importedFrom: positionals, engine: 'k6' };
-      writeJsonAtomic(
-        values.json,
-        LoadFile.parse({
-          schemaVersion: LOAD_SCHEMA_VERSION,
-          kind: 'load',
-          environment,
-          options,
-          records: [record],
-          capacity: [],
-        }),
-      );
+      const file = LoadFile.parse({
+        schemaVersion: LOAD_SCHEMA_VERSION,
+        kind: 'load',
+        environment,
+        options,
+        records: [record],
+        capacity: [],
+      });
+      if (out) writeJsonAtomic(out, file);
+      if (values.json) process.stdout.write(JSON.stringify(file, null, 2) + '\n');
     }
-    process.stdout.write(importSummary(merged));
-    if (values.json) process.stderr.write(`wrote ${values.json}\n`);
+    if (!values.json) process.stdout.write(importSummary(merged));
+    if (out) process.stderr.write(`wrote ${out}\n`);
     return merged.crossed.length ? 1 : 0;
   },
 });

@@ -38,7 +38,7 @@ naming them, unless --force. Then: npx loadlab run --quick`,
       writeFileAtomic(f.path, readFileSync(join(TEMPLATES, f.template)));
       process.stdout.write(`wrote ${relative(process.cwd(), f.path) || f.path}: ${f.what}\n`);
     }
-    process.stdout.write('\nnext: npx loadlab run --quick   (REPORT.md about your settings, about 3 minutes)\n');
+    process.stdout.write('\nnext: npx loadlab run --quick   (REPORT.md about your settings, about 4 minutes on 2 cores)\n');
     return 0;
   },
 });

@@ -124,11 +124,12 @@ export const LOAD_FLAGS = defineFlags({
   },
   'no-pin': { kind: 'boolean', help: 'do not pin server and generator to separate CPUs' },
   wrk: { kind: 'boolean', help: 'cross-check: after each ceiling trial run wrk (if installed) on the same server' },
-  json: {
+  'json-out': {
     kind: 'string',
     value: 'FILE',
     help: `write the records (LoadFile, schemaVersion ${LOAD_SCHEMA_VERSION}), rewritten after each arm`,
   },
+  json: { kind: 'boolean', help: 'print the records (the same LoadFile) to stdout instead of the table' },
 });
 
 /**
@@ -169,14 +170,14 @@ export function loadOptionsFromFlags(values: Partial<FlagValues<typeof LOAD_FLAG
 }
 
 /**
- * Refuses a --json path that cannot be written, before any load runs: creates missing parent
+ * Refuses a --json-out path that cannot be written, before any load runs: creates missing parent
  * directories one level at a time (recursive mkdir spins forever under /proc on Node 20) and
  * writes a probe file there.
  */
 export function checkJsonPath(file: string | undefined): void {
   if (file === undefined) return;
   const target = resolve(file);
-  if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`--json: ${file} is a directory`);
+  if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`--json-out: ${file} is a directory`);
   const missing: string[] = [];
   let dir = dirname(target);
   while (!existsSync(dir)) {
@@ -191,7 +192,7 @@ export function checkJsonPath(file: string | undefined): void {
     rmSync(probe, { force: true });
     for (const d of missing) mkdirSync(d);
   } catch {
-    throw new UsageError(`--json: cannot write ${file}`);
+    throw new UsageError(`--json-out: cannot write ${file}`);
   }
 }
 
@@ -212,7 +213,7 @@ export function trialPlan(opts: ResolvedLoadOptions, trials: number): TrialPlan 
 }
 
 /**
- * What `load` and `capacity` share around a measurement: refuse an unwritable --json up
+ * What `load` and `capacity` share around a measurement: refuse an unwritable --json-out up
  * front, warn about a remote target, probe the environment, print progress to stderr,
  * rewrite the JSON after every finished arm (a late failure keeps the earlier arms) and
  * turn Ctrl-C into an orderly stop.
@@ -274,19 +275,27 @@ export function writeLoadFile(
   env: LoadFile['environment'],
   counted: CountedRecord[] = [],
 ): void {
+  writeJsonAtomic(file, loadFileOf(opts, records, capacity, env, counted));
+}
+
+/** The LoadFile of a measurement (validated): what --json-out writes and --json prints. */
+export function loadFileOf(
+  opts: ResolvedLoadOptions,
+  records: LoadRecord[],
+  capacity: CapacityRecord[],
+  env: LoadFile['environment'],
+  counted: CountedRecord[] = [],
+): LoadFile {
   const options = { ...opts, target: opts.target?.href ?? null };
-  writeJsonAtomic(
-    file,
-    LoadFile.parse({
-      schemaVersion: LOAD_SCHEMA_VERSION,
-      kind: 'load',
-      environment: env,
-      options,
-      records,
-      capacity,
-      counted,
-    }),
-  );
+  return LoadFile.parse({
+    schemaVersion: LOAD_SCHEMA_VERSION,
+    kind: 'load',
+    environment: env,
+    options,
+    records,
+    capacity,
+    counted,
+  });
 }
 
 /** The environment record, with the topology caveat when there is one. */
@@ -314,8 +323,9 @@ budget), 130 when interrupted.`,
     const opts = resolveLoadOptions(options); // refuses a remote --target before anything connects
     if (values.counted && opts.target)
       throw new UsageError('load: --counted counts the fixture server this machine starts, not a --target');
-    const { records, env, interrupted } = await runWithProgress(opts, values.json, (hooks) => runLoad(options, hooks));
-    process.stdout.write(loadTable(records));
+    const out = values['json-out'];
+    const { records, env, interrupted } = await runWithProgress(opts, out, (hooks) => runLoad(options, hooks));
+    if (!values.json) process.stdout.write(loadTable(records));
     let counted: CountedRecord[] = [];
     if (values.counted && !interrupted) {
       process.stderr.write('counting exact cost per request, server-side (valgrind, strace: minutes)\n');
@@ -328,12 +338,15 @@ budget), 130 when interrupted.`,
         workDir: opts.dataDir,
         onProgress: (e) => process.stderr.write(`[counted ${e.done + 1}/${e.total}] ${e.scenario} · ${e.profile}\n`),
       });
-      process.stdout.write('\nExact cost per request, server-side (n vs 2n sequential requests):\n');
-      process.stdout.write(renderCountedTable(counted));
-      if (values.json) writeLoadFile(values.json, opts, records, [], env, counted);
+      if (!values.json) {
+        process.stdout.write('\nExact cost per request, server-side (n vs 2n sequential requests):\n');
+        process.stdout.write(renderCountedTable(counted));
+      }
+      if (out) writeLoadFile(out, opts, records, [], env, counted);
     }
-    for (const c of env.caveats) process.stdout.write(`note: ${c}\n`);
-    if (values.json) process.stderr.write(`wrote ${values.json}\n`);
+    if (values.json) process.stdout.write(JSON.stringify(loadFileOf(opts, records, [], env, counted), null, 2) + '\n');
+    else for (const c of env.caveats) process.stdout.write(`note: ${c}\n`);
+    if (out) process.stderr.write(`wrote ${out}\n`);
     if (interrupted) return 130;
     return records.some((r) => r.status !== 'ok') || counted.some((r) => r.status === 'failed') ? 1 : 0;
   },

@@ -68,7 +68,8 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
       defaultText: 'a fresh folder under data/, removed afterwards',
       help: 'where the databases go',
     },
-    json: { kind: 'string', value: 'FILE', help: 'write the records (schema lib/records/overload.ts)' },
+    'json-out': { kind: 'string', value: 'FILE', help: 'write the records (schema lib/records/overload.ts)' },
+    json: { kind: 'boolean', help: 'print the records (the same file) to stdout instead of the table' },
     markdown: { kind: 'boolean', help: 'print the table as Markdown (for a report or PR)' },
   },
   async run({ values }) {
@@ -77,7 +78,7 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
     const connections = values.connections;
     const scenario = values.scenario;
     if (!findScenario(scenario)) throw new UsageError(`unknown scenario '${scenario}'`);
-    if (values.json === '') throw new UsageError('--json needs a file name');
+    if (values['json-out'] === '') throw new UsageError('--json-out needs a file name');
     const topology = values.topology;
     parseTopology(topology);
 
@@ -106,7 +107,8 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
         pinning,
         measure: (signal) => runOverload({ ...opts, signal }),
         render: (records) => renderOverload(records, values.markdown ? 'markdown' : 'text'),
-        json: values.json,
+        jsonOut: values['json-out'],
+        printJson: values.json ?? false,
         file: (environment, records) => {
           const header = { schemaVersion: OVERLOAD_SCHEMA_VERSION, kind: 'overload' } as const;
           return OverloadFile.parse({ ...header, environment, options, records });

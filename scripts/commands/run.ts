@@ -44,7 +44,7 @@ others succeeded: stderr names each.`,
   options: {
     quick: {
       kind: 'boolean',
-      help: 'every stage and profile on a small database in about 3 minutes on 2 cores (the default)',
+      help: 'every stage and profile on a small database in about 4 minutes on 2 cores (the default)',
     },
     full: {
       kind: 'boolean',

@@ -36,7 +36,7 @@ function loadWithK6(scenario: string, standIn: StandInBehaviour | null, extra: s
   ];
   const r = spawnSync(
     process.execPath,
-    [CLI_BIN, ...args, '--trials', '1', '--no-pin', '--data-dir', join(dir, 'data'), '--json', out, ...extra],
+    [CLI_BIN, ...args, '--trials', '1', '--no-pin', '--data-dir', join(dir, 'data'), '--json-out', out, ...extra],
     {
       encoding: 'utf8',
       timeout: 60_000,

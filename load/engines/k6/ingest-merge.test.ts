@@ -55,7 +55,7 @@ describe('loadlab import-k6', () => {
     const tmp = tempDir();
     try {
       const out = join(tmp.dir, 'merged.json');
-      const r = loadlab('import-k6', ...FILES, '--scenario', 'read-point', '--profile', 'tuned', '--json', out);
+      const r = loadlab('import-k6', ...FILES, '--scenario', 'read-point', '--profile', 'tuned', '--json-out', out);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stdout).toMatch(/^merged 3 k6 summaries \(summary-export, handle-summary, machine-readable\)/);
       expect(r.stdout).toMatch(/p95 <= 250\.00 ms \(instances 4\.20 ms\.\.250\.00 ms\)/);
