@@ -48,17 +48,26 @@ if (job.batch > 1) {
 // Calibration only: a known amount of extra work per operation (a fixed integer loop), so
 // a calibration can check that the counters see a change of that size. The child runs with
 // --no-opt, so the interpreter runs the loop as written (nothing optimizes it away). A
-// fractional amount is spread evenly: 1.5 runs 3 iterations every 2 operations.
+// fractional amount is spread evenly over a precomputed pattern of 100 operations (1.5:
+// 3 iterations every 2); that path has a fixed cost of its own (see below).
 const extra = job.extraWork || 0;
 let sink = 0;
-if (extra > 0) {
+if (Number.isInteger(extra) && extra > 0) {
   const plain = op;
-  let owed = 0;
   op = () => {
     plain();
-    owed += extra;
-    const whole = Math.floor(owed);
-    owed -= whole;
+    for (let k = 0; k < extra; k++) sink = (sink * 31 + k) | 0;
+  };
+} else if (extra > 0) {
+  // Measured: this pattern path alone costs about 5 % of a point read under --no-opt.
+  const plain = op;
+  const pattern = new Int32Array(100);
+  for (let i = 0; i < 100; i++) pattern[i] = Math.floor((i + 1) * extra) - Math.floor(i * extra);
+  let at = 0;
+  op = () => {
+    plain();
+    const whole = pattern[at];
+    at = at === 99 ? 0 : at + 1;
     for (let k = 0; k < whole; k++) sink = (sink * 31 + k) | 0;
   };
 }

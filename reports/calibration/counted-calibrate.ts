@@ -145,16 +145,23 @@ function stored(): StoredRun[] {
     .map((f) => JSON.parse(readFileSync(join(STORE, f), 'utf8')) as StoredRun);
 }
 
-/** Loop iterations that add `pct` % to a point read's instructions, from a probe run with 1000 iterations. */
+/**
+ * Loop iterations per operation that add `pct` % to a point read's instructions. Two probes
+ * (0.01 and 10.01 iterations per operation) give the cost of an iteration and the fixed cost
+ * of the injection itself (its pattern lookup); fractional iterations are spread evenly.
+ */
 function sizeWork(pct: number, plain: StoredRun): number {
-  const probe = countOnce('probe', 1000);
   const at = (r: StoredRun) => r.records.find((x) => x.op === 'point-read')?.instructionsPerOp;
   const base = at(plain);
-  const withWork = at(probe);
-  if (!base || !withWork || withWork <= base) throw new Error('probe run did not add instructions');
-  const perIteration = (withWork - base) / 1000;
-  // Fractional iterations are spread evenly over the operations (bench --inject-work 1.42).
-  return Math.max(0.01, Math.round((((pct / 100) * base) / perIteration) * 100) / 100);
+  const low = at(countOnce('probe-low', 0.01));
+  const high = at(countOnce('probe-high', 10.01));
+  if (!base || !low || !high || high <= low) throw new Error('probe runs did not add instructions');
+  const perIteration = (high - low) / 10;
+  const fixed = low - base - 0.01 * perIteration;
+  const want = (pct / 100) * base - fixed;
+  if (want <= 0) throw new Error(`the injection alone costs ${((100 * fixed) / base).toFixed(2)} %: more than ${pct} %`);
+  process.stderr.write(`sizing: ${perIteration.toFixed(0)} instructions per iteration, ${fixed.toFixed(0)} fixed\n`);
+  return Math.round((want / perIteration) * 100) / 100;
 }
 
 async function main() {
