@@ -14,7 +14,8 @@ import {
   inspectDatabase,
   type RowReader,
 } from './audit.ts';
-import { createWriteRecorder, type EndpointCounts, type WriteLog } from './engines/autocannon/generator.ts';
+import type { EndpointCounts } from './engines/autocannon/generator.ts';
+import { createWriteRecorder, type WriteLog } from './engines/autocannon/write-recorder.ts';
 import { createDrawStream, createRequestStream, findScenario, type ScenarioDef } from './scenarios.ts';
 
 const tmp = tempDir();

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Audit } from '../lib/records/load.ts';
-import type { EndpointCounts, WriteLog } from './engines/autocannon/generator.ts';
+import type { EndpointCounts } from './engines/autocannon/generator.ts';
+import type { WriteLog } from './engines/autocannon/write-recorder.ts';
 import { createDrawStream, type ScenarioDef } from './scenarios.ts';
 
 /** The tables a scenario inserts into, with row counts. */

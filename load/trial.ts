@@ -12,7 +12,7 @@ import {
   inspectDatabase,
   type TableCounts,
 } from './audit.ts';
-import { trialFromResult } from './aggregate.ts';
+import { successes, trialFromResult } from './aggregate.ts';
 import { startGenerator, type GeneratorRun } from './engines/autocannon/generator-process.ts';
 import { startK6Generator } from './engines/k6/runner.ts';
 import { runWrk, type WrkResult } from './engines/wrk.ts';
@@ -87,8 +87,7 @@ export function overErrorBudget(result: GeneratorResult, scenario: ScenarioDef):
   const m = result.measured;
   const attempts = m.requests + m.errors + m.timeouts;
   if (attempts === 0 || scenario.maxErrorPct === undefined) return undefined;
-  const unexpected =
-    m.unexpected ?? Object.entries(m.statusCodes).reduce((s, [code, n]) => (code.startsWith('2') ? s : s + n), 0);
+  const unexpected = m.unexpected ?? m.requests - successes(m.statusCodes);
   const share = (100 * (unexpected + m.errors + m.timeouts)) / attempts;
   if (share <= scenario.maxErrorPct) return undefined;
   const codes = Object.entries(m.statusCodes)

@@ -3,6 +3,7 @@ import type { RunConfig } from '../lib/records/run-config.ts';
 import type { ReadsWhileWritingRecord } from '../lib/records/reads-while-writing.ts';
 import { runLoad, seededDatabase, type RunHooks } from '../load/runner.ts';
 import { measureReadsWhileWriting } from '../bench/reads-while-writing/measure.ts';
+import { POOL_PROFILE, WAL_AFTER, WAL_BEFORE } from '../lib/records/concurrency-arms.ts';
 
 /** One group of arms of the concurrency stage: a scenario on some profiles under one topology. */
 export interface ConcurrencyArm {
@@ -11,12 +12,6 @@ export interface ConcurrencyArm {
   profiles: string[];
   topology: string;
 }
-
-/** Profiles of the WAL claim: only the journal mode differs (db/profiles.ts). */
-export const WAL_BEFORE = 'untuned';
-export const WAL_AFTER = 'untuned-wal';
-/** The pool claim is about the tuned setup. */
-export const POOL_PROFILE = 'tuned';
 
 /** N of readers:N and cluster:N: the config's, else the machine's cores (at least 2, at most 16). */
 export function concurrencyWorkers(c: RunConfig, cores: number): number {

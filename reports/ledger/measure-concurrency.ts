@@ -3,15 +3,9 @@ import type { RunResults } from '../../lib/records/run.ts';
 import { median, ratioOfMediansInterval } from '../../lib/stats.ts';
 import { ms, num, pct, share, us } from '../../lib/format.ts';
 import type { Measurement } from './measure.ts';
+import { POOL_PROFILE, WAL_AFTER, WAL_BEFORE } from '../../lib/records/concurrency-arms.ts';
 
-/**
- * The pool and WAL claims, from the run's concurrency stage (run/concurrency.ts). Pure.
- * Profiles are named here as the stage names them: tuned (pool), untuned vs untuned-wal (WAL).
- */
-const POOL_PROFILE = 'tuned';
-const WAL_BEFORE = 'untuned';
-const WAL_AFTER = 'untuned-wal';
-
+/** The pool and WAL claims, from the run's concurrency stage (run/concurrency.ts). Pure. */
 const okArm = (r: LoadRecord) => r.status === 'ok' && r.trials.some((t) => t.status !== 'failed');
 const goodTrials = (r: LoadRecord) => r.trials.filter((t) => t.status !== 'failed');
 

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
-import { answeredId, createWriteRecorder, renderRequest, runGenerator } from './generator.ts';
+import { renderRequest, runGenerator } from './generator.ts';
+import { answeredId, createWriteRecorder } from './write-recorder.ts';
 import { SCENARIOS, createRequestStream, findScenario } from '../../scenarios.ts';
 import { checkWritesInDatabase } from '../../audit.ts';
 import { spawnServer } from '../../../lib/server-process.ts';
