@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AbBenchSample, AbTrial } from '../lib/records/ab.ts';
+import { AbMetric, type AbBenchSample, type AbTrial } from '../lib/records/ab.ts';
 import type { CountedRecord } from '../lib/records/counted.ts';
 import { abExitCode, judgeAb, judgePoints, judgeRatios } from './judge.ts';
 
@@ -100,6 +100,15 @@ describe('judgeAb', () => {
   it('stays quiet on an A/A with the same drift', () => {
     expect(metric(pairs(1), '/rps').verdict).toBe('no significant change');
     expect(abExitCode(judgeAb({ trials: pairs(1), bench: [], rounds: 8 }), [])).toBe(0);
+  });
+
+  it('a baseline slice that stalled (0 rps) is a valid, finite pair: no crash, no verdict change on an A/A', () => {
+    const ts = pairs(1);
+    ts[4] = { ...ts[4]!, rps: 0, requests: 0 };
+    const m = metric(ts, '/rps');
+    expect(m.paired.every(Number.isFinite)).toBe(true);
+    expect(m.verdict).toBe('no significant change');
+    expect(() => AbMetric.array().parse(judgeAb({ trials: ts, bench: [], rounds: 8 }))).not.toThrow();
   });
 
   it('a failed candidate trial makes the metric failed (exit 1), never dropped', () => {

@@ -66,7 +66,10 @@ function metricOf(s: Series): AbMetric {
     const b = s.base[i];
     const c = s.cand[i];
     if (b === null || b === undefined || c === null || c === undefined) continue;
-    const value = s.scale === 'ratio' ? safeRatio(c, b) : c - b;
+    // A baseline slice that stalled (0) against a candidate that answered is an unbounded ratio:
+    // kept as the largest finite number, which sorts the same for the median and the interval
+    // and stays a number in ab.json (Infinity is not JSON, and crashed the record's validation).
+    const value = s.scale === 'ratio' ? Math.min(safeRatio(c, b), Number.MAX_VALUE) : c - b;
     pairs.push(value);
     pairRounds.push(s.rounds[i]!);
     byRound.set(s.rounds[i]!, [...(byRound.get(s.rounds[i]!) ?? []), value]);
