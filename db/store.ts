@@ -65,6 +65,20 @@ export interface Store {
   close(): void;
 }
 
+/**
+ * A store whose answers may come later: the same methods, each result a value (SQLite,
+ * synchronous) or a promise of it (PostgreSQL). The HTTP layer takes this, so the SQLite
+ * path keeps its synchronous handlers and PostgreSQL serves the same routes.
+ */
+export type AnyStore = {
+  [K in keyof Store]: Store[K] extends (...args: infer A) => infer R ? (...args: A) => R | Promise<R> : never;
+};
+
+/** The PostgreSQL side of AnyStore: every answer a promise. */
+export type AsyncStore = {
+  [K in keyof Store]: Store[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
+};
+
 /** Called after each statement when a statement observer is set (the slow-query log). */
 export type StatementObserver = (sql: string, paramCount: number, ms: number) => void;
 

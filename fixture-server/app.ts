@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Store } from '../db/store.ts';
+import type { AnyStore } from '../db/store.ts';
 import { ServerStats } from './stats.ts';
 import { isAbortedRequest } from './http-errors.ts';
 import type { OverloadGuard } from './overload.ts';
@@ -23,7 +23,8 @@ const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface AppDeps {
-  store: Store;
+  /** SQLite (answers now) or PostgreSQL (answers as promises). */
+  store: AnyStore;
   /** What GET /profile answers: the profile, requested and effective PRAGMAs, indexes, versions. */
   profileInfo: Record<string, unknown>;
   stats?: ServerStats;
@@ -41,13 +42,29 @@ interface Timer {
   dbMs: number;
 }
 
-function timeDb<T>(timer: Timer, fn: () => T): T {
+type Maybe<T> = T | Promise<T>;
+
+/** `f(v)` at once when `v` is a value, once it settles when it is a promise: SQLite stays synchronous. */
+function then<T, R>(v: Maybe<T>, f: (x: T) => R): R | Promise<Awaited<R>> {
+  return v instanceof Promise ? (v.then(f) as Promise<Awaited<R>>) : f(v);
+}
+
+/** Runs a store call and adds its time (until it settles, for a promise) to `dbMs`. */
+function timeDb<T>(timer: Timer, fn: () => Maybe<T>): Maybe<T> {
   const t0 = performance.now();
+  let v: Maybe<T>;
   try {
-    return fn();
-  } finally {
+    v = fn();
+  } catch (err) {
     timer.dbMs += performance.now() - t0;
+    throw err;
   }
+  if (v instanceof Promise)
+    return v.finally(() => {
+      timer.dbMs += performance.now() - t0;
+    });
+  timer.dbMs += performance.now() - t0;
+  return v;
 }
 
 type Handler = (c: Context, t: Timer) => Response | Promise<Response>;
@@ -59,6 +76,11 @@ function checkQueryOf(c: Context, allowed: readonly string[]): void {
 
 const SQLITE_BUSY = /^SQLITE_(BUSY|LOCKED)/;
 const SQLITE_CONSTRAINT = /^SQLITE_CONSTRAINT/;
+/** PostgreSQL's SQLSTATEs: class 23 is integrity constraint violation, 23503 foreign_key_violation. */
+const PG_CONSTRAINT = /^23[0-9A-Z]{3}$/;
+const PG_FOREIGN_KEY = '23503';
+/** Serialization failure, deadlock, lock not available, too many connections, starting up: retry later. */
+const PG_BUSY = new Set(['40001', '40P01', '55P03', '53300', '57P03']);
 
 function sqliteCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
@@ -120,9 +142,10 @@ export function createApp(deps: AppDeps): Hono {
     timed((c, t) => {
       checkQueryOf(c, []);
       const id = parseId(c.req.param('id'), 'campaign id');
-      // SQLite serialises the row itself: one allocation instead of an object plus JSON.stringify.
-      const json = timeDb(t, () => store.getCampaignJson(id));
-      return json === undefined ? c.json({ error: `campaign ${id} not found` }, 404) : c.body(json, 200, JSON_HEADERS);
+      // The database serialises the row itself: one allocation instead of an object plus JSON.stringify.
+      return then(timeDb(t, () => store.getCampaignJson(id)), (json) =>
+        json === undefined ? c.json({ error: `campaign ${id} not found` }, 404) : c.body(json, 200, JSON_HEADERS),
+      );
     }),
   );
 
@@ -134,9 +157,11 @@ export function createApp(deps: AppDeps): Hono {
       const limit = parseLimit(c.req.query('limit'));
       const status = campaignStatus(c.req.query('status'));
       const items = timeDb(t, () =>
-        store.clientExists(clientId) ? store.listClientCampaigns(clientId, limit, status) : undefined,
+        then(store.clientExists(clientId), (found) =>
+          found ? store.listClientCampaigns(clientId, limit, status) : undefined,
+        ),
       );
-      return items ? c.json({ items }) : c.json({ error: `client ${clientId} not found` }, 404);
+      return then(items, (rows) => (rows ? c.json({ items: rows }) : c.json({ error: `client ${clientId} not found` }, 404)));
     }),
   );
 
@@ -147,9 +172,9 @@ export function createApp(deps: AppDeps): Hono {
       const clientId = parseId(c.req.param('id'), 'client id');
       const limit = parseLimit(c.req.query('limit'));
       const items = timeDb(t, () =>
-        store.clientExists(clientId) ? store.listClientContents(clientId, limit) : undefined,
+        then(store.clientExists(clientId), (found) => (found ? store.listClientContents(clientId, limit) : undefined)),
       );
-      return items ? c.json({ items }) : c.json({ error: `client ${clientId} not found` }, 404);
+      return then(items, (rows) => (rows ? c.json({ items: rows }) : c.json({ error: `client ${clientId} not found` }, 404)));
     }),
   );
 
@@ -159,7 +184,7 @@ export function createApp(deps: AppDeps): Hono {
       checkQueryOf(c, ['limit', 'status']);
       const limit = parseLimit(c.req.query('limit'));
       const status = contentStatus(c.req.query('status'));
-      return c.json({ items: timeDb(t, () => store.listContents(limit, status)) });
+      return then(timeDb(t, () => store.listContents(limit, status)), (items) => c.json({ items }));
     }),
   );
 
@@ -168,7 +193,7 @@ export function createApp(deps: AppDeps): Hono {
     limitBody,
     timed(async (c, t) => {
       const input = await body(c, NewContentBody);
-      const id = timeDb(t, () => store.createContent(input));
+      const id = await timeDb(t, () => store.createContent(input));
       return c.json({ id }, 201);
     }),
   );
@@ -179,7 +204,7 @@ export function createApp(deps: AppDeps): Hono {
     timed(async (c, t) => {
       const id = parseId(c.req.param('id'), 'content id');
       const { status } = await body(c, ContentStatusBody);
-      const found = timeDb(t, () => store.updateContentStatus(id, status));
+      const found = await timeDb(t, () => store.updateContentStatus(id, status));
       return found ? c.json({ id, status }) : c.json({ error: `content ${id} not found` }, 404);
     }),
   );
@@ -189,7 +214,7 @@ export function createApp(deps: AppDeps): Hono {
     limitBody,
     timed(async (c, t) => {
       const input = await body(c, NewAudioBody);
-      const id = timeDb(t, () => store.createAudioGeneration(input));
+      const id = await timeDb(t, () => store.createAudioGeneration(input));
       return c.json({ id }, 201);
     }),
   );
@@ -200,7 +225,7 @@ export function createApp(deps: AppDeps): Hono {
       checkQueryOf(c, ['task_id', 'limit']);
       const taskId = parseTaskId(c.req.query('task_id'));
       const limit = parseLimit(c.req.query('limit'));
-      return c.json({ items: timeDb(t, () => store.listAudioByTask(taskId, limit)) });
+      return then(timeDb(t, () => store.listAudioByTask(taskId, limit)), (items) => c.json({ items }));
     }),
   );
 
@@ -211,9 +236,11 @@ export function createApp(deps: AppDeps): Hono {
     // The client vanished or broke the framing mid-body: nobody reads this answer, and it is not a server fault.
     if (isAbortedRequest(err)) return c.json({ error: 'request aborted while reading the body' }, 400);
     const code = sqliteCode(err);
-    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return c.json({ error: 'referenced row does not exist' }, 409);
-    if (code && SQLITE_CONSTRAINT.test(code)) return c.json({ error: `constraint failed (${code})` }, 409);
-    if (code && SQLITE_BUSY.test(code)) {
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === PG_FOREIGN_KEY)
+      return c.json({ error: 'referenced row does not exist' }, 409);
+    if (code && (SQLITE_CONSTRAINT.test(code) || PG_CONSTRAINT.test(code)))
+      return c.json({ error: `constraint failed (${code})` }, 409);
+    if (code && (SQLITE_BUSY.test(code) || PG_BUSY.has(code))) {
       stats.busy();
       c.header('Retry-After', '1');
       return c.json({ error: `database busy (${code}); retry later` }, 503);

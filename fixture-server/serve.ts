@@ -32,7 +32,11 @@ export interface ServeOptions {
 export interface RunningServer {
   url: string;
   port: number;
-  opened: OpenedDatabase;
+  /** The SQLite connection (absent on PostgreSQL). */
+  opened?: OpenedDatabase;
+  /** Settings as read back, and where they differ from the profile's. */
+  effective: unknown;
+  mismatches: readonly unknown[];
   profileInfo: Record<string, unknown>;
   close(): Promise<void>;
 }
@@ -111,7 +115,33 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...extras,
   };
   const app = pool ? createReadersApp({ ...deps, pool }) : createApp(deps);
-  const host = opts.host ?? SERVE_DEFAULTS.host;
+  const release = async () => {
+    overload?.close();
+    await pool?.close();
+    store.close();
+    slowLog?.close();
+  };
+  const listening = await listenApp(app, opts.host, opts.port, release);
+  return {
+    ...listening,
+    opened,
+    effective: opened.effective,
+    mismatches: opened.mismatches,
+    profileInfo,
+  };
+}
+
+/**
+ * Serves a Hono app on host:port (defaults: loopback, a free port). `release` frees what the
+ * app holds: after close(), or at once when listening fails.
+ */
+export async function listenApp(
+  app: { fetch: (req: Request) => Response | Promise<Response> },
+  hostOpt: string | undefined,
+  portOpt: number | undefined,
+  release: () => Promise<void>,
+): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const host = hostOpt ?? SERVE_DEFAULTS.host;
   let server: ServerType;
   const port = await new Promise<number>((resolve, reject) => {
     // getRequestListener + createServer (what serve() does) so malformed requests get JSON errors too.
@@ -123,12 +153,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     installClientErrorHandler(http);
     server = http;
     http.once('error', reject);
-    http.listen(opts.port ?? SERVE_DEFAULTS.port, host, () => resolve((http.address() as { port: number }).port));
+    http.listen(portOpt ?? SERVE_DEFAULTS.port, host, () => resolve((http.address() as { port: number }).port));
   }).catch(async (err) => {
-    overload?.close();
-    await pool?.close();
-    store.close();
-    slowLog?.close();
+    await release();
     throw err;
   });
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -136,8 +163,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   return {
     url: `http://${urlHost}:${port}`,
     port,
-    opened,
-    profileInfo,
     close: async () => {
       if (closed) return;
       closed = true;
@@ -146,10 +171,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         // Keep-alive sockets would hold close() open; the load is over when we close.
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      overload?.close();
-      await pool?.close();
-      store.close();
-      slowLog?.close();
+      await release();
     },
   };
 }

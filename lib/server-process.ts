@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 export const CLI_BIN = fileURLToPath(new URL('../bin/loadlab.js', import.meta.url));
 
 export interface SpawnServerOptions {
+  /** A SQLite file, or a postgres:// URL. */
   db: string;
   profile: string;
   host?: string;
@@ -74,7 +75,8 @@ export async function spawnServer(opts: SpawnServerOptions): Promise<ServerHandl
   const serveArgs = [
     opts.bin ?? CLI_BIN,
     'serve',
-    '--db',
+    // A postgres:// URL serves that PostgreSQL database instead of a SQLite file.
+    /^postgres(ql)?:\/\//.test(opts.db) ? '--pg-url' : '--db',
     opts.db,
     '--profile',
     opts.profile,

@@ -212,6 +212,24 @@ export function sqliteRowReader(db: Database.Database): RowReader {
   };
 }
 
+/** The tables whose rows the write check reads: those a scenario inserts into or updates. */
+export function writtenTables(scenario: ScenarioDef): string[] {
+  return [
+    ...new Set(scenario.endpoints.flatMap((e) => [...(e.inserts ? [e.inserts] : []), ...(e.updates ? [e.updates.table] : [])])),
+  ];
+}
+
+/** A RowReader over rows already read (by table, then id): PostgreSQL's audit snapshot. */
+export function mapRowReader(rows: ReadonlyMap<string, ReadonlyMap<number, Record<string, unknown>>>): RowReader {
+  return {
+    row(table, id, columns) {
+      const r = rows.get(table)?.get(id);
+      if (!r) return undefined;
+      return Object.fromEntries(columns.map((c) => [c, r[c]]));
+    },
+  };
+}
+
 /** checkWrites on a database file, after the server stopped. */
 export function checkWritesInDatabase(file: string, input: Omit<CheckWritesInput, 'rows'>): WriteCheck {
   const db = new Database(file, { fileMustExist: true });

@@ -5,9 +5,14 @@ import { findScenario, scenarioNames } from './scenarios.ts';
 import { parseTopology } from '../fixture-server/topology.ts';
 import { requireK6 } from './engines/k6/runner.ts';
 import { hasWrk } from './engines/wrk.ts';
+import { resolvePgProfile } from '../pg/profiles.ts';
+import { checkPgUrl } from '../pg/url.ts';
+import { findPg, PG_INSTALL_HINT } from '../pg/cluster.ts';
 
 /** Everything `runLoad` needs. Defaults in LOAD_DEFAULTS, applied with `??` by `resolveLoadOptions`. */
 export type LoadEngine = 'autocannon' | 'k6';
+/** The fixture server's database engine. */
+export type EngineDb = 'sqlite' | 'postgres';
 
 export interface LoadOptions {
   /** The generator: autocannon (default, in-suite) or k6 (found on PATH or K6_BIN). */
@@ -39,6 +44,10 @@ export interface LoadOptions {
   wrk?: boolean;
   /** Fail a trial over a scenario file's error budget (default true; capacity counts it as a missed level instead). */
   enforceErrorBudget?: boolean;
+  /** The fixture's database: SQLite (default) or PostgreSQL (profiles pg-default, pg-tuned). */
+  engineDb?: EngineDb;
+  /** PostgreSQL: an existing server to use instead of a throwaway cluster (loopback unless allowRemote). */
+  pgUrl?: string;
 }
 
 export const LOAD_DEFAULTS = {
@@ -53,10 +62,14 @@ export const LOAD_DEFAULTS = {
   timeoutS: 10,
 } as const;
 
-export type ResolvedLoadOptions = Required<Omit<LoadOptions, 'target' | 'rate'>> & {
+export type ResolvedLoadOptions = Required<Omit<LoadOptions, 'target' | 'rate' | 'pgUrl'>> & {
   target: URL | null;
   rate: number | null;
+  pgUrl: string | null;
 };
+
+/** The profiles `load --engine-db postgres` runs when none is named. */
+export const PG_DEFAULT_PROFILES = ['pg-tuned'] as const;
 
 /**
  * Validates options up front, naming the option at fault. A non-loopback `target` is refused
@@ -65,16 +78,29 @@ export type ResolvedLoadOptions = Required<Omit<LoadOptions, 'target' | 'rate'>>
 export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   const target = o.target === undefined ? null : checkTarget(o.target, o.allowRemote ?? false);
   for (const s of o.scenarios)
-    if (!findScenario(s)) throw new UsageError(`unknown scenario '${s}' (known: ${scenarioNames().join(', ')})`);
+    if (!findScenario(s)) throw new UsageError(`unknown scenario '${s}' (known: ${scenarioNames().join(', ')}, or mix-wNN for NN % writes)`);
   if (o.scenarios.length === 0) throw new UsageError('--scenario is required (or --scenario-file FILE with --target)');
-  if (!target) {
-    if (o.profiles.length === 0) throw new UsageError('--profile is required (or --target URL)');
-    for (const p of o.profiles) resolveProfile(p);
+  const engineDb = o.engineDb ?? 'sqlite';
+  if (engineDb !== 'sqlite' && engineDb !== 'postgres')
+    throw new UsageError(`--engine-db must be sqlite or postgres, got '${String(engineDb)}'`);
+  if (o.pgUrl !== undefined && engineDb !== 'postgres') throw new UsageError('--pg-url needs --engine-db postgres');
+  const pgUrl = o.pgUrl === undefined ? null : checkPgUrl(o.pgUrl, o.allowRemote ?? false);
+  let profiles = o.profiles;
+  if (engineDb === 'postgres') {
+    if (target) throw new UsageError('--engine-db chooses the fixture server\'s database; it cannot be combined with --target');
+    if (profiles.length === 0) profiles = [...PG_DEFAULT_PROFILES];
+    for (const p of profiles) resolvePgProfile(p);
+    if (!pgUrl && !findPg()) throw new UsageError(PG_INSTALL_HINT);
+  } else if (!target) {
+    if (profiles.length === 0) throw new UsageError('--profile is required (or --target URL)');
+    for (const p of profiles) resolveProfile(p);
   }
   const topology = o.topology ?? LOAD_DEFAULTS.topology;
   parseTopology(topology);
   if (target && topology !== 'single')
     throw new UsageError('--topology applies to the fixture server; it cannot be combined with --target');
+  if (engineDb === 'postgres' && topology.startsWith('readers:'))
+    throw new UsageError('--topology readers:N is a SQLite topology; on PostgreSQL use single or cluster:N');
   const engine = o.engine ?? 'autocannon';
   if (engine !== 'autocannon' && engine !== 'k6')
     throw new UsageError(`--engine must be autocannon or k6, got '${String(engine)}'`);
@@ -82,7 +108,7 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   const r: ResolvedLoadOptions = {
     engine,
     scenarios: o.scenarios,
-    profiles: target ? ['external'] : o.profiles,
+    profiles: target ? ['external'] : profiles,
     scale: o.scale ?? LOAD_DEFAULTS.scale,
     seed: o.seed ?? LOAD_DEFAULTS.seed,
     connections: o.connections ?? LOAD_DEFAULTS.connections,
@@ -99,6 +125,8 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
     pin: o.pin ?? true,
     wrk: o.wrk ?? false,
     enforceErrorBudget: o.enforceErrorBudget ?? true,
+    engineDb,
+    pgUrl,
   };
   if (r.wrk && !hasWrk()) throw new UsageError('--wrk: wrk not found (Debian/Ubuntu: apt-get install wrk)');
   if (!(r.scale > 0 && r.scale <= 10)) throw new UsageError(`--scale must be in (0, 10], got ${r.scale}`);

@@ -13,6 +13,8 @@ import type { WrkResult } from './engines/wrk.ts';
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './options.ts';
 import { findScenario, scenarioWrites, type ScenarioDef } from './scenarios.ts';
 import { runTrial } from './trial.ts';
+import { resolvePgProfile } from '../pg/profiles.ts';
+import { preparePgEnvironment, type PgEnvironment } from '../pg/trial-env.ts';
 
 /** Progress events for a CLI or an orchestrator to show; the runner itself never prints. */
 export type LoadProgress =
@@ -73,6 +75,8 @@ export interface ArmInput {
   opts: ResolvedLoadOptions;
   pinning: Pinning;
   connections?: number;
+  /** PostgreSQL: trials serve copies of this environment's template. */
+  pg?: PgEnvironment;
 }
 
 /** Runs the trials of one scenario × profile and builds its record. A failure is data in the record. */
@@ -123,6 +127,20 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
   const midTrial = mid >= 0 ? good[mid] : undefined;
   const serverTiming = midTrial ? (timings[trials.indexOf(midTrial)] ?? null) : null;
   const extra: Record<string, unknown> = { scale: opts.scale, seed: opts.seed, serverTimingByTrial: timings };
+  if (arm.pg)
+    extra.postgres = {
+      server: arm.pg.origin,
+      serverVersion: arm.pg.serverVersion,
+      seedMigrationS: arm.pg.seedSeconds,
+      seedVerified: arm.pg.seedCheck.every((c) => c.ok),
+      pinning:
+        arm.pg.origin === 'throwaway cluster'
+          ? arm.pinning.serverCpu !== null
+            ? `postmaster and backends pinned to the server CPU ${arm.pinning.serverCpu}`
+            : 'not pinned'
+          : 'a given server: its processes are not pinned by the suite',
+      tables: Object.fromEntries(arm.pg.seedCheck.map((c) => [c.table, c.pgRows])),
+    };
   const note = topologyNote(opts.topology, cpus().length, arm.pinning);
   if (note) extra.topologyNote = note;
   if (opts.topology.startsWith('cluster:'))
@@ -222,6 +240,49 @@ export function loadPinning(opts: ResolvedLoadOptions): Pinning {
 }
 
 /**
+ * One PostgreSQL profile: the SQLite seed of its `seedFrom` profile migrated into a template on
+ * a throwaway cluster with the profile's server settings (or the given server), the arms, then
+ * the cluster stopped and removed (also when an arm throws).
+ */
+async function runPgProfile(
+  profile: string,
+  opts: ResolvedLoadOptions,
+  pinning: Pinning,
+  hooks: RunHooks,
+): Promise<LoadRecord[]> {
+  const records: LoadRecord[] = [];
+  const pgProfile = resolvePgProfile(profile);
+  let env: PgEnvironment;
+  let seededDb: string;
+  try {
+    seededDb = seededDatabase(opts.dataDir, pgProfile.seedFrom, opts.scale, opts.seed, hooks.onProgress);
+    env = await preparePgEnvironment({
+      profile: pgProfile,
+      seededSqlite: seededDb,
+      ...(opts.pgUrl ? { url: opts.pgUrl } : {}),
+      // PostgreSQL's backends do the database work: they share the server's CPU, as SQLite's work does.
+      ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}),
+    });
+  } catch (err) {
+    for (const name of opts.scenarios) {
+      const record = failedRecord(name, profile, opts, pinning, `PostgreSQL could not be prepared: ${(err as Error).message}`);
+      hooks.onProgress?.({ kind: 'arm-done', record });
+      records.push(record);
+    }
+    return records;
+  }
+  try {
+    for (const name of opts.scenarios) {
+      const scenario = findScenario(name)!;
+      records.push(await runArm({ scenario, profile, seededDb, opts, pinning, pg: env }, hooks));
+    }
+  } finally {
+    await env.close();
+  }
+  return records;
+}
+
+/**
  * Runs every scenario × profile arm (profile-major, so each profile is seeded once) and
  * returns one record per arm. Throws only for bad options (UsageError); failed arms are data.
  */
@@ -230,6 +291,10 @@ export async function runLoad(options: LoadOptions, hooks: RunHooks = {}): Promi
   const pinning = loadPinning(opts);
   const records: LoadRecord[] = [];
   for (const profile of opts.profiles) {
+    if (opts.engineDb === 'postgres') {
+      records.push(...(await runPgProfile(profile, opts, pinning, hooks)));
+      continue;
+    }
     let seededDb: string | null = null;
     try {
       if (!opts.target) seededDb = seededDatabase(opts.dataDir, profile, opts.scale, opts.seed, hooks.onProgress);

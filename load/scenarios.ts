@@ -259,8 +259,24 @@ export function registerScenario(def: ScenarioDef): void {
   REGISTERED.push(def);
 }
 
+/** `mix-wNN`: the mixes' endpoints with NN % writes (0-100), for sweeping the write share (crossover). */
+const MIX_BY_WRITE_SHARE = /^mix-w(0|[1-9][0-9]?|100)$/;
+
+/** The mix with `writePct` % writes over the same read and write endpoints as mix-80-20. */
+export function mixScenario(writePct: number): ScenarioDef {
+  if (!Number.isInteger(writePct) || writePct < 0 || writePct > 100) throw new Error(`write share must be 0..100, got ${writePct}`);
+  return {
+    name: `mix-w${writePct}`,
+    description: `${100 - writePct} % reads, ${writePct} % writes, the endpoints of mix-80-20`,
+    endpoints: [...(writePct < 100 ? share(READS, 100 - writePct) : []), ...(writePct > 0 ? share(WRITES, writePct) : [])],
+  };
+}
+
 export function findScenario(name: string): ScenarioDef | undefined {
-  return SCENARIOS.find((s) => s.name === name) ?? REGISTERED.find((s) => s.name === name);
+  const builtIn = SCENARIOS.find((s) => s.name === name) ?? REGISTERED.find((s) => s.name === name);
+  if (builtIn) return builtIn;
+  const m = MIX_BY_WRITE_SHARE.exec(name);
+  return m ? mixScenario(Number(m[1])) : undefined;
 }
 
 /** True when any request of the scenario changes the database (a fresh copy and an audit are needed). */

@@ -7,7 +7,10 @@ import type { Pinning } from '../lib/records/environment.ts';
 import {
   auditFailure,
   auditWrites,
+  checkWrites,
   checkWritesInDatabase,
+  mapRowReader,
+  writtenTables,
   insertTables,
   inspectDatabase,
   type TableCounts,
@@ -18,6 +21,7 @@ import { startK6Generator } from './engines/k6/runner.ts';
 import { runWrk, type WrkResult } from './engines/wrk.ts';
 import type { GeneratorResult } from './engines/autocannon/generator.ts';
 import type { ResolvedLoadOptions } from './options.ts';
+import { pgAuditSnapshot, type PgEnvironment } from '../pg/trial-env.ts';
 import { scenarioWrites, type ScenarioDef } from './scenarios.ts';
 
 export interface TrialInput {
@@ -25,6 +29,8 @@ export interface TrialInput {
   profile: string;
   /** The seeded database to copy, or null with a --target. */
   seededDb: string | null;
+  /** PostgreSQL: each trial serves a fresh copy of this environment's template (seededDb holds the same rows). */
+  pg?: PgEnvironment;
   opts: ResolvedLoadOptions;
   /** Override of opts.connections (capacity steps). */
   connections?: number;
@@ -125,22 +131,30 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
   let server: ServerHandle | undefined;
   let generator: GeneratorRun | undefined;
   let trialDb: string | undefined;
+  let trialUrl: string | undefined;
   try {
     let before: TableCounts = {};
     let url: string;
     if (input.seededDb) {
-      const dir = join(opts.dataDir, 'trials');
-      ensureDir(dir);
-      trialDb = join(
-        dir,
-        `${scenario.name}-${input.profile}-${process.pid}-${input.index}-${Date.now().toString(36)}.sqlite`,
-      );
-      copyFileSync(input.seededDb, trialDb);
-      if (writes) before = inspectDatabase(trialDb, tables, false).counts;
+      let serveDb: string;
+      if (input.pg) {
+        serveDb = trialUrl = await input.pg.newTrialDb();
+        // The template is the seed migrated and verified by counts and digests: its counts are the seed's.
+        if (writes) before = inspectDatabase(input.seededDb, tables, false).counts;
+      } else {
+        const dir = join(opts.dataDir, 'trials');
+        ensureDir(dir);
+        serveDb = trialDb = join(
+          dir,
+          `${scenario.name}-${input.profile}-${process.pid}-${input.index}-${Date.now().toString(36)}.sqlite`,
+        );
+        copyFileSync(input.seededDb, trialDb);
+        if (writes) before = inspectDatabase(trialDb, tables, false).counts;
+      }
       const topologyArgs = opts.topology === 'single' ? [] : ['--topology', opts.topology];
       try {
         server = await spawnServer({
-          db: trialDb,
+          db: serveDb,
           profile: input.profile,
           args: [...topologyArgs, ...opts.serveArgs],
           ...(input.pinning.serverCpu !== null ? { cpu: input.pinning.serverCpu } : {}),
@@ -253,6 +267,24 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
       } catch (err) {
         failure ??= `audit could not read the database: ${(err as Error).message}`;
       }
+    } else if (writes && trialUrl) {
+      try {
+        const snap = await pgAuditSnapshot(trialUrl, tables, writtenTables(scenario));
+        const check = result.writes
+          ? checkWrites({ scenario, scale: opts.scale, seed: opts.seed, log: result.writes, rows: mapRowReader(snap.rows) })
+          : undefined;
+        audit = auditWrites({
+          scenario,
+          byEndpoint: result.byEndpoint,
+          before,
+          after: snap.counts,
+          integrity: snap.integrity,
+          ...(check ? { check } : {}),
+        });
+        if (!audit.ok) failure ??= auditFailure(audit);
+      } catch (err) {
+        failure ??= `audit could not read the database: ${(err as Error).message}`;
+      }
     }
     if (input.signal?.aborted) {
       // Ctrl-C reaches the whole process group: the server stopping too is not a crash.
@@ -278,5 +310,6 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
     await generator?.result.catch(() => undefined);
     await server?.stop(2000);
     if (trialDb) removeDb(trialDb);
+    if (trialUrl) await input.pg?.dropTrialDb(trialUrl).catch(() => undefined);
   }
 }

@@ -5,7 +5,7 @@
  * run as the `postgres` system user (runuser). Where PostgreSQL is not installed, `findPg`
  * says how to get it.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -87,6 +87,25 @@ function hookExit(): void {
   }
 }
 
+/**
+ * A detached shell that outlives a runner killed outright (SIGKILL, OOM), where no exit hook
+ * runs: once the runner's pid is gone it stops the cluster (immediate) and removes its
+ * directory. After an orderly stop it finds the directory gone and just ends.
+ */
+function startWatchdog(runnerPid: number, root: boolean, pgCtl: string, data: string, dir: string): void {
+  // Paths go by environment, so the watchdog's command line names no cluster directory.
+  const stop = `${root ? 'runuser -u postgres -- ' : ''}"$PG_CTL" stop -D "$PG_DATA" -m immediate -w -t 10`;
+  const script =
+    `while kill -0 ${runnerPid} 2>/dev/null && [ -d "$PG_DATA" ]; do sleep 1; done; ` +
+    `if [ -d "$PG_DATA" ]; then ${stop} >/dev/null 2>&1; rm -rf "$PG_DIR"; fi`;
+  const child = spawn('sh', ['-c', script], {
+    detached: true,
+    stdio: 'ignore',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PG_CTL: pgCtl, PG_DATA: data, PG_DIR: dir },
+  });
+  child.unref();
+}
+
 /** Clusters this process started and has not stopped (a test checks it is 0). */
 export const liveClusters = (): number => live.size;
 
@@ -94,7 +113,14 @@ export const liveClusters = (): number => live.size;
  * Starts a cluster. As root, the tools run as `postgres` (the directory is theirs). Settings
  * beyond the defaults come as `-c name=value` (`settings`), e.g. a profile's shared_buffers.
  */
-export async function startCluster(opts: { settings?: Record<string, string>; tools?: PgTools } = {}): Promise<PgCluster> {
+export async function startCluster(
+  opts: {
+    settings?: Record<string, string>;
+    tools?: PgTools;
+    /** Pin the server and every backend it forks to this CPU (taskset; the caller checks it exists). */
+    cpu?: number;
+  } = {},
+): Promise<PgCluster> {
   const tools = opts.tools ?? findPg();
   if (!tools) throw new Error(PG_INSTALL_HINT);
   const root = userInfo().uid === 0;
@@ -152,8 +178,12 @@ export async function startCluster(opts: { settings?: Record<string, string>; to
     const o = Object.entries(settings)
       .map(([k, v]) => `-c ${k}=${v}`)
       .join(' ');
-    run(tools.pgCtl, ['start', '-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', o]);
+    const start = ['start', '-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', o];
+    // Backends are forked by the postmaster and inherit its CPU affinity.
+    if (opts.cpu === undefined) run(tools.pgCtl, start);
+    else run('taskset', ['-c', String(opts.cpu), tools.pgCtl, ...start]);
     started = true;
+    startWatchdog(process.pid, root, tools.pgCtl, data, dir);
     return cluster;
   } catch (err) {
     cluster.stop();

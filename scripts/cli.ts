@@ -85,6 +85,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Interleaved A/B of two checkouts, alternating in short slices; exit 1 on a significant regression',
     load: async () => (await import('./commands/ab.ts')).command,
   },
+  crossover: {
+    summary: 'SQLite vs PostgreSQL while sweeping concurrency, write share, data size and processes: where PostgreSQL overtakes',
+    load: async () => (await import('./commands/crossover.ts')).command,
+  },
   migrate: {
     summary: 'Copy a SQLite database into PostgreSQL, verified table by table (or rolled back)',
     load: async () => (await import('./commands/migrate.ts')).command,

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,29 +7,16 @@ import postgres from 'postgres';
 import { tempDir, tinyDb } from '../../test-support/temp-db.ts';
 import { findPg, startCluster, type PgCluster } from '../cluster.ts';
 import { migrate } from './run.ts';
+import { buildAwkwardDb } from './awkward-fixture.ts';
 
 const tools = findPg();
 const tmp = tempDir('loadlab-migrate-run-');
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
-/** Awkward data, built by the sqlite3 CLI when it is installed (not by this project), else by better-sqlite3. */
+/** The awkward database (pg/migrate/awkward-fixture.ts), built by the sqlite3 CLI when installed. */
 function awkward(name = 'awkward.sqlite'): string {
   const file = join(tmp.dir, name);
-  const sql = `
-    CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, active BOOLEAN NOT NULL DEFAULT 1,
-      joined DATETIME, manager_id INTEGER REFERENCES people(id), photo BLOB, note TEXT, mixed INTEGER);
-    INSERT INTO people VALUES (1, 'O''Brien \\ "boss"', 1, '2026-01-02 03:04:05', NULL, x'0001ff', 'tab	here', 7);
-    INSERT INTO people VALUES (2, 'Zoë 🚀', 0, '2026-01-02T03:04:05.678Z', 1, NULL, NULL, 'n/a');
-    INSERT INTO people VALUES (3, '\\N', 1, NULL, 2, x'', '${'long '.repeat(20000)}', NULL);
-    CREATE TABLE orders (id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL REFERENCES people(id), amount NUMERIC);
-    INSERT INTO orders (person_id, amount) VALUES (1, 120.25), (2, 3), (3, NULL);
-    CREATE INDEX idx_orders_person ON orders(person_id);`;
-  const cli = spawnSync('sqlite3', [file], { input: sql, encoding: 'utf8' });
-  if (cli.status !== 0) {
-    const db = new Database(file);
-    db.exec(sql);
-    db.close();
-  }
+  buildAwkwardDb(file);
   return file;
 }
 

@@ -22,6 +22,7 @@ import {
   type TablePlan,
 } from './plan.ts';
 import { copyLine, rowDigest, type PgValue, type SqliteValue } from './values.ts';
+import { sqliteDigest } from './verify.ts';
 
 export interface TableCheck {
   table: string;
@@ -55,16 +56,6 @@ function* lines(rows: Iterable<unknown[]>, t: TablePlan): Generator<string> {
     }
   }
   if (chunk) yield chunk;
-}
-
-/** Digest of a table's rows on the SQLite side (read-only). */
-function sqliteDigest(db: Database.Database, t: TablePlan) {
-  const d = rowDigest();
-  const conversions = t.columns.map((c) => c.conversion);
-  const cols = t.columns.map((c) => ident(c.name)).join(', ');
-  for (const row of db.prepare(`SELECT ${cols} FROM ${ident(t.name)}`).raw(true).iterate())
-    d.add(row as SqliteValue[], conversions);
-  return d;
 }
 
 export async function migrate(opts: {

@@ -132,6 +132,23 @@ export const LOAD_FLAGS = defineFlags({
   json: { kind: 'boolean', help: 'print the records (the same LoadFile) to stdout instead of the table' },
 });
 
+/** `load` only: the fixture's database engine. */
+export const ENGINE_DB_FLAGS = defineFlags({
+  'engine-db': {
+    kind: 'string',
+    value: 'DB',
+    default: 'sqlite',
+    help:
+      'sqlite or postgres: postgres serves the same fixture from PostgreSQL (profiles pg-default, pg-tuned; default pg-tuned), ' +
+      'on a throwaway cluster the command starts and removes, seeded by migrating the SQLite seed (docs/postgres.md)',
+  },
+  'pg-url': {
+    kind: 'string',
+    value: 'URL',
+    help: 'with --engine-db postgres: use this server (needs CREATEDB; loopback unless --allow-remote) instead of a throwaway cluster',
+  },
+});
+
 /**
  * --scenario-file: reads and registers the file and returns the flags with its scenario
  * selected. It describes your service, so it needs --target (the fixture has other routes).
@@ -315,14 +332,20 @@ export const command = defineCommand({
 audited: 2xx writes must equal new rows, integrity_check ok. Exit 1 when an arm failed
 (server died, audit mismatch; with --scenario-file: more unexpected answers than its error
 budget), 130 when interrupted.`,
-  options: LOAD_FLAGS,
+  options: { ...LOAD_FLAGS, ...ENGINE_DB_FLAGS },
   async run({ values: flags }) {
     await useConfigProfiles(flags.config);
     const values = await withScenarioFile(flags);
-    const options = loadOptionsFromFlags(values);
+    const options: LoadOptions = {
+      ...loadOptionsFromFlags(values),
+      engineDb: values['engine-db'] as LoadOptions['engineDb'],
+      ...(values['pg-url'] !== undefined ? { pgUrl: values['pg-url'] } : {}),
+    };
     const opts = resolveLoadOptions(options); // refuses a remote --target before anything connects
     if (values.counted && opts.target)
       throw new UsageError('load: --counted counts the fixture server this machine starts, not a --target');
+    if (values.counted && opts.engineDb === 'postgres')
+      throw new UsageError('load: --counted counts the SQLite fixture server; with --engine-db postgres the work happens in PostgreSQL\'s own processes');
     const out = values['json-out'];
     const { records, env, interrupted } = await runWithProgress(opts, out, (hooks) => runLoad(options, hooks));
     if (!values.json) process.stdout.write(loadTable(records));

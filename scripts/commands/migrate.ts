@@ -1,23 +1,8 @@
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { existingSqliteFile } from '../../lib/files.ts';
-import { isLoopbackHost } from '../../lib/loopback.ts';
+import { checkPgUrl } from '../../pg/url.ts';
 import { migrate } from '../../pg/migrate/run.ts';
-
-/** A postgres:// URL, loopback unless allowed. */
-export function checkPgUrl(raw: string, allowRemote: boolean): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--to must be a URL like postgres://user@127.0.0.1:5432/db, got '${raw}'`);
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
-    throw new UsageError(`--to must be a postgres:// URL, got '${url.protocol}'`);
-  if (!allowRemote && !isLoopbackHost(url.hostname || 'localhost'))
-    throw new UsageError(`--to ${url.host} is not loopback (127.0.0.0/8, ::1, localhost); refusing without --allow-remote`);
-  return raw;
-}
 
 export const command = defineCommand({
   name: 'migrate',
@@ -39,7 +24,7 @@ example: loadlab migrate data/app.sqlite --to postgres://me@127.0.0.1:5432/app`,
   },
   async run({ values, positionals }) {
     const file = existingSqliteFile(positionals[0]!);
-    const url = checkPgUrl(values.to, values['allow-remote'] ?? false);
+    const url = checkPgUrl(values.to, values['allow-remote'] ?? false, '--to');
     const r = await migrate({ sqliteFile: file, url, onProgress: (m) => process.stderr.write(`${m}\n`) });
     if (values.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else {

@@ -1,5 +1,9 @@
 import { defineCommand } from '../../lib/cli-kit.ts';
-import { SERVE_DEFAULTS, startServer } from '../../fixture-server/serve.ts';
+import { SERVE_DEFAULTS, startServer, type RunningServer } from '../../fixture-server/serve.ts';
+import { startPgServer } from '../../fixture-server/serve-pg.ts';
+import { checkPgUrl } from '../../pg/url.ts';
+import { resolvePgProfile } from '../../pg/profiles.ts';
+import { UsageError } from '../../lib/errors.ts';
 import { existingSqliteFile } from '../../lib/files.ts';
 import { resolveProfile } from '../../db/profiles.ts';
 import { isLoopbackHost } from '../../lib/loopback.ts';
@@ -17,12 +21,18 @@ SIGTERM or SIGINT closes the server and the database, exit 0.`,
       kind: 'boolean',
       help: 'also stop (closing the server and database) when stdin ends: for a parent that counts the whole process',
     },
-    db: { kind: 'string', value: 'FILE', required: true, help: "an existing database (see 'loadlab seed')" },
+    db: { kind: 'string', value: 'FILE', help: "an existing SQLite database (see 'loadlab seed'); this or --pg-url" },
+    'pg-url': {
+      kind: 'string',
+      value: 'URL',
+      help: 'serve a PostgreSQL database instead (postgres://USER@HOST:PORT/DB, holding the fixture tables; loopback unless --allow-remote)',
+    },
+    'allow-remote': { kind: 'boolean', help: 'let --pg-url name a server that is not on loopback' },
     profile: {
       kind: 'string',
       value: 'NAME',
       required: true,
-      help: 'untuned | tuned | consensus: PRAGMAs applied at open and read back',
+      help: 'untuned | tuned | consensus (SQLite: PRAGMAs applied at open and read back); pg-default | pg-tuned with --pg-url',
     },
     port: {
       kind: 'number',
@@ -79,8 +89,8 @@ SIGTERM or SIGINT closes the server and the database, exit 0.`,
     },
   },
   async run({ values }) {
-    const db = existingSqliteFile(values.db);
-    const profile = resolveProfile(values.profile);
+    const pgUrl = values['pg-url'];
+    if ((values.db === undefined) === (pgUrl === undefined)) throw new UsageError('give exactly one of --db FILE or --pg-url URL');
     const { port, host } = values;
     const slowMs = values['slow-ms'];
     if (!isLoopbackHost(host))
@@ -102,23 +112,32 @@ SIGTERM or SIGINT closes the server and the database, exit 0.`,
       });
     }
     const readers = topology.kind === 'readers' ? topology.readers : 0;
-    const server = await startServer({
-      db,
-      profile,
-      host,
-      port,
-      slowMs,
-      slowLog: values['slow-log'],
-      overload,
-      injectDelayMs,
-      readers,
-    });
+    let server: RunningServer;
+    if (pgUrl !== undefined) {
+      checkPgUrl(pgUrl, values['allow-remote'] ?? false);
+      if (readers) throw new UsageError('--topology readers:N is a SQLite topology; on PostgreSQL use single or cluster:N');
+      if (slowMs !== undefined) throw new UsageError('--slow-ms logs SQLite statements; on PostgreSQL use log_min_duration_statement');
+      server = await startPgServer({ url: pgUrl, profile: resolvePgProfile(values.profile), host, port, overload, injectDelayMs });
+    } else {
+      server = await startServer({
+        db: existingSqliteFile(values.db!),
+        profile: resolveProfile(values.profile),
+        host,
+        port,
+        slowMs,
+        slowLog: values['slow-log'],
+        overload,
+        injectDelayMs,
+        readers,
+      });
+    }
     const info = {
       url: server.url,
       pid: process.pid,
-      profile: profile.name,
-      effective: server.opened.effective,
-      mismatches: server.opened.mismatches,
+      profile: values.profile,
+      ...(pgUrl !== undefined ? { engine: 'postgres' } : {}),
+      effective: server.effective,
+      mismatches: server.mismatches,
     };
     const line = {
       ...info,

@@ -1,0 +1,198 @@
+/**
+ * Runs the crossover sweep: for every point of every dimension, rounds in which SQLite (one
+ * file, the fixture server's own process) and PostgreSQL (the suite's throwaway cluster, or a
+ * given server) each take the same request stream once, the first engine alternating from
+ * round to round so drift hits both alike. Each trial is a normal load trial (fresh copy of
+ * the seeded data, fresh server, the write audit), so a number here means what `load` means.
+ */
+import { statSync } from 'node:fs';
+import { probeEnvironment } from '../lib/environment.ts';
+import { CROSSOVER_SCHEMA_VERSION, CrossoverFile, type CrossoverDimension, type CrossoverRecord } from '../lib/records/crossover.ts';
+import type { LoadRecord } from '../lib/records/load.ts';
+import { resolveLoadOptions } from '../load/options.ts';
+import { loadPinning, runArm, seededDatabase } from '../load/runner.ts';
+import { findScenario } from '../load/scenarios.ts';
+import { startCluster, type PgCluster } from '../pg/cluster.ts';
+import { resolvePgProfile } from '../pg/profiles.ts';
+import { preparePgEnvironment, type PgEnvironment } from '../pg/trial-env.ts';
+import { loadNoiseBands } from '../reports/ledger/noise-bands.ts';
+import { CROSSOVER_PRESETS, pointSetup, type CrossoverPreset } from './plan.ts';
+
+export interface CrossoverOptions {
+  preset: 'quick' | 'full';
+  /** Only these dimensions (default: all of the preset). */
+  dimensions?: CrossoverDimension[];
+  rounds?: number;
+  durationS?: number;
+  warmupS?: number;
+  sqliteProfile?: string;
+  pgProfile?: string;
+  /** An existing PostgreSQL server (CREATEDB needed) instead of a throwaway cluster. */
+  pgUrl?: string;
+  dataDir?: string;
+  seed?: number;
+  signal?: AbortSignal;
+  onProgress?: (e: CrossoverProgress) => void;
+}
+
+export type CrossoverProgress =
+  | { kind: 'note'; text: string }
+  | { kind: 'trial-start'; index: number; total: number; label: string }
+  | { kind: 'trial-done'; index: number; total: number; label: string; rps: number | null; failure?: string };
+
+export const CROSSOVER_DEFAULTS = { sqliteProfile: 'tuned', pgProfile: 'pg-tuned', dataDir: 'data/crossover', seed: 42 } as const;
+
+/** The preset with the caller's overrides. */
+export function crossoverPlan(o: CrossoverOptions): CrossoverPreset {
+  const p = CROSSOVER_PRESETS[o.preset];
+  return {
+    ...p,
+    dimensions: o.dimensions ? p.dimensions.filter((d) => o.dimensions!.includes(d.dimension)) : p.dimensions,
+    rounds: o.rounds ?? p.rounds,
+    durationS: o.durationS ?? p.durationS,
+    warmupS: o.warmupS ?? p.warmupS,
+  };
+}
+
+/** Trials the sweep will run (both engines, every round): for the ETA. */
+export function crossoverTrials(plan: CrossoverPreset): number {
+  return plan.dimensions.reduce((n, d) => n + d.values.length, 0) * plan.rounds * 2;
+}
+
+function toRecord(
+  r: LoadRecord,
+  base: Pick<CrossoverRecord, 'dimension' | 'value' | 'engine' | 'round' | 'scale'>,
+): CrossoverRecord {
+  const t = r.trials[0];
+  const attempts = t ? t.requests + t.errors + t.timeouts : 0;
+  return {
+    ...base,
+    profile: r.profile,
+    scenario: r.scenario,
+    connections: r.connections,
+    topology: r.topology,
+    status: r.status === 'ok' ? 'ok' : 'failed',
+    ...(r.reason ? { reason: r.reason } : {}),
+    rps: t && t.status !== 'failed' ? t.rps : null,
+    p95Ms: t && t.status !== 'failed' ? t.latencyMs.p95 : null,
+    errorPct: t && attempts > 0 ? (100 * (t.non2xx + t.errors + t.timeouts)) / attempts : null,
+    auditOk: r.audit.length ? r.audit.every((a) => a.ok) : null,
+  };
+}
+
+export async function runCrossover(o: CrossoverOptions): Promise<CrossoverFile> {
+  const t0 = performance.now();
+  const plan = crossoverPlan(o);
+  const sqliteProfile = o.sqliteProfile ?? CROSSOVER_DEFAULTS.sqliteProfile;
+  const pgProfile = resolvePgProfile(o.pgProfile ?? CROSSOVER_DEFAULTS.pgProfile);
+  const dataDir = o.dataDir ?? CROSSOVER_DEFAULTS.dataDir;
+  const seed = o.seed ?? CROSSOVER_DEFAULTS.seed;
+  const note = (text: string) => o.onProgress?.({ kind: 'note', text });
+  // Options of one arm; resolveLoadOptions checks them as `load` would.
+  const armOpts = (engine: 'sqlite' | 'postgres', setup: ReturnType<typeof pointSetup>) =>
+    resolveLoadOptions({
+      scenarios: [setup.scenario],
+      profiles: [engine === 'sqlite' ? sqliteProfile : pgProfile.name],
+      engineDb: engine,
+      ...(engine === 'postgres' && o.pgUrl ? { pgUrl: o.pgUrl } : {}),
+      scale: setup.scale,
+      seed,
+      connections: setup.connections,
+      durationS: plan.durationS,
+      warmupS: plan.warmupS,
+      trials: 1,
+      topology: setup.topology,
+      dataDir,
+    });
+  for (const d of plan.dimensions)
+    for (const v of d.values) {
+      const setup = pointSetup(plan, d.dimension, v);
+      if (!findScenario(setup.scenario)) throw new Error(`no scenario ${setup.scenario}`);
+      armOpts('sqlite', setup);
+      armOpts('postgres', setup);
+    }
+  const pinning = loadPinning(armOpts('sqlite', pointSetup(plan, plan.dimensions[0]!.dimension, plan.dimensions[0]!.values[0]!)));
+  const noise = loadNoiseBands(15);
+
+  let cluster: PgCluster | undefined;
+  const envs = new Map<number, { env: PgEnvironment; sqliteSeed: string; pgSeed: string }>();
+  const records: CrossoverRecord[] = [];
+  try {
+    if (!o.pgUrl) {
+      note(`starting a throwaway PostgreSQL cluster (${pgProfile.name})`);
+      cluster = await startCluster({
+        settings: pgProfile.server,
+        ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}),
+      });
+    }
+    const scales = [...new Set(plan.dimensions.flatMap((d) => d.values.map((v) => pointSetup(plan, d.dimension, v).scale)))];
+    for (const scale of scales) {
+      note(`seeding scale ${scale} (SQLite ${sqliteProfile}) and migrating it into PostgreSQL`);
+      const sqliteSeed = seededDatabase(dataDir, sqliteProfile, scale, seed);
+      const pgSeed = seededDatabase(dataDir, pgProfile.seedFrom, scale, seed);
+      const env = await preparePgEnvironment({
+        profile: pgProfile,
+        seededSqlite: pgSeed,
+        url: o.pgUrl ?? cluster!.url,
+        origin: cluster ? 'throwaway cluster' : 'given URL',
+      });
+      envs.set(scale, { env, sqliteSeed, pgSeed });
+    }
+    const total = crossoverTrials(plan);
+    let index = 0;
+    outer: for (const d of plan.dimensions)
+      for (const value of d.values) {
+        const setup = pointSetup(plan, d.dimension, value);
+        const { env, sqliteSeed, pgSeed } = envs.get(setup.scale)!;
+        for (let round = 0; round < plan.rounds; round++) {
+          const order: ('sqlite' | 'postgres')[] = round % 2 === 0 ? ['sqlite', 'postgres'] : ['postgres', 'sqlite'];
+          for (const engine of order) {
+            if (o.signal?.aborted) break outer;
+            const label = `${d.dimension} ${value} · ${engine} · round ${round + 1}/${plan.rounds}`;
+            o.onProgress?.({ kind: 'trial-start', index: ++index, total, label });
+            const opts = armOpts(engine, setup);
+            const record = await runArm(
+              {
+                scenario: findScenario(setup.scenario)!,
+                profile: opts.profiles[0]!,
+                seededDb: engine === 'sqlite' ? sqliteSeed : pgSeed,
+                opts,
+                pinning,
+                ...(engine === 'postgres' ? { pg: env } : {}),
+              },
+              o.signal ? { signal: o.signal } : {},
+            );
+            const rec = toRecord(record, { dimension: d.dimension, value, engine, round, scale: setup.scale });
+            records.push(rec);
+            o.onProgress?.({
+              kind: 'trial-done',
+              index,
+              total,
+              label,
+              rps: rec.rps,
+              ...(rec.status !== 'ok' ? { failure: rec.reason ?? 'failed' } : {}),
+            });
+          }
+        }
+      }
+    const first = [...envs.values()][0];
+    return CrossoverFile.parse({
+      schemaVersion: CROSSOVER_SCHEMA_VERSION,
+      kind: 'crossover',
+      environment: probeEnvironment({ dataDir, pinning }),
+      options: { preset: o.preset, ...plan, sqliteProfile, pgProfile: pgProfile.name, seed, dataDir, pgUrl: o.pgUrl ? 'given' : null },
+      records,
+      sizes: [...envs.entries()].map(([scale, e]) => ({
+        scale,
+        sqliteBytes: statSync(e.sqliteSeed).size,
+        pgBytes: e.env.templateBytes,
+      })),
+      postgres: { version: first?.env.serverVersion ?? 'unknown', server: first?.env.origin ?? 'none' },
+      noise: { pct: noise.pct.http, from: noise.from },
+      wallS: (performance.now() - t0) / 1000,
+    });
+  } finally {
+    for (const { env } of envs.values()) await env.close().catch(() => undefined);
+    cluster?.stop();
+  }
+}
