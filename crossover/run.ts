@@ -15,7 +15,6 @@ import { findScenario } from '../load/scenarios.ts';
 import { startCluster, type PgCluster } from '../pg/cluster.ts';
 import { resolvePgProfile } from '../pg/profiles.ts';
 import { preparePgEnvironment, type PgEnvironment } from '../pg/trial-env.ts';
-import { loadNoiseBands } from '../reports/ledger/noise-bands.ts';
 import { CROSSOVER_PRESETS, pointSetup, type CrossoverPreset } from './plan.ts';
 
 export interface CrossoverOptions {
@@ -33,6 +32,8 @@ export interface CrossoverOptions {
   seed?: number;
   signal?: AbortSignal;
   onProgress?: (e: CrossoverProgress) => void;
+  /** The HTTP noise band the verdicts use (percent) and where it came from (reports/ledger/noise-bands.ts). */
+  noise: { pct: number; from: string };
 }
 
 export type CrossoverProgress =
@@ -43,7 +44,7 @@ export type CrossoverProgress =
 export const CROSSOVER_DEFAULTS = { sqliteProfile: 'tuned', pgProfile: 'pg-tuned', dataDir: 'data/crossover', seed: 42 } as const;
 
 /** The preset with the caller's overrides. */
-export function crossoverPlan(o: CrossoverOptions): CrossoverPreset {
+export function crossoverPlan(o: Omit<CrossoverOptions, 'noise'>): CrossoverPreset {
   const p = CROSSOVER_PRESETS[o.preset];
   return {
     ...p,
@@ -112,7 +113,6 @@ export async function runCrossover(o: CrossoverOptions): Promise<CrossoverFile> 
       armOpts('postgres', setup);
     }
   const pinning = loadPinning(armOpts('sqlite', pointSetup(plan, plan.dimensions[0]!.dimension, plan.dimensions[0]!.values[0]!)));
-  const noise = loadNoiseBands(15);
 
   let cluster: PgCluster | undefined;
   const envs = new Map<number, { env: PgEnvironment; sqliteSeed: string; pgSeed: string }>();
@@ -188,7 +188,7 @@ export async function runCrossover(o: CrossoverOptions): Promise<CrossoverFile> 
         pgBytes: e.env.templateBytes,
       })),
       postgres: { version: first?.env.serverVersion ?? 'unknown', server: first?.env.origin ?? 'none' },
-      noise: { pct: noise.pct.http, from: noise.from },
+      noise: o.noise,
       wallS: (performance.now() - t0) / 1000,
     });
   } finally {

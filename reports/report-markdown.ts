@@ -7,6 +7,7 @@ import { renderRecommendation } from './sections/recommendation.ts';
 import { renderBenchSections } from './sections/bench.ts';
 import { renderContext, renderMethod } from './sections/context.ts';
 import { renderLoadSections } from './sections/load.ts';
+import { renderCrossoverSection } from './sections/crossover.ts';
 import { DASH } from '../lib/format.ts';
 import { renderTable, type Column } from '../lib/table.ts';
 
@@ -48,6 +49,9 @@ export function renderReport(run: RunResults, ctx: ReportContext): string {
     '## 2. Claims ledger',
     '',
     renderLedger(run, bands, rows),
+    ...(run.crossover?.records.length
+      ? ['### When to move to PostgreSQL (crossover stage)', '', renderCrossoverSection(run)]
+      : []),
     '## 3. Measurements',
     '',
     details('Microbenchmarks: ablation, per operation, index sweep, cost per operation', renderBenchSections(run)),

@@ -1,5 +1,12 @@
 import type { RunConfig } from '../lib/records/run-config.ts';
 import type { StageName } from '../lib/records/run.ts';
+import { CROSSOVER_PRESETS } from '../crossover/plan.ts';
+
+function crossoverSeconds(preset: 'quick' | 'full'): number {
+  const p = CROSSOVER_PRESETS[preset];
+  const points = p.dimensions.reduce((n, d) => n + d.values.length, 0);
+  return points * p.rounds * 2 * (p.warmupS + p.durationS + TRIAL_OVERHEAD_S + 1) + 30 * p.dimensions.length;
+}
 
 /** Capacity levels the load runner steps through (load/capacity.ts), up to a maximum. */
 const LEVELS = [10, 25, 50, 100, 200, 400, 800, 1600];
@@ -42,6 +49,8 @@ export function estimateStages(
         (levels + c.capacity.refine) *
         (c.capacity.warmupS + c.capacity.durationS + TRIAL_OVERHEAD_S)
       : 0,
+    // Both engines, every point and round, plus seeding and migrating each scale.
+    crossover: c.crossover.enabled ? crossoverSeconds(c.crossover.preset) : 0,
     report: 1,
   };
 }

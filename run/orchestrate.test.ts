@@ -112,6 +112,7 @@ describe('runSuite', () => {
         'concurrency',
         'k6',
         'capacity',
+        'crossover',
       ]);
       expect(r.stages.find((s) => s.name === 'report')!.status).toBe('ok');
       expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toContain('stage load skipped: interrupted');

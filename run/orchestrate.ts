@@ -16,6 +16,9 @@ import { measureCounted } from '../bench/counted/measure-counted.ts';
 import { runBench } from '../bench/suite.ts';
 import { workloadNames } from '../bench/workloads/index.ts';
 import { writeReport } from '../reports/write.ts';
+import { loadNoiseBands } from '../reports/ledger/noise-bands.ts';
+import { runCrossover } from '../crossover/run.ts';
+import { findPg, PG_INSTALL_HINT } from '../pg/cluster.ts';
 
 export interface RunSuiteOptions {
   /** The user's own database and queries: benchmarked per profile beside the fixture (bench --db --queries). */
@@ -364,6 +367,29 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
       r.capacity.push(out.capacity);
       save();
     }
+    return OK;
+  });
+
+  await stage('crossover', async () => {
+    if (!c.crossover.enabled) return { status: 'skipped', reason: 'disabled in the config (on in --full)' };
+    if (!findPg()) return { status: 'skipped', reason: PG_INSTALL_HINT };
+    const bands = loadNoiseBands(c.thresholds.ledgerNoisePct);
+    r.crossover = await runCrossover({
+      preset: c.crossover.preset,
+      pgProfile: c.crossover.pgProfile,
+      seed: c.seed,
+      dataDir: join(dataDir, 'crossover'),
+      noise: { pct: bands.pct.http, from: bands.from },
+      ...hooks,
+      onProgress: (e) => {
+        if (e.kind === 'note') progress.note(`crossover: ${e.text}`);
+        else if (e.kind === 'trial-start') progress.note(`crossover ${e.index}/${e.total}: ${e.label}`);
+      },
+    });
+    save();
+    const failed = r.crossover.records.filter((x) => x.status !== 'ok' || x.auditOk === false);
+    if (failed.length === r.crossover.records.length && failed.length > 0)
+      throw new Error(`every crossover trial failed, e.g. ${failed[0]!.reason ?? 'audit failed'}`);
     return OK;
   });
 

@@ -40,6 +40,8 @@ export const QUICK: RunConfig = RunConfig.parse({
   },
   vacuum: { enabled: true, deleteShare: 0.35, updateShare: 0.1 },
   concurrency: { enabled: true, readScenario: 'read-list', mixScenario: 'mix-80-20', workers: 0 },
+  // The crossover sweep takes minutes even quick: --full only (or crossover.enabled in a config).
+  crossover: { enabled: false, preset: 'quick', pgProfile: 'pg-tuned' },
   headline: { readScenario: 'read-list', writeScenario: 'write', p95Scenario: 'mix-80-20' },
   thresholds: { comparePct: 15, ledgerNoisePct: 5 },
   injectDelayMs: 0,
@@ -51,7 +53,7 @@ export const QUICK: RunConfig = RunConfig.parse({
  * guide's 100 Locust users); every scenario the load runner knows (empty list = all);
  * scale 1 (~114 MiB); capacity up to 800 connections, 30 s per level, 3 bisection steps,
  * the sweep repeated 3 times; 1 s per bench task
- * and the index sweep up to 1M rows. About 3.5 hours on 2 cores (estimated, not yet measured).
+ * and the index sweep up to 1M rows; the crossover sweep against PostgreSQL (full preset). About 3.5 hours on 2 cores (estimated, not yet measured).
  */
 export const FULL: RunConfig = RunConfig.parse({
   ...QUICK,
@@ -60,6 +62,7 @@ export const FULL: RunConfig = RunConfig.parse({
   load: { ...QUICK.load, scenarios: [], durationS: 100, warmupS: 10, trials: 3, connections: 100 },
   k6: { ...QUICK.k6, scenarios: [], durationS: 100 },
   capacity: { ...QUICK.capacity, maxConnections: 800, durationS: 30, warmupS: 5, refine: 3, sweeps: 3 },
+  crossover: { enabled: true, preset: 'full', pgProfile: 'pg-tuned' },
 });
 
 export const PRESETS = { quick: QUICK, full: FULL } as const;

@@ -68,6 +68,17 @@ export const ConcurrencyConfig = z.strictObject({
   workers: z.number().int().min(0).max(16),
 });
 
+/**
+ * The run's crossover stage (`loadlab crossover` inside a run): SQLite tuned vs PostgreSQL on
+ * the same requests while concurrency, write share, size and processes grow. Needs
+ * PostgreSQL (a throwaway cluster); skipped with the install hint without it.
+ */
+export const CrossoverConfig = z.strictObject({
+  enabled: z.boolean(),
+  preset: z.enum(['quick', 'full']),
+  pgProfile: z.string(),
+});
+
 export const VacuumConfig = z.strictObject({
   enabled: z.boolean(),
   /** Share of `contents` rows deleted before VACUUM (0.3 = 30 %). */
@@ -108,6 +119,8 @@ export const RunConfig = z.strictObject({
     mixScenario: 'mix-80-20',
     workers: 0,
   }),
+  /** Absent in older results: the stage did not exist. */
+  crossover: CrossoverConfig.default({ enabled: false, preset: 'quick', pgProfile: 'pg-tuned' }),
   headline: HeadlineConfig,
   thresholds: ThresholdConfig,
   /** Calibration only: every request of the candidate server is delayed this much (0 = off). */
@@ -130,6 +143,7 @@ export const ConfigFile = z.strictObject({
   capacity: CapacityConfig.partial().optional(),
   vacuum: VacuumConfig.partial().optional(),
   concurrency: ConcurrencyConfig.partial().optional(),
+  crossover: CrossoverConfig.partial().optional(),
   headline: HeadlineConfig.partial().optional(),
   thresholds: ThresholdConfig.partial().optional(),
   injectDelayMs: RunConfig.shape.injectDelayMs.optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CrossoverFile } from './crossover.ts';
 import { Environment } from './environment.ts';
 import { AblationRecord, BenchRecord, IndexSweepRecord, Status } from './bench.ts';
 import { CountedRecord } from './counted.ts';
@@ -18,6 +19,7 @@ export const STAGE_NAMES = [
   'concurrency',
   'k6',
   'capacity',
+  'crossover',
   'report',
 ] as const;
 export const StageName = z.enum(STAGE_NAMES);
@@ -119,6 +121,8 @@ export const RunResults = z.object({
   concurrency: z.array(LoadRecord).default([]),
   /** The concurrency stage's engine-level WAL measurement: reads on one connection while another writes. */
   readsWhileWriting: z.array(ReadsWhileWritingRecord).default([]),
+  /** The crossover stage: SQLite tuned vs PostgreSQL, swept (null: the stage did not run). */
+  crossover: CrossoverFile.nullable().default(null),
 });
 export type RunResults = z.infer<typeof RunResults>;
 /** Input type: arrays with defaults may be omitted. */

@@ -13,6 +13,7 @@ import { CROSSOVER_DEFAULTS, crossoverPlan, crossoverTrials, runCrossover } from
 import { judgeCrossover } from '../../crossover/judge.ts';
 import { crossoverChart, crossoverMarkdown } from '../../crossover/markdown.ts';
 import { renderSvg } from '../../reports/charts/render.ts';
+import { loadNoiseBands } from '../../reports/ledger/noise-bands.ts';
 import { streamProgress } from '../../run/progress.ts';
 
 /** reports/crossover/2026-01-02T03-04-05Z */
@@ -74,8 +75,10 @@ Exit 0 when every trial ran and every audit passed, 1 otherwise, 2 on bad input,
     const perTrialS = plan.warmupS + plan.durationS + 3;
     let t0 = 0;
     try {
+      const bands = loadNoiseBands(15);
       const file = await runCrossover({
         ...options,
+        noise: { pct: bands.pct.http, from: bands.from },
         signal: stop.signal,
         onProgress: (e) => {
           if (e.kind === 'note') sink.note(e.text);
