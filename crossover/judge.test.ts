@@ -90,4 +90,19 @@ describe('crossover verdicts', () => {
     const p = pointVerdict(recs, 10, 10, 0.15);
     expect(p.throughput!.median).toBeGreaterThan(1.9);
   });
+
+  it('one round, or only failed points, gives the threshold no verdict at all', () => {
+    const one = [rec(10, 'sqlite', 0, 1000, 1), rec(10, 'postgres', 0, 3000, 1), rec(400, 'sqlite', 0, 1000, 1), rec(400, 'postgres', 0, 3000, 1)];
+    const [v] = judgeCrossover(file(one));
+    expect(v!.points.every((p) => p.throughput!.state === 'too few rounds')).toBe(true);
+    expect(v!.ledger.verdict).toBe('no verdict');
+  });
+
+  it('a trial with more than 1 % errors gives its point no verdict (fast errors would flatter p95)', () => {
+    const recs = point(10, 500, 1000);
+    recs[3] = { ...recs[3]!, errorPct: 4.2 };
+    const p = pointVerdict(recs, 10, 10, 0.15);
+    expect(p.throughput).toBeNull();
+    expect(p.failure).toMatch(/postgres round 2: 4.2 % errors/);
+  });
 });

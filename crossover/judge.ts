@@ -16,6 +16,9 @@ export type PointState = 'postgres ahead' | 'sqlite ahead' | 'within noise' | 't
 /** Fewer paired rounds than this give no side the lead: one round has no interval at all. */
 export const MIN_ROUNDS = 2;
 
+/** A trial with more non-2xx answers, errors and timeouts than this (percent) gives its point no verdict. */
+export const MAX_ERROR_PCT = 1;
+
 export interface RatioSummary {
   median: number;
   low: number;
@@ -52,7 +55,10 @@ export interface DimensionVerdict {
   throughput: Crossing;
   p95: Crossing;
   /** The guide's threshold judged from the throughput crossing. */
-  ledger: { verdict: 'confirmed' | 'earlier than claimed' | 'later than claimed' | 'not confirmed' | 'not reached'; reason: string };
+  ledger: {
+    verdict: 'confirmed' | 'earlier than claimed' | 'later than claimed' | 'not confirmed' | 'not reached' | 'no verdict';
+    reason: string;
+  };
 }
 
 const median = (xs: number[]): number | null => {
@@ -106,24 +112,36 @@ const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(x < 10 ?
 
 function ledgerOf(plan: DimensionPlan, c: Crossing, points: PointVerdict[]): DimensionVerdict['ledger'] {
   const T = plan.threshold;
-  const max = points.length ? Math.max(...points.map((p) => p.shown)) : 0;
+  // Only points with a real verdict count: a failed point or one round proves nothing either way.
+  const judged = points.filter((p) => p.throughput !== null && p.throughput.state !== 'too few rounds');
+  if (judged.length === 0)
+    return { verdict: 'no verdict', reason: 'no point of the sweep has a verdict (failed trials or too few rounds)' };
+  const coverage = Math.min(...judged.map((p) => p.throughput!.coverage));
+  const from = ` (intervals of ${Math.round(coverage * 100)} % coverage or more)`;
+  const max = Math.max(...judged.map((p) => p.shown));
   if (c.at === null) {
     if (max < T)
       return {
         verdict: 'not reached',
-        reason: `the sweep stops at ${fmt(max)} ${plan.unit}, below the threshold ${fmt(T)} ${plan.unit}, and PostgreSQL was ahead nowhere up to there`,
+        reason: `the sweep's judged values stop at ${fmt(max)} ${plan.unit}, below the threshold ${fmt(T)} ${plan.unit}, and PostgreSQL was ahead nowhere up to there${from}`,
       };
     return {
       verdict: 'not confirmed',
-      reason: `PostgreSQL's throughput was not ahead at any value up to ${fmt(max)} ${plan.unit}, beyond the threshold ${fmt(T)}`,
+      reason: `PostgreSQL's throughput was not ahead at any value up to ${fmt(max)} ${plan.unit}, beyond the threshold ${fmt(T)}${from}`,
     };
   }
   const lo = c.after ?? -Infinity;
   if (T >= lo && T <= c.at)
-    return { verdict: 'confirmed', reason: `the crossing lies in (${c.after === null ? '…' : fmt(lo)}, ${fmt(c.at)}] ${plan.unit}, which holds the threshold ${fmt(T)}` };
+    return {
+      verdict: 'confirmed',
+      reason: `the crossing lies in (${c.after === null ? '…' : fmt(lo)}, ${fmt(c.at)}] ${plan.unit}, which holds the threshold ${fmt(T)}${from}`,
+    };
   if (c.at < T)
-    return { verdict: 'earlier than claimed', reason: `PostgreSQL already ahead at ${fmt(c.at)} ${plan.unit}, below the threshold ${fmt(T)}` };
-  return { verdict: 'later than claimed', reason: `PostgreSQL ahead only from ${fmt(c.at)} ${plan.unit}, not yet at ${fmt(lo)}, above the threshold ${fmt(T)}` };
+    return { verdict: 'earlier than claimed', reason: `PostgreSQL already ahead at ${fmt(c.at)} ${plan.unit}, below the threshold ${fmt(T)}${from}` };
+  return {
+    verdict: 'later than claimed',
+    reason: `PostgreSQL ahead only from ${fmt(c.at)} ${plan.unit}, not yet at ${fmt(lo)}, above the threshold ${fmt(T)}${from}`,
+  };
 }
 
 /** Judges every dimension of a crossover file; `band` is the noise band as a fraction (0.15). */
@@ -152,7 +170,8 @@ export function pointVerdict(recs: CrossoverRecord[], value: number, shown: numb
   const side = (e: 'sqlite' | 'postgres') => recs.filter((r) => r.engine === e);
   const s = side('sqlite');
   const p = side('postgres');
-  const bad = recs.filter((r) => r.status !== 'ok' || r.auditOk === false);
+  // Errors answered fast would flatter p95 (and non-2xx do not count as throughput): above 1 %, no verdict.
+  const bad = recs.filter((r) => r.status !== 'ok' || r.auditOk === false || (r.errorPct ?? 0) > MAX_ERROR_PCT);
   const figures = (rs: CrossoverRecord[]) => ({
     rps: median(rs.flatMap((r) => (r.rps === null ? [] : [r.rps]))),
     p95Ms: median(rs.flatMap((r) => (r.p95Ms === null ? [] : [r.p95Ms]))),
@@ -164,7 +183,18 @@ export function pointVerdict(recs: CrossoverRecord[], value: number, shown: numb
       throughput: null,
       p95: null,
       failure: bad.length
-        ? bad.map((r) => `${r.engine} round ${r.round + 1}: ${r.status !== 'ok' ? (r.reason ?? 'failed') : 'write audit failed'}`).join('; ')
+        ? bad
+            .map(
+              (r) =>
+                `${r.engine} round ${r.round + 1}: ${
+                  r.status !== 'ok'
+                    ? (r.reason ?? 'failed')
+                    : r.auditOk === false
+                      ? 'write audit failed'
+                      : `${(r.errorPct ?? 0).toFixed(1)} % errors`
+                }`,
+            )
+            .join('; ')
         : 'an engine has no trial here',
     };
   const rounds = [...new Set(recs.map((r) => r.round))].sort((a, b) => a - b);

@@ -28,6 +28,8 @@ export interface CrossoverOptions {
   pgProfile?: string;
   /** An existing PostgreSQL server (CREATEDB needed) instead of a throwaway cluster. */
   pgUrl?: string;
+  /** Let pgUrl name a server that is not on loopback (checked by the caller). */
+  allowRemote?: boolean;
   dataDir?: string;
   seed?: number;
   signal?: AbortSignal;
@@ -96,6 +98,7 @@ export async function runCrossover(o: CrossoverOptions): Promise<CrossoverFile> 
       profiles: [engine === 'sqlite' ? sqliteProfile : pgProfile.name],
       engineDb: engine,
       ...(engine === 'postgres' && o.pgUrl ? { pgUrl: o.pgUrl } : {}),
+      allowRemote: o.allowRemote ?? false,
       scale: setup.scale,
       seed,
       connections: setup.connections,

@@ -80,7 +80,7 @@ const SQLITE_CONSTRAINT = /^SQLITE_CONSTRAINT/;
 const PG_CONSTRAINT = /^23[0-9A-Z]{3}$/;
 const PG_FOREIGN_KEY = '23503';
 /** Serialization failure, deadlock, lock not available, too many connections, starting up: retry later. */
-const PG_BUSY = new Set(['40001', '40P01', '55P03', '53300', '57P03']);
+const PG_BUSY = new Set(['40001', '40P01', '55P03', '53300', '57P03', 'LOADLAB_POOL_TIMEOUT']);
 
 function sqliteCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;

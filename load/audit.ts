@@ -212,13 +212,6 @@ export function sqliteRowReader(db: Database.Database): RowReader {
   };
 }
 
-/** The tables whose rows the write check reads: those a scenario inserts into or updates. */
-export function writtenTables(scenario: ScenarioDef): string[] {
-  return [
-    ...new Set(scenario.endpoints.flatMap((e) => [...(e.inserts ? [e.inserts] : []), ...(e.updates ? [e.updates.table] : [])])),
-  ];
-}
-
 /** A RowReader over rows already read (by table, then id): PostgreSQL's audit snapshot. */
 export function mapRowReader(rows: ReadonlyMap<string, ReadonlyMap<number, Record<string, unknown>>>): RowReader {
   return {

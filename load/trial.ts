@@ -10,7 +10,6 @@ import {
   checkWrites,
   checkWritesInDatabase,
   mapRowReader,
-  writtenTables,
   insertTables,
   inspectDatabase,
   type TableCounts,
@@ -137,8 +136,18 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
     let url: string;
     if (input.seededDb) {
       let serveDb: string;
+      let serveEnv: NodeJS.ProcessEnv | undefined;
+      const pgArgs: string[] = [];
       if (input.pg) {
-        serveDb = trialUrl = await input.pg.newTrialDb();
+        trialUrl = await input.pg.newTrialDb();
+        // A password goes to the server by environment, never on its command line (ps shows that).
+        const u = new URL(trialUrl);
+        if (u.password) {
+          serveEnv = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) };
+          u.password = '';
+        }
+        serveDb = u.href;
+        if (opts.allowRemote) pgArgs.push('--allow-remote');
         // The template is the seed migrated and verified by counts and digests: its counts are the seed's.
         if (writes) before = inspectDatabase(input.seededDb, tables, false).counts;
       } else {
@@ -156,7 +165,8 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
         server = await spawnServer({
           db: serveDb,
           profile: input.profile,
-          args: [...topologyArgs, ...opts.serveArgs],
+          args: [...topologyArgs, ...opts.serveArgs, ...pgArgs],
+          ...(serveEnv ? { env: serveEnv } : {}),
           ...(input.pinning.serverCpu !== null ? { cpu: input.pinning.serverCpu } : {}),
           startTimeoutMs: 30_000,
         });
@@ -269,10 +279,24 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
       }
     } else if (writes && trialUrl) {
       try {
-        const snap = await pgAuditSnapshot(trialUrl, tables, writtenTables(scenario));
-        const check = result.writes
-          ? checkWrites({ scenario, scale: opts.scale, seed: opts.seed, log: result.writes, rows: mapRowReader(snap.rows) })
-          : undefined;
+        // First pass: learn which rows the check reads (its answers are discarded); then read only those.
+        const wanted = new Map<string, Set<number>>();
+        const base = { scenario, scale: opts.scale, seed: opts.seed };
+        if (result.writes)
+          checkWrites({
+            ...base,
+            log: result.writes,
+            rows: {
+              row(table, id) {
+                let ids = wanted.get(table);
+                if (!ids) wanted.set(table, (ids = new Set()));
+                ids.add(id);
+                return undefined;
+              },
+            },
+          });
+        const snap = await pgAuditSnapshot(trialUrl, tables, wanted);
+        const check = result.writes ? checkWrites({ ...base, log: result.writes, rows: mapRowReader(snap.rows) }) : undefined;
         audit = auditWrites({
           scenario,
           byEndpoint: result.byEndpoint,

@@ -179,11 +179,13 @@ export async function startCluster(
       .map(([k, v]) => `-c ${k}=${v}`)
       .join(' ');
     const start = ['start', '-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', o];
+    // Before the start: a start that times out may leave a postmaster coming up, and a runner
+    // killed during it must not leave one either. stop() then tries pg_ctl stop whatever happened.
+    startWatchdog(process.pid, root, tools.pgCtl, data, dir);
+    started = true;
     // Backends are forked by the postmaster and inherit its CPU affinity.
     if (opts.cpu === undefined) run(tools.pgCtl, start);
     else run('taskset', ['-c', String(opts.cpu), tools.pgCtl, ...start]);
-    started = true;
-    startWatchdog(process.pid, root, tools.pgCtl, data, dir);
     return cluster;
   } catch (err) {
     cluster.stop();

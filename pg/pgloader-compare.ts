@@ -109,6 +109,7 @@ async function main(): Promise<void> {
   } finally {
     await admin.end({ timeout: 5 });
     cluster.stop();
+    rmSync(work, { recursive: true, force: true });
   }
   const record = {
     date: new Date().toISOString(),
@@ -118,7 +119,6 @@ async function main(): Promise<void> {
     sources: sources.map((s) => ({ name: s.name, bytes: statSync(s.file).size })),
     runs,
   };
-  rmSync(work, { recursive: true, force: true });
   mkdirSync(values.out, { recursive: true });
   writeFileSync(join(values.out, 'pgloader.json'), JSON.stringify(record, null, 2) + '\n');
   const md = renderMarkdown(record);

@@ -83,16 +83,30 @@ export function connectPg(url: string, profile: PgProfile, opts: PgConnectOption
   return pool;
 }
 
+/** What the HTTP layer answers 503 + Retry-After for: the pool had no connection to give in time. */
+export const POOL_TIMEOUT = 'LOADLAB_POOL_TIMEOUT';
+
+/** pool.query, with "no connection in time" (pg gives it no SQLSTATE) marked as POOL_TIMEOUT. */
+async function query(pool: pg.Pool, config: pg.QueryConfig & { rowMode?: 'array' }): Promise<pg.QueryResult> {
+  try {
+    return await pool.query(config as pg.QueryConfig);
+  } catch (err) {
+    if (err instanceof Error && !('code' in err) && /timeout exceeded when trying to connect/i.test(err.message))
+      Object.assign(err, { code: POOL_TIMEOUT });
+    throw err;
+  }
+}
+
 export function createPgStore(pool: pg.Pool): AsyncStore {
   /** Named statements: each connection prepares a statement once, on its first use. */
   const names = new Map<string, string>(Object.entries(PG_SQL).map(([k, v]) => [v, k]));
   const q = async <T>(text: string, values: (string | number)[]) =>
-    (await pool.query({ name: names.get(text)!, text, values })).rows as T[];
+    (await query(pool, { name: names.get(text)!, text, values })).rows as T[];
   const one = async <T>(text: string, values: (string | number)[]) => (await q<T>(text, values))[0];
   return {
     getCampaign: (id) => one<Campaign>(PG_SQL.getCampaign, [id]),
     getCampaignJson: async (id) => {
-      const r = await pool.query({ name: 'getCampaignJson', text: PG_SQL.getCampaignJson, values: [id], rowMode: 'array' });
+      const r = await query(pool, { name: 'getCampaignJson', text: PG_SQL.getCampaignJson, values: [id], rowMode: 'array' });
       return (r.rows[0] as string[] | undefined)?.[0];
     },
     clientExists: async (id) => (await q(PG_SQL.clientExists, [id])).length > 0,
@@ -108,7 +122,7 @@ export function createPgStore(pool: pg.Pool): AsyncStore {
     createContent: async (c) =>
       (await one<{ id: number }>(PG_SQL.insertContent, [c.campaign_id, c.title, c.status, c.body]))!.id,
     updateContentStatus: async (id, status) =>
-      ((await pool.query({ name: 'updateContentStatus', text: PG_SQL.updateContentStatus, values: [status, id] })).rowCount ?? 0) > 0,
+      ((await query(pool, { name: 'updateContentStatus', text: PG_SQL.updateContentStatus, values: [status, id] })).rowCount ?? 0) > 0,
     createAudioGeneration: async (a) =>
       (await one<{ id: number }>(PG_SQL.insertAudio, [a.task_id, a.content_id, a.status]))!.id,
     listAudioByTask: (taskId, limit) => q<AudioGeneration>(PG_SQL.listAudioByTask, [taskId, limit]),

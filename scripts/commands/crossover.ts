@@ -14,6 +14,7 @@ import { judgeCrossover } from '../../crossover/judge.ts';
 import { crossoverChart, crossoverMarkdown } from '../../crossover/markdown.ts';
 import { renderSvg } from '../../reports/charts/render.ts';
 import { loadNoiseBands } from '../../reports/ledger/noise-bands.ts';
+import { QUICK } from '../../run/presets.ts';
 import { streamProgress } from '../../run/progress.ts';
 
 /** reports/crossover/2026-01-02T03-04-05Z */
@@ -64,7 +65,7 @@ Exit 0 when every trial ran and every audit passed, 1 otherwise, 2 on bad input,
       ...(values.duration !== undefined ? { durationS: values.duration } : {}),
       sqliteProfile: values['sqlite-profile'],
       pgProfile: values['pg-profile'],
-      ...(pgUrl ? { pgUrl } : {}),
+      ...(pgUrl ? { pgUrl, allowRemote: values['allow-remote'] ?? false } : {}),
       dataDir: values['data-dir'],
     };
     const plan = crossoverPlan(options);
@@ -75,25 +76,35 @@ Exit 0 when every trial ran and every audit passed, 1 otherwise, 2 on bad input,
     const perTrialS = plan.warmupS + plan.durationS + 3;
     let t0 = 0;
     try {
-      const bands = loadNoiseBands(15);
-      const file = await runCrossover({
-        ...options,
-        noise: { pct: bands.pct.http, from: bands.from },
-        signal: stop.signal,
-        onProgress: (e) => {
-          if (e.kind === 'note') sink.note(e.text);
-          else if (e.kind === 'trial-start') {
-            t0 = performance.now();
-            sink.stageStart(e.index, e.total, e.label, (e.total - e.index + 1) * perTrialS);
-          } else
-            sink.stageEnd(
-              e.label,
-              e.failure ? 'FAILED' : 'ok',
-              (performance.now() - t0) / 1000,
-              e.failure ?? (e.rps === null ? '' : `${e.rps.toFixed(0)} rps`),
-            );
-        },
-      });
+      // The same fallback as the run's ledger, when the calibration file is missing.
+      const bands = loadNoiseBands(QUICK.thresholds.ledgerNoisePct);
+      let file: Awaited<ReturnType<typeof runCrossover>>;
+      try {
+        file = await runCrossover({
+          ...options,
+          noise: { pct: bands.pct.http, from: bands.from },
+          signal: stop.signal,
+          onProgress: (e) => {
+            if (e.kind === 'note') sink.note(e.text);
+            else if (e.kind === 'trial-start') {
+              t0 = performance.now();
+              sink.stageStart(e.index, e.total, e.label, (e.total - e.index + 1) * perTrialS);
+            } else
+              sink.stageEnd(
+                e.label,
+                e.failure ? 'FAILED' : 'ok',
+                (performance.now() - t0) / 1000,
+                e.failure ?? (e.rps === null ? '' : `${e.rps.toFixed(0)} rps`),
+              );
+          },
+        });
+      } catch (err) {
+        sink.close?.();
+        if (err instanceof UsageError) throw err;
+        // PostgreSQL could not be prepared (no CREATEDB, a server that went away): the environment, not a bug.
+        process.stderr.write(`error: crossover could not run: ${(err as Error).message.split('\n')[0]}\n`);
+        return 1;
+      }
       sink.close?.();
       const verdicts = judgeCrossover(file, options.preset);
       const charts: Record<string, string> = {};
