@@ -57,18 +57,40 @@ function stillRunning(seen: Map<number, string>): [number, string][] {
   });
 }
 
-function socketCount(pid: number): number {
+/**
+ * Established TCP connections of a process: its socket fds matched against /proc/net/tcp{,6}.
+ * Not every socket fd: a child's stdio pipes are Unix socketpairs too, so a bare fd count is
+ * already 3-4 before the generator has opened a single connection.
+ */
+function tcpConnections(pid: number): number {
+  const inodes = new Set<string>();
   try {
-    return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
       try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]!);
       } catch {
-        return false;
+        /* closed meanwhile */
       }
-    }).length;
+    }
   } catch {
     return 0;
   }
+  let count = 0;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // cols[3] is the state (01 = ESTABLISHED), cols[9] the socket's inode.
+      if (cols[3] === '01' && inodes.has(cols[9] ?? '')) count++;
+    }
+  }
+  return count;
 }
 
 const alive = (pid: number) => {
@@ -128,7 +150,7 @@ describe('the harness under failure', () => {
         // Kill 1 s after autocannon has its connections open (past the 0.3 s warm-up), however
         // long the generator took to start on a busy machine.
         const generator = [...seen].find(([pid, cmd]) => /generator-worker/.test(cmd) && alive(pid));
-        if (!generatorSince && generator && socketCount(generator[0]) >= 4) generatorSince = ms;
+        if (!generatorSince && generator && tcpConnections(generator[0]) >= 4) generatorSince = ms;
         if (killed || !generatorSince || ms - generatorSince < 1000) return;
         const server = [...seen].find(([pid, cmd]) => / serve /.test(cmd) && alive(pid));
         if (server) {
