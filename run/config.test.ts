@@ -18,6 +18,19 @@ describe('config', () => {
     expect(ConfigFile.safeParse({ laod: {} }).success).toBe(false);
     expect(ConfigFile.safeParse({ load: { duration: 3 } }).success).toBe(false);
   });
+  it('keeps every preset value a file does not name, defaults of the schema included', async () => {
+    // A file naming capacity.durationS once reset --full's refine 3 / sweeps 3 to the schema's 0 / 1.
+    const { dir, cleanup } = tempDir();
+    const file = join(dir, 'trim.json');
+    writeFileSync(file, JSON.stringify({ capacity: { durationS: 10 }, bench: { timeMs: 5 } }));
+    const c = await loadConfigFile(file, { ...FULL, bench: { ...FULL.bench, counted: true } }).finally(cleanup);
+    expect(c.capacity.durationS).toBe(10);
+    expect(c.capacity.refine).toBe(FULL.capacity.refine);
+    expect(c.capacity.sweeps).toBe(FULL.capacity.sweeps);
+    expect(FULL.capacity.sweeps).toBeGreaterThan(1); // else this test could not fail
+    expect(c.bench.counted).toBe(true);
+    expect(ConfigFile.parse({ capacity: {} })).toEqual({ capacity: {} });
+  });
   it('has a full preset that is the monthly run', () => {
     expect(FULL.load.durationS * FULL.load.trials).toBe(300);
     expect(FULL.load.trials).toBeGreaterThanOrEqual(3);

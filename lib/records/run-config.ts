@@ -132,20 +132,36 @@ export const RunConfig = z.strictObject({
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 
+/**
+ * The fields of a section, each optional and without its default. Not `.partial()`: zod 4
+ * still applies an inner `.default()` there, so `{ capacity: { durationS: 10 } }` came back
+ * as `{ durationS: 10, refine: 0, sweeps: 1 }` and silently undid the --full preset's
+ * bisection and repeated sweeps. A config file says only what it says.
+ */
+function overrides<S extends z.ZodRawShape>(section: z.ZodObject<S>) {
+  const shape = Object.fromEntries(
+    Object.entries(section.shape).map(([key, field]) => [
+      key,
+      (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional(),
+    ]),
+  );
+  return z.strictObject(shape) as unknown as z.ZodType<Partial<z.infer<z.ZodObject<S>>>>;
+}
+
 /** A config file: any subset of RunConfig; unknown keys are errors (a typo must not be ignored). */
 export const ConfigFile = z.strictObject({
   profiles: RunConfig.shape.profiles.optional(),
   scale: RunConfig.shape.scale.optional(),
   seed: RunConfig.shape.seed.optional(),
-  bench: BenchConfig.partial().optional(),
-  load: LoadConfig.partial().optional(),
-  k6: K6Config.partial().optional(),
-  capacity: CapacityConfig.partial().optional(),
-  vacuum: VacuumConfig.partial().optional(),
-  concurrency: ConcurrencyConfig.partial().optional(),
-  crossover: CrossoverConfig.partial().optional(),
-  headline: HeadlineConfig.partial().optional(),
-  thresholds: ThresholdConfig.partial().optional(),
+  bench: overrides(BenchConfig).optional(),
+  load: overrides(LoadConfig).optional(),
+  k6: overrides(K6Config).optional(),
+  capacity: overrides(CapacityConfig).optional(),
+  vacuum: overrides(VacuumConfig).optional(),
+  concurrency: overrides(ConcurrencyConfig).optional(),
+  crossover: overrides(CrossoverConfig).optional(),
+  headline: overrides(HeadlineConfig).optional(),
+  thresholds: overrides(ThresholdConfig).optional(),
   injectDelayMs: RunConfig.shape.injectDelayMs.optional(),
   injectWork: z.number().min(0).max(1_000_000).optional(),
   customProfiles: CustomProfiles.optional(),

@@ -265,6 +265,32 @@ describe('capacity lower bounds (rule 5)', () => {
     ]);
     expect(sweeps.measurement).toMatchObject({ gain: 141 / 25, low: 120 / 34, high: 199 / 25 });
   });
+  it('an untuned sweep that missed the lowest level is an upper bound: the gain is at least tuned / that level', () => {
+    // The full run of 2026-11-27 at scale 1: untuned missed at 10 (p95 517 ms), tuned held to 400.
+    const tuned = capacity('tuned', 400, [
+      [10, 7],
+      [400, 154],
+      [800, 224],
+    ]);
+    const r = users([capacity('untuned', null, [[10, 517]]), tuned]);
+    expect(r.verdict).toBe('larger than claimed');
+    expect(r.measurement).toMatchObject({ gain: 400 / 9, low: 400 / 9, high: Number.POSITIVE_INFINITY });
+    const md = renderLedger(
+      sampleRun({ capacity: [capacity('untuned', null, [[10, 517]]), tuned] }),
+      calibrated,
+    );
+    expect(md).toMatch(/\| concurrent users [^\n]*\| ≥ ×44\.4 \| ×44\.4 … unbounded \|/);
+    expect('unavailable' in r.measurement ? '' : r.measurement.detail).toBe(
+      'under 10 -> 400 connections (true capacity untuned 0…9, tuned 400…799)',
+    );
+    // A tuned capacity that does not clear the widened claim (×4 × 1.15) from that bound: no verdict.
+    const low = users([capacity('untuned', null, [[10, 517]]), capacity('tuned', 25, [[25, 100], [50, 300]])]);
+    expect(low.verdict).toBe('not measurable here');
+    expect(low.measurement).toEqual({ unavailable: expect.stringMatching(/at least ×2\.78 \(25 \/ 9\)/) });
+    // Both missed the lowest level: nothing to bound.
+    const none = users([capacity('untuned', null, [[10, 517]]), capacity('tuned', null, [[10, 300]])]);
+    expect(none.measurement).toEqual({ unavailable: expect.stringMatching(/at no swept concurrency/) });
+  });
   it('says so when both profiles passed every level', () => {
     const r = users([
       capacity('untuned', 50, [

@@ -90,7 +90,11 @@ const COLUMNS: Column<LedgerRow>[] = [
   {
     header: 'measured gain',
     align: 'right',
-    cell: (r) => ('unavailable' in r.measurement ? DASH : shown(r, r.measurement.gain)),
+    // A lower bound reads as one: "≥ ×44.4", not a point estimate.
+    cell: (r) =>
+      'unavailable' in r.measurement
+        ? DASH
+        : `${r.measurement.lowerBound ? '≥ ' : ''}${shown(r, r.measurement.gain)}`,
   },
   { header: 'interval (judged)', align: 'right', cell: interval },
   { header: 'noise band', align: 'right', cell: (r) => (r.band ? `±${r.band.pct} % ${r.band.kind}` : DASH) },

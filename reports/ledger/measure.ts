@@ -230,9 +230,24 @@ export function measureCapacity(run: RunResults): Measurement {
   const before = capacityRecord(run, BEFORE);
   const after = capacityRecord(run, AFTER);
   if (!before || !after) return { unavailable: `no capacity sweep measured ${!before ? BEFORE : AFTER}` };
-  if (before.capacity === null)
-    return { unavailable: `${BEFORE} met the SLO (p95 < ${before.sloP95Ms} ms) at no swept concurrency` };
   const top = Math.max(...after.curve.map((p) => p.connections));
+  if (before.capacity === null) {
+    // Below the lowest level: its true capacity is under the level it missed, an upper bound,
+    // so tuned's lowest passing level over it is a lower bound on the gain (rule 5).
+    const missed = Math.max(...capacityBrackets(before).map((x) => x.high));
+    const afterLow = Math.min(...capacityBrackets(after).map((x) => x.low));
+    if (after.capacity === null || !Number.isFinite(missed) || missed < 1 || afterLow === 0)
+      return { unavailable: `${BEFORE} met the SLO (p95 < ${before.sloP95Ms} ms) at no swept concurrency` };
+    const bound = afterLow / missed;
+    return {
+      gain: bound,
+      low: bound,
+      high: Number.POSITIVE_INFINITY,
+      benchmark: `capacity sweep '${after.scenario}', p95 < ${after.sloP95Ms} ms, errors < ${after.maxErrorPct} % (levels ${after.curve.map((p) => p.connections).join(', ')}); interval from the levels' resolution`,
+      detail: `under ${missed + 1} -> ${after.capacity}${reachedBound(after) ? '+' : ''} connections (true capacity ${BEFORE} 0…${missed}, ${bracketText(after)})`,
+      lowerBound: `${BEFORE} missed the SLO already at ${missed + 1} connections, the lowest level, so the gain is at least ×${bound.toFixed(2)} (${afterLow} / ${missed}); lower capacity levels would settle it`,
+    };
+  }
   if (reachedBound(before) && reachedBound(after))
     return { unavailable: `both met the SLO at every level up to ${top} connections: raise capacity.maxConnections` };
   const gain = safeRatio(after.capacity ?? 0, before.capacity);
