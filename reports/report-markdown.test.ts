@@ -52,6 +52,21 @@ describe('renderReport', () => {
     expect(md).toMatch(/<details><summary>Microbenchmarks[^<]*<\/summary>\n\n### PRAGMA ablation/);
     expect(md).toContain('stage k6 skipped: k6 not found');
   });
+  it('states the capacity method the run used: bisection steps and repeated sweeps when configured', () => {
+    const base = sampleRun();
+    const plain = renderReport(
+      { ...base, config: { ...base.config, capacity: { ...base.config.capacity, refine: 0, sweeps: 1 } } },
+      { charts: [] },
+    );
+    expect(plain).toMatch(/stopping at the first level that misses; capacity = /);
+    const full = renderReport(
+      { ...base, config: { ...base.config, capacity: { ...base.config.capacity, refine: 3, sweeps: 3 } } },
+      { charts: [] },
+    );
+    expect(full).toMatch(
+      /misses, then 3 bisection steps between the last passing and the first failing level; the sweep repeated 3 times/,
+    );
+  });
   it('shows a failed stage as data, not a crash', () => {
     const run = sampleRun({
       load: [],

@@ -275,16 +275,19 @@ describe('capacity lower bounds (rule 5)', () => {
     const r = users([capacity('untuned', null, [[10, 517]]), tuned]);
     expect(r.verdict).toBe('larger than claimed');
     expect(r.measurement).toMatchObject({ gain: 400 / 9, low: 400 / 9, high: Number.POSITIVE_INFINITY });
-    const md = renderLedger(
-      sampleRun({ capacity: [capacity('untuned', null, [[10, 517]]), tuned] }),
-      calibrated,
-    );
+    const md = renderLedger(sampleRun({ capacity: [capacity('untuned', null, [[10, 517]]), tuned] }), calibrated);
     expect(md).toMatch(/\| concurrent users [^\n]*\| ≥ ×44\.4 \| ×44\.4 … unbounded \|/);
     expect('unavailable' in r.measurement ? '' : r.measurement.detail).toBe(
       'under 10 -> 400 connections (true capacity untuned 0…9, tuned 400…799)',
     );
     // A tuned capacity that does not clear the widened claim (×4 × 1.15) from that bound: no verdict.
-    const low = users([capacity('untuned', null, [[10, 517]]), capacity('tuned', 25, [[25, 100], [50, 300]])]);
+    const low = users([
+      capacity('untuned', null, [[10, 517]]),
+      capacity('tuned', 25, [
+        [25, 100],
+        [50, 300],
+      ]),
+    ]);
     expect(low.verdict).toBe('not measurable here');
     expect(low.measurement).toEqual({ unavailable: expect.stringMatching(/at least ×2\.78 \(25 \/ 9\)/) });
     // Both missed the lowest level: nothing to bound.

@@ -92,9 +92,7 @@ const COLUMNS: Column<LedgerRow>[] = [
     align: 'right',
     // A lower bound reads as one: "≥ ×44.4", not a point estimate.
     cell: (r) =>
-      'unavailable' in r.measurement
-        ? DASH
-        : `${r.measurement.lowerBound ? '≥ ' : ''}${shown(r, r.measurement.gain)}`,
+      'unavailable' in r.measurement ? DASH : `${r.measurement.lowerBound ? '≥ ' : ''}${shown(r, r.measurement.gain)}`,
   },
   { header: 'interval (judged)', align: 'right', cell: interval },
   { header: 'noise band', align: 'right', cell: (r) => (r.band ? `±${r.band.pct} % ${r.band.kind}` : DASH) },
