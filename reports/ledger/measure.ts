@@ -221,6 +221,11 @@ function bracketText(c: CapacityRecord): string {
   return `${c.profile} ${low}…${Number.isFinite(high) ? high : '?'}`;
 }
 
+function capacityBenchmark(c: CapacityRecord): string {
+  const sweeps = c.sweeps?.length ?? 1;
+  return `capacity sweep '${c.scenario}', p95 < ${c.sloP95Ms} ms, errors < ${c.maxErrorPct} % (levels ${c.curve.map((p) => p.connections).join(', ')}), ${sweeps} sweep${sweeps > 1 ? 's' : ''}; interval from the levels' resolution`;
+}
+
 /**
  * Capacity at the SLO, tuned over untuned: the median sweeps' ratio; the interval spans every
  * sweep's bracket (lowest tuned over highest untuned, and the reverse), so it is as wide as
@@ -243,7 +248,7 @@ export function measureCapacity(run: RunResults): Measurement {
       gain: bound,
       low: bound,
       high: Number.POSITIVE_INFINITY,
-      benchmark: `capacity sweep '${after.scenario}', p95 < ${after.sloP95Ms} ms, errors < ${after.maxErrorPct} % (levels ${after.curve.map((p) => p.connections).join(', ')}); interval from the levels' resolution`,
+      benchmark: capacityBenchmark(after),
       detail: `under ${missed + 1} -> ${after.capacity}${reachedBound(after) ? '+' : ''} connections (true capacity ${BEFORE} 0…${missed}, ${bracketText(after)})`,
       lowerBound: `${BEFORE} missed the SLO already at ${missed + 1} connections, the lowest level, so the gain is at least ×${bound.toFixed(2)} (${afterLow} / ${missed}); lower capacity levels would settle it`,
     };
@@ -255,12 +260,11 @@ export function measureCapacity(run: RunResults): Measurement {
   const b = capacityBrackets(before);
   const minLow = (x: typeof a) => Math.min(...x.map((y) => y.low));
   const maxHigh = (x: typeof a) => Math.max(...x.map((y) => y.high));
-  const sweeps = after.sweeps?.length ?? 1;
   return {
     gain,
     low: Number.isFinite(maxHigh(b)) ? minLow(a) / maxHigh(b) : 0,
     high: minLow(b) > 0 ? maxHigh(a) / minLow(b) : Number.POSITIVE_INFINITY,
-    benchmark: `capacity sweep '${after.scenario}', p95 < ${after.sloP95Ms} ms, errors < ${after.maxErrorPct} % (levels ${after.curve.map((p) => p.connections).join(', ')}), ${sweeps} sweep${sweeps > 1 ? 's' : ''}; interval from the levels' resolution`,
+    benchmark: capacityBenchmark(after),
     detail: `${before.capacity} -> ${after.capacity ?? 'none'}${reachedBound(after) ? '+' : ''} connections (true capacity ${bracketText(before)}, ${bracketText(after)})`,
     ...(reachedBound(after)
       ? {
