@@ -1,6 +1,6 @@
 import type { AbBenchSample, AbMetric, AbTrial, AbVerdict } from '../lib/records/ab.ts';
 import type { CountedRecord } from '../lib/records/counted.ts';
-import { clusteredMedianInterval, gainOf, median, safeRatio, type Direction } from '../lib/stats.ts';
+import { clusteredMedianInterval, gainOf, median, safeRatio, type Direction } from '../stats/index.ts';
 
 /**
  * Noise thresholds of the A/B gate: a paired change smaller than these is never a

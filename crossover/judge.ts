@@ -2,19 +2,24 @@
  * The crossover's verdicts, computed from the records alone (pure). At each point the two
  * engines ran once per round, so each round gives a paired ratio: PostgreSQL's throughput
  * over SQLite's, and SQLite's p95 over PostgreSQL's (both > 1 when PostgreSQL does better).
- * The interval of the median paired ratio is the sign-test interval (lib/stats.ts): with few
+ * The interval of the median paired ratio is the sign-test interval (stats/sign-test.ts): with few
  * rounds it is the whole range of the rounds, and its coverage is printed. A side is ahead
  * only when the whole interval lies beyond the noise band; a point where either engine
  * failed (or a write audit failed) gives no verdict.
  */
-import { medianInterval } from '../lib/stats.ts';
+import { isNotEnough, median as coreMedian, medianInterval, minCountFor } from '../stats/index.ts';
 import type { CrossoverDimension, CrossoverFile, CrossoverRecord } from '../lib/records/crossover.ts';
 import { CROSSOVER_PRESETS, type DimensionPlan } from './plan.ts';
 
 export type PointState = 'postgres ahead' | 'sqlite ahead' | 'within noise' | 'too few rounds' | 'failed';
 
-/** Fewer paired rounds than this give no side the lead: one round has no interval at all. */
-export const MIN_ROUNDS = 2;
+/**
+ * The confidence of a point's interval (stats/sign-test.ts): the crossover's presets run 3
+ * paired rounds, whose widest interval [min, max] covers the median 75 % of the time; fewer
+ * rounds than that confidence needs give no side the lead ("too few rounds").
+ */
+export const CROSSOVER_CONFIDENCE = 0.75;
+export const MIN_ROUNDS = minCountFor(CROSSOVER_CONFIDENCE);
 
 /** A trial with more non-2xx answers, errors and timeouts than this (percent) gives its point no verdict. */
 export const MAX_ERROR_PCT = 1;
@@ -61,20 +66,17 @@ export interface DimensionVerdict {
   };
 }
 
-const median = (xs: number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+const median = (xs: number[]): number | null => (xs.length === 0 ? null : coreMedian(xs));
 
 function summarize(ratios: number[], band: number): RatioSummary | null {
   if (ratios.length === 0) return null;
-  const i = medianInterval(ratios);
+  const i = medianInterval(ratios, CROSSOVER_CONFIDENCE);
+  if (isNotEnough(i)) {
+    const m = coreMedian(ratios);
+    return { median: m, low: Math.min(...ratios), high: Math.max(...ratios), coverage: 0, state: 'too few rounds' };
+  }
   const state: PointState =
-    ratios.length < MIN_ROUNDS
-      ? 'too few rounds'
-      : i.low > 1 + band
+    i.low > 1 + band
         ? 'postgres ahead'
         : i.high < 1 / (1 + band)
           ? 'sqlite ahead'

@@ -1,4 +1,4 @@
-import { gainOf, ratioOfMediansInterval, safeRatio, type Direction } from '../lib/stats.ts';
+import { gainOf, ratioOfMediansInterval, safeRatio, type Direction } from '../stats/index.ts';
 import type { Metric } from './metrics.ts';
 
 export type CompareVerdict = 'improved' | 'regressed' | 'no significant change';

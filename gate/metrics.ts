@@ -2,7 +2,7 @@ import type { BenchRecord } from '../lib/records/bench.ts';
 import type { CountedRecord } from '../lib/records/counted.ts';
 import type { CapacityRecord, LoadRecord } from '../lib/records/load.ts';
 import { errorPct, pooledErrorPct } from '../load/aggregate.ts';
-import type { Direction } from '../lib/stats.ts';
+import type { Direction } from '../stats/index.ts';
 import { loadArmFailure, recordFailure } from './arm-failures.ts';
 
 /** One comparable number with the samples behind it and which way is better. */

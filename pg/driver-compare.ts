@@ -20,7 +20,7 @@ import pg from 'pg';
 import { seedDatabase } from '../db/seed.ts';
 import { resolveProfile } from '../db/profiles.ts';
 import { rowCounts } from '../db/data-shape.ts';
-import { median } from '../lib/stats.ts';
+import { median } from '../stats/index.ts';
 import { packageVersion } from '../lib/versions.ts';
 import { startCluster } from './cluster.ts';
 import { migrate } from './migrate/run.ts';

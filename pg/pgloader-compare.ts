@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { seedDatabase } from '../db/seed.ts';
 import { resolveProfile } from '../db/profiles.ts';
-import { median } from '../lib/stats.ts';
+import { median } from '../stats/index.ts';
 import { startCluster } from './cluster.ts';
 import { buildAwkwardDb } from './migrate/awkward-fixture.ts';
 import { migrate } from './migrate/run.ts';

@@ -1,5 +1,5 @@
 import type { RunResults } from '../lib/records/run.ts';
-import { safeRatio } from '../lib/stats.ts';
+import { safeRatio } from '../stats/index.ts';
 import { bytes, DASH, ms, num, pct } from '../lib/format.ts';
 import { capacityRecord, headlineRecord, reachedBound } from './ledger/measure.ts';
 import { renderTable, type Column } from '../lib/table.ts';

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResults } from '../lib/records/run.ts';
-import { safeRatio } from '../lib/stats.ts';
+import { safeRatio } from '../stats/index.ts';
 import { headlineRows } from './headline.ts';
 import { DASH, num, pct } from '../lib/format.ts';
 import { renderTable, type Column } from '../lib/table.ts';

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { AbFile, type AbTrial } from '../../lib/records/ab.ts';
 import { AB_CONFIDENCE, AB_THRESHOLDS, abExitCode, judgeAb, judgePoints, judgeRatios } from '../../ab/judge.ts';
-import { clusteredMedianInterval, type Direction } from '../../lib/stats.ts';
+import { clusteredMedianInterval, type Direction } from '../../stats/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const STORE = join(ROOT, 'reports', 'calibration', 'ab');

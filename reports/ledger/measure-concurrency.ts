@@ -1,6 +1,6 @@
 import type { LoadRecord } from '../../lib/records/load.ts';
 import type { RunResults } from '../../lib/records/run.ts';
-import { median, ratioOfMediansInterval } from '../../lib/stats.ts';
+import { median, ratioOfMediansInterval } from '../../stats/index.ts';
 import { ms, num, pct, share, us } from '../../lib/format.ts';
 import type { Measurement } from './measure.ts';
 import { POOL_PROFILE, WAL_AFTER, WAL_BEFORE } from '../../lib/records/concurrency-arms.ts';

@@ -1,7 +1,7 @@
 import type { AblationRecord } from '../../lib/records/bench.ts';
 import type { CapacityRecord, LoadRecord } from '../../lib/records/load.ts';
 import type { RunResults } from '../../lib/records/run.ts';
-import { gainInterval, median, ratioOfMediansInterval, safeRatio } from '../../lib/stats.ts';
+import { gainInterval, median, ratioOfMediansInterval, safeRatio } from '../../stats/index.ts';
 import { bytes, ms, num, pct } from '../../lib/format.ts';
 import type { ClaimSource, OpKind } from './claims.ts';
 import type { Measured } from './verdict.ts';

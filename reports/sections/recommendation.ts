@@ -1,6 +1,6 @@
 import type { RunResults } from '../../lib/records/run.ts';
 import { pct } from '../../lib/format.ts';
-import { safeRatio } from '../../lib/stats.ts';
+import { safeRatio } from '../../stats/index.ts';
 import { headlineRows } from '../headline.ts';
 import type { LedgerRow } from '../ledger/ledger.ts';
 import { opKind } from '../ledger/measure.ts';

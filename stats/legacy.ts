@@ -1,25 +1,8 @@
-import { createRng } from './rng.ts';
+import { createRng } from '../lib/rng.ts';
+import { median, quantile, safeRatio } from './basic.ts';
+import { medianInterval, type MedianInterval } from './sign-test.ts';
 
-/** Median of a non-empty list (mean of the two middle values for an even count); NaN when empty. */
-export function median(values: readonly number[]): number {
-  return quantile(values, 0.5);
-}
-
-/** Quantile by linear interpolation between order statistics (type 7, as R and NumPy); NaN when empty. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-
-/** candidate / baseline, with 0 and non-finite handled: 0/0 is 1, x/0 is Infinity. */
-export function safeRatio(candidate: number, baseline: number): number {
-  if (baseline === 0) return candidate === 0 ? 1 : Number.POSITIVE_INFINITY;
-  return candidate / baseline;
-}
+/* Bootstrap intervals still used by judges that have not moved to stats/paired.ts or stats/unpaired.ts. To be removed. */
 
 export interface RatioInterval {
   /** median(candidate) / median(baseline). */
@@ -78,65 +61,7 @@ export function ratioOfMediansInterval(
   return { ratio, low: quantile(ratios, alpha), high: quantile(ratios, 1 - alpha), method: 'bootstrap' };
 }
 
-/** Which way is better for a metric. */
-export type Direction = 'higher' | 'lower';
-
-/**
- * A ratio turned into "gain": > 1 is better whatever the direction (ops/s up, latency down).
- * gain = ratio for higher-is-better, 1/ratio for lower-is-better.
- */
-export function gainOf(ratio: number, direction: Direction): number {
-  if (direction === 'higher') return ratio;
-  if (ratio === 0) return Number.POSITIVE_INFINITY;
-  return 1 / ratio;
-}
-
-/** An interval of ratios as an interval of gains (bounds swap for lower-is-better). */
-export function gainInterval(low: number, high: number, direction: Direction): { low: number; high: number } {
-  return direction === 'higher' ? { low, high } : { low: gainOf(high, direction), high: gainOf(low, direction) };
-}
-
-/** True when a ratio lies within ±noise of 1 (noise 0.1 = 10 %), symmetric in log space. */
-export function withinNoise(ratio: number, noise: number): boolean {
-  return ratio <= 1 + noise && ratio >= 1 / (1 + noise);
-}
-
-export interface MedianInterval {
-  median: number;
-  low: number;
-  high: number;
-  /** The interval's exact coverage under any continuous distribution (sign-test order statistics). */
-  coverage: number;
-}
-
-/** P(X <= k) for X ~ Binomial(n, 1/2). */
-function binomialHalfCdf(k: number, n: number): number {
-  let term = Math.pow(0.5, n);
-  let sum = 0;
-  for (let i = 0; i <= k; i++) {
-    sum += term;
-    term = (term * (n - i)) / (i + 1);
-  }
-  return sum;
-}
-
-/**
- * Distribution-free interval of a median from order statistics (the sign-test interval):
- * [x(k), x(n+1-k)] with the largest k whose coverage 1 - 2·P(Bin(n, ½) < k) is still at
- * least `confidence`. Exact for any continuous distribution, no resampling. With fewer
- * than 6 values no k reaches 95 %: the interval is then the whole range, and `coverage`
- * says how much less than asked it is.
- */
-export function medianInterval(values: readonly number[], confidence = 0.95): MedianInterval {
-  if (values.length === 0) throw new Error('medianInterval needs at least one value');
-  const x = [...values].sort((a, b) => a - b);
-  const n = x.length;
-  let k = 1;
-  while (k + 1 <= Math.floor(n / 2) && 1 - 2 * binomialHalfCdf(k, n) >= confidence) k++;
-  return { median: median(x), low: x[k - 1]!, high: x[n - k]!, coverage: 1 - 2 * binomialHalfCdf(k - 1, n) };
-}
-
-export interface ClusteredInterval extends MedianInterval {
+export interface ClusteredInterval extends Omit<MedianInterval, 'method' | 'confidence' | 'n'> {
   /** 'cluster-bootstrap' with enough clusters; 'cluster-sign-test' (sign test on the cluster medians) with fewer. */
   method: 'cluster-bootstrap' | 'cluster-sign-test';
 }
@@ -162,11 +87,12 @@ export function clusteredMedianInterval(
   if (groups.length === 0) throw new Error('clusteredMedianInterval needs at least one value');
   const all = groups.flat();
   if (groups.length < MIN_BOOTSTRAP_CLUSTERS) {
-    const ci = medianInterval(
-      groups.map((g) => median(g)),
-      confidence,
-    );
-    return { ...ci, median: median(all), method: 'cluster-sign-test' };
+    const meds = groups.map((g) => median(g));
+    const ci = medianInterval(meds, 0);
+    const lo = Math.min(...meds);
+    const hi = Math.max(...meds);
+    const coverage = 'notEnough' in ci ? 0 : ci.coverage;
+    return { median: median(all), low: lo, high: hi, coverage, method: 'cluster-sign-test' };
   }
   const rng = createRng(opts.seed ?? BOOTSTRAP_DEFAULTS.seed);
   const resamples = opts.resamples ?? BOOTSTRAP_DEFAULTS.resamples;
