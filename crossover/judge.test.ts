@@ -27,13 +27,18 @@ const rec = (
   ...extra,
 });
 
-/** Both rounds at a value: SQLite at `s` rps, PostgreSQL at `p` (p95 inversely). */
-const point = (value: number, s: number, p: number): CrossoverRecord[] => [
-  rec(value, 'sqlite', 0, s, 1000 / s),
-  rec(value, 'postgres', 0, p, 1000 / p),
-  rec(value, 'sqlite', 1, s * 1.02, 1000 / s),
-  rec(value, 'postgres', 1, p * 0.99, 1000 / p),
-];
+/** Three rounds at a value (the fewest a 75 % interval needs): SQLite at `s` rps, PostgreSQL at `p` (p95 inversely). */
+const point = (value: number, s: number, p: number, rounds = 3): CrossoverRecord[] =>
+  [
+    [1, 1],
+    [1.02, 0.99],
+    [0.99, 1.01],
+  ]
+    .slice(0, rounds)
+    .flatMap(([fs, fp], round) => [
+      rec(value, 'sqlite', round, s * fs!, 1000 / s),
+      rec(value, 'postgres', round, p * fp!, 1000 / p),
+    ]);
 
 const file = (records: CrossoverRecord[]): CrossoverFile =>
   ({
@@ -86,16 +91,40 @@ describe('crossover verdicts', () => {
   });
 
   it('pairs by round: a round missing one engine is left out of the ratios', () => {
-    const recs = [...point(10, 1000, 2000), rec(10, 'sqlite', 2, 10, 100)];
+    // Round 3 has SQLite alone, at 10 rps: paired, it would drag the median down to ~100.
+    const recs = [...point(10, 1000, 2000), rec(10, 'sqlite', 3, 10, 100)];
     const p = pointVerdict(recs, 10, 10, 0.15);
     expect(p.throughput!.median).toBeGreaterThan(1.9);
+    expect(p.throughput!.median).toBeLessThan(2.1);
+    expect(p.throughput!.state).toBe('postgres ahead');
   });
 
   it('one round, or only failed points, gives the threshold no verdict at all', () => {
-    const one = [rec(10, 'sqlite', 0, 1000, 1), rec(10, 'postgres', 0, 3000, 1), rec(400, 'sqlite', 0, 1000, 1), rec(400, 'postgres', 0, 3000, 1)];
+    const one = [
+      rec(10, 'sqlite', 0, 1000, 1),
+      rec(10, 'postgres', 0, 3000, 1),
+      rec(400, 'sqlite', 0, 1000, 1),
+      rec(400, 'postgres', 0, 3000, 1),
+    ];
     const [v] = judgeCrossover(file(one));
     expect(v!.points.every((p) => p.throughput!.state === 'too few rounds')).toBe(true);
     expect(v!.ledger.verdict).toBe('no verdict');
+  });
+
+  it('two rounds are too few for the 75 % interval: "too few rounds", however far apart the engines are', () => {
+    const p = pointVerdict(point(10, 500, 1000, 2), 10, 10, 0.15);
+    expect(p.failure).toBeUndefined();
+    expect(p.throughput).toMatchObject({ state: 'too few rounds', coverage: 0 });
+    expect(p.p95!.state).toBe('too few rounds');
+    const [v] = judgeCrossover(file([...point(10, 500, 1000, 2), ...point(400, 500, 1000, 2)]));
+    expect(v!.throughput.at).toBeNull();
+    expect(v!.ledger.verdict).toBe('no verdict');
+  });
+
+  it('three rounds give a verdict whose coverage is computed for 3: 1 − 2 · 0.5³ = 75 %', () => {
+    const p = pointVerdict(point(10, 500, 1000), 10, 10, 0.15);
+    expect(p.throughput!.state).toBe('postgres ahead');
+    expect(p.throughput!.coverage).toBeCloseTo(0.75, 12);
   });
 
   it('a trial with more than 1 % errors gives its point no verdict (fast errors would flatter p95)', () => {
