@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { AbMetric, type AbBenchSample, type AbTrial } from '../lib/records/ab.ts';
+import { AbMetric, type AbBenchSample, type AbFile, type AbTrial } from '../lib/records/ab.ts';
+import { renderAbMarkdown } from '../reports/ab-markdown.ts';
 import type { CountedRecord } from '../lib/records/counted.ts';
-import { abExitCode, judgeAb, judgePoints, judgeRatios } from './judge.ts';
+import {
+  AB_CONFIDENCE,
+  abExitCode,
+  judgeAb,
+  judgePoints,
+  judgeRatios,
+  notEnoughRounds,
+  tooFewRounds,
+} from './judge.ts';
 
 function trial(round: number, side: AbTrial['side'], rps: number, p95 = 2, extra: Partial<AbTrial> = {}): AbTrial {
   return {
@@ -72,7 +81,8 @@ describe('judgeAb with clustered pairs', () => {
       rounds: 8,
     }).find((x) => x.key.endsWith('/rps'))!;
     expect(m.paired).toHaveLength(32);
-    expect(m.method).toBe('cluster-bootstrap');
+    expect(m.method).toBe('round-sign-test');
+    expect(m.rounds).toBe(8);
     expect(m.median!).toBeLessThan(0.952);
     // Pooled as independent pairs the interval would lie below 1 and cry "regressed".
     expect(m.high!).toBeGreaterThan(1);
@@ -102,13 +112,43 @@ describe('judgeAb', () => {
     expect(abExitCode(judgeAb({ trials: pairs(1), bench: [], rounds: 8 }), [])).toBe(0);
   });
 
-  it('a baseline slice that stalled (0 rps) is a valid, finite pair: no crash, no verdict change on an A/A', () => {
+  it('a baseline slice that stalled (0 rps) is no ratio: left out and noted, no crash, no verdict change on an A/A', () => {
     const ts = pairs(1);
     ts[4] = { ...ts[4]!, rps: 0, requests: 0 };
     const m = metric(ts, '/rps');
+    expect(m.paired).toHaveLength(7);
     expect(m.paired.every(Number.isFinite)).toBe(true);
+    expect(m.rounds).toBe(7);
+    expect(m.note).toBe(
+      '1 of 8 pairs left out, a side answered nothing (candidate 0, baseline 1): not counted as no change',
+    );
     expect(m.verdict).toBe('no significant change');
     expect(() => AbMetric.array().parse(judgeAb({ trials: ts, bench: [], rounds: 8 }))).not.toThrow();
+  });
+
+  it('a candidate slice that stalled is not a ratio of 0, and both sides stalled is not a ratio of 1: left out and noted', () => {
+    const ts = pairs(1);
+    ts[5] = { ...ts[5]!, rps: 0, requests: 0 }; // round 2, candidate
+    ts[6] = { ...ts[6]!, rps: 0, requests: 0 }; // round 3, both sides
+    ts[7] = { ...ts[7]!, rps: 0, requests: 0 };
+    expect([ts[5]!.side, ts[6]!.side, ts[7]!.side]).toEqual(['candidate', 'baseline', 'candidate']);
+    const m = metric(ts, '/rps');
+    expect(m.paired).toHaveLength(6);
+    expect(m.pairRounds).toEqual([0, 1, 4, 5, 6, 7]);
+    expect(m.paired).not.toContain(0);
+    expect(m.note).toBe(
+      '2 of 8 pairs left out, a side answered nothing (candidate 1, baseline 0, both 1): not counted as no change',
+    );
+    // 6 rounds left: still enough for a verdict.
+    expect(m.verdict).toBe('no significant change');
+  });
+
+  it('a candidate that answered nothing in every slice is failed, not "no change"', () => {
+    const ts = pairs(1).map((t) => (t.side === 'candidate' ? { ...t, rps: 0, requests: 0 } : t));
+    const m = metric(ts, '/rps');
+    expect(m.verdict).toBe('failed');
+    expect(m.reason).toMatch(/^no pair has an answer on both sides \(8 of 8 pairs left out.*candidate 8, baseline 0/);
+    expect(abExitCode(judgeAb({ trials: ts, bench: [], rounds: 8 }), [])).toBe(1);
   });
 
   it('a failed candidate trial makes the metric failed (exit 1), never dropped', () => {
@@ -159,6 +199,127 @@ describe('judgeAb', () => {
   });
 });
 
+/** `rounds` rounds of one pair each, the candidate `ratio` × its baseline with a little noise. */
+const roundsOf = (rounds: number, ratio = 1): AbTrial[] =>
+  Array.from({ length: rounds }, (_, r) => [
+    trial(r, 'baseline', 1000 + 100 * r),
+    trial(r, 'candidate', (1000 + 100 * r) * ratio * (1 + (r % 2 ? 0.01 : -0.01) * (r + 1) * 0.1)),
+  ]).flat();
+
+describe('rounds, method and coverage', () => {
+  it('records the method, the confidence asked and the coverage computed for 8 rounds: 1 − 2/2⁸', () => {
+    const m = judgeAb({ trials: roundsOf(8), bench: [], rounds: 8 }).find((x) => x.key.endsWith('/rps'))!;
+    expect(m).toMatchObject({ method: 'round-sign-test', confidence: AB_CONFIDENCE, rounds: 8 });
+    expect(m.coverage).toBe(1 - 2 / 256);
+    // 8 rounds: the only interval reaching 95 % is [min, max] of the round medians.
+    expect(m.low).toBe(Math.min(...m.paired));
+    expect(m.high).toBe(Math.max(...m.paired));
+  });
+
+  it('12 rounds (--full): the coverage is computed for 12, not typed: 1 − 2 · P(Bin(12, ½) ≤ 2)', () => {
+    const m = judgeAb({ trials: roundsOf(12), bench: [], rounds: 12 }).find((x) => x.key.endsWith('/rps'))!;
+    expect(m.coverage).toBeCloseTo(1 - (2 * (1 + 12 + 66)) / 4096, 12);
+    expect(m.rounds).toBe(12);
+  });
+
+  it('5 rounds: every gating metric is "not enough rounds" with the reason, no interval, and the A/B exits 2', () => {
+    const metrics = judgeAb({ trials: roundsOf(5, 0.8), bench: [], rounds: 5 });
+    const m = metrics.find((x) => x.key.endsWith('/rps'))!;
+    // A 20 % slowdown, but 5 rounds cannot bound it at 95 %: no verdict, never 'regressed'.
+    expect(m).toMatchObject({
+      verdict: 'not enough rounds',
+      reason: 'not enough rounds: 5 of the 6 that 95 % needs',
+      low: null,
+      high: null,
+      coverage: null,
+      rounds: 5,
+    });
+    expect(m.median).toBeCloseTo(0.8, 1);
+    expect(metrics.filter((x) => x.gating).every((x) => x.verdict === 'not enough rounds')).toBe(true);
+    expect(abExitCode(metrics, [])).toBe(2);
+    expect(notEnoughRounds(metrics)).toBe('not enough rounds: 5 of the 6 that 95 % needs');
+    expect(() => AbMetric.array().parse(metrics)).not.toThrow();
+  });
+
+  it('6 rounds are enough for a verdict; a failure or a problem still exits 1 before "not enough rounds"', () => {
+    expect(abExitCode(judgeAb({ trials: roundsOf(6, 0.8), bench: [], rounds: 6 }), [])).toBe(1);
+    expect(abExitCode(judgeAb({ trials: roundsOf(6), bench: [], rounds: 6 }), [])).toBe(0);
+    const five = roundsOf(5);
+    five[1] = { ...five[1]!, status: 'failed', reason: 'server exited' };
+    expect(abExitCode(judgeAb({ trials: five, bench: [], rounds: 5 }), [])).toBe(1);
+    expect(abExitCode(judgeAb({ trials: roundsOf(5), bench: [], rounds: 5 }), ['candidate: crashed'])).toBe(1);
+  });
+
+  it('tooFewRounds: the reason an A/B planned with too few rounds can give no verdict', () => {
+    expect(tooFewRounds(5)).toBe('not enough rounds: 5 of the 6 that 95 % needs');
+    expect(tooFewRounds(6)).toBeUndefined();
+    expect(tooFewRounds(8)).toBeUndefined();
+  });
+});
+
+describe('AB.md', () => {
+  const abFile = (rounds: number, ratio = 1): AbFile => {
+    const metrics = judgeAb({ trials: roundsOf(rounds, ratio), bench: [], rounds });
+    return {
+      schemaVersion: 3,
+      kind: 'ab',
+      environment: {} as AbFile['environment'],
+      mode: 'quick',
+      config: { profiles: ['tuned'], scale: 0.05, load: { connections: 50 } } as AbFile['config'],
+      sides: {
+        baseline: {
+          name: 'baseline',
+          dir: '../main',
+          gitSha: null,
+          branch: null,
+          dirty: null,
+          configFile: null,
+          injectDelayMs: 0,
+          injectWork: 0,
+        },
+        candidate: {
+          name: 'candidate',
+          dir: '.',
+          gitSha: null,
+          branch: null,
+          dirty: null,
+          configFile: null,
+          injectDelayMs: 0,
+          injectWork: 0,
+        },
+      },
+      orderSeed: 1,
+      roundsPlanned: rounds,
+      roundsDone: rounds,
+      trials: [],
+      bench: [],
+      counted: { baseline: [], candidate: [] },
+      metrics,
+      problems: [],
+      exitCode: abExitCode(metrics, []),
+      wallS: 10,
+    };
+  };
+
+  it('states the method and the coverage computed for the rounds from the record, never a typed "95 %" interval', () => {
+    const md = renderAbMarkdown(abFile(8));
+    expect(md).not.toMatch(/exact sign-test interval, 95 %|95 % two-stage bootstrap/);
+    expect(md).toContain(
+      '[round-sign-test], asked at 95.0 %; coverage computed for the rounds at hand: 99.2 % with 8 rounds',
+    );
+    expect(md).toMatch(/\| 99\.2 % \|/);
+  });
+
+  it('with 5 rounds leads with "no verdict" and the reason, and lists the metrics that cannot be judged', () => {
+    const md = renderAbMarkdown(abFile(5, 0.8));
+    expect(md.split('\n')[0]).toBe(
+      '**A/B: NO VERDICT: 3 gating metric(s) cannot be judged (not enough rounds: 5 of the 6 that 95 % needs)**',
+    );
+    expect(md).toContain('### Not enough rounds for a verdict');
+    expect(md).not.toContain('REGRESSED');
+  });
+});
+
 describe('exact counters in the A/B', () => {
   const rec = (instructionsPerOp: number, fsyncPerOp: number): CountedRecord => ({
     op: 'insert-autocommit',
@@ -184,7 +345,11 @@ describe('exact counters in the A/B', () => {
 
   it('a 2 % instruction rise regresses at the 1 % threshold; equal counts do not', () => {
     const up = judge(rec(46_750, 0.015), rec(46_750 * 1.02, 0.015));
-    expect(up.find((m) => m.key.endsWith('/instructions'))!.verdict).toBe('regressed');
+    expect(up.find((m) => m.key.endsWith('/instructions'))!).toMatchObject({
+      verdict: 'regressed',
+      method: 'exact',
+      coverage: null,
+    });
     expect(abExitCode(judge(rec(46_750, 0.015), rec(46_750, 0.015)), [])).toBe(0);
   });
 

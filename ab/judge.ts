@@ -1,6 +1,17 @@
 import type { AbBenchSample, AbMetric, AbTrial, AbVerdict } from '../lib/records/ab.ts';
 import type { CountedRecord } from '../lib/records/counted.ts';
-import { clusteredMedianInterval, gainOf, median, safeRatio, type Direction } from '../stats/index.ts';
+import {
+  PAIRED_METHOD,
+  gainOf,
+  isNotEnough,
+  median,
+  notEnough,
+  pairRatio,
+  pairedEstimate,
+  roundMedians,
+  safeRatio,
+  type Direction,
+} from '../stats/index.ts';
 
 /**
  * Noise thresholds of the A/B gate: a paired change smaller than these is never a
@@ -10,8 +21,18 @@ import { clusteredMedianInterval, gainOf, median, safeRatio, type Direction } fr
 export const AB_THRESHOLDS = { rpsPct: 5, p95Pct: 10, benchPct: 5, errorPoints: 0.5, countedPct: 1 } as const;
 export type AbThresholds = { -readonly [K in keyof typeof AB_THRESHOLDS]: number };
 
-/** Sign-test interval confidence for the median paired ratio. */
+/**
+ * Confidence asked of the interval of the median paired change (the sign test on the round
+ * medians, stats/paired.ts): it needs 6 rounds at least; `ab --quick` runs 8, whose widest
+ * interval [min, max] covers 1 − 2/2⁸ = 99.2 %, `--full` 12 (96.1 %).
+ */
 export const AB_CONFIDENCE = 0.95;
+
+/** Why an A/B planned with `rounds` rounds can give no verdict, or undefined when it can. */
+export function tooFewRounds(rounds: number, confidence = AB_CONFIDENCE): string | undefined {
+  const n = notEnough(rounds, confidence, 'rounds');
+  return rounds >= n.needed ? undefined : n.reason;
+}
 
 /**
  * The decision on paired ratios: regressed when the median change is worse than the
@@ -62,19 +83,31 @@ function metricOf(s: Series): AbMetric {
   const pairs: number[] = [];
   const pairRounds: number[] = [];
   const byRound = new Map<number, number[]>();
+  const silent = { candidate: 0, baseline: 0, both: 0 };
   for (let i = 0; i < s.base.length; i++) {
     const b = s.base[i];
     const c = s.cand[i];
     if (b === null || b === undefined || c === null || c === undefined) continue;
-    // A baseline slice that stalled (0) against a candidate that answered is an unbounded ratio:
-    // kept as the largest finite number, which sorts the same for the median and the interval
-    // and stays a number in ab.json (Infinity is not JSON, and crashed the record's validation).
-    const value = s.scale === 'ratio' ? Math.min(safeRatio(c, b), Number.MAX_VALUE) : c - b;
+    // A slice that answered nothing (a stall: 0 rps, no latency) makes no ratio: not 0/x, not
+    // x/0, and never 0/0 = 1 (no change). Such pairs are left out and counted in the note.
+    const value = s.scale === 'ratio' ? pairRatio(c, b) : c - b;
+    if (value === null) {
+      const answered = (x: number) => x > 0 && Number.isFinite(x);
+      silent[answered(c) ? 'baseline' : answered(b) ? 'candidate' : 'both']++;
+      continue;
+    }
     pairs.push(value);
     pairRounds.push(s.rounds[i]!);
     byRound.set(s.rounds[i]!, [...(byRound.get(s.rounds[i]!) ?? []), value]);
   }
   const values = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
+  const left = silent.candidate + silent.baseline + silent.both;
+  const note =
+    left > 0
+      ? `${left} of ${left + pairs.length} pairs left out, a side answered nothing ` +
+        `(candidate ${silent.candidate}, baseline ${silent.baseline}${silent.both ? `, both ${silent.both}` : ''}): ` +
+        'not counted as no change'
+      : undefined;
   const common = {
     key: s.key,
     name: s.name,
@@ -87,25 +120,39 @@ function metricOf(s: Series): AbMetric {
     candidateMedian: values(s.cand).length ? median(values(s.cand)) : null,
     paired: pairs,
     pairRounds,
+    method: PAIRED_METHOD,
+    confidence: AB_CONFIDENCE,
+    rounds: byRound.size,
+    ...(note ? { note } : {}),
   };
+  const noInterval = { low: null, high: null, coverage: null };
   const failure = s.candFailures[0] ?? s.baseFailures[0];
   if (failure !== undefined || pairs.length === 0) {
     const side = s.candFailures.length ? 'candidate' : 'baseline';
-    const reason = failure === undefined ? 'no round has a value on both sides' : `${side}: ${failure}`;
-    return { ...common, median: null, low: null, high: null, coverage: null, verdict: 'failed', reason };
+    const reason =
+      failure !== undefined
+        ? `${side}: ${failure}`
+        : left > 0
+          ? `no pair has an answer on both sides (${note})`
+          : 'no round has a value on both sides';
+    return { ...common, ...noInterval, median: null, verdict: 'failed', reason };
   }
-  const ci = clusteredMedianInterval([...byRound.values()], AB_CONFIDENCE);
+  const est = pairedEstimate([...byRound.values()], AB_CONFIDENCE);
+  if (isNotEnough(est)) {
+    // The estimate is shown; without an interval it is no verdict.
+    const meds = roundMedians([...byRound.values()]);
+    return { ...common, ...noInterval, median: median(meds), verdict: 'not enough rounds', reason: est.reason };
+  }
   const verdict =
     s.scale === 'ratio'
-      ? judgeRatios(ci.low, ci.median, ci.high, s.direction, s.threshold)
-      : judgePoints(ci.low, ci.median, ci.high, s.threshold);
+      ? judgeRatios(est.low, est.estimate, est.high, s.direction, s.threshold)
+      : judgePoints(est.low, est.estimate, est.high, s.threshold);
   return {
     ...common,
-    median: ci.median,
-    low: ci.low,
-    high: ci.high,
-    coverage: ci.coverage,
-    method: ci.method,
+    median: est.estimate,
+    low: est.low,
+    high: est.high,
+    coverage: est.coverage,
     verdict,
   };
 }
@@ -257,6 +304,8 @@ function countedMetrics(
         threshold: thresholdPct,
         baselineMedian: bv,
         candidateMedian: cv,
+        method: 'exact' as const,
+        confidence: null,
       };
       if (b.status === 'skipped' && (!c || c.status === 'skipped')) continue;
       if (bv === null || cv === null) {
@@ -279,16 +328,26 @@ function countedMetrics(
         });
         continue;
       }
+      // Exact counts have no noise to bound: the ratio is the change, with no interval and no coverage.
       const r = safeRatio(cv, bv);
       const verdict = judgeRatios(r, r, r, 'lower', thresholdPct);
-      out.push({ ...common, paired: [r], pairRounds: [0], median: r, low: r, high: r, coverage: 1, verdict });
+      out.push({ ...common, paired: [r], pairRounds: [0], median: r, low: r, high: r, coverage: null, verdict });
     }
   }
   return out;
 }
 
-/** Exit code of an A/B: 1 on any gating regression or any failed metric (gating or shown), else 0. */
-export function abExitCode(metrics: readonly AbMetric[], problems: readonly string[]): 0 | 1 {
+/**
+ * Exit code of an A/B: 1 on any problem, any failed metric (gating or shown) or any gating
+ * regression; else 2 when a gating metric has not enough rounds for a verdict; else 0.
+ */
+export function abExitCode(metrics: readonly AbMetric[], problems: readonly string[]): 0 | 1 | 2 {
   if (problems.length > 0) return 1;
-  return metrics.some((m) => m.verdict === 'failed' || (m.gating && m.verdict === 'regressed')) ? 1 : 0;
+  if (metrics.some((m) => m.verdict === 'failed' || (m.gating && m.verdict === 'regressed'))) return 1;
+  return notEnoughRounds(metrics) === undefined ? 0 : 2;
+}
+
+/** The reason of the first gating metric without a verdict for want of rounds (the one-line error of exit 2). */
+export function notEnoughRounds(metrics: readonly AbMetric[]): string | undefined {
+  return metrics.find((m) => m.gating && m.verdict === 'not enough rounds')?.reason;
 }

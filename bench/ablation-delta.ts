@@ -1,11 +1,74 @@
 import type { AblationRecord, BenchRecord } from '../lib/records/bench.ts';
+import { isNotEnough, median, minCountFor, pairedEstimate, PAIRED_METHOD } from '../stats/index.ts';
+
+/**
+ * The confidence of every ablation interval. 90 % needs 5 rounds (95 % would need 6): five
+ * rounds of A B B A fit the quick run's bench stage in its ~30 s on 2 cores, six did not.
+ */
+export const ABLATION_CONFIDENCE = 0.9;
+/** The fewest rounds ABLATION_CONFIDENCE allows, and the default. */
+export const ABLATION_ROUNDS = minCountFor(ABLATION_CONFIDENCE);
+
+/** The interval's bounds when there is none (too few rounds): unbounded, so no reader can find an effect in it. */
+export const NO_SPREAD = { low: -1, high: Number.MAX_VALUE } as const;
+
+type Delta = Pick<
+  AblationRecord,
+  | 'change'
+  | 'spread'
+  | 'significant'
+  | 'method'
+  | 'confidence'
+  | 'coverage'
+  | 'rounds'
+  | 'roundRatios'
+  | 'verdictable'
+  | 'reason'
+>;
+
+/**
+ * An arm's change from its A B B A rounds (one arm-over-base ratio per round): the stats
+ * core's sign-test interval of the round values, with its exact coverage. Too few rounds for
+ * `confidence`: the median of what there is, no interval (`verdictable: false`, the reason
+ * why, spread unbounded) and never significant.
+ */
+export function ablationDelta(roundRatios: readonly number[], confidence = ABLATION_CONFIDENCE): Delta {
+  const est = pairedEstimate(
+    roundRatios.map((r) => [r]),
+    confidence,
+  );
+  const common = { method: PAIRED_METHOD, confidence, roundRatios: [...roundRatios] };
+  if (isNotEnough(est)) {
+    return {
+      ...common,
+      change: roundRatios.length ? median(roundRatios) - 1 : 0,
+      spread: { ...NO_SPREAD },
+      significant: false,
+      rounds: est.n,
+      verdictable: false,
+      reason: est.reason,
+    };
+  }
+  const spread = { low: est.low - 1, high: est.high - 1 };
+  return {
+    ...common,
+    change: est.estimate - 1,
+    spread,
+    significant: spread.low > 0 || spread.high < 0,
+    coverage: est.coverage,
+    rounds: est.rounds,
+    verdictable: true,
+  };
+}
 
 /** The largest rme (percent) used for a bound; beyond it the interval has no finite upper end. */
 const MAX_RME = 99;
 
 /**
- * The change from base to arm in ops/s, with a spread from both means' relative margins
- * of error: ops = 1000/mean, so a mean known to ±r gives ops within [ops/(1+r), ops/(1-r)].
+ * The change from one record to another in ops/s, with a spread from both means' relative
+ * margins of error: ops = 1000/mean, so a mean known to ±r gives ops within [ops/(1+r), ops/(1-r)].
+ * The profile table's "vs first" column; not an interval with a known coverage, and no
+ * longer what the ablation uses (ablationDelta).
  */
 export function compareRecords(
   base: BenchRecord,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { renderAblationTable, renderBenchTable, renderIndexSweepTable, renderPlans } from './bench-markdown.ts';
+import {
+  ablationMethodNote,
+  renderAblationTable,
+  renderBenchTable,
+  renderIndexSweepTable,
+  renderPlans,
+} from './bench-markdown.ts';
+import { ablationDelta } from './ablation-delta.ts';
 import { ablationRecord, benchRecord, sweepRecord } from '../test-support/bench.ts';
 
 const records = [
@@ -75,6 +82,35 @@ describe('renderAblationTable', () => {
     expect(lines[3]).toMatch(/^cache\s+point-read\s+\+5\.0% \[−2\.0%, \+12%\] n\.s\.\s+–$/);
     // A spread reaching past 2x switches the whole cell to ratios, so value and bounds read alike.
     expect(lines[4]).toMatch(/^mmap\s+join\s+1\.50x \[1\.10x, 2\.20x\]\s+–$/);
+  });
+});
+
+describe('ablation intervals from rounds', () => {
+  const fromRounds = (pragma: string, ratios: number[]) => ({
+    ...ablationRecord('disable-on-tuned', pragma, 'point-read', 0, 0, 0),
+    ...ablationDelta(ratios),
+  });
+
+  it('says "no verdict" instead of an interval when the rounds were too few', () => {
+    const text = renderAblationTable([fromRounds('mmap', [0.8, 0.82])]);
+    expect(text).toMatch(/mmap\s+point-read\s+–\s+−19% no verdict \(2 rounds\)$/m);
+    expect(text).not.toContain('[');
+  });
+
+  it('names the design, the method, the confidence and the exact coverage', () => {
+    const note = ablationMethodNote([
+      fromRounds('wal', [0.7, 0.72, 0.75, 0.71, 0.73]),
+      fromRounds('mmap', [0.8, 0.82]),
+    ]);
+    expect(note).toContain('rounds of base, arm, arm, base');
+    expect(note).toContain('round-sign-test, 90 % asked, exact coverage 5 rounds: 93.8 %.');
+    expect(note).toContain('No verdict (1 cell): not enough rounds: 2 of the 5 that 90 % needs.');
+    expect(note).not.toContain('margins of error');
+  });
+
+  it('names older records for what they are', () => {
+    const note = ablationMethodNote([ablationRecord('enable-on-untuned', 'wal', 'point-read', 0.1, 0.05, 0.15)]);
+    expect(note).toContain("both means' margins of error, base measured once; not an interval with a known coverage");
   });
 });
 

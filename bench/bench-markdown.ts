@@ -95,8 +95,51 @@ interface AblationRow {
 function ablationCell(r: AblationRecord | undefined): string {
   if (!r) return DASH;
   if (r.status !== 'ok') return statusText(r);
+  if (r.verdictable === false) {
+    const [c] = changesOrRatios([r.change]);
+    return `${c} no verdict (${r.rounds ?? 0} rounds)`;
+  }
   const [c, lo, hi] = changesOrRatios([r.change, r.spread.low, r.spread.high]);
   return `${c} [${lo}, ${hi}]${r.significant === false ? ' n.s.' : ''}`;
+}
+
+const percent = (x: number) => `${Math.round(x * 1000) / 10} %`;
+
+/**
+ * How the ablation's intervals were made, from the records themselves: the design, the
+ * method, the confidence asked and the exact coverage each number of rounds gave. Records
+ * from before the rounds (no method) are named for what they are.
+ */
+export function ablationMethodNote(records: readonly AblationRecord[]): string {
+  const withMethod = records.filter((r) => r.method !== undefined);
+  const parts: string[] = [];
+  if (withMethod.length) {
+    const rounds = unique(withMethod.filter((r) => r.verdictable !== false).map((r) => r.rounds ?? 0)).sort(
+      (a, b) => b - a,
+    );
+    const coverage = rounds.map((n) => {
+      const c = withMethod.find((r) => r.rounds === n && r.coverage !== undefined)?.coverage;
+      return `${n} rounds: ${c === undefined ? DASH : percent(c)}`;
+    });
+    const confidence = unique(withMethod.map((r) => r.confidence).filter((c) => c !== undefined));
+    const stated = confidence.length ? confidence.map((c) => percent(c!)).join(', ') : DASH;
+    const method = unique(withMethod.map((r) => r.method!)).join(', ');
+    const noVerdict = withMethod.filter((r) => r.status === 'ok' && r.verdictable === false);
+    parts.push(
+      `Each arm is measured in rounds of base, arm, arm, base (short tinybench tasks; the order cancels drift that is linear in time); ` +
+        `a round gives arm/base ops/s, the change is the median round's. ` +
+        `Interval: ${method}, ${stated} asked, exact coverage ${coverage.length ? coverage.join('; ') : DASH}. ` +
+        `n.s. = the interval includes no change.` +
+        (noVerdict.length
+          ? ` No verdict (${noVerdict.length} cell${noVerdict.length > 1 ? 's' : ''}): ${noVerdict[0]!.reason ?? 'too few rounds'}.`
+          : ''),
+    );
+  }
+  if (withMethod.length < records.length)
+    parts.push(
+      "Cells without a method (older records): spread from both means' margins of error, base measured once; not an interval with a known coverage.",
+    );
+  return parts.join('\n') + '\n';
 }
 
 const ABLATION_COLUMNS: Column<AblationRow>[] = [
@@ -106,7 +149,7 @@ const ABLATION_COLUMNS: Column<AblationRow>[] = [
   { header: 'switched off in tuned', align: 'right', cell: (r) => ablationCell(r.off) },
 ];
 
-/** One row per toggle and operation; the two directions side by side, each with its spread. */
+/** One row per toggle and operation; the two directions side by side, each with its interval. */
 export function renderAblationTable(records: AblationRecord[], format: TableFormat = 'text'): string {
   const keys = unique(records.map((r) => `${r.pragma}\u0000${r.op}`));
   const rows = keys.map((key): AblationRow => {
@@ -207,8 +250,8 @@ export function renderBenchFile(file: BenchFile, format: TableFormat = 'text'): 
     sections.push(h('Operations × profiles') + renderBenchTable(file.records, format) + (plans ? planText : ''));
   }
   if (file.ablation.length) {
-    const title = 'Ablation: change in ops/s from one PRAGMA [spread from both margins of error]';
-    sections.push(h(title) + renderAblationTable(file.ablation, format));
+    const title = 'Ablation: change in ops/s from one PRAGMA [interval]';
+    sections.push(h(title) + renderAblationTable(file.ablation, format) + '\n' + ablationMethodNote(file.ablation));
   }
   if (file.indexSweep.length) {
     const title = 'Index sweep: list query by table size; insert cost by index count';

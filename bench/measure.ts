@@ -7,6 +7,8 @@ export interface MeasureOptions {
   minIterations?: number;
   /** Warm-up budget, ms (default a quarter of timeMs, at most 250). */
   warmupMs?: number;
+  /** False: no warm-up at all (the short ABBA tasks of the ablation, warmed once before their rounds). */
+  warmup?: boolean;
 }
 
 export const MEASURE_DEFAULTS = { minIterations: 10, warmupIterations: 3, maxWarmupMs: 250 } as const;
@@ -32,6 +34,7 @@ export async function measure(name: string, fn: () => void, opts: MeasureOptions
     iterations: opts.minIterations ?? MEASURE_DEFAULTS.minIterations,
     warmupTime: opts.warmupMs ?? Math.min(MEASURE_DEFAULTS.maxWarmupMs, opts.timeMs / 4),
     warmupIterations: MEASURE_DEFAULTS.warmupIterations,
+    warmup: opts.warmup ?? true,
     throws: false,
   });
   bench.add(name, fn, { async: false });

@@ -4,6 +4,7 @@ import type { ProgressFn } from './driver.ts';
 import { findWorkload, workloadNames } from './workloads/index.ts';
 import type { Workload } from './workloads/types.ts';
 import { DEFAULT_DATA_DIR, type Workspace } from './workspace.ts';
+import { ABLATION_ROUNDS } from './ablation-delta.ts';
 
 /** Options every bench stage shares. Defaults in BENCH_DEFAULTS, applied with `??`. */
 export interface CommonBenchOptions {
@@ -27,6 +28,10 @@ export const BENCH_DEFAULTS = {
   scale: 0.1,
   seed: 42,
   timeMs: 1000,
+  /** Ablation: rounds of base, arm, arm, base per arm and operation (the fewest ABLATION_CONFIDENCE allows). */
+  ablationRounds: ABLATION_ROUNDS,
+  /** Ablation: ms per task (one side in one round); short, so a round spans milliseconds, not minutes. */
+  ablationTaskMs: 3,
   dataDir: DEFAULT_DATA_DIR,
 } as const;
 

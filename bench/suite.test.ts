@@ -6,6 +6,8 @@ import { BenchFile } from '../lib/records/bench.ts';
 import { drawParamSets } from './prepare.ts';
 import { runBench } from './suite.ts';
 import { WORKLOADS } from './workloads/index.ts';
+import { ABLATION_CONFIDENCE, ABLATION_ROUNDS } from './ablation-delta.ts';
+import { PAIRED_METHOD, signTestCoverage } from '../stats/index.ts';
 
 const tmp = tempDir('loadlab-bench-');
 afterAll(() => tmp.cleanup());
@@ -21,6 +23,8 @@ describe('runBench end to end (tiny scale, 15 ms per operation)', () => {
       skipFsyncProbe: true,
       ablation: true,
       ablationToggles: ['wal'],
+      ablationRounds: ABLATION_ROUNDS,
+      ablationTaskMs: 1,
       onStage: (f) => stages.push(f),
     });
   });
@@ -58,6 +62,34 @@ describe('runBench end to end (tiny scale, 15 ms per operation)', () => {
     expect(file.ablation).toHaveLength(WORKLOADS.length * 2);
     const walArm = file.ablationArms.find((r) => r.profile === 'untuned+wal')!;
     expect(walArm.effective).toMatchObject({ journal_mode: 'wal', synchronous: 2 });
+    expect(file.ablationArms).toHaveLength(WORKLOADS.length * 4);
+    expect(file.ablationArms.filter((r) => r.status !== 'ok')).toEqual([]);
+  });
+
+  it('measures every arm in its own A B B A rounds and gives the interval with its method and coverage', () => {
+    expect(result.options).toMatchObject({
+      ablationRounds: ABLATION_ROUNDS,
+      ablationTaskMs: 1,
+      ablationConfidence: ABLATION_CONFIDENCE,
+    });
+    for (const a of result.ablation) {
+      expect(a.status).toBe('ok');
+      expect(a).toMatchObject({
+        method: PAIRED_METHOD,
+        confidence: ABLATION_CONFIDENCE,
+        rounds: ABLATION_ROUNDS,
+        coverage: signTestCoverage(ABLATION_ROUNDS, 1),
+        verdictable: true,
+      });
+      expect(a.roundRatios).toHaveLength(ABLATION_ROUNDS);
+      // 5 rounds at 90 %: the interval is [min, max] of the round values.
+      expect(a.spread.low).toBeCloseTo(Math.min(...a.roundRatios!) - 1, 12);
+      expect(a.spread.high).toBeCloseTo(Math.max(...a.roundRatios!) - 1, 12);
+    }
+    // A write's WAL arm is faster than DELETE+FULL by far more than any noise.
+    const insert = result.ablation.find((a) => a.op === 'insert-autocommit' && a.direction === 'enable-on-untuned')!;
+    expect(insert.significant).toBe(true);
+    expect(insert.spread.low).toBeGreaterThan(0);
   });
 
   it('hands over the file after each stage and removes its databases', () => {
@@ -67,6 +99,29 @@ describe('runBench end to end (tiny scale, 15 ms per operation)', () => {
     expect(stages[1]!.ablation).toEqual([]);
     expect(stages.at(-1)!.ablation.length).toBeGreaterThan(0);
     expect(existsSync(tmp.dir) && readdirSync(tmp.dir).filter((f) => f.startsWith('run-'))).toEqual([]);
+  });
+});
+
+describe('an ablation with fewer rounds than its confidence needs', () => {
+  it('measures, but gives no interval and no verdict', async () => {
+    const file = await runBench({
+      scale: 0.005,
+      timeMs: 10,
+      dataDir: tmp.dir,
+      skipFsyncProbe: true,
+      profiles: ['tuned'],
+      ops: ['point-read'],
+      ablation: true,
+      ablationToggles: ['mmap'],
+      ablationRounds: 2,
+      ablationTaskMs: 1,
+    });
+    expect(file.ablation).toHaveLength(2);
+    for (const a of file.ablation) {
+      expect(a).toMatchObject({ status: 'ok', verdictable: false, significant: false, rounds: 2 });
+      expect(a.coverage).toBeUndefined();
+      expect(a.reason).toBe('not enough rounds: 2 of the 5 that 90 % needs');
+    }
   });
 });
 

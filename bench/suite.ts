@@ -1,6 +1,7 @@
 import { BENCH_SCHEMA_VERSION, BenchFile } from '../lib/records/bench.ts';
 import { probeEnvironment } from '../lib/environment.ts';
-import { checkToggles, runAblation } from './ablation.ts';
+import { checkAblationRounds, checkToggles, runAblation } from './ablation.ts';
+import { ABLATION_CONFIDENCE } from './ablation-delta.ts';
 import { checkSweepSizes, runIndexSweep, type IndexSweepOptions } from './index-sweep.ts';
 import { BENCH_DEFAULTS, checkCommon, resolveProfiles, resolveWorkloads, type CommonBenchOptions } from './options.ts';
 import { runProfileBench } from './profiles-bench.ts';
@@ -14,6 +15,10 @@ export interface BenchOptions extends CommonBenchOptions {
   /** Also attribute the gains one PRAGMA at a time. */
   ablation?: boolean;
   ablationToggles?: string[];
+  /** Rounds of base, arm, arm, base per ablation arm and operation (default BENCH_DEFAULTS.ablationRounds). */
+  ablationRounds?: number;
+  /** Time of one ablation task, ms (default BENCH_DEFAULTS.ablationTaskMs). */
+  ablationTaskMs?: number;
   /** Also run the index sweep. */
   indexSweep?: boolean;
   sweep?: Pick<IndexSweepOptions, 'sizes' | 'insertRows'>;
@@ -40,6 +45,10 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchFile> {
   }
   if (!opts.byo) resolveWorkloads(opts.ops);
   checkToggles(opts.ablationToggles);
+  const ablationRounds = checkAblationRounds({
+    ...(opts.ablationRounds !== undefined ? { rounds: opts.ablationRounds } : {}),
+    ...(opts.ablationTaskMs !== undefined ? { taskMs: opts.ablationTaskMs } : {}),
+  });
   if (opts.sweep?.sizes) checkSweepSizes(opts.sweep.sizes);
   if (opts.sweep?.insertRows !== undefined) checkSweepSizes([opts.sweep.insertRows]);
   const environment = probeEnvironment({ dataDir, ...(opts.skipFsyncProbe ? { skipFsync: true } : {}) });
@@ -54,6 +63,13 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchFile> {
         ? { db: opts.byo.db, queries: opts.byo.queries }
         : { scale, seed, ops: opts.ops ?? resolveWorkloads(undefined).map((w) => w.name) }),
       ablation: opts.ablation ?? false,
+      ...(opts.ablation
+        ? {
+            ablationRounds: ablationRounds.rounds,
+            ablationTaskMs: ablationRounds.taskMs,
+            ablationConfidence: ABLATION_CONFIDENCE,
+          }
+        : {}),
       indexSweep: opts.indexSweep ?? false,
     },
     records: [],
@@ -88,6 +104,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchFile> {
         ...common,
         ...(opts.ops ? { ops: opts.ops } : {}),
         ...(opts.ablationToggles ? { toggles: opts.ablationToggles } : {}),
+        ...ablationRounds,
       });
       file.ablation = result.ablation;
       file.ablationArms = result.arms;

@@ -1,5 +1,6 @@
 import type { AbFile, AbMetric, AbSide } from '../lib/records/ab.ts';
-import { DASH, num, pct } from '../lib/format.ts';
+import { DASH, num, pct, share } from '../lib/format.ts';
+import { PAIRED_METHOD, PAIRED_METHOD_TEXT } from '../stats/index.ts';
 import { renderTable, type Column, type TableFormat } from '../lib/table.ts';
 
 const change = (m: AbMetric, v: number | null) =>
@@ -27,13 +28,27 @@ const COLUMNS: Column<AbMetric>[] = [
     align: 'right',
     cell: (m) => (m.low === null ? DASH : `${change(m, m.low)} … ${change(m, m.high)}`),
   },
+  { header: 'coverage', align: 'right', cell: (m) => (m.coverage === null ? DASH : share(m.coverage)) },
   { header: 'pairs', align: 'right', cell: (m) => String(m.paired.length) },
+  {
+    header: 'rounds',
+    align: 'right',
+    cell: (m) => (m.rounds === undefined || m.method === 'exact' ? DASH : String(m.rounds)),
+  },
   {
     header: 'threshold',
     align: 'right',
     cell: (m) => (m.scale === 'ratio' ? `±${m.threshold} %` : `±${m.threshold} pt`),
   },
-  { header: 'verdict', cell: (m) => (m.verdict === 'failed' ? `FAILED: ${m.reason ?? ''}` : m.verdict) },
+  {
+    header: 'verdict',
+    cell: (m) =>
+      m.verdict === 'failed'
+        ? `FAILED: ${m.reason ?? ''}`
+        : m.verdict === 'not enough rounds'
+          ? (m.reason ?? m.verdict)
+          : m.verdict,
+  },
 ];
 
 /** A short label for one side: branch@sha (dirty), or the directory. */
@@ -63,7 +78,48 @@ export function abHeadline(ab: AbFile): string {
     const names = regressed.map((m) => `${m.name} ${change(m, m.median)}`).join('; ');
     return `REGRESSED: ${regressed.length} significant regression(s): ${names}`;
   }
+  const unjudged = ab.metrics.filter((m) => m.gating && m.verdict === 'not enough rounds');
+  if (unjudged.length > 0)
+    return `NO VERDICT: ${unjudged.length} gating metric(s) cannot be judged (${unjudged[0]!.reason})`;
   return `no significant regression${improved.length ? ` (${improved.length} improvement(s))` : ''}`;
+}
+
+const METHOD_TEXT: Record<NonNullable<AbMetric['method']>, string> = {
+  [PAIRED_METHOD]: PAIRED_METHOD_TEXT,
+  exact: 'exact counter: one count per side, the ratio is the change, no interval',
+  'cluster-bootstrap': 'two-stage bootstrap over rounds, then pairs (schema 2)',
+  'cluster-sign-test': 'sign test on the round medians (schema 2)',
+};
+
+/**
+ * How the intervals were made, from the records: each method with the confidence asked and
+ * the coverage computed for the rounds each metric had (never a typed figure).
+ */
+export function abMethodText(metrics: readonly AbMetric[]): string {
+  const parts: string[] = [];
+  for (const method of [...new Set(metrics.flatMap((m) => (m.method ? [m.method] : [])))]) {
+    const ms = metrics.filter((m) => m.method === method);
+    if (method === 'exact') {
+      parts.push(`${METHOD_TEXT[method]} (${ms.length} metric(s))`);
+      continue;
+    }
+    const asked = [...new Set(ms.flatMap((m) => (typeof m.confidence === 'number' ? [share(m.confidence)] : [])))];
+    const byRounds = new Map<string, number>();
+    for (const m of ms) {
+      if (m.coverage === null) continue;
+      const k = `${share(m.coverage)} with ${m.rounds ?? '?'} rounds`;
+      byRounds.set(k, (byRounds.get(k) ?? 0) + 1);
+    }
+    const coverage = [...byRounds.entries()].map(([k, n]) => `${k} (${n} metric(s))`).join(', ');
+    const none = ms.filter((m) => m.verdict === 'not enough rounds').length;
+    parts.push(
+      `${METHOD_TEXT[method]} [${method}]` +
+        (asked.length ? `, asked at ${asked.join(', ')}` : '') +
+        (coverage ? `; coverage computed for the rounds at hand: ${coverage}` : '') +
+        (none ? `; ${none} metric(s) with too few rounds for an interval: no verdict` : ''),
+    );
+  }
+  return parts.length ? `Interval: ${parts.join('. ')}.` : 'Interval: none (no metric measured).';
 }
 
 /**
@@ -85,8 +141,12 @@ export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): 
   const failedOrRegressed = ab.metrics.filter((m) => m.verdict === 'failed' || (m.verdict === 'regressed' && m.gating));
   if (failedOrRegressed.length)
     lines.push('### Regressions and failures', '', renderTable(COLUMNS, failedOrRegressed, format));
+  const unjudged = ab.metrics.filter((m) => m.gating && m.verdict === 'not enough rounds');
+  if (unjudged.length) lines.push('### Not enough rounds for a verdict', '', renderTable(COLUMNS, unjudged, format));
   const improved = ab.metrics.filter((m) => m.verdict === 'improved');
   if (improved.length) lines.push('### Improvements', '', renderTable(COLUMNS, improved, format));
+  const notes = ab.metrics.filter((m) => m.note);
+  if (notes.length) lines.push('### Notes', '', ...notes.map((m) => `- ${m.name}: ${m.note}`), '');
   lines.push(
     '<details><summary>Every metric</summary>',
     '',
@@ -96,10 +156,13 @@ export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): 
     `Method: every round starts fresh servers for both sides at once, then runs each arm in a random order: one ` +
       `generator alternates the load between the sides in short slices (A B B A …, one side under load at a time), ` +
       `and two neighbouring slices make a pair; microbenchmarks alternate A B / B A by round and are shown, not gated. ` +
-      `change = median of the paired candidate/baseline ratios (error share: difference in points); interval = 95 % ` +
-      `two-stage bootstrap, rounds then pairs within a round (with under 5 rounds: sign test on the round medians). ` +
+      `change = median over the rounds of each round's median paired candidate/baseline ratio (error share: ` +
+      `difference in points); a pair whose side answered nothing is left out, never read as no change. ` +
       `A metric regresses when its median change is worse than its threshold and the whole interval lies on the ` +
-      `worse side of no change. rps counts 2xx responses only.`,
+      `worse side of no change; with fewer rounds than the confidence needs it has no interval and no verdict. ` +
+      `rps counts 2xx responses only.`,
+    '',
+    abMethodText(ab.metrics),
     '',
   );
   return lines.join('\n');

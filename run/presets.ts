@@ -9,14 +9,22 @@ import { RunConfig } from '../lib/records/run-config.ts';
  * of the database and a fresh server). The concurrency stage runs the pool and WAL arms
  * with the same trials. Capacity steps 10, 25, 50, 100 connections on mix-80-20, 1 s each
  * after 0.5 s warm-up, then 2 bisection steps between the last passing and the first
- * failing level. Bench: 100 ms per task, ablation, index
- * sweep at 10k and 100k rows. These are smoke-grade figures; --full is the measurement.
+ * failing level. Bench: 100 ms per task; ablation in 5 rounds of base, arm, arm, base with
+ * 3 ms tasks (90 % intervals); index sweep at 10k and 100k rows. These are smoke-grade figures; --full is the measurement.
  */
 export const QUICK: RunConfig = RunConfig.parse({
   profiles: ['untuned', 'tuned', 'consensus'],
   scale: 0.05,
   seed: 42,
-  bench: { enabled: true, timeMs: 100, ops: [], ablation: true, indexSweepRows: [10_000, 100_000] },
+  bench: {
+    enabled: true,
+    timeMs: 100,
+    ops: [],
+    ablation: true,
+    ablationRounds: 5,
+    ablationTaskMs: 3,
+    indexSweepRows: [10_000, 100_000],
+  },
   load: {
     enabled: true,
     scenarios: ['read-list', 'write', 'mix-80-20'],
@@ -52,13 +60,19 @@ export const QUICK: RunConfig = RunConfig.parse({
  * into 3 trials of 100 s (after 10 s warm-up) so there is a spread; 100 connections (the
  * guide's 100 Locust users); every scenario the load runner knows (empty list = all);
  * scale 1 (~114 MiB); capacity up to 800 connections, 30 s per level, 3 bisection steps,
- * the sweep repeated 3 times; 1 s per bench task
+ * the sweep repeated 3 times; 1 s per bench task, ablation in 10 rounds of 25 ms tasks,
  * and the index sweep up to 1M rows; the crossover sweep against PostgreSQL (full preset). About 3.5 hours on 2 cores (estimated, not yet measured).
  */
 export const FULL: RunConfig = RunConfig.parse({
   ...QUICK,
   scale: 1,
-  bench: { ...QUICK.bench, timeMs: 1000, indexSweepRows: [10_000, 100_000, 1_000_000] },
+  bench: {
+    ...QUICK.bench,
+    timeMs: 1000,
+    ablationRounds: 10,
+    ablationTaskMs: 25,
+    indexSweepRows: [10_000, 100_000, 1_000_000],
+  },
   load: { ...QUICK.load, scenarios: [], durationS: 100, warmupS: 10, trials: 3, connections: 100 },
   k6: { ...QUICK.k6, scenarios: [], durationS: 100 },
   capacity: { ...QUICK.capacity, maxConnections: 800, durationS: 30, warmupS: 5, refine: 3, sweeps: 3 },

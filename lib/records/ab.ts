@@ -3,7 +3,12 @@ import { Environment } from './environment.ts';
 import { RunConfig } from './run-config.ts';
 import { CountedRecord } from './counted.ts';
 
-export const AB_SCHEMA_VERSION = 2;
+/**
+ * 3: every metric says its method, confidence and computed coverage, and a metric with too
+ * few rounds is 'not enough rounds' (exit 2). Schema-2 files (before the round sign test)
+ * are still read for their raw trials, which are judged again (reports/calibration/).
+ */
+export const AB_SCHEMA_VERSION = 3;
 
 export const AbSideName = z.enum(['baseline', 'candidate']);
 export type AbSideName = z.infer<typeof AbSideName>;
@@ -71,7 +76,8 @@ export const AbBenchSample = z.object({
 });
 export type AbBenchSample = z.infer<typeof AbBenchSample>;
 
-export const AbVerdict = z.enum(['regressed', 'improved', 'no significant change', 'failed']);
+/** 'not enough rounds': fewer rounds with a pair than the confidence needs, so no interval and no verdict. */
+export const AbVerdict = z.enum(['regressed', 'improved', 'no significant change', 'failed', 'not enough rounds']);
 export type AbVerdict = z.infer<typeof AbVerdict>;
 
 /** A metric judged on paired ratios candidate / baseline (load: per pair of neighbouring slices; bench: per round). */
@@ -92,23 +98,35 @@ export const AbMetric = z.object({
   /** The round of each pair (parallel to `paired`): the clusters of the interval. */
   pairRounds: z.array(z.number().int()).default([]),
   /**
-   * Median of `paired` and its interval: a two-stage bootstrap over rounds, then pairs within
-   * a round (the pairs of a round share server processes and database state), or with fewer
-   * than 5 rounds the sign test on the round medians. `coverage`: the interval's confidence.
+   * The median change and its interval: the sign-test interval of the round medians of
+   * `paired` (stats/paired.ts: the pairs of a round share server processes and database
+   * state, so a round is one value). null when there is no interval (failed, not enough
+   * rounds); for an exact counter, the one ratio.
    */
   median: z.number().nullable(),
   low: z.number().nullable(),
   high: z.number().nullable(),
+  /** The interval's exact coverage, computed for its number of rounds (null: no interval). */
   coverage: z.number().nullable(),
-  /** How the interval was made (absent: an exact counter, no interval). */
-  method: z.enum(['cluster-bootstrap', 'cluster-sign-test']).optional(),
+  /** The confidence the interval was asked for (null: an exact counter; absent: schema 2). */
+  confidence: z.number().nullable().optional(),
+  /** Rounds with at least one pair: the n of the interval. */
+  rounds: z.number().int().min(0).optional(),
+  /**
+   * How the change was judged: 'round-sign-test' (stats/paired.ts), or 'exact' (a counter:
+   * one value per side, no interval). The cluster-* names are schema 2's bootstrap.
+   */
+  method: z.enum(['round-sign-test', 'exact', 'cluster-bootstrap', 'cluster-sign-test']).optional(),
   verdict: AbVerdict,
+  /** Why the metric failed, or why it has no verdict (not enough rounds). */
   reason: z.string().optional(),
+  /** Pairs left out because a side answered nothing (0 req/s): not a ratio, and not a ratio of 1. */
+  note: z.string().optional(),
 });
 export type AbMetric = z.infer<typeof AbMetric>;
 
 export const AbFile = z.object({
-  schemaVersion: z.literal(AB_SCHEMA_VERSION),
+  schemaVersion: z.union([z.literal(2), z.literal(AB_SCHEMA_VERSION)]),
   kind: z.literal('ab'),
   environment: Environment,
   mode: z.enum(['quick', 'full', 'custom']),
@@ -128,8 +146,8 @@ export const AbFile = z.object({
   metrics: z.array(AbMetric),
   /** Why the run is not trustworthy, shown first (a side failed, stopped early, …). */
   problems: z.array(z.string()),
-  /** 0 no significant regression, 1 a gating regression or a failure. */
-  exitCode: z.union([z.literal(0), z.literal(1)]),
+  /** 0 no significant regression, 1 a gating regression or a failure, 2 a gating metric with not enough rounds. */
+  exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
   wallS: z.number().nullable(),
 });
 export type AbFile = z.infer<typeof AbFile>;

@@ -31,25 +31,51 @@ export const BenchRecord = z.object({
 });
 export type BenchRecord = z.infer<typeof BenchRecord>;
 
-/** The effect of switching one PRAGMA on (from untuned) or off (from tuned) for one operation. */
+/**
+ * The effect of switching one PRAGMA on (from untuned) or off (from tuned) for one operation,
+ * measured in rounds of base, arm, arm, base (A B B A): short tinybench tasks, each round one
+ * paired value (arm over base ops/s; the symmetric order cancels drift linear in time), the
+ * interval the sign-test interval of the round values (stats/paired.ts) with its exact coverage.
+ * Records from before the rounds (no `method`) carry a spread from two means' margins of error.
+ */
 export const AblationRecord = z.object({
   direction: z.enum(['enable-on-untuned', 'disable-on-tuned']),
   /** 'wal' | 'normal' | 'cache' | 'temp_store' | 'mmap' | 'indexes' */
   pragma: z.string(),
   op: z.string(),
   status: Status,
+  /** Why a record is not ok; with status ok and `verdictable: false`, why there is no interval. */
   reason: z.string().optional(),
+  /** Sustained ops/s (1000 / mean latency) over all of the base's tasks in the rounds. */
   baseOpsPerSec: z.number(),
   armOpsPerSec: z.number(),
-  /** armOpsPerSec / baseOpsPerSec - 1 (0.3 = 30 % faster with the arm). */
+  /** The median round's arm/base ratio − 1 (0.3 = 30 % faster with the arm). */
   change: z.number(),
-  /** Range of `change` from the two means' margins of error (low, high). */
+  /**
+   * The interval of `change` (interval of the ratio − 1), low and high. When `verdictable` is
+   * false there is none and it is unbounded: [−1, Number.MAX_VALUE].
+   */
   spread: z.object({ low: z.number(), high: z.number() }),
   /** The base profile and the arm's name, e.g. 'untuned' and 'untuned+wal'. */
   base: z.string().optional(),
   arm: z.string().optional(),
-  /** False when the spread includes 0: no change distinguishable from noise. */
+  /** True when the interval excludes no change; never true without an interval. */
   significant: z.boolean().optional(),
+  /** How the interval was made: 'round-sign-test' (stats/paired.ts PAIRED_METHOD). */
+  method: z.string().optional(),
+  /** The confidence asked for (e.g. 0.9). */
+  confidence: z.number().optional(),
+  /** The interval's exact coverage for this many rounds (≥ confidence); absent without an interval. */
+  coverage: z.number().optional(),
+  /** Rounds with a value (each round: base, arm, arm, base). */
+  rounds: z.number().int().optional(),
+  /** The per-round values: arm over base ops/s, (base₁ + base₂) / (arm₁ + arm₂) of mean latencies. */
+  roundRatios: z.array(z.number()).optional(),
+  /**
+   * False: fewer rounds than the confidence needs (or the rounds were cut short), so there is
+   * no interval and no verdict; `reason` says how many rounds there were and how many it needs.
+   */
+  verdictable: z.boolean().optional(),
 });
 export type AblationRecord = z.infer<typeof AblationRecord>;
 

@@ -13,6 +13,13 @@ export const BenchConfig = z.strictObject({
   /** Operation names to run; empty = the runner's default set. */
   ops: z.array(z.string()),
   ablation: z.boolean(),
+  /**
+   * Rounds of base, arm, arm, base per ablation arm and operation. Fewer than the ablation's
+   * confidence needs (5 for 90 %) give no interval and no verdict. Default 5.
+   */
+  ablationRounds: z.number().int().min(1).max(100).default(5),
+  /** Time of one short ablation task (one side in one round), ms; a task runs at least one operation. Default 3. */
+  ablationTaskMs: z.number().min(1).max(60_000).default(3),
   /** Table sizes (rows) for the index sweep; empty = skip it. */
   indexSweepRows: z.array(z.number().int().positive()),
   /** Also count exact cost per operation (valgrind instructions, strace syscalls): REPORT.md's cost table. */

@@ -58,6 +58,21 @@ describe('A/B calibration: stored runs read by today’s gate', () => {
     expect(rejudge({ ...m, verdict: 'failed' }, 8)).toBe('failed');
   });
 
+  it('re-judges with the round sign test: too few rounds is "not enough rounds", a stored stall (0 or MAX_VALUE) is left out', () => {
+    const five = { key: 'ab/write/tuned/rps', verdict: 'regressed', median: 0.9, low: 0.89, high: 0.91 };
+    expect(rejudge({ ...five, paired: [0.9, 0.9, 0.9, 0.9, 0.9], pairRounds: [0, 1, 2, 3, 4] }, 5)).toBe(
+      'not enough rounds',
+    );
+    // Six rounds of −10 %, and a seventh made only of an old-style stalled pair: still six rounds, regressed.
+    const paired = [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, Number.MAX_VALUE, 0];
+    const pairRounds = [0, 1, 2, 3, 4, 5, 6, 6];
+    expect(rejudge({ ...five, paired, pairRounds }, 7)).toBe('regressed');
+    // Read as ratios, the stall would have made round 6 ≈ MAX_VALUE / 2 and the interval [0.9, huge]: no regression.
+    expect(rejudge({ ...five, paired: [...paired.slice(0, 6), 1.2], pairRounds: pairRounds.slice(0, 7) }, 7)).toBe(
+      'no significant change',
+    );
+  });
+
   it('sizes the injected delay from the throughput it must cost', () => {
     // 10 % of 45,000 req/s: each request takes 1/45,000 s; 10 % fewer means 1/40,500 s, 2.47 µs more.
     expect(delayForSlowdown(10, 45_000)).toBeCloseTo(0.00247, 5);

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { AbFile, type AbTrial } from '../../lib/records/ab.ts';
 import { AB_CONFIDENCE, AB_THRESHOLDS, abExitCode, judgeAb, judgePoints, judgeRatios } from '../../ab/judge.ts';
-import { clusteredMedianInterval, type Direction } from '../../stats/index.ts';
+import { isNotEnough, pairedEstimate, type Direction } from '../../stats/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const STORE = join(ROOT, 'reports', 'calibration', 'ab');
@@ -58,6 +58,9 @@ interface StoredRun {
     paired: number[];
     /** The round of each pair (parallel to `paired`). */
     pairRounds?: number[];
+    /** How the interval was made and its coverage, computed for the rounds (absent in runs stored before). */
+    method?: string;
+    coverage?: number | null;
   }[];
   problems: string[];
 }
@@ -73,7 +76,7 @@ function runOne(slowdownPct: number, delayMs: number, index: number): StoredRun 
     args.push('--candidate-config', cfg);
   }
   const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`ab exited ${r.status}`);
+  if (r.status !== 0 && r.status !== 1 && r.status !== 2) throw new Error(`ab exited ${r.status}`);
   return fromAb(
     AbFile.parse(JSON.parse(readFileSync(join(out, 'ab.json'), 'utf8'))),
     `s${slowdownPct}-${index}`,
@@ -123,6 +126,8 @@ export function fromAb(ab: AbFile, label: string, slowdownPct: number, delayMs: 
         high: m.high,
         paired: m.paired,
         pairRounds: m.pairRounds,
+        ...(m.method ? { method: m.method } : {}),
+        coverage: m.coverage,
       })),
     problems: ab.problems,
   };
@@ -136,20 +141,28 @@ function ruleOf(key: string) {
   return { scale: 'ratio' as const, direction: 'higher' as Direction, threshold: AB_THRESHOLDS.rpsPct };
 }
 
-/** Today's verdict on a stored metric: its pairs clustered by round, the gate's interval and rule. */
+/**
+ * Today's verdict on a stored metric: its pairs clustered by round, the gate's interval
+ * (stats/paired.ts) and rule; 'not enough rounds' when the rounds are too few for `confidence`.
+ * Runs stored before pairs went through pairRatio kept a stalled side as a ratio of 0 or of
+ * Number.MAX_VALUE: those are left out, as the gate leaves them out today (a 0/0 pair was
+ * stored as 1 and cannot be told apart).
+ */
 export function rejudge(m: StoredRun['metrics'][number], rounds: number, confidence = AB_CONFIDENCE): string {
   if (m.paired.length === 0 || m.verdict === 'failed') return m.verdict;
+  const rule = ruleOf(m.key);
   const byRound = new Map<number, number[]>();
   m.paired.forEach((v, i) => {
+    if (rule.scale === 'ratio' && !(v > 0 && v < Number.MAX_VALUE)) return;
     // Without stored rounds: equal consecutive clusters (the quick preset's layout).
     const r = m.pairRounds?.[i] ?? Math.floor((i * rounds) / m.paired.length);
     byRound.set(r, [...(byRound.get(r) ?? []), v]);
   });
-  const ci = clusteredMedianInterval([...byRound.values()], confidence);
-  const rule = ruleOf(m.key);
+  const est = pairedEstimate([...byRound.values()], confidence);
+  if (isNotEnough(est)) return 'not enough rounds';
   return rule.scale === 'points'
-    ? judgePoints(ci.low, ci.median, ci.high, rule.threshold)
-    : judgeRatios(ci.low, ci.median, ci.high, rule.direction, rule.threshold);
+    ? judgePoints(est.low, est.estimate, est.high, rule.threshold)
+    : judgeRatios(est.low, est.estimate, est.high, rule.direction, rule.threshold);
 }
 
 /** False alarms and detections from the stored runs, every verdict re-judged with today's rule. */

@@ -18,6 +18,35 @@ describe('report: microbenchmark tables', () => {
     expect(lines[3]).toBe('| cache | on, in untuned | +1 % (n.s.) | – |');
   });
 
+  it('says "no verdict" for a cell with too few rounds, and states the method and coverage under the pivot', () => {
+    const rounds = {
+      method: 'round-sign-test',
+      confidence: 0.9,
+      verdictable: true,
+      rounds: 5,
+      coverage: 0.9375,
+      roundRatios: [1.3, 1.35, 1.4, 1.45, 1.5],
+    };
+    const run = sampleRun({
+      ablation: [
+        ablation('wal', 'point-read', 0.4, 0.1, rounds),
+        ablation('mmap', 'point-read', 0.3, 0, {
+          ...rounds,
+          verdictable: false,
+          rounds: 2,
+          coverage: undefined,
+          reason: 'not enough rounds: 2 of the 5 that 90 % needs',
+          spread: { low: -1, high: Number.MAX_VALUE },
+        }),
+      ],
+    });
+    const md = renderBenchSections(run);
+    expect(md).toContain('| wal | on, in untuned | +40 % |');
+    expect(md).toContain('| mmap | on, in untuned | +30 % (no verdict) |');
+    expect(md).toContain('exact coverage 5 rounds: 93.8 %');
+    expect(md).toContain('No verdict (1 cell): not enough rounds: 2 of the 5 that 90 % needs.');
+  });
+
   it('adds "vs untuned", flags a noisy figure, and drops the status column when all are ok', () => {
     const records = [
       benchRecord('point-read', 'untuned', 50_000),
@@ -57,7 +86,12 @@ describe('report: whole query plans', () => {
       { op: 'indexed-list', profile: 'untuned', plan: scan, status: 'ok' },
       { op: 'indexed-list', profile: 'tuned', plan: search, status: 'ok' },
       { op: 'indexed-list', profile: 'consensus', plan: search, status: 'ok' },
-      { op: 'point-read', profile: 'untuned', plan: 'SEARCH contents USING INTEGER PRIMARY KEY (rowid=?)', status: 'ok' },
+      {
+        op: 'point-read',
+        profile: 'untuned',
+        plan: 'SEARCH contents USING INTEGER PRIMARY KEY (rowid=?)',
+        status: 'ok',
+      },
       { op: 'point-read', profile: 'tuned', plan: 'SEARCH contents USING INTEGER PRIMARY KEY (rowid=?)', status: 'ok' },
     ]);
     expect(md).toContain('**indexed-list**\n\nuntuned:\n\n```text\nSCAN campaigns\nUSE TEMP B-TREE FOR ORDER BY\n```');

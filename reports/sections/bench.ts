@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { renderCountedTable } from '../../bench/bench-markdown.ts';
+import { ablationMethodNote, renderCountedTable } from '../../bench/bench-markdown.ts';
 import type { AblationRecord, BenchRecord, IndexSweepRecord } from '../../lib/records/bench.ts';
 import type { RunResults } from '../../lib/records/run.ts';
 import { DASH, num, pct, share, us } from '../../lib/format.ts';
@@ -43,10 +43,14 @@ export function benchColumns(records: readonly BenchRecord[]): Column<BenchRecor
   return columns;
 }
 
-/** One cell of the pivoted ablation: the change, "(n.s.)" when its spread includes no change. */
+/**
+ * One cell of the pivoted ablation: the change, "(n.s.)" when its interval includes no
+ * change, "(no verdict)" when there were too few rounds for an interval.
+ */
 function ablationCell(r: AblationRecord | undefined): string {
   if (!r) return DASH;
   if (r.status !== 'ok') return r.status;
+  if (r.verdictable === false) return `${pct(r.change, 0)} (no verdict)`;
   const ns = r.spread.low <= 0 && r.spread.high >= 0;
   return `${pct(r.change, 0)}${ns ? ' (n.s.)' : ''}`;
 }
@@ -93,7 +97,8 @@ export function planCell(plan: string): string {
 }
 
 /** A plan worth reading whole: more than one line, a full scan or a temporary b-tree. */
-const mattersAlone = (plan: string) => plan.split('\n').filter((l) => l.trim()).length > 1 || /\bSCAN\b|TEMP B-TREE/.test(plan);
+const mattersAlone = (plan: string) =>
+  plan.split('\n').filter((l) => l.trim()).length > 1 || /\bSCAN\b|TEMP B-TREE/.test(plan);
 
 /**
  * The whole EXPLAIN QUERY PLAN of each operation where it matters: the profiles ran different
@@ -124,7 +129,7 @@ export function renderBenchSections(run: RunResults): string {
     '### PRAGMA ablation',
     '',
     run.ablation.length
-      ? `${renderAblationPivot(run.ablation)}\nCells: change in ops/s with the arm; (n.s.) = the change's spread includes none.\n`
+      ? `${renderAblationPivot(run.ablation)}\nCells: change in ops/s with the arm; (n.s.) = its interval includes no change; (no verdict) = too few rounds for one.\n${ablationMethodNote(run.ablation)}`
       : '_No ablation in this run._\n',
   );
   out.push(
@@ -162,7 +167,11 @@ export function renderBenchSections(run: RunResults): string {
   );
   const plans = renderPlans([
     ...run.bench,
-    ...run.indexSweep.map((r) => ({ ...r, op: `index sweep ${r.kind}, ${num(r.rows)} rows`, profile: `${r.indexes} index(es)` })),
+    ...run.indexSweep.map((r) => ({
+      ...r,
+      op: `index sweep ${r.kind}, ${num(r.rows)} rows`,
+      profile: `${r.indexes} index(es)`,
+    })),
   ]);
   if (plans) out.push('### Query plans (EXPLAIN QUERY PLAN, whole)', '', plans);
   return out.join('\n');

@@ -2,6 +2,7 @@ import { colourEnabled, paintVerdicts } from '../../lib/colour.ts';
 import { join } from 'node:path';
 import { AB_PRESETS } from '../../ab/presets.ts';
 import { runAb, type AbProgress } from '../../ab/run.ts';
+import { notEnoughRounds, tooFewRounds } from '../../ab/judge.ts';
 import { checkoutOf, configMismatches, type AbCheckout } from '../../ab/sides.ts';
 import { checkTarget } from '../../load/options.ts';
 import { remoteWarning } from '../../load/cli-support.ts';
@@ -31,8 +32,10 @@ export const command = defineCommand({
   details: `BASELINE and CANDIDATE are checkout directories of this project, each with its own node_modules
 (the same directory twice is allowed: an A/A, or a config-only change with --candidate-config).
 Only one side is under load at any moment. ab.json is rewritten after every round; AB.md holds the
-verdict table. exit 0: no significant regression; 1: a gating regression, a failed arm or a side
-that could not run; 2: bad input.
+verdict table. Every verdict states its method and the coverage computed for its rounds; the 95 %
+interval needs 6 rounds (load.trials), fewer is no verdict. exit 0: no significant regression; 1: a
+gating regression, a failed arm or a side that could not run; 2: bad input, or a gating metric with
+not enough rounds for a verdict.
 
 Your own service instead: --baseline-target URL --candidate-target URL --scenario-file FILE
 alternates the same requests between two running deployments (loopback unless --allow-remote);
@@ -74,8 +77,16 @@ examples:
       help: 'also compare exact counters per operation (instructions, fsyncs, bytes written; gate at 1 %)',
     },
     json: { kind: 'boolean', help: 'print ab.json to stdout at the end' },
-    'baseline-target': { kind: 'string', value: 'URL', help: 'a running service as the baseline (with --scenario-file)' },
-    'candidate-target': { kind: 'string', value: 'URL', help: 'a running service as the candidate (with --scenario-file)' },
+    'baseline-target': {
+      kind: 'string',
+      value: 'URL',
+      help: 'a running service as the baseline (with --scenario-file)',
+    },
+    'candidate-target': {
+      kind: 'string',
+      value: 'URL',
+      help: 'a running service as the candidate (with --scenario-file)',
+    },
     'scenario-file': { kind: 'string', value: 'FILE', help: "your service's requests (docs/load.md), for the targets" },
     'allow-remote': { kind: 'boolean', help: 'allow non-loopback targets (prints what they will receive)' },
   },
@@ -109,6 +120,10 @@ examples:
       baseline = checkoutOf('baseline', positionals[0]!, baseConfig, values['baseline-config'] ?? null);
       candidate = checkoutOf('candidate', positionals[1]!, candConfig, values['candidate-config'] ?? null);
     }
+    // Fewer rounds than the interval needs can only end without a verdict: say so before measuring.
+    const config = targets ? baseline.config : shared;
+    const short = tooFewRounds(config.load.trials);
+    if (short) throw new UsageError(`${short} (load.trials is the number of rounds)`);
     const outDir = values.out ?? defaultOutDir();
     ensureDir(outDir);
     const abJson = join(outDir, 'ab.json');
@@ -137,7 +152,7 @@ examples:
       ab = await runAb({
         baseline,
         candidate,
-        config: targets ? baseline.config : shared,
+        config,
         mode: configPath ? 'custom' : mode,
         outDir,
         orderSeed: values['order-seed'] ?? Math.floor(Math.random() * 2 ** 31),
@@ -156,6 +171,8 @@ examples:
     else process.stdout.write(paintVerdicts(`ab: ${abHeadline(ab)}\n`, colourEnabled(process.stdout)));
     process.stderr.write(`wrote ${abJson} and ${join(outDir, 'AB.md')}\n`);
     if (controller.signal.aborted) return 130;
+    const unjudged = ab.exitCode === 2 ? notEnoughRounds(ab.metrics) : undefined;
+    if (unjudged) process.stderr.write(`error: ${unjudged}\n`);
     return ab.exitCode;
   },
 });
@@ -183,7 +200,7 @@ async function targetSides(
   if (base === undefined || cand === undefined)
     throw new UsageError('--baseline-target and --candidate-target go together');
   if (values['scenario-file'] === undefined)
-    throw new UsageError("--baseline-target needs --scenario-file FILE: the requests of your service");
+    throw new UsageError('--baseline-target needs --scenario-file FILE: the requests of your service');
   if (values.counted) throw new UsageError('--counted counts the fixture server of a checkout, not a target');
   if (values['baseline-config'] !== undefined || values['candidate-config'] !== undefined)
     throw new UsageError('--baseline-config/--candidate-config apply to checkouts; a target runs its own settings');

@@ -3,6 +3,7 @@ import { defineCommand } from '../../lib/cli-kit.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { TOGGLES } from '../../bench/ablation-arms.ts';
+import { ABLATION_CONFIDENCE } from '../../bench/ablation-delta.ts';
 import { SWEEP_DEFAULTS } from '../../bench/index-sweep.ts';
 import { BENCH_DEFAULTS } from '../../bench/options.ts';
 import { renderBenchFile } from '../../bench/bench-markdown.ts';
@@ -70,6 +71,23 @@ examples:
       value: 'LIST',
       defaultText: 'all',
       help: `ablation toggles, with --ablation: ${TOGGLES.map((t) => t.name).join(', ')}`,
+    },
+    'ablation-rounds': {
+      kind: 'number',
+      value: 'N',
+      default: BENCH_DEFAULTS.ablationRounds,
+      min: 1,
+      max: 100,
+      integer: true,
+      help: `with --ablation: rounds of base, arm, arm, base per arm and operation; fewer than ${BENCH_DEFAULTS.ablationRounds} give no ${ABLATION_CONFIDENCE * 100} % interval`,
+    },
+    'ablation-task-ms': {
+      kind: 'number',
+      value: 'MS',
+      default: BENCH_DEFAULTS.ablationTaskMs,
+      min: 1,
+      max: 60_000,
+      help: 'with --ablation: time of one task (one side in one round)',
     },
     'index-sweep': {
       kind: 'boolean',
@@ -153,6 +171,8 @@ examples:
       ...(values.ops !== undefined ? { ops: values.ops } : {}),
       ...(values.ablation ? { ablation: true } : {}),
       ...(values.toggles !== undefined ? { ablationToggles: values.toggles } : {}),
+      ablationRounds: values['ablation-rounds'],
+      ablationTaskMs: values['ablation-task-ms'],
       ...(values['index-sweep']
         ? {
             indexSweep: true,
