@@ -38,6 +38,9 @@ describe('exact counters in the gate', () => {
     const c = compareMetrics(metrics(base), metrics(base));
     expect(c.regressions).toBe(0);
     expect(c.metrics.filter((m) => m.gating && m.method === 'exact').length).toBe(6);
+    // Exact counts are judged without an interval: they count as judged, with no coverage to state.
+    expect(c.judgedGating).toBe(6);
+    expect(c.metrics.every((m) => m.coverage === null && m.confidence === null)).toBe(true);
   });
 
   it('a 2 % instruction rise is a regression at the 1 % default; 0.5 % is not', () => {

@@ -9,8 +9,16 @@ import {
   withNon2xx,
   withoutProfile,
 } from '../test-support/records.ts';
+import { withTrials } from '../test-support/trials.ts';
 import { renderComparison } from '../reports/gate-markdown.ts';
-import { commonGatingKeys, compareMetrics, judge, judgePoints } from './judge.ts';
+import {
+  COMPARE_CONFIDENCE,
+  COMPARE_MIN_TRIALS,
+  commonGatingKeys,
+  compareMetrics,
+  judge,
+  judgePoints,
+} from './judge.ts';
 import { toBencher, toGithubBenchmark } from './export.ts';
 import { extractMetrics } from './metrics.ts';
 import type { RunResults } from '../lib/records/run.ts';
@@ -45,7 +53,8 @@ describe('judge', () => {
 });
 
 describe('compareMetrics', () => {
-  const base = sampleRun();
+  // Five trials per arm, as the calibration config: enough for the 95 % interval.
+  const base = withTrials(sampleRun());
 
   it('A/A: the same file gives no significant change anywhere', () => {
     const c = compareMetrics(metricsOf(base), metricsOf(base));
@@ -62,7 +71,7 @@ describe('compareMetrics', () => {
     expect(c.regressions).toBeGreaterThan(0);
     const rps = c.metrics.find((m) => m.key === 'load/autocannon/read-list/tuned/single/c10/rps')!;
     expect(rps.change).toBeCloseTo(-0.3, 9);
-    expect(rps.method).toBe('bootstrap');
+    expect(rps.method).toBe('mann-whitney');
     expect(rps.interval.high).toBeLessThan(0);
   });
 
@@ -221,7 +230,7 @@ describe('failed and missing arms (no silent passes)', () => {
 });
 
 describe('error share', () => {
-  const base = sampleRun();
+  const base = withTrials(sampleRun());
   const errorsOf = (c: ReturnType<typeof compareMetrics>, name: string) => c.metrics.find((m) => m.name === name)!;
 
   it('judgePoints: regressed only beyond the threshold in points and above 0', () => {
@@ -271,6 +280,72 @@ describe('exports', () => {
       upper_value: 5100,
     });
     expect(b['load/autocannon/read-list/tuned/single/c10']!['latency-p95-ms']!.value).toBe(4);
+  });
+});
+
+describe('independent trials: method, computed coverage, and too few trials', () => {
+  const rpsKey = 'load/autocannon/read-list/tuned/single/c10/rps';
+
+  it('needs 4 trials a side at 95 % (computed from the Mann–Whitney distribution)', () => {
+    expect(COMPARE_CONFIDENCE).toBe(0.95);
+    expect(COMPARE_MIN_TRIALS).toBe(4);
+  });
+
+  it('records the method, the confidence and the coverage computed for 5 and 5 trials: 1 − 2 · 4/252', () => {
+    const five = withTrials(sampleRun());
+    const c = compareMetrics(metricsOf(five), metricsOf(five));
+    const rps = c.metrics.find((m) => m.key === rpsKey)!;
+    expect(rps).toMatchObject({ method: 'mann-whitney', confidence: 0.95, n: { baseline: 5, candidate: 5 } });
+    // P(U ≤ 2) for 5 and 5 is (1 + 1 + 2)/C(10, 5): the interval drops the 3 extreme differences each side.
+    expect(rps.coverage).toBeCloseTo(1 - (2 * 4) / 252, 12);
+  });
+
+  it('4 and 4 trials: the widest interval, coverage 1 − 2/70', () => {
+    const four = withTrials(sampleRun(), 4);
+    const rps = compareMetrics(metricsOf(four), metricsOf(four)).metrics.find((m) => m.key === rpsKey)!;
+    expect(rps.coverage).toBeCloseTo(1 - 2 / 70, 12);
+  });
+
+  it('3 trials a side: rps and p95 cannot be judged, with the reason; they are not counted as compared', () => {
+    const three = sampleRun();
+    // Even a 30 % slowdown gets no verdict from 3 trials: the widest interval covers 90 %.
+    const slow = structuredClone(three);
+    for (const r of slow.load) for (const t of [...r.trials, r.median!]) t.rps *= 0.7;
+    const c = compareMetrics(metricsOf(three), metricsOf(slow));
+    const rps = c.unjudged.find((u) => u.key === rpsKey)!;
+    expect(rps).toMatchObject({
+      verdict: 'cannot be judged',
+      reason: 'not enough trials: 3 and 3, where 95 % needs 4 on each side',
+      gating: true,
+      method: 'mann-whitney',
+    });
+    expect(c.metrics.find((m) => m.key === rpsKey)).toBeUndefined();
+    expect(c.regressions).toBe(0);
+    expect(c.judgedGating).toBe(0);
+    // Still judged by their own rules: the error share (points) and the microbenchmarks (margins of error).
+    expect(c.metrics.some((m) => m.method === 'points' && m.gating)).toBe(true);
+    expect(c.metrics.some((m) => m.method === 'rme' && !m.gating)).toBe(true);
+    const text = renderComparison(c, { format: 'text' });
+    expect(text).toContain(
+      'cannot be judged: read-list · tuned · rps: not enough trials: 3 and 3, where 95 % needs 4 on each side',
+    );
+    expect(text).toMatch(/; 12 gating metric\(s\) cannot be judged/);
+  });
+
+  it('states the method and the computed coverage in the report, never a typed bootstrap 95 %', () => {
+    const five = withTrials(sampleRun());
+    const text = renderComparison(compareMetrics(metricsOf(five), metricsOf(five)));
+    expect(text).not.toMatch(/bootstrap/);
+    expect(text).toContain(
+      '[mann-whitney], asked at 95.0 %; coverage computed for the samples at hand: 96.8 % with 5 and 5 samples',
+    );
+    expect(text).toContain("tinybench: the two means' margins of error (4 metric(s))");
+  });
+
+  it('a capacity swept once is one number: method "none", shown and never gating', () => {
+    const c = compareMetrics(metricsOf(sampleRun()), metricsOf(sampleRun()));
+    const cap = c.metrics.find((m) => m.key.startsWith('capacity/'))!;
+    expect(cap).toMatchObject({ method: 'none', gating: false, coverage: null, confidence: null });
   });
 });
 

@@ -17,6 +17,12 @@ export interface Metric {
   value: number;
   /** Per-trial values (load), or [value] where only one number exists; empty when the arm failed. */
   samples: number[];
+  /**
+   * What the samples are, when they are repeated measurements of the run: its load trials, or
+   * its capacity sweeps. Those are compared as independent samples (stats/unpaired.ts), and
+   * too few of them give no verdict. Absent: a single figure per run.
+   */
+  sampleUnit?: 'trials' | 'sweeps';
   /** Relative margin of error in percent, when the source gives one instead of samples (tinybench). */
   rmePct?: number;
   /** May fail the gate: rps and p95 (with repeated trials) and the error share. Others are informational. */
@@ -83,7 +89,14 @@ export function extractMetrics(src: MetricSources): Metric[] {
     const id = `load/${r.engine}/${r.scenario}/${r.profile}/${r.topology}/c${r.connections}${r.rate === null ? '' : `/r${r.rate}`}`;
     const label = armLabel(r);
     const failure = loadArmFailure(r);
-    const rps = { key: `${id}/rps`, name: `${label} · rps`, unit: 'req/s', direction: 'higher', gate: true } as const;
+    const rps = {
+      key: `${id}/rps`,
+      name: `${label} · rps`,
+      unit: 'req/s',
+      direction: 'higher',
+      gate: true,
+      sampleUnit: 'trials',
+    } as const;
     const errors = {
       key: `${id}/errors`,
       name: `${label} · errors`,
@@ -100,6 +113,7 @@ export function extractMetrics(src: MetricSources): Metric[] {
         direction: 'lower',
         gate: p.gate,
         thresholdFactor: p.factor,
+        sampleUnit: 'trials',
       }) as const;
     if (failure !== undefined || !r.median || r.trials.length === 0) {
       const why = failure ?? 'no measurement';
@@ -151,6 +165,7 @@ export function extractMetrics(src: MetricSources): Metric[] {
       name: `capacity ${c.scenario} · ${c.profile} (p95 < ${c.sloP95Ms} ms)`,
       unit: 'connections',
       direction: 'higher',
+      sampleUnit: 'sweeps',
     } as const;
     const failure = recordFailure(c);
     out.push(

@@ -1,6 +1,6 @@
-import type { Comparison, ComparedMetric } from '../gate/judge.ts';
+import { COMPARE_METHOD_TEXT, type Comparison, type ComparedMetric } from '../gate/judge.ts';
 import { describeMismatches, type Mismatch } from '../gate/context.ts';
-import { num, pct } from '../lib/format.ts';
+import { DASH, num, pct, share } from '../lib/format.ts';
 import { renderTable, type Column, type TableFormat } from '../lib/table.ts';
 
 const ICON: Record<ComparedMetric['verdict'], string> = {
@@ -28,6 +28,7 @@ const columns = (format: TableFormat): Column<ComparedMetric>[] => [
   { header: 'candidate', align: 'right', cell: (m) => `${num(m.candidate)} ${m.unit}` },
   { header: 'change', align: 'right', cell: (m) => changeText(m) },
   { header: 'interval', align: 'right', cell: intervalText },
+  { header: 'coverage', align: 'right', cell: (m) => (m.coverage === null ? DASH : share(m.coverage)) },
   { header: 'verdict', cell: (m) => (format === 'markdown' ? ICON[m.verdict] : m.verdict) },
   { header: 'threshold', align: 'right', cell: thresholdText },
   { header: 'gates', cell: (m) => (m.gating ? 'yes' : 'no') },
@@ -35,7 +36,13 @@ const columns = (format: TableFormat): Column<ComparedMetric>[] => [
 
 /** One line a human reads first. */
 export function compareSummaryLine(c: Comparison): string {
-  if (c.metrics.length === 0 && c.uncompared.length === 0) return 'no metric present in both files: nothing compared';
+  const unjudged = c.unjudged.filter((u) => u.gating).length;
+  const tail = unjudged ? `; ${unjudged} gating metric(s) cannot be judged` : '';
+  return summaryOfJudged(c) + tail;
+}
+
+function summaryOfJudged(c: Comparison): string {
+  if (c.metrics.length === 0 && c.uncompared.length === 0) return 'no metric judged in both files: nothing compared';
   if (c.regressions > 0) {
     const failedOrMissing = c.uncompared.filter((u) => u.verdict === 'regressed').length;
     const measured = c.regressions - failedOrMissing;
@@ -71,7 +78,37 @@ export function gateReasons(c: Comparison, mismatches: readonly Mismatch[] = [])
       `regressed: ${m.name}: ${changeText(m)} (${num(m.baseline)} → ${num(m.candidate)} ${m.unit}${interval}), beyond ${thresholdText(m)}`,
     );
   }
+  for (const u of c.unjudged) if (u.gating) lines.push(`cannot be judged: ${u.name}: ${u.reason}`);
   return lines;
+}
+
+/**
+ * How the intervals were made, from the records: each method in use, with the confidence
+ * asked and the coverage computed for the sample sizes at hand (never a typed figure).
+ */
+export function compareMethodText(c: Comparison): string {
+  const parts: string[] = [];
+  const methods = [...new Set([...c.metrics.map((m) => m.method), ...c.unjudged.map((u) => u.method)])];
+  for (const method of methods) {
+    const ms = c.metrics.filter((m) => m.method === method);
+    if (method !== 'mann-whitney') {
+      parts.push(`${COMPARE_METHOD_TEXT[method]} (${ms.length} metric(s))`);
+      continue;
+    }
+    const byN = new Map<string, number>();
+    for (const m of ms) {
+      const k = `${share(m.coverage)} with ${m.n?.baseline ?? '?'} and ${m.n?.candidate ?? '?'} samples`;
+      byN.set(k, (byN.get(k) ?? 0) + 1);
+    }
+    const coverage = [...byN.entries()].map(([k, n]) => `${k} (${n} metric(s))`).join(', ');
+    const none = c.unjudged.length;
+    parts.push(
+      `${COMPARE_METHOD_TEXT[method]} [${method}], asked at ${share(c.confidence)}` +
+        (coverage ? `; coverage computed for the samples at hand: ${coverage}` : '') +
+        (none ? `; ${none} metric(s) with too few samples for it: cannot be judged` : ''),
+    );
+  }
+  return parts.length ? `Method: ${parts.join('. ')}.` : 'Method: no metric judged.';
 }
 
 /** The comparison as Markdown (job summary, PR comment) or aligned text (terminal). Pure. */
@@ -97,12 +134,16 @@ export function renderComparison(
   lines.push(renderTable(columns(format), ordered, format));
   lines.push(
     `Rule: a metric is regressed (or improved) only when its change is beyond its threshold (±${c.thresholdPct} %; ×1.5 for p95, ×2 for p99) in the worse (better) direction AND ` +
-      'its whole interval is on that side of "no change". Interval: bootstrap 95 % of the ratio of trial medians (3+ trials), ' +
-      "else the range of trial ratios; tinybench: the means' margins of error; single numbers: none. " +
+      'its whole interval is on that side of "no change"; a metric whose trials are too few for its interval cannot be judged (no verdict). ' +
       `The error share (connection errors, timeouts and non-2xx over all attempts; rps counts 2xx only) regresses when the candidate's is above 0 and more than ${c.errorsThresholdPts} percentage points above the baseline's. ` +
       'Gating (exit 1): rps and p95 with repeated trials, and the error share; a gating metric whose candidate arm failed (or failed its write audit) or that is missing from the candidate is a regression. ' +
       'p50, p99, microbenchmarks (a margin of error within one run) and capacity (one number) are informational.',
+    '',
+    compareMethodText(c),
   );
+  const unjudgedShown = c.unjudged.filter((u) => !u.gating);
+  if (unjudgedShown.length)
+    lines.push('', `Cannot be judged (no verdict): ${unjudgedShown.map((u) => `${u.name}: ${u.reason}`).join('; ')}`);
   const shown = new Set(c.uncompared.map((u) => u.key));
   const informational = c.uncompared.filter((u) => u.verdict !== 'regressed');
   if (informational.length)

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../../test-support/temp-dir.ts';
+import { withTrials } from '../../test-support/trials.ts';
 import {
   auditFailed,
   failedArm,
@@ -38,8 +39,11 @@ describe('loadlab compare', () => {
     return file;
   };
 
+  // Five trials per arm (the calibration config's): the 95 % interval needs 4 on each side.
+  const run5 = (over: Parameters<typeof sampleRun>[0] = {}) => withTrials(sampleRun(over));
+
   it('A/A: a file against itself exits 0 with "no significant change"', async () => {
-    const f = write('a.json', sampleRun());
+    const f = write('a.json', run5());
     expect(await main(['compare', f, f, '--markdown', join(dir, 'summary.md')])).toBe(0);
     expect(out.join('')).toContain('no significant change in');
     // Sides named by the run (SHA, mode, date), not by the file name.
@@ -59,7 +63,7 @@ describe('loadlab compare', () => {
   });
 
   it('rps 30 % lower and latency 30 % higher exits 1', async () => {
-    const base = sampleRun();
+    const base = run5();
     const slow = structuredClone(base);
     for (const r of slow.load)
       for (const t of [...r.trials, r.median!]) {
@@ -71,7 +75,7 @@ describe('loadlab compare', () => {
   });
 
   it('writes github-action-benchmark and Bencher exports', async () => {
-    const f = write('a.json', sampleRun());
+    const f = write('a.json', run5());
     expect(await main(['compare', f, f, '--export', `github:${join(dir, 'gh.json')}`])).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'gh.json'), 'utf8'))[0]).toHaveProperty('unit');
     expect(JSON.parse(readFileSync(join(dir, 'gh.smaller.json'), 'utf8'))[0].unit).toBe('ms');
@@ -156,9 +160,16 @@ describe('loadlab compare', () => {
     });
 
     it('--allow-mismatch goes on and prints the differences at the top', async () => {
-      const q = write('q.json', sampleRun());
+      const q = write('q.json', run5());
       expect(
-        await main(['compare', q, write('f.json', fullRun()), '--allow-mismatch', '--markdown', join(dir, 's.md')]),
+        await main([
+          'compare',
+          q,
+          write('f.json', withTrials(fullRun())),
+          '--allow-mismatch',
+          '--markdown',
+          join(dir, 's.md'),
+        ]),
       ).toBe(0);
       expect(firstLine()).toBe(
         'not comparable, compared anyway (--allow-mismatch): mode quick vs full; scale 0.05 vs 1; trials 2 vs 3; durationS 1.5 vs 100; warmupS 1 vs 10',
@@ -184,14 +195,14 @@ describe('loadlab compare', () => {
     });
 
     it('load --json files compare like run results; a file against itself exits 0', async () => {
-      const f = write('l.json', sampleLoadFile());
+      const f = write('l.json', withTrials(sampleLoadFile()));
       expect(await main(['compare', f, f])).toBe(0);
       expect(text()).toContain('no significant change in');
       expect(text()).not.toContain('regressed:');
     });
 
     it('an error share 2 points above the baseline exits 1 (rps unchanged: it counts 2xx only)', async () => {
-      const base = sampleRun();
+      const base = run5();
       const cand = withArm(base, 'mix-80-20', 'tuned', (arm) => withNon2xx(arm, 0.02));
       expect(await main(['compare', write('b.json', base), write('c.json', cand)])).toBe(1);
       expect(firstLine()).toBe('regressed: mix-80-20 · tuned · errors: +2.00 pt (0 → 2 %), beyond +0.5 pt');
@@ -199,13 +210,43 @@ describe('loadlab compare', () => {
     });
 
     it('an error share within the threshold passes; --errors-threshold moves it', async () => {
-      const base = sampleRun();
+      const base = run5();
       const cand = write(
         'c.json',
         withArm(base, 'mix-80-20', 'tuned', (arm) => withNon2xx(arm, 0.004)),
       );
       expect(await main(['compare', write('b.json', base), cand])).toBe(0);
       expect(await main(['compare', write('b.json', base), cand, '--errors-threshold', '0.1'])).toBe(1);
+    });
+
+    it('two 2-trial files: no gating metric can be judged, exit 2 with one error line, nothing else printed', async () => {
+      const two = sampleRun();
+      for (const r of two.load) r.trials = r.trials.slice(0, 2);
+      const f = write('two.json', two);
+      expect(await main(['compare', f, f, '--markdown', join(dir, 'two.md')])).toBe(2);
+      expect(text()).toBe(
+        'error: no gating metric can be judged: read-list · untuned · rps cannot be judged: ' +
+          'not enough trials: 2 and 2, where 95 % needs 4 on each side (and 11 more gating metric(s))\n',
+      );
+      expect(() => readFileSync(join(dir, 'two.md'))).toThrow();
+    });
+
+    it('too few trials but a failed candidate arm: the failure is a verdict, exit 1', async () => {
+      const base = sampleRun(); // 3 trials: rps and p95 cannot be judged
+      const cand = withArm(base, 'write', 'tuned', (arm) => failedArm(arm, 'server exited'));
+      expect(await main(['compare', write('b.json', base), write('c.json', cand)])).toBe(1);
+      expect(firstLine()).toBe('regressed: write · tuned · rps: candidate arm failed (server exited)');
+      expect(text()).toContain('cannot be judged: read-list · untuned · rps: not enough trials: 3 and 3');
+    });
+
+    it('--json records each judged metric with its method, confidence and computed coverage', async () => {
+      const f = write('a.json', run5());
+      expect(await main(['compare', f, f, '--json'])).toBe(0);
+      const json = JSON.parse(text());
+      const rps = json.metrics.find((m: { key: string }) => m.key === 'load/autocannon/write/tuned/single/c10/rps');
+      expect(rps).toMatchObject({ method: 'mann-whitney', confidence: 0.95, n: { baseline: 5, candidate: 5 } });
+      expect(rps.coverage).toBeCloseTo(1 - 8 / 252, 12);
+      expect(json.unjudged).toEqual([]);
     });
 
     it('--json carries the mismatches and the failed or missing metrics', async () => {

@@ -4,7 +4,14 @@ import { defineCommand } from '../../lib/cli-kit.ts';
 import { colourEnabled, paintVerdicts } from '../../lib/colour.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-write.ts';
-import { COMPARE_DEFAULTS, commonGatingKeys, compareMetrics } from '../../gate/judge.ts';
+import {
+  COMPARE_CONFIDENCE,
+  COMPARE_DEFAULTS,
+  COMPARE_MIN_TRIALS,
+  commonGatingKeys,
+  compareMetrics,
+  type Comparison,
+} from '../../gate/judge.ts';
 import { contextMismatches, contextOf, describeMismatches, runLabel } from '../../gate/context.ts';
 import { extractMetrics, type Metric } from '../../gate/metrics.ts';
 import { metricSources, readResultsFile } from '../../gate/read-records.ts';
@@ -67,6 +74,18 @@ function nothingComparable(baseline: readonly Metric[], candidate: readonly Metr
   );
 }
 
+/** The one-line reason no gating metric has a verdict (exit 2). */
+export function nothingJudged(c: Comparison): string {
+  const gating = c.unjudged.filter((u) => u.gating);
+  const first = gating[0];
+  if (first) {
+    const more = gating.length > 1 ? ` (and ${gating.length - 1} more gating metric(s))` : '';
+    return `no gating metric can be judged: ${first.name} cannot be judged: ${first.reason}${more}`;
+  }
+  const other = c.uncompared.find((u) => u.gating);
+  return `no gating metric can be judged${other ? `: ${other.name}: ${other.reason}` : ''}`;
+}
+
 export const command = defineCommand({
   name: 'compare',
   summary: 'Compare two results files metric by metric; exit 1 on a significant regression or a failed or missing arm.',
@@ -79,14 +98,17 @@ CPU model, cores, Node, SQLite and better-sqlite3 versions (fields a file does n
 are not compared). Otherwise exit 2 naming each difference, unless --allow-mismatch.
 
 Verdict per metric: regressed (improved) when the change is beyond ±PCT in the worse (better)
-direction AND the whole interval (bootstrap 95 % of the ratio of trial medians with 3+ trials,
-else the range of trial ratios; tinybench: margins of error) lies on that side of "no change".
+direction AND the whole interval lies on that side of "no change". Interval: the two runs' trials
+are independent samples, so the exact Mann-Whitney interval of the ratio (Hodges-Lehmann), asked
+at ${Math.round(COMPARE_CONFIDENCE * 100)} % with its coverage computed for the trial counts; it needs ${COMPARE_MIN_TRIALS} trials on each side.
+Fewer: the metric cannot be judged (no verdict); tinybench: margins of error, informational.
 rps counts 2xx responses only; the error share (connection errors, timeouts, non-2xx) regresses
 when the candidate's is above 0 and more than POINTS percentage points above the baseline's.
 A gating metric (rps, p95, error share) whose candidate arm failed, failed its write audit or
 is missing from the candidate is a regression; the reasons are printed first.
 exit 0: no regression; 1: at least one gating metric regressed, failed or is missing;
-2: usage or input error, runs not comparable, or no gating metric in both files.`,
+2: usage or input error, runs not comparable, no gating metric in both files, or none that can
+be judged (too few trials).`,
   options: {
     threshold: {
       kind: 'number',
@@ -152,6 +174,8 @@ exit 0: no regression; 1: at least one gating metric regressed, failed or is mis
       errorsThresholdPts: values['errors-threshold'],
       countedThresholdPct: values['counted-threshold'],
     });
+    // Nothing judged and nothing failed: no verdict, said as one line (a failed arm is a verdict: exit 1).
+    if (comparison.regressions === 0 && comparison.judgedGating === 0) throw new UsageError(nothingJudged(comparison));
     const labels = {
       baselineLabel: runLabel(base, basename(basePath)),
       candidateLabel: runLabel(cand, basename(candPath)),
