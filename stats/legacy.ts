@@ -1,8 +1,7 @@
 import { createRng } from '../lib/rng.ts';
 import { median, quantile, safeRatio } from './basic.ts';
-import { medianInterval, type MedianInterval } from './sign-test.ts';
 
-/* Bootstrap intervals still used by judges that have not moved to stats/paired.ts or stats/unpaired.ts. To be removed. */
+/* The bootstrap interval still used by judges that have not moved to stats/unpaired.ts (reports/ledger/). To be removed. */
 
 export interface RatioInterval {
   /** median(candidate) / median(baseline). */
@@ -59,59 +58,4 @@ export function ratioOfMediansInterval(
   for (let i = 0; i < resamples; i++) ratios.push(safeRatio(draw(candidate), draw(baseline)));
   const alpha = (1 - confidence) / 2;
   return { ratio, low: quantile(ratios, alpha), high: quantile(ratios, 1 - alpha), method: 'bootstrap' };
-}
-
-export interface ClusteredInterval extends Omit<MedianInterval, 'method' | 'confidence' | 'n'> {
-  /** 'cluster-bootstrap' with enough clusters; 'cluster-sign-test' (sign test on the cluster medians) with fewer. */
-  method: 'cluster-bootstrap' | 'cluster-sign-test';
-}
-
-/** Below this many clusters a bootstrap over them says little: the sign test on their medians is used. */
-export const MIN_BOOTSTRAP_CLUSTERS = 5;
-
-/**
- * Interval of the median of values that come in clusters (the pairs of one round share its
- * server processes and database state, so they are not independent): a two-stage
- * percentile bootstrap, rounds resampled with replacement, then pairs within each drawn
- * round. Treating 128 pairs from 8 rounds as 128 independent values gives an interval too
- * narrow by the between-round spread; this one includes it (and, resampling both stages,
- * errs wide). Seeded, so reproducible. With fewer than MIN_BOOTSTRAP_CLUSTERS clusters:
- * the sign-test interval of the cluster medians, whose `coverage` says what it is worth.
- */
-export function clusteredMedianInterval(
-  clusters: readonly (readonly number[])[],
-  confidence = 0.95,
-  opts: { resamples?: number; seed?: number } = {},
-): ClusteredInterval {
-  const groups = clusters.filter((c) => c.length > 0);
-  if (groups.length === 0) throw new Error('clusteredMedianInterval needs at least one value');
-  const all = groups.flat();
-  if (groups.length < MIN_BOOTSTRAP_CLUSTERS) {
-    const meds = groups.map((g) => median(g));
-    const ci = medianInterval(meds, 0);
-    const lo = Math.min(...meds);
-    const hi = Math.max(...meds);
-    const coverage = 'notEnough' in ci ? 0 : ci.coverage;
-    return { median: median(all), low: lo, high: hi, coverage, method: 'cluster-sign-test' };
-  }
-  const rng = createRng(opts.seed ?? BOOTSTRAP_DEFAULTS.seed);
-  const resamples = opts.resamples ?? BOOTSTRAP_DEFAULTS.resamples;
-  const medians: number[] = [];
-  const sample: number[] = [];
-  for (let i = 0; i < resamples; i++) {
-    sample.length = 0;
-    for (let j = 0; j < groups.length; j++) {
-      const g = groups[Math.floor(rng.next() * groups.length)]!;
-      for (let k = 0; k < g.length; k++) sample.push(g[Math.floor(rng.next() * g.length)]!);
-    }
-    medians.push(median(sample));
-  }
-  const alpha = (1 - confidence) / 2;
-  return {
-    median: median(all),
-    low: quantile(medians, alpha),
-    high: quantile(medians, 1 - alpha),
-    coverage: confidence,
-    method: 'cluster-bootstrap',
-  };
 }
