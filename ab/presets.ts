@@ -13,6 +13,7 @@ export const AB_QUICK: RunConfig = RunConfig.parse({
   profiles: ['tuned'],
   load: {
     ...QUICK.load,
+    enabled: true,
     scenarios: ['read-point', 'read-list', 'write', 'mix-80-20'],
     connections: 50,
     durationS: 2,

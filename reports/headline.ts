@@ -2,6 +2,7 @@ import type { RunResults } from '../lib/records/run.ts';
 import { safeRatio } from '../stats/index.ts';
 import { bytes, DASH, ms, num, pct } from '../lib/format.ts';
 import { capacityRecord, headlineRecord, reachedBound } from './ledger/measure.ts';
+import { pairedProfileMedian, runPairedGain, type PairedOutcome } from './ledger/measure-paired.ts';
 import { renderTable, type Column } from '../lib/table.ts';
 
 /** The guide's §8 before/after table, as data. */
@@ -28,11 +29,16 @@ export interface HeadlineRow {
 export function headlineRows(run: RunResults): HeadlineRow[] {
   const profiles = run.config.profiles;
   const h = run.config.headline;
+  // The absolute figures: the load stage's trials when it ran, else the paired stage's slices.
   const load = (scenario: string, pick: 'rps' | 'p95') =>
     Object.fromEntries(
       profiles.map((p) => {
         const r = headlineRecord(run, scenario, p);
-        const v = r?.median ? (pick === 'rps' ? r.median.rps : r.median.latencyMs.p95) : null;
+        const v = r?.median
+          ? pick === 'rps'
+            ? r.median.rps
+            : r.median.latencyMs.p95
+          : pairedProfileMedian(run, scenario, p, pick);
         return [p, { value: v, text: v === null ? DASH : pick === 'rps' ? num(v) : ms(v) }];
       }),
     );
@@ -58,19 +64,23 @@ export function headlineRows(run: RunResults): HeadlineRow[] {
     }),
   );
   const cap0 = run.capacity.find((c) => c.curve.length > 0);
+  const source = (scenario: string) =>
+    profiles.some((p) => headlineRecord(run, scenario, p)?.median)
+      ? 'median of the load trials; the change: paired slices'
+      : 'median of the paired slices';
   const conns = `${run.config.load.connections} connections`;
   const rows: Record<HeadlineId, { values: HeadlineRow['values']; note: string }> = {
     read: {
       values: load(h.readScenario, 'rps'),
-      note: `'${h.readScenario}' scenario, ${conns}, median rps of the trials`,
+      note: `'${h.readScenario}' scenario, ${conns}, ${source(h.readScenario)}`,
     },
     write: {
       values: load(h.writeScenario, 'rps'),
-      note: `'${h.writeScenario}' scenario, ${conns}, median rps of the trials`,
+      note: `'${h.writeScenario}' scenario, ${conns}, ${source(h.writeScenario)}`,
     },
     p95: {
       values: load(h.p95Scenario, 'p95'),
-      note: `'${h.p95Scenario}' scenario, ${conns}, median of the trials' p95`,
+      note: `'${h.p95Scenario}' scenario, ${conns}, ${source(h.p95Scenario)}`,
     },
     users: {
       values: cap,
@@ -91,12 +101,34 @@ export function headlineRows(run: RunResults): HeadlineRow[] {
   }));
 }
 
-/** tuned (after) over untuned (before) as a change; for size, the tuned profile's VACUUM change. */
-function ourChange(row: HeadlineRow, before: string, after: string): string {
+/** The paired gain behind a headline row (tuned vs untuned), or null for rows that are not paired. */
+function pairedChange(run: RunResults, row: HeadlineRow): PairedOutcome | null {
+  const h = run.config.headline;
+  if (row.id === 'read') return runPairedGain(run, 'tuned-vs-untuned', h.readScenario, 'rps');
+  if (row.id === 'write') return runPairedGain(run, 'tuned-vs-untuned', h.writeScenario, 'rps');
+  if (row.id === 'p95') return runPairedGain(run, 'tuned-vs-untuned', h.p95Scenario, 'p95');
+  return null;
+}
+
+/**
+ * tuned (after) over untuned (before) as a change: for load rows the paired estimate and its
+ * interval (p95 as a change of the latency itself, so − is faster); for size, the tuned
+ * profile's change; for capacity, the ratio of the sweeps.
+ */
+function ourChange(run: RunResults, row: HeadlineRow, before: string, after: string): string {
   if (row.id === 'size') return pct(row.values[after]?.value ?? null, 0);
+  const paired = before === 'untuned' && after === 'tuned' ? pairedChange(run, row) : null;
+  if (paired) {
+    if ('unavailable' in paired) return `no interval (${paired.unavailable.replace(/^.*?: /, '')})`;
+    // The latency row shows the change of p95 itself: the gain's reciprocal.
+    const [mid, lo, hi] =
+      row.id === 'p95' ? [1 / paired.gain, 1 / paired.high, 1 / paired.low] : [paired.gain, paired.low, paired.high];
+    return `${pct(mid - 1, 0)} [${pct(lo - 1, 0)}, ${pct(hi - 1, 0)}]`;
+  }
   const b = row.values[before];
   const a = row.values[after];
   if (!a || !b || a.value === null || b.value === null) return DASH;
+  if (row.id !== 'users') return DASH; // a comparison without an interval is not printed
   // Capacity at the largest level tried is a lower bound: say "at least", or nothing when both are.
   if (b.atLeast) return DASH;
   return `${a.atLeast ? '≥ ' : ''}${pct(safeRatio(a.value, b.value) - 1, 0)}`;
@@ -114,11 +146,11 @@ export function renderHeadline(run: RunResults, rows: HeadlineRow[] = headlineRo
       align: 'right' as const,
       cell: (r: HeadlineRow) => r.values[p]?.text ?? DASH,
     })),
-    { header: 'change (tuned vs untuned)', align: 'right', cell: (r) => ourChange(r, 'untuned', 'tuned') },
+    { header: 'change (tuned vs untuned)', align: 'right', cell: (r) => ourChange(run, r, 'untuned', 'tuned') },
     ...others.map((p) => ({
       header: `change (${p} vs untuned)`,
       align: 'right' as const,
-      cell: (r: HeadlineRow) => ourChange(r, 'untuned', p),
+      cell: (r: HeadlineRow) => ourChange(run, r, 'untuned', p),
     })),
     { header: 'how measured', cell: (r) => r.note },
   ];

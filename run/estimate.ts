@@ -1,6 +1,7 @@
 import type { RunConfig } from '../lib/records/run-config.ts';
 import type { StageName } from '../lib/records/run.ts';
 import { CROSSOVER_PRESETS } from '../crossover/plan.ts';
+import { pairedPlan } from './paired-plan.ts';
 
 function crossoverSeconds(preset: 'quick' | 'full'): number {
   const p = CROSSOVER_PRESETS[preset];
@@ -38,10 +39,15 @@ export function estimateStages(
     load: c.load.enabled
       ? counts.scenarios * profiles * c.load.trials * (c.load.warmupS + c.load.durationS + TRIAL_OVERHEAD_S)
       : 0,
-    // Pool: 3 topologies of one arm; WAL: 2 profiles × 2 topologies.
-    concurrency: c.concurrency.enabled
-      ? 7 * c.load.trials * (c.load.warmupS + c.load.durationS + TRIAL_OVERHEAD_S)
+    // Every comparison, every round: both servers start, both sides warm up, then the slices.
+    paired: c.paired.enabled
+      ? pairedPlan(c, 2).length * c.paired.rounds * (2 * c.paired.warmupS + 2 * c.paired.durationS * 1.35 + 1.2)
       : 0,
+    // Pool: 3 topologies of one arm; WAL: 2 profiles × 2 topologies.
+    concurrency:
+      c.concurrency.enabled && c.concurrency.sequential
+        ? 7 * c.load.trials * (c.load.warmupS + c.load.durationS + TRIAL_OVERHEAD_S)
+        : 0,
     k6: c.k6.enabled && counts.k6 ? c.k6.scenarios.length * profiles * (c.k6.durationS + 2) : 0,
     capacity: c.capacity.enabled
       ? capProfiles *

@@ -11,7 +11,7 @@ import { workloadNames } from '../bench/workloads/index.ts';
 import { writeReport } from '../reports/write.ts';
 import { OK, type StageContext, type StageOutcome } from './stage-context.ts';
 import { benchStage, seedStage, vacuumStage } from './stages-db.ts';
-import { capacityStage, concurrencyStage, crossoverStage, k6Stage, loadStage } from './stages-load.ts';
+import { capacityStage, concurrencyStage, crossoverStage, k6Stage, loadStage, pairedStage } from './stages-load.ts';
 
 export interface RunSuiteOptions {
   /** The user's own database and queries: benchmarked per profile beside the fixture (bench --db --queries). */
@@ -147,6 +147,8 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
   await stage('bench', () => benchStage(ctx));
 
   await stage('load', () => loadStage(ctx));
+
+  await stage('paired', () => pairedStage(ctx));
 
   await stage('concurrency', () => concurrencyStage(ctx));
 

@@ -26,7 +26,7 @@ export const QUICK: RunConfig = RunConfig.parse({
     indexSweepRows: [10_000, 100_000],
   },
   load: {
-    enabled: true,
+    enabled: false,
     scenarios: ['read-list', 'write', 'mix-80-20'],
     connections: 50,
     durationS: 1.5,
@@ -37,7 +37,7 @@ export const QUICK: RunConfig = RunConfig.parse({
   capacity: {
     enabled: true,
     scenario: 'mix-80-20',
-    profiles: [],
+    profiles: ['untuned', 'tuned'],
     maxConnections: 100,
     durationS: 1,
     warmupS: 0.5,
@@ -47,7 +47,8 @@ export const QUICK: RunConfig = RunConfig.parse({
     sweeps: 1,
   },
   vacuum: { enabled: true, deleteShare: 0.35, updateShare: 0.1 },
-  concurrency: { enabled: true, readScenario: 'read-list', mixScenario: 'mix-80-20', workers: 0 },
+  concurrency: { enabled: true, readScenario: 'read-list', mixScenario: 'mix-80-20', workers: 0, sequential: false },
+  paired: { enabled: true, rounds: 6, durationS: 0.5, warmupS: 0.3, confidence: 0.95 },
   // The crossover sweep takes minutes even quick: --full only (or crossover.enabled in a config).
   crossover: { enabled: false, preset: 'quick', pgProfile: 'pg-tuned' },
   headline: { readScenario: 'read-list', writeScenario: 'write', p95Scenario: 'mix-80-20' },
@@ -73,9 +74,11 @@ export const FULL: RunConfig = RunConfig.parse({
     ablationTaskMs: 25,
     indexSweepRows: [10_000, 100_000, 1_000_000],
   },
-  load: { ...QUICK.load, scenarios: [], durationS: 100, warmupS: 10, trials: 3, connections: 100 },
+  load: { ...QUICK.load, enabled: true, scenarios: [], durationS: 100, warmupS: 10, trials: 3, connections: 100 },
   k6: { ...QUICK.k6, scenarios: [], durationS: 100 },
-  capacity: { ...QUICK.capacity, maxConnections: 800, durationS: 30, warmupS: 5, refine: 3, sweeps: 3 },
+  capacity: { ...QUICK.capacity, profiles: [], maxConnections: 800, durationS: 30, warmupS: 5, refine: 3, sweeps: 3 },
+  concurrency: { ...QUICK.concurrency, sequential: true },
+  paired: { enabled: true, rounds: 12, durationS: 2, warmupS: 1, confidence: 0.95 },
   crossover: { enabled: true, preset: 'full', pgProfile: 'pg-tuned' },
 });
 

@@ -6,6 +6,8 @@ import { loadNoiseBands } from '../reports/ledger/noise-bands.ts';
 import { runCrossover } from '../crossover/run.ts';
 import { findPg, PG_INSTALL_HINT } from '../pg/cluster.ts';
 import { runConcurrency, runEngineReadsWhileWriting } from './concurrency.ts';
+import { runPaired } from './paired.ts';
+import { choosePinning } from '../lib/environment.ts';
 import { OK, type StageContext, type StageOutcome } from './stage-context.ts';
 
 /* The stages of `loadlab run` that put HTTP load on a real server: load, concurrency, k6, capacity, crossover. */
@@ -51,6 +53,37 @@ export async function loadStage({
   return OK;
 }
 
+/** Every comparison the report judges, interleaved and paired (run/paired.ts), saved after every round. */
+export async function pairedStage({
+  c,
+  r,
+  save,
+  progress,
+  common,
+  hooks,
+  serveArgs,
+}: StageContext): Promise<StageOutcome> {
+  if (!c.paired.enabled) return { status: 'skipped', reason: 'disabled in the config' };
+  r.paired = await runPaired({
+    config: c,
+    cores: r.environment.cores,
+    pinning: r.environment.pinning ?? choosePinning(),
+    dataDir: common.dataDir,
+    ...(serveArgs.length ? { serveArgs } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    onProgress: (m) => progress.note(m),
+    onRound: (rec) => {
+      r.paired = rec;
+      save();
+    },
+  });
+  save();
+  const all = r.paired.comparisons;
+  if (all.length > 0 && all.every((x) => x.slices.every((s) => s.status === 'failed')))
+    throw new Error(`every paired comparison failed, e.g. ${all[0]!.problems[0] ?? 'no reason'}`);
+  return OK;
+}
+
 /** The pool and WAL arms, then WAL at the engine level. */
 export async function concurrencyStage({
   c,
@@ -63,23 +96,25 @@ export async function concurrencyStage({
   opts,
 }: StageContext): Promise<StageOutcome> {
   if (!c.concurrency.enabled) return { status: 'skipped', reason: 'disabled in the config' };
-  const returned = await runConcurrency({
-    config: c,
-    cores: r.environment.cores,
-    dataDir: common.dataDir,
-    ...(serveArgs.length ? { serveArgs } : {}),
-    hooks: {
-      ...hooks,
-      onProgress: (e) => {
-        if (e.kind === 'trial-start')
-          progress.note(`concurrency ${e.scenario} × ${e.profile}: trial ${e.trial}/${e.trials}`);
-      },
-    },
-    onRecord: (record) => {
-      r.concurrency.push(record);
-      save();
-    },
-  });
+  const returned = !c.concurrency.sequential
+    ? []
+    : await runConcurrency({
+        config: c,
+        cores: r.environment.cores,
+        dataDir: common.dataDir,
+        ...(serveArgs.length ? { serveArgs } : {}),
+        hooks: {
+          ...hooks,
+          onProgress: (e) => {
+            if (e.kind === 'trial-start')
+              progress.note(`concurrency ${e.scenario} × ${e.profile}: trial ${e.trial}/${e.trials}`);
+          },
+        },
+        onRecord: (record) => {
+          r.concurrency.push(record);
+          save();
+        },
+      });
   r.concurrency = returned;
   save();
   progress.note('WAL at the engine level: reads while a writer thread commits');

@@ -73,6 +73,11 @@ export const ConcurrencyConfig = z.strictObject({
   mixScenario: z.string(),
   /** N of readers:N and cluster:N; 0 = the machine's cores (at least 2). */
   workers: z.number().int().min(0).max(16),
+  /**
+   * Also run the arms one after another (pool: single, readers:N, cluster:N; WAL: single and
+   * readers:N), for their absolute figures. The claims are judged from the paired stage.
+   */
+  sequential: z.boolean().default(true),
 });
 
 /**
@@ -110,6 +115,25 @@ export const ThresholdConfig = z.strictObject({
   ledgerNoisePct: z.number().min(0),
 });
 
+/**
+ * The paired stage: every comparison the report states (tuned vs untuned on the headline
+ * scenarios, consensus vs tuned, WAL while writes run, the pool) measured the way `ab`
+ * measures: both servers up, the load alternating between them in short slices, pairs of
+ * neighbouring slices, rounds with fresh servers on fresh copies of the seeded databases.
+ */
+export const PairedConfig = z.strictObject({
+  enabled: z.boolean(),
+  /** Rounds; the interval needs enough of them for its confidence (6 for 95 %, 5 for 90 %). */
+  rounds: z.number().int().min(1).max(100),
+  /** Measured load per side, comparison and round, cut into slices. */
+  durationS: z.number().positive(),
+  /** Unmeasured load on each side before a block's first slice. */
+  warmupS: z.number().min(0),
+  /** Two-sided confidence of every paired interval. */
+  confidence: z.number().gt(0).lt(1),
+});
+export type PairedConfig = z.infer<typeof PairedConfig>;
+
 export const RunConfig = z.strictObject({
   profiles: z.array(z.string()).min(1),
   scale: z.number().positive().max(100),
@@ -125,7 +149,10 @@ export const RunConfig = z.strictObject({
     readScenario: 'read-list',
     mixScenario: 'mix-80-20',
     workers: 0,
+    sequential: true,
   }),
+  /** Absent in older results: the stage did not exist. */
+  paired: PairedConfig.default({ enabled: false, rounds: 6, durationS: 1, warmupS: 0.3, confidence: 0.95 }),
   /** Absent in older results: the stage did not exist. */
   crossover: CrossoverConfig.default({ enabled: false, preset: 'quick', pgProfile: 'pg-tuned' }),
   headline: HeadlineConfig,
@@ -166,6 +193,7 @@ export const ConfigFile = z.strictObject({
   capacity: overrides(CapacityConfig).optional(),
   vacuum: overrides(VacuumConfig).optional(),
   concurrency: overrides(ConcurrencyConfig).optional(),
+  paired: overrides(PairedConfig).optional(),
   crossover: overrides(CrossoverConfig).optional(),
   headline: overrides(HeadlineConfig).optional(),
   thresholds: overrides(ThresholdConfig).optional(),

@@ -5,6 +5,7 @@ import { AblationRecord, BenchRecord, IndexSweepRecord, Status } from './bench.t
 import { CountedRecord } from './counted.ts';
 import { CapacityRecord, LoadRecord } from './load.ts';
 import { ReadsWhileWritingRecord } from './reads-while-writing.ts';
+import { PairedRecord } from './paired.ts';
 import { RunConfig } from './run-config.ts';
 
 export const RUN_SCHEMA_VERSION = 1;
@@ -16,6 +17,7 @@ export const STAGE_NAMES = [
   'vacuum',
   'bench',
   'load',
+  'paired',
   'concurrency',
   'k6',
   'capacity',
@@ -117,6 +119,8 @@ export const RunResults = z.object({
     .optional(),
   load: z.array(LoadRecord).default([]),
   capacity: z.array(CapacityRecord).default([]),
+  /** The paired stage: every comparison the report judges, interleaved (null: the stage did not run). */
+  paired: PairedRecord.nullable().default(null),
   /** The concurrency stage's arms (pool: tuned single vs readers:N vs cluster:N; WAL: reads while writing). */
   concurrency: z.array(LoadRecord).default([]),
   /** The concurrency stage's engine-level WAL measurement: reads on one connection while another writes. */

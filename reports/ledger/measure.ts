@@ -1,7 +1,8 @@
 import type { AblationRecord } from '../../lib/records/bench.ts';
 import type { CapacityRecord, LoadRecord } from '../../lib/records/load.ts';
 import type { RunResults } from '../../lib/records/run.ts';
-import { gainInterval, median, ratioOfMediansInterval, safeRatio } from '../../stats/index.ts';
+import { median, safeRatio } from '../../stats/index.ts';
+import { fromPaired, runPairedGain } from './measure-paired.ts';
 import { bytes, ms, num, pct } from '../../lib/format.ts';
 import type { ClaimSource, OpKind } from './claims.ts';
 import type { Measured } from './verdict.ts';
@@ -154,25 +155,19 @@ export function headlineScenario(run: RunResults, which: 'read' | 'write' | 'p95
   return which === 'read' ? h.readScenario : which === 'write' ? h.writeScenario : h.p95Scenario;
 }
 
-/** tuned over untuned on a headline scenario; interval: bootstrap (or range) of the ratio of trial medians. */
+/**
+ * tuned over untuned on a headline scenario, from the paired stage: both servers up, the load
+ * alternating between them in short slices; interval of the round medians (stats/paired.ts).
+ */
 export function measureLoad(run: RunResults, which: 'read' | 'write' | 'p95', metric: 'rps' | 'p95'): Measurement {
   const scenario = headlineScenario(run, which);
-  const before = headlineRecord(run, scenario, BEFORE);
-  const after = headlineRecord(run, scenario, AFTER);
-  if (!before || !after)
-    return { unavailable: `no successful '${scenario}' load result for ${!before ? BEFORE : AFTER}` };
-  const pick = (r: LoadRecord) => r.trials.map((t) => (metric === 'rps' ? t.rps : t.latencyMs.p95));
-  const ci = ratioOfMediansInterval(pick(before), pick(after));
-  const direction = metric === 'rps' ? 'higher' : 'lower';
-  const g = gainInterval(ci.low, ci.high, direction);
+  const g = runPairedGain(run, 'tuned-vs-untuned', scenario, metric);
   const fmt = (v: number) => (metric === 'rps' ? `${num(v)} rps` : ms(v));
-  return {
-    gain: direction === 'higher' ? ci.ratio : 1 / ci.ratio,
-    low: g.low,
-    high: g.high,
-    benchmark: `autocannon '${scenario}', ${after.connections} connections, ${after.trials.length} trials (${ci.method} interval)`,
-    detail: `${fmt(median(pick(before)))} -> ${fmt(median(pick(after)))}`,
-  };
+  return fromPaired(
+    g,
+    `autocannon '${scenario}', ${BEFORE} and ${AFTER} interleaved in slices`,
+    (x) => `${fmt(x.baselineMedian)} -> ${fmt(x.candidateMedian)} (median slices)`,
+  );
 }
 
 /** A sweep whose every level met the SLO: its capacity is only "at least the largest level". */

@@ -1,7 +1,6 @@
 import type { RunResults } from '../../lib/records/run.ts';
 import { pct } from '../../lib/format.ts';
-import { safeRatio } from '../../stats/index.ts';
-import { headlineRows } from '../headline.ts';
+import { runPairedGain, type PairedGain, type PairedOutcome } from '../ledger/measure-paired.ts';
 import type { LedgerRow } from '../ledger/ledger.ts';
 import { opKind } from '../ledger/measure.ts';
 
@@ -78,30 +77,29 @@ export function writeCosts(run: RunResults, band: number): SettingOutcome[] {
 }
 
 export interface ProfileVerdict {
-  /** consensus against tuned on read rps, write rps and p95, each as a ratio (> 1 better), or null. */
-  read: number | null;
-  write: number | null;
-  p95: number | null;
-  /** Beyond the noise band on every measured metric, either way; else "on par". */
-  verdict: 'consensus beats tuned' | 'tuned beats consensus' | 'on par' | 'mixed' | 'not measured';
+  /** consensus against tuned on the guide's mix, paired: throughput and p95 as gains (> 1: consensus better). */
+  rps: PairedOutcome;
+  p95: PairedOutcome;
+  /**
+   * From the intervals against the HTTP noise band: a side is better only where a whole
+   * interval lies beyond the band; "on par" only when every interval lies inside it;
+   * otherwise the difference is not shown either way.
+   */
+  verdict:
+    'consensus beats tuned' | 'tuned beats consensus' | 'on par' | 'mixed' | 'no difference shown' | 'not measured';
+  scenario: string;
 }
 
-/** consensus vs tuned from the headline medians, judged against the HTTP noise band (a fraction). Pure. */
+/** consensus vs tuned from the paired stage, judged on the intervals against the HTTP noise band (a fraction). Pure. */
 export function consensusVsTuned(run: RunResults, band: number): ProfileVerdict {
-  const rows = Object.fromEntries(headlineRows(run).map((r) => [r.id, r.values]));
-  const gain = (id: string, lowerIsBetter = false): number | null => {
-    const t = rows[id]?.tuned?.value ?? null;
-    const c = rows[id]?.consensus?.value ?? null;
-    if (t === null || c === null || t <= 0 || c <= 0) return null;
-    return lowerIsBetter ? safeRatio(t, c) : safeRatio(c, t);
-  };
-  const read = gain('read');
-  const write = gain('write');
-  const p95 = gain('p95', true);
-  const gains = [read, write, p95].filter((g): g is number => g !== null);
-  if (gains.length === 0) return { read, write, p95, verdict: 'not measured' };
-  const better = gains.filter((g) => g > 1 + band).length;
-  const worse = gains.filter((g) => g < 1 / (1 + band)).length;
+  const scenario = run.config.headline.p95Scenario;
+  const rps = runPairedGain(run, 'consensus-vs-tuned', scenario, 'rps');
+  const p95 = runPairedGain(run, 'consensus-vs-tuned', scenario, 'p95');
+  const judged = [rps, p95].filter((g): g is PairedGain => !('unavailable' in g));
+  if (judged.length === 0) return { rps, p95, verdict: 'not measured', scenario };
+  const better = judged.filter((g) => g.low > 1 + band).length;
+  const worse = judged.filter((g) => g.high < 1 / (1 + band)).length;
+  const inside = judged.filter((g) => g.low >= 1 / (1 + band) && g.high <= 1 + band).length;
   const verdict =
     better > 0 && worse > 0
       ? 'mixed'
@@ -109,8 +107,16 @@ export function consensusVsTuned(run: RunResults, band: number): ProfileVerdict 
         ? 'consensus beats tuned'
         : worse > 0
           ? 'tuned beats consensus'
-          : 'on par';
-  return { read, write, p95, verdict };
+          : inside === judged.length
+            ? 'on par'
+            : 'no difference shown';
+  return { rps, p95, verdict, scenario };
+}
+
+/** A paired gain as "+4 % [−2 %, +9 %]" (+ is better) with its metric, or why there is none. */
+export function gainText(what: string, g: PairedOutcome): string {
+  if ('unavailable' in g) return `${what}: no interval (${g.unavailable.replace(/^.*?: /, '')})`;
+  return `${what} ${pct(g.gain - 1, 0)} [${pct(g.low - 1, 0)}, ${pct(g.high - 1, 0)}]`;
 }
 
 const list = (xs: SettingOutcome[]) =>
@@ -144,14 +150,11 @@ export function renderRecommendation(
   if (by('not measured').length) out.push(`- **Not measured in this run:** ${list(by('not measured'))}.`);
   const cvt = consensusVsTuned(run, httpBandPct / 100);
   if (cvt.verdict !== 'not measured') {
-    const parts = [
-      cvt.read === null ? null : `read rps ${pct(cvt.read - 1, 0)}`,
-      cvt.write === null ? null : `write rps ${pct(cvt.write - 1, 0)}`,
-      cvt.p95 === null ? null : `p95 ${pct(cvt.p95 - 1, 0)} better`,
-    ].filter(Boolean);
+    const cov = [cvt.rps, cvt.p95].find((g): g is PairedGain => !('unavailable' in g));
     out.push(
-      `- **consensus vs tuned:** ${cvt.verdict} (consensus against tuned: ${parts.join(', ')}; ` +
-        `band ±${httpBandPct} %).`,
+      `- **consensus vs tuned** ('${cvt.scenario}', paired): ${cvt.verdict} — consensus against tuned, + is better: ` +
+        `${gainText('throughput', cvt.rps)}, ${gainText('p95 speed', cvt.p95)}` +
+        `${cov ? ` (${Math.round(cov.coverage * 1000) / 10} % intervals)` : ''}; band ±${httpBandPct} %.`,
     );
   }
   out.push('', 'Each line above is read from the claims ledger (section 2) and the headline table (section 1).', '');

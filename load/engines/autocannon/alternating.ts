@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { createRequestStream, findScenario, type RequestStream } from '../../scenarios.ts';
+import { createRequestStream, findScenario, type RequestStream, type ScenarioDef } from '../../scenarios.ts';
 import { latencySummary, newHistogram, renderRequest, useFastBuilder, type LatencySummary } from './generator.ts';
 
 /**
@@ -24,6 +24,8 @@ export interface AlternatingConfig {
   measureS: number;
   /** Which side each slice loads, in order. */
   order: ('baseline' | 'candidate')[];
+  /** Which sides get the warm-up (default both): a server already warmed in this process's run needs none. */
+  warmSides?: ('baseline' | 'candidate')[];
   timeoutS: number;
 }
 
@@ -36,6 +38,11 @@ export interface SliceResult {
   timeouts: number;
   durationS: number;
   latencyMs: LatencySummary;
+  /**
+   * The read requests of a scenario that mixes reads and writes, in the measured window
+   * (reads while the writes run: what WAL is claimed to speed up).
+   */
+  reads?: { requests: number; ok2xx: number; latencyMs: LatencySummary };
 }
 
 export interface AlternatingResult {
@@ -53,6 +60,7 @@ interface SliceContext {
 /** One slice: `settleS` unmeasured, then `measureS` measured, then the connections close. */
 async function slice(
   url: string,
+  scenario: ScenarioDef,
   stream: RequestStream,
   cfg: AlternatingConfig,
   settleS: number,
@@ -60,6 +68,11 @@ async function slice(
   signal: AbortSignal | undefined,
 ): Promise<Omit<SliceResult, 'side'>> {
   const histogram = newHistogram();
+  const readEndpoints = new Set(scenario.endpoints.filter((e) => !e.writes).map((e) => e.name));
+  const mixed = readEndpoints.size > 0 && readEndpoints.size < scenario.endpoints.length;
+  const readHistogram = mixed ? newHistogram() : null;
+  let readRequests = 0;
+  let readOk = 0;
   let requests = 0;
   let ok2xx = 0;
   let errors = 0;
@@ -103,6 +116,14 @@ async function slice(
     requests++;
     if (statusCode >= 200 && statusCode < 300) ok2xx++;
     histogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));
+    if (readHistogram) {
+      const endpoint = (client as { requestIterator?: { context?: SliceContext } }).requestIterator?.context?.endpoint;
+      if (endpoint !== undefined && readEndpoints.has(endpoint)) {
+        readRequests++;
+        if (statusCode >= 200 && statusCode < 300) readOk++;
+        readHistogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));
+      }
+    }
   });
   instance.on('reqError', (err: Error) => {
     if (!measuring) return;
@@ -132,8 +153,12 @@ async function slice(
     timeouts,
     durationS: end > start ? (end - start) / 1000 : 0,
     latencyMs: latencySummary(histogram),
+    ...(readHistogram
+      ? { reads: { requests: readRequests, ok2xx: readOk, latencyMs: latencySummary(readHistogram) } }
+      : {}),
   };
   histogram.destroy();
+  readHistogram?.destroy();
   return result;
 }
 
@@ -151,16 +176,40 @@ export async function runAlternating(cfg: AlternatingConfig, signal?: AbortSigna
   };
   if (cfg.warmupS > 0) {
     // Warm each side in the order it will first be measured, so neither starts colder.
-    const firsts = [...new Set(cfg.order)];
+    const firsts = [...new Set(cfg.order)].filter((side) => !cfg.warmSides || cfg.warmSides.includes(side));
     for (const side of firsts) {
       if (signal?.aborted) break;
-      await slice(cfg.urls[side], streams[side], cfg, cfg.warmupS, 0, signal);
+      await slice(cfg.urls[side], scenario, streams[side], cfg, cfg.warmupS, 0, signal);
     }
   }
   const slices: SliceResult[] = [];
   for (const side of cfg.order) {
     if (signal?.aborted) break;
-    slices.push({ side, ...(await slice(cfg.urls[side], streams[side], cfg, cfg.settleS, cfg.measureS, signal)) });
+    slices.push({
+      side,
+      ...(await slice(cfg.urls[side], scenario, streams[side], cfg, cfg.settleS, cfg.measureS, signal)),
+    });
   }
   return { slices, stoppedEarly: signal?.aborted === true };
+}
+
+/**
+ * Several alternating blocks one after another in one process (a round of the paired
+ * stage: one generator start per round, not per block). Stops at the first block that
+ * throws, returning what ran; `signal` stops the rest.
+ */
+export async function runAlternatingMany(
+  cfgs: readonly AlternatingConfig[],
+  signal?: AbortSignal,
+): Promise<{ blocks: (AlternatingResult | { error: string })[] }> {
+  const blocks: (AlternatingResult | { error: string })[] = [];
+  for (const cfg of cfgs) {
+    if (signal?.aborted) break;
+    try {
+      blocks.push(await runAlternating(cfg, signal));
+    } catch (err) {
+      blocks.push({ error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return { blocks };
 }

@@ -33,6 +33,14 @@ export function startAlternating(
   return startWorker<AlternatingResult>(['--alternating'], config, opts);
 }
 
+/** Several alternating blocks in one generator process (one start per round of the paired stage). */
+export function startAlternatingMany(
+  configs: AlternatingConfig[],
+  opts: { cpu?: number; deadlineMs: number },
+): GeneratorRun<{ blocks: (AlternatingResult | { error: string })[] }> {
+  return startWorker(['--alternating-many'], configs, opts);
+}
+
 function startWorker<R>(mode: string[], config: unknown, opts: { cpu?: number; deadlineMs: number }): GeneratorRun<R> {
   const nodeArgs = ['--import', TSX, WORKER, ...mode, JSON.stringify(config)];
   const [cmd, args] =
