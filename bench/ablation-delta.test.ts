@@ -40,31 +40,31 @@ describe('compareRecords', () => {
 
 describe('ablationDelta', () => {
   it('is the chosen confidence with the rounds it needs', () => {
-    expect(ABLATION_CONFIDENCE).toBe(0.9);
-    expect(ABLATION_ROUNDS).toBe(5);
+    expect(ABLATION_CONFIDENCE).toBe(0.95);
+    expect(ABLATION_ROUNDS).toBe(6);
   });
 
   it("is the median round's change with the sign-test interval of the rounds and its exact coverage", () => {
-    const d = ablationDelta([1.3, 1.1, 1.2, 1.25, 1.15]);
+    const d = ablationDelta([1.3, 1.1, 1.2, 1.25, 1.15, 1.2]);
     expect(d.change).toBeCloseTo(0.2, 12);
-    // 5 rounds at 90 %: [min, max], coverage 1 − 2/32.
+    // 6 rounds at 95 %: [min, max], coverage 1 − 2/64.
     expect(d.spread.low).toBeCloseTo(0.1, 12);
     expect(d.spread.high).toBeCloseTo(0.3, 12);
-    expect(d.coverage).toBe(signTestCoverage(5, 1));
+    expect(d.coverage).toBe(signTestCoverage(6, 1));
     expect(d).toMatchObject({
       method: PAIRED_METHOD,
-      confidence: 0.9,
-      rounds: 5,
+      confidence: 0.95,
+      rounds: 6,
       significant: true,
       verdictable: true,
     });
-    expect(d.roundRatios).toEqual([1.3, 1.1, 1.2, 1.25, 1.15]);
+    expect(d.roundRatios).toEqual([1.3, 1.1, 1.2, 1.25, 1.15, 1.2]);
   });
 
   it('narrows to inner order statistics with more rounds, and calls an interval across 1 not significant', () => {
     const rounds = [0.9, 0.97, 0.99, 1.0, 1.01, 1.02, 1.03, 1.05, 1.08, 1.3];
     const d = ablationDelta(rounds);
-    // n = 10: k = 2 keeps coverage 0.979 ≥ 0.9 (k = 3 gives 0.891).
+    // n = 10: k = 2 keeps coverage 0.979 ≥ 0.95 (k = 3 gives 0.891).
     expect(d.spread.low).toBeCloseTo(-0.03, 12);
     expect(d.spread.high).toBeCloseTo(0.08, 12);
     expect(d.coverage).toBeCloseTo(signTestCoverage(10, 2), 12);

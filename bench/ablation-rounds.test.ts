@@ -88,7 +88,7 @@ describe('too few rounds', () => {
     expect(d.verdictable).toBe(false);
     expect(d.significant).toBe(false);
     expect(d.coverage).toBeUndefined();
-    expect(d.reason).toBe('not enough rounds: 4 of the 5 that 90 % needs');
+    expect(d.reason).toBe('not enough rounds: 5 of the 6 that 95 % needs');
     expect(d.spread.low).toBe(-1);
     expect(d.spread.high).toBe(Number.MAX_VALUE);
   });

@@ -100,13 +100,17 @@ export async function runAblation(opts: AblationOptions = {}): Promise<AblationR
   return { ablation, arms: armRecords };
 }
 
-/** A pair's rounds, after one untimed warm-up task per side; a side that cannot run fails the pair. */
+/**
+ * A pair's rounds, after one untimed warm-up task per side, the arm's first: the first round's
+ * base task then follows a base task, as in every later round (A B B A | A B B A), so each
+ * side switches in from the other once per round.
+ */
 async function measurePair(
   pair: { base: Side; arm: Side },
   opts: { rounds: number; signal?: AbortSignal; onRound?: (round: number) => void },
 ): Promise<PairRounds> {
   const empty: PairRounds = { roundRatios: [], base: [], arm: [] };
-  for (const which of ['base', 'arm'] as const) {
+  for (const which of ['arm', 'base'] as const) {
     const s = pair[which];
     if (!s.run) return { ...empty, failure: `${which}: ${s.error ?? 'not prepared'}` };
     await yieldToEventLoop();

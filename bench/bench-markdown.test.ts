@@ -99,12 +99,12 @@ describe('ablation intervals from rounds', () => {
 
   it('names the design, the method, the confidence and the exact coverage', () => {
     const note = ablationMethodNote([
-      fromRounds('wal', [0.7, 0.72, 0.75, 0.71, 0.73]),
+      fromRounds('wal', [0.7, 0.72, 0.75, 0.71, 0.73, 0.74]),
       fromRounds('mmap', [0.8, 0.82]),
     ]);
     expect(note).toContain('rounds of base, arm, arm, base');
-    expect(note).toContain('round-sign-test, 90 % asked, exact coverage 5 rounds: 93.8 %.');
-    expect(note).toContain('No verdict (1 cell): not enough rounds: 2 of the 5 that 90 % needs.');
+    expect(note).toContain('round-sign-test, 95 % asked, exact coverage 6 rounds: 96.9 %.');
+    expect(note).toContain('No verdict (1 cell): not enough rounds: 2 of the 6 that 95 % needs.');
     expect(note).not.toContain('margins of error');
   });
 

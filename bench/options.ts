@@ -31,7 +31,7 @@ export const BENCH_DEFAULTS = {
   /** Ablation: rounds of base, arm, arm, base per arm and operation (the fewest ABLATION_CONFIDENCE allows). */
   ablationRounds: ABLATION_ROUNDS,
   /** Ablation: ms per task (one side in one round); short, so a round spans milliseconds, not minutes. */
-  ablationTaskMs: 3,
+  ablationTaskMs: 2,
   dataDir: DEFAULT_DATA_DIR,
 } as const;
 

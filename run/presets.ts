@@ -9,8 +9,8 @@ import { RunConfig } from '../lib/records/run-config.ts';
  * of the database and a fresh server). The concurrency stage runs the pool and WAL arms
  * with the same trials. Capacity steps 10, 25, 50, 100 connections on mix-80-20, 1 s each
  * after 0.5 s warm-up, then 2 bisection steps between the last passing and the first
- * failing level. Bench: 100 ms per task; ablation in 5 rounds of base, arm, arm, base with
- * 3 ms tasks (90 % intervals); index sweep at 10k and 100k rows. These are smoke-grade figures; --full is the measurement.
+ * failing level. Bench: 100 ms per task; ablation in 6 rounds of base, arm, arm, base with
+ * 2 ms tasks (95 % intervals); index sweep at 10k and 100k rows. These are smoke-grade figures; --full is the measurement.
  */
 export const QUICK: RunConfig = RunConfig.parse({
   profiles: ['untuned', 'tuned', 'consensus'],
@@ -21,8 +21,8 @@ export const QUICK: RunConfig = RunConfig.parse({
     timeMs: 100,
     ops: [],
     ablation: true,
-    ablationRounds: 5,
-    ablationTaskMs: 3,
+    ablationRounds: 6,
+    ablationTaskMs: 2,
     indexSweepRows: [10_000, 100_000],
   },
   load: {

@@ -63,7 +63,7 @@ export const AblationRecord = z.object({
   significant: z.boolean().optional(),
   /** How the interval was made: 'round-sign-test' (stats/paired.ts PAIRED_METHOD). */
   method: z.string().optional(),
-  /** The confidence asked for (e.g. 0.9). */
+  /** The confidence asked for (e.g. 0.95). */
   confidence: z.number().optional(),
   /** The interval's exact coverage for this many rounds (≥ confidence); absent without an interval. */
   coverage: z.number().optional(),

@@ -15,11 +15,11 @@ export const BenchConfig = z.strictObject({
   ablation: z.boolean(),
   /**
    * Rounds of base, arm, arm, base per ablation arm and operation. Fewer than the ablation's
-   * confidence needs (5 for 90 %) give no interval and no verdict. Default 5.
+   * confidence needs (6 for 95 %) give no interval and no verdict. Default 6.
    */
-  ablationRounds: z.number().int().min(1).max(100).default(5),
-  /** Time of one short ablation task (one side in one round), ms; a task runs at least one operation. Default 3. */
-  ablationTaskMs: z.number().min(1).max(60_000).default(3),
+  ablationRounds: z.number().int().min(1).max(100).default(6),
+  /** Time of one short ablation task (one side in one round), ms; a task runs at least one operation. Default 2. */
+  ablationTaskMs: z.number().min(1).max(60_000).default(2),
   /** Table sizes (rows) for the index sweep; empty = skip it. */
   indexSweepRows: z.array(z.number().int().positive()),
   /** Also count exact cost per operation (valgrind instructions, strace syscalls): REPORT.md's cost table. */

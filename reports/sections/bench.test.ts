@@ -21,11 +21,11 @@ describe('report: microbenchmark tables', () => {
   it('says "no verdict" for a cell with too few rounds, and states the method and coverage under the pivot', () => {
     const rounds = {
       method: 'round-sign-test',
-      confidence: 0.9,
+      confidence: 0.95,
       verdictable: true,
-      rounds: 5,
-      coverage: 0.9375,
-      roundRatios: [1.3, 1.35, 1.4, 1.45, 1.5],
+      rounds: 6,
+      coverage: 0.96875,
+      roundRatios: [1.3, 1.35, 1.4, 1.45, 1.5, 1.4],
     };
     const run = sampleRun({
       ablation: [
@@ -35,7 +35,7 @@ describe('report: microbenchmark tables', () => {
           verdictable: false,
           rounds: 2,
           coverage: undefined,
-          reason: 'not enough rounds: 2 of the 5 that 90 % needs',
+          reason: 'not enough rounds: 2 of the 6 that 95 % needs',
           spread: { low: -1, high: Number.MAX_VALUE },
         }),
       ],
@@ -43,8 +43,8 @@ describe('report: microbenchmark tables', () => {
     const md = renderBenchSections(run);
     expect(md).toContain('| wal | on, in untuned | +40 % |');
     expect(md).toContain('| mmap | on, in untuned | +30 % (no verdict) |');
-    expect(md).toContain('exact coverage 5 rounds: 93.8 %');
-    expect(md).toContain('No verdict (1 cell): not enough rounds: 2 of the 5 that 90 % needs.');
+    expect(md).toContain('exact coverage 6 rounds: 96.9 %');
+    expect(md).toContain('No verdict (1 cell): not enough rounds: 2 of the 6 that 95 % needs.');
   });
 
   it('adds "vs untuned", flags a noisy figure, and drops the status column when all are ok', () => {
