@@ -66,21 +66,21 @@ export function headlineRows(run: RunResults): HeadlineRow[] {
   const cap0 = run.capacity.find((c) => c.curve.length > 0);
   const source = (scenario: string) =>
     profiles.some((p) => headlineRecord(run, scenario, p)?.median)
-      ? 'median of the load trials; the change: paired slices'
-      : 'median of the paired slices';
-  const conns = `${run.config.load.connections} connections`;
+      ? `${run.config.load.connections} connections, median of the load trials; the change: paired slices at ${pairedConns} connections`
+      : `median of the paired slices at ${pairedConns} connections`;
+  const pairedConns = run.paired?.comparisons[0]?.connections ?? run.config.paired.connections;
   const rows: Record<HeadlineId, { values: HeadlineRow['values']; note: string }> = {
     read: {
       values: load(h.readScenario, 'rps'),
-      note: `'${h.readScenario}' scenario, ${conns}, ${source(h.readScenario)}`,
+      note: `'${h.readScenario}' scenario, ${source(h.readScenario)}`,
     },
     write: {
       values: load(h.writeScenario, 'rps'),
-      note: `'${h.writeScenario}' scenario, ${conns}, ${source(h.writeScenario)}`,
+      note: `'${h.writeScenario}' scenario, ${source(h.writeScenario)}`,
     },
     p95: {
       values: load(h.p95Scenario, 'p95'),
-      note: `'${h.p95Scenario}' scenario, ${conns}, ${source(h.p95Scenario)}`,
+      note: `'${h.p95Scenario}' scenario, ${source(h.p95Scenario)}`,
     },
     users: {
       values: cap,

@@ -8,6 +8,7 @@ import { renderBenchSections } from './sections/bench.ts';
 import { renderContext, renderMethod } from './sections/context.ts';
 import { renderLoadSections } from './sections/load.ts';
 import { renderCrossoverSection } from './sections/crossover.ts';
+import { driftMonitor, renderPairedSection } from './sections/paired.ts';
 import { DASH } from '../lib/format.ts';
 import { renderTable, type Column } from '../lib/table.ts';
 
@@ -35,6 +36,7 @@ const details = (summary: string, body: string) => `<details><summary>${summary}
 export function renderReport(run: RunResults, ctx: ReportContext): string {
   const bands = loadNoiseBands(run.config.thresholds.ledgerNoisePct);
   const rows = buildLedger(run, CLAIMS, bands);
+  const drift = driftMonitor(run, bands.pct.http);
   const parts = [
     `# SQLite tuning, measured: ${run.mode} run of ${run.environment.date.slice(0, 10)}`,
     '',
@@ -46,6 +48,7 @@ export function renderReport(run: RunResults, ctx: ReportContext): string {
     "untuned = stock SQLite defaults, primary keys only; tuned = the guide's seven PRAGMAs and five indexes; consensus = what current production setups use. Guide numbers are from its Locust run (100 users, 5 minutes) on its own hardware.",
     '',
     renderHeadline(run),
+    ...(drift ? [drift.text, ''] : []),
     '## 2. Claims ledger',
     '',
     renderLedger(run, bands, rows),
@@ -55,6 +58,10 @@ export function renderReport(run: RunResults, ctx: ReportContext): string {
     '## 3. Measurements',
     '',
     details('Microbenchmarks: ablation, per operation, index sweep, cost per operation', renderBenchSections(run)),
+    details(
+      'Paired comparisons: every gain the report judges, interleaved, with its interval',
+      renderPairedSection(run),
+    ),
     details('Load: scenarios, DB share of request cost, concurrency, capacity', renderLoadSections(run)),
     '## 4. Charts',
     '',

@@ -118,7 +118,7 @@ export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
     baseline: s.baseline,
     candidate: s.candidate,
     pinned: pinned(s),
-    connections: c.load.connections,
+    connections: c.paired.connections,
     slices: [],
     problems: [],
   }));
@@ -230,9 +230,10 @@ async function runRound(
       scale: c.scale,
       // The same requests on both sides; new keys every round.
       seed: c.seed + round,
-      connections: c.load.connections,
+      connections: c.paired.connections,
       warmupS: warmSides.length ? p.warmupS : 0,
       warmSides,
+      drain: true,
       settleS: PAIRED_SLICE.settleS,
       measureS: PAIRED_SLICE.measureS,
       order: abba((opens[i]! + round) % 2, perSide),

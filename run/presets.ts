@@ -48,7 +48,7 @@ export const QUICK: RunConfig = RunConfig.parse({
   },
   vacuum: { enabled: true, deleteShare: 0.35, updateShare: 0.1 },
   concurrency: { enabled: true, readScenario: 'read-list', mixScenario: 'mix-80-20', workers: 0, sequential: false },
-  paired: { enabled: true, rounds: 6, durationS: 0.5, warmupS: 0.3, confidence: 0.95 },
+  paired: { enabled: true, rounds: 6, durationS: 0.5, warmupS: 0.3, connections: 16, confidence: 0.95 },
   // The crossover sweep takes minutes even quick: --full only (or crossover.enabled in a config).
   crossover: { enabled: false, preset: 'quick', pgProfile: 'pg-tuned' },
   headline: { readScenario: 'read-list', writeScenario: 'write', p95Scenario: 'mix-80-20' },
@@ -78,7 +78,7 @@ export const FULL: RunConfig = RunConfig.parse({
   k6: { ...QUICK.k6, scenarios: [], durationS: 100 },
   capacity: { ...QUICK.capacity, profiles: [], maxConnections: 800, durationS: 30, warmupS: 5, refine: 3, sweeps: 3 },
   concurrency: { ...QUICK.concurrency, sequential: true },
-  paired: { enabled: true, rounds: 12, durationS: 2, warmupS: 1, confidence: 0.95 },
+  paired: { enabled: true, rounds: 12, durationS: 2, warmupS: 1, connections: 16, confidence: 0.95 },
   crossover: { enabled: true, preset: 'full', pgProfile: 'pg-tuned' },
 });
 

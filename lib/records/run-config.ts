@@ -129,6 +129,13 @@ export const PairedConfig = z.strictObject({
   durationS: z.number().positive(),
   /** Unmeasured load on each side before a block's first slice. */
   warmupS: z.number().min(0),
+  /**
+   * Connections of the paired load. Few on purpose: a slice lasts a tenth of a second, so
+   * every connection's first answer must come well inside it, and a slow side (untuned
+   * writes: a few ms each) with many connections queued answers nothing in a slice. A
+   * one-process server on a core is saturated long before this many.
+   */
+  connections: z.number().int().positive().default(16),
   /** Two-sided confidence of every paired interval. */
   confidence: z.number().gt(0).lt(1),
 });
@@ -152,7 +159,14 @@ export const RunConfig = z.strictObject({
     sequential: true,
   }),
   /** Absent in older results: the stage did not exist. */
-  paired: PairedConfig.default({ enabled: false, rounds: 6, durationS: 1, warmupS: 0.3, confidence: 0.95 }),
+  paired: PairedConfig.default({
+    enabled: false,
+    rounds: 6,
+    durationS: 1,
+    warmupS: 0.3,
+    connections: 16,
+    confidence: 0.95,
+  }),
   /** Absent in older results: the stage did not exist. */
   crossover: CrossoverConfig.default({ enabled: false, preset: 'quick', pgProfile: 'pg-tuned' }),
   headline: HeadlineConfig,

@@ -24,6 +24,13 @@ export interface AlternatingConfig {
   measureS: number;
   /** Which side each slice loads, in order. */
   order: ('baseline' | 'candidate')[];
+  /**
+   * After every slice, wait (at most `drainTimeoutS`) until the server just loaded answers a
+   * request of its own (GET /health on a new connection; any status counts): the requests
+   * the slice abandoned are worked off before the other side's slice starts, so a slow side's
+   * backlog does not eat into a fast side's slice on a shared core. Off by default.
+   */
+  drain?: boolean;
   /** Which sides get the warm-up (default both): a server already warmed in this process's run needs none. */
   warmSides?: ('baseline' | 'candidate')[];
   timeoutS: number;
@@ -160,6 +167,21 @@ async function slice(
   histogram.destroy();
   readHistogram?.destroy();
   return result;
+}
+
+/** GET /health on a fresh connection; resolves on any answer, an error or after `timeoutS`. */
+export async function drain(url: string, timeoutS = 2): Promise<number> {
+  const t0 = performance.now();
+  try {
+    const res = await fetch(new URL('/health', url), {
+      signal: AbortSignal.timeout(timeoutS * 1000),
+      headers: { connection: 'close' },
+    });
+    await res.arrayBuffer();
+  } catch {
+    /* a server that does not answer in time is measured as such by the next slice */
+  }
+  return performance.now() - t0;
 }
 
 /**
