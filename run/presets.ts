@@ -74,7 +74,7 @@ export const FULL: RunConfig = RunConfig.parse({
     ablationTaskMs: 25,
     indexSweepRows: [10_000, 100_000, 1_000_000],
   },
-  load: { ...QUICK.load, enabled: true, scenarios: [], durationS: 100, warmupS: 10, trials: 3, connections: 100 },
+  load: { ...QUICK.load, enabled: true, scenarios: [], durationS: 75, warmupS: 10, trials: 4, connections: 100 },
   k6: { ...QUICK.k6, scenarios: [], durationS: 100 },
   capacity: { ...QUICK.capacity, profiles: [], maxConnections: 800, durationS: 30, warmupS: 5, refine: 3, sweeps: 3 },
   concurrency: { ...QUICK.concurrency, sequential: true },
