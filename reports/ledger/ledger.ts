@@ -5,6 +5,7 @@ import { CLAIMS, type Claim } from './claims.ts';
 import { measure, type Measurement } from './measure.ts';
 import { describeNoiseBands, loadNoiseBands, noiseKindOf, type NoiseBands, type NoiseKind } from './noise-bands.ts';
 import { VERDICT_RULE, verdictFor, type Verdict } from './verdict.ts';
+import { loadQuickStability, NO_QUICK_STABILITY, UNSTABLE_IN_QUICK, type QuickStability } from './quick-stability.ts';
 
 /** A row's gains as percentages, or all as multipliers once any is large (×200 reads better than +19,900 %). */
 function useTimes(r: LedgerRow): boolean {
@@ -36,7 +37,12 @@ export interface LedgerRow {
   band: { kind: NoiseKind; pct: number } | null;
   /** From a quick run: the verdict is indicative only. */
   indicative: boolean;
-  /** The verdict as printed: with the quick-run note when the run was quick. */
+  /**
+   * A quick run's row that the ledger's own A/A found unstable in quick runs: why (its verdict
+   * stays in `verdict` for the JSON, but is not printed); null otherwise and in every full run.
+   */
+  unstableInQuick: string | null;
+  /** The verdict as printed: with the quick-run note when the run was quick; 'unstable in quick runs' for such a row. */
   label: string;
 }
 
@@ -48,16 +54,21 @@ export function buildLedger(
   run: RunResults,
   claims: readonly Claim[] = CLAIMS,
   bands: NoiseBands = loadNoiseBands(run.config.thresholds.ledgerNoisePct),
+  stability: QuickStability = run.mode === 'quick' ? loadQuickStability() : NO_QUICK_STABILITY,
 ): LedgerRow[] {
   const quick = run.mode === 'quick';
-  const row = (claim: Claim, measurement: Measurement, verdict: Verdict, band: LedgerRow['band']): LedgerRow => ({
-    claim,
-    measurement,
-    verdict,
-    band,
-    indicative: quick,
-    label: quick ? `${verdict} ${QUICK_NOTE}` : verdict,
-  });
+  const row = (claim: Claim, measurement: Measurement, verdict: Verdict, band: LedgerRow['band']): LedgerRow => {
+    const unstableInQuick = quick ? (stability.unstable.get(claim.id) ?? null) : null;
+    return {
+      claim,
+      measurement,
+      verdict,
+      band,
+      indicative: quick,
+      unstableInQuick,
+      label: unstableInQuick ? UNSTABLE_IN_QUICK : quick ? `${verdict} ${QUICK_NOTE}` : verdict,
+    };
+  };
   return claims.map((claim) => {
     const kind = noiseKindOf(claim.source);
     const band = kind ? { kind, pct: bands.pct[kind] } : null;
@@ -103,7 +114,9 @@ const COLUMNS: Column<LedgerRow>[] = [
   {
     header: 'verdict',
     cell: (r) =>
-      `**${r.verdict}**${r.indicative ? ` ${QUICK_NOTE}` : ''}${'unavailable' in r.measurement ? `: ${r.measurement.unavailable}` : ''}`,
+      r.unstableInQuick
+        ? `**${UNSTABLE_IN_QUICK}**: ${r.unstableInQuick}; a full run measures${'unavailable' in r.measurement ? `. Not measured in this run: ${r.measurement.unavailable}` : ''}`
+        : `**${r.verdict}**${r.indicative ? ` ${QUICK_NOTE}` : ''}${'unavailable' in r.measurement ? `: ${r.measurement.unavailable}` : ''}`,
   },
 ];
 

@@ -14,7 +14,7 @@ const PRAGMA_NAMES: Readonly<Record<string, string>> = {
   indexes: 'the five indexes',
 };
 
-export type Outcome = 'paid off' | 'no difference' | 'cost something' | 'not measured';
+export type Outcome = 'paid off' | 'no difference' | 'cost something' | 'not measured' | 'unstable in quick runs';
 
 export interface SettingOutcome {
   setting: string;
@@ -25,6 +25,8 @@ export interface SettingOutcome {
 
 /** A ledger verdict read as "did this setting pay off here". */
 export function outcomeOf(row: LedgerRow): Outcome {
+  // The ledger's own A/A: this row's verdict does not hold from one quick run to the next.
+  if (row.unstableInQuick) return 'unstable in quick runs';
   switch (row.verdict) {
     case 'confirmed':
     case 'larger than claimed':
@@ -148,6 +150,10 @@ export function renderRecommendation(
     `- **Cost something here:** ${list(by('cost something'))}.`,
   );
   if (by('not measured').length) out.push(`- **Not measured in this run:** ${list(by('not measured'))}.`);
+  if (by('unstable in quick runs').length)
+    out.push(
+      `- **Unstable in quick runs** (the verdict changes between quick runs of the same code; a full run measures): ${list(by('unstable in quick runs'))}.`,
+    );
   const cvt = consensusVsTuned(run, httpBandPct / 100);
   if (cvt.verdict !== 'not measured') {
     const cov = [cvt.rps, cvt.p95].find((g): g is PairedGain => !('unavailable' in g));
