@@ -137,8 +137,11 @@ export function renderRecommendation(
   const out: string[] = ['## Recommendation (computed from this run)', ''];
   if (run.mode === 'quick') {
     out.push(
-      `> **Quick run: indicative figures only** (${run.config.load.trials} short trials of ${run.config.load.durationS} s, ` +
-        `a small database at scale ${run.config.scale}). For measured figures: \`npx loadlab run --full\`.`,
+      `> **Quick run: indicative figures only** (${
+        run.paired
+          ? `${run.paired.roundsDone} paired rounds of ${run.paired.slicesPerSide} slices per side`
+          : `${run.config.load.trials} short trials of ${run.config.load.durationS} s`
+      }, ` + `a small database at scale ${run.config.scale}). For measured figures: \`npx loadlab run --full\`.`,
       '',
     );
   }
