@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { requestedPragmas } from '../db/open.ts';
 import { resolveProfile } from '../db/profiles.ts';
-import { ablationArms, TOGGLES } from './ablation-arms.ts';
+import { ablationArms, identityArms, IDENTITY, TOGGLES } from './ablation-arms.ts';
 import { fileKey } from './workspace.ts';
 
 const settings = (p: ReturnType<typeof resolveProfile>) => ({
@@ -45,5 +45,19 @@ describe('ablationArms', () => {
 
   it('can be limited to some toggles', () => {
     expect(ablationArms(['mmap']).map((a) => a.profile.name)).toEqual(['untuned+mmap', 'tuned-mmap']);
+  });
+});
+
+describe('identityArms', () => {
+  it('gives each base an arm with the same settings and file under its own name', () => {
+    const arms = identityArms();
+    expect(arms.map((a) => [a.direction, a.base.name, a.profile.name])).toEqual([
+      ['enable-on-untuned', 'untuned', `untuned+${IDENTITY}`],
+      ['disable-on-tuned', 'tuned', `tuned-${IDENTITY}`],
+    ]);
+    for (const arm of arms) {
+      expect(settings(arm.profile)).toEqual(settings(arm.base));
+      expect(fileKey(arm.profile)).toBe(fileKey(arm.base));
+    }
   });
 });

@@ -82,3 +82,18 @@ export function ablationArms(
 function named(p: Profile, name: string): Profile {
   return { ...p, name, description: `ablation arm ${name}` };
 }
+
+/** The toggle name of an identity arm: nothing is copied, the arm is its base. */
+export const IDENTITY = 'identity';
+
+/**
+ * A/A arms (`loadlab calibrate`): each base against itself under the arm's name, so it gets
+ * its own copy and connection as every real arm does, and nothing else differs. What such an
+ * arm measures is the ablation's noise.
+ */
+export function identityArms(low = resolveProfile('untuned'), high = resolveProfile('tuned')): Arm[] {
+  return [
+    { direction: 'enable-on-untuned', toggle: IDENTITY, base: low, profile: named(low, `${low.name}+${IDENTITY}`) },
+    { direction: 'disable-on-tuned', toggle: IDENTITY, base: high, profile: named(high, `${high.name}-${IDENTITY}`) },
+  ];
+}

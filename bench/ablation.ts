@@ -19,6 +19,8 @@ export interface AblationOptions extends CommonBenchOptions {
   rounds?: number;
   /** Time of one task (one side in one round), ms (default BENCH_DEFAULTS.ablationTaskMs). */
   taskMs?: number;
+  /** The arms to run instead of ablationArms(toggles), e.g. identityArms() for an A/A calibration. */
+  arms?: Arm[];
 }
 
 export interface AblationResult {
@@ -45,7 +47,8 @@ export async function runAblation(opts: AblationOptions = {}): Promise<AblationR
   const { scale, seed, dataDir } = checkCommon(opts);
   const { rounds, taskMs } = checkAblationRounds(opts);
   checkToggles(opts.toggles);
-  const arms = ablationArms(opts.toggles);
+  if (opts.arms && opts.toggles) throw new UsageError('ablation: give arms or toggles, not both');
+  const arms = opts.arms ?? ablationArms(opts.toggles);
   const profiles = uniqueProfiles([...arms.map((a) => a.base), ...arms.map((a) => a.profile)]);
   const ops = planOps(resolveWorkloads(opts.ops), scale, seed);
   const workspace = opts.workspace ?? createWorkspace({ dataDir, scale, seed });

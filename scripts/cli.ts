@@ -86,12 +86,17 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     load: async () => (await import('./commands/ab.ts')).command,
   },
   crossover: {
-    summary: 'SQLite vs PostgreSQL while sweeping concurrency, write share, data size and processes: where PostgreSQL overtakes',
+    summary:
+      'SQLite vs PostgreSQL while sweeping concurrency, write share, data size and processes: where PostgreSQL overtakes',
     load: async () => (await import('./commands/crossover.ts')).command,
   },
   migrate: {
     summary: 'Copy a SQLite database into PostgreSQL, verified table by table (or rolled back)',
     load: async () => (await import('./commands/migrate.ts')).command,
+  },
+  calibrate: {
+    summary: "Measure the ledger's noise bands here: N A/A runs per kind of metric, stored, then the bands file",
+    load: async () => (await import('./commands/calibrate.ts')).command,
   },
   trend: {
     summary: 'Trend table and chart over several runs (month over month)',

@@ -13,24 +13,151 @@ const KIND_TEXT: Record<NoiseKind, string> = {
   size: 'file sizes',
 };
 
+/** Percent, symmetric in log space: ±15 means gains from 1/1.15 to 1.15 are no effect. */
+const Bands = z.strictObject({ http: z.number().min(0), bench: z.number().min(0), size: z.number().min(0) });
+
 /**
- * `reports/calibration/noise-bands.json`: the noise band, in percent, of each kind of metric,
- * and where the figures come from, e.g.
- * `{ "source": "measured here, …", "bands": { "http": 15, "bench": 5, "size": 1 } }`.
+ * A bands file without measurements behind it (the shipped default until `loadlab calibrate`
+ * runs, and files from before the command): figures and where they come from, e.g.
+ * `{ "source": "…", "bands": { "http": 15, "bench": 5, "size": 1 } }`. Still read.
  */
-export const NoiseBandsFile = z.strictObject({
-  /** Where the figures were measured and how (printed under the ledger). */
+export const StatedNoiseBandsFile = z.strictObject({
+  /** Where the figures come from (printed under the ledger). */
   source: z.string().min(1),
-  /** Percent, symmetric in log space: ±15 means gains from 1/1.15 to 1.15 are no effect. */
-  bands: z.strictObject({ http: z.number().min(0), bench: z.number().min(0), size: z.number().min(0) }),
+  bands: Bands,
 });
+
+/** The largest A/A deviation of a kind, and where it was seen. */
+export const LargestDeviation = z.strictObject({
+  /** max(g, 1/g) − 1 of the estimate g, percent. */
+  pct: z.number().min(0),
+  gain: z.number().positive(),
+  /** What was compared, e.g. 'aa/tuned/write p95'. */
+  metric: z.string(),
+  /** The run file it came from (relative to the bands file). */
+  file: z.string(),
+});
+
+/** The machine a calibration was measured on (from lib/environment.ts probeEnvironment). */
+export const CalibrationMachine = z.strictObject({
+  cpuModel: z.string(),
+  cores: z.number().int(),
+  platform: z.string(),
+  kernel: z.string(),
+  node: z.string(),
+  sqlite: z.string(),
+  filesystem: z.string(),
+});
+export type CalibrationMachine = z.infer<typeof CalibrationMachine>;
+
+/**
+ * What `loadlab calibrate` writes: the bands computed by BAND_RULE from A/A runs on one
+ * machine, the settings of those runs and the run files (relative to this file) they came from.
+ */
+export const MeasuredNoiseBandsFile = z.strictObject({
+  schemaVersion: z.literal(2),
+  kind: z.literal('noise-bands'),
+  /** The legend's sentence: how, where and when these bands were measured. */
+  source: z.string().min(1),
+  bands: Bands,
+  rule: z.string().min(1),
+  floorPct: z.number().min(0),
+  stepPct: z.number().positive(),
+  /** When the calibration finished (ISO). */
+  date: z.string(),
+  machine: CalibrationMachine,
+  /** A/A runs per kind. */
+  runs: z.number().int().min(1),
+  /** What each kind's runs were: the paired settings of the quick preset, the ablation's, VACUUM's. */
+  settings: z.strictObject({
+    http: z.strictObject({
+      profile: z.string(),
+      scenarios: z.array(z.string()),
+      scale: z.number(),
+      connections: z.number().int(),
+      rounds: z.number().int(),
+      durationS: z.number(),
+      warmupS: z.number(),
+      confidence: z.number(),
+      metrics: z.array(z.string()),
+    }),
+    bench: z.strictObject({
+      arms: z.array(z.string()),
+      ops: z.array(z.string()),
+      scale: z.number(),
+      rounds: z.number().int(),
+      taskMs: z.number(),
+    }),
+    size: z.strictObject({
+      profiles: z.array(z.string()),
+      scale: z.number(),
+      deleteShare: z.number(),
+      updateShare: z.number(),
+      metrics: z.array(z.string()),
+    }),
+  }),
+  /** Per kind: how many A/A estimates there were, how many could not be made, and the largest deviation. */
+  estimates: z.strictObject({
+    http: z.strictObject({ count: z.number().int(), unavailable: z.number().int(), largest: LargestDeviation }),
+    bench: z.strictObject({ count: z.number().int(), unavailable: z.number().int(), largest: LargestDeviation }),
+    size: z.strictObject({ count: z.number().int(), unavailable: z.number().int(), largest: LargestDeviation }),
+  }),
+  /** Every run file the bands came from, relative to this file's directory. */
+  runFiles: z.array(z.string()).min(1),
+});
+export type MeasuredNoiseBandsFile = z.infer<typeof MeasuredNoiseBandsFile>;
+
+/** `reports/calibration/noise-bands.json`: measured by `loadlab calibrate`, or stated (older files, the default). */
+export const NoiseBandsFile = z.union([MeasuredNoiseBandsFile, StatedNoiseBandsFile]);
 export type NoiseBandsFile = z.infer<typeof NoiseBandsFile>;
+
+/** No band is narrower than this (percent): below it a handful of A/A runs cannot show the tail. */
+export const BAND_FLOOR_PCT = 1;
+/** Bands are rounded up to a multiple of this (percent). */
+export const BAND_STEP_PCT = 0.5;
+
+/** The band rule in words, stored in the bands file and printed in the docs. */
+export const BAND_RULE = `the band of a kind of metric is the largest deviation max(g, 1/g) − 1 of its A/A point estimates g over every run and metric of that kind, in percent, rounded up to a multiple of ${BAND_STEP_PCT} % and never below ${BAND_FLOOR_PCT} %; so no A/A estimate measured on this machine lies outside its band, and no A/A comparison would be judged an effect`;
+
+/** How far an A/A estimate is from no effect, in percent, symmetric in log space like the band: 0.8 and 1.25 both 25 %. */
+export function aaDeviationPct(gain: number): number {
+  return (Math.max(gain, 1 / gain) - 1) * 100;
+}
+
+/**
+ * BAND_RULE on A/A point estimates (gains, 1 = no difference): the band in percent and the
+ * largest deviation it covers; null when there is no estimate (no band can be computed). Pure.
+ */
+export function bandFromEstimates(
+  gains: readonly number[],
+  floorPct = BAND_FLOOR_PCT,
+  stepPct = BAND_STEP_PCT,
+): { pct: number; largestPct: number } | null {
+  const usable = gains.filter((g) => Number.isFinite(g) && g > 0);
+  if (usable.length === 0) return null;
+  const largestPct = Math.max(...usable.map(aaDeviationPct));
+  // The epsilon keeps 13 % (0.13 * 100 = 13.000000000000002) at 13, not 13.5.
+  const rounded = Math.ceil(largestPct / stepPct - 1e-9) * stepPct;
+  return { pct: Math.max(floorPct, rounded), largestPct };
+}
+
+/** "Intel Xeon … (2 cores, linux 6.1), Node v20.20.0, SQLite 3.49.1, ext4". */
+export function machineText(m: CalibrationMachine): string {
+  return `${m.cpuModel} (${m.cores} cores, ${m.platform} ${m.kernel}), Node ${m.node}, SQLite ${m.sqlite}, ${m.filesystem}`;
+}
+
+/** The legend's sentence for a measured file. */
+export function measuredSource(f: Pick<MeasuredNoiseBandsFile, 'machine' | 'date' | 'runs'>): string {
+  return `measured by \`loadlab calibrate\` on ${machineText(f.machine)}, ${f.date.slice(0, 10)}, ${f.runs} runs`;
+}
 
 /** The bands a ledger uses and where they came from. */
 export interface NoiseBands {
   pct: Record<NoiseKind, number>;
   /** The calibration file and its source, or the run config fallback (and why). */
   from: string;
+  /** The rule that computed the bands, when `loadlab calibrate` measured them. */
+  rule?: string;
 }
 
 export const CALIBRATION_FILE = fileURLToPath(new URL('../calibration/noise-bands.json', import.meta.url));
@@ -67,7 +194,10 @@ export function loadNoiseBands(fallbackPct: number, file = CALIBRATION_FILE): No
   if (!existsSync(file)) return uniformNoiseBands(fallbackPct, `no ${CALIBRATION_NAME}`);
   let parsed: ReturnType<typeof NoiseBandsFile.safeParse>;
   try {
-    parsed = NoiseBandsFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    // One schema by the file's own mark, so an error names the field that is wrong.
+    const measured = typeof raw === 'object' && raw !== null && 'schemaVersion' in raw;
+    parsed = (measured ? MeasuredNoiseBandsFile : StatedNoiseBandsFile).safeParse(raw);
   } catch (err) {
     return uniformNoiseBands(fallbackPct, `${CALIBRATION_NAME} unreadable: ${(err as Error).message}`);
   }
@@ -78,11 +208,14 @@ export function loadNoiseBands(fallbackPct: number, file = CALIBRATION_FILE): No
       `${CALIBRATION_NAME} invalid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
     );
   }
-  return { pct: parsed.data.bands, from: `${CALIBRATION_NAME} (${parsed.data.source})` };
+  const data = parsed.data;
+  if ('schemaVersion' in data)
+    return { pct: data.bands, from: `${CALIBRATION_NAME}, ${measuredSource(data)}`, rule: data.rule };
+  return { pct: data.bands, from: `${CALIBRATION_NAME} (${data.source})` };
 }
 
 /** The legend line: every band and where it came from. */
 export function describeNoiseBands(bands: NoiseBands): string {
   const each = NOISE_KINDS.map((k) => `${k} ±${bands.pct[k]} % (${KIND_TEXT[k]})`).join(', ');
-  return `**Noise bands**: ${each}; from ${bands.from}.`;
+  return `**Noise bands**: ${each}; from ${bands.from}.${bands.rule ? ` Rule: ${bands.rule}.` : ''}`;
 }
