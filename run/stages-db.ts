@@ -70,6 +70,8 @@ export async function benchStage({ c, r, save, progress, dataDir, opts }: StageC
     dataDir: join(dataDir, 'bench'),
     ...(c.bench.ops.length ? { ops: c.bench.ops } : {}),
     ablation: c.bench.ablation,
+    ablationRounds: c.bench.ablationRounds,
+    ablationTaskMs: c.bench.ablationTaskMs,
     indexSweep: sweep.length > 0,
     ...(sweep.length ? { sweep: { sizes: sweep, insertRows: Math.min(...sweep) } } : {}),
     skipFsyncProbe: true,
