@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { headlineRows, renderHeadline } from './headline.ts';
 import { renderReport } from './report-markdown.ts';
-import { capacity, sampleRun } from '../test-support/records.ts';
+import { capacity, samplePaired, sampleRun } from '../test-support/records.ts';
+import { runPairedGain } from './ledger/measure-paired.ts';
+import { pct } from '../lib/format.ts';
 import { writeReport } from './write.ts';
 
 describe('headline', () => {
@@ -20,10 +22,48 @@ describe('headline', () => {
     expect(byId.size!.values.tuned!.value).toBeCloseTo(-0.35, 9);
     expect(byId.read!.values.consensus!.text).toBe('–');
   });
-  it('puts the guide beside our numbers with the change tuned vs untuned', () => {
-    const md = renderHeadline(sampleRun());
-    expect(md).toContain('| read QPS | 100 → 250 (+150 %) | 4,000 | 5,000 | – | +25 %');
-    expect(md).toContain('| P95 response time | 850 ms → 180 ms (-79 %) | 12 ms | 4 ms | – | −67 %');
+  it('puts the guide beside our numbers with the change tuned vs untuned, from the paired stage with its interval', () => {
+    const run = sampleRun({ paired: samplePaired() });
+    const md = renderHeadline(run);
+    const gain = (scenario: string, metric: 'rps' | 'p95') => {
+      const g = runPairedGain(run, 'tuned-vs-untuned', scenario, metric);
+      if ('unavailable' in g) throw new Error(g.unavailable);
+      return g;
+    };
+    const read = gain('read-list', 'rps');
+    // Absolute figures from the load trials; the change is the paired estimate and its interval (×1.25 true).
+    expect(md).toContain(
+      `| read QPS | 100 → 250 (+150 %) | 4,000 | 5,000 | – | ${pct(read.gain - 1, 0)} [${pct(read.low - 1, 0)}, ${pct(read.high - 1, 0)}] |`,
+    );
+    expect(read.gain).toBeGreaterThan(1.2);
+    expect(read.gain).toBeLessThan(1.3);
+    // p95 as a change of the latency itself (− is faster): the reciprocal of the gain, 12 -> 4 ms true.
+    const p95 = gain('mix-80-20', 'p95');
+    expect(md).toContain(
+      `| P95 response time | 850 ms → 180 ms (-79 %) | 12 ms | 4 ms | – | ${pct(1 / p95.gain - 1, 0)} [${pct(1 / p95.high - 1, 0)}, ${pct(1 / p95.low - 1, 0)}] |`,
+    );
+    expect(1 / p95.gain - 1).toBeCloseTo(-2 / 3, 1);
+    expect(md).toMatch(
+      /'read-list' scenario, 10 connections, median of the load trials; the change: paired slices at 16 connections/,
+    );
+  });
+  it('takes the absolute figures from the paired slices when the load stage did not run', () => {
+    const rows = headlineRows(sampleRun({ load: [], paired: samplePaired({ sliceNoise: 0, roundNoise: 0 }) }));
+    const read = rows.find((r) => r.id === 'read')!;
+    expect(read.values.untuned!.value).toBeCloseTo(4000, 6);
+    // Only the headline comparisons' slices count (the pool's one-connection tuned slices are not a headline figure).
+    expect(read.values.tuned!.value).toBeCloseTo(5000, 6);
+    expect(read.note).toBe("'read-list' scenario, median of the paired slices at 16 connections");
+  });
+  it('prints no change without an interval: no paired stage, or too few rounds', () => {
+    const none = renderHeadline(sampleRun());
+    expect(none).toContain(
+      '| read QPS | 100 → 250 (+150 %) | 4,000 | 5,000 | – | no interval (sequential trials give no interval of known coverage) |',
+    );
+    const few = renderHeadline(sampleRun({ paired: samplePaired({ rounds: 5 }) }));
+    expect(few).toContain(
+      '| read QPS | 100 → 250 (+150 %) | 4,000 | 5,000 | – | no interval (not enough rounds: 5 of the 6 that 95 % needs) |',
+    );
   });
 });
 

@@ -9,12 +9,18 @@ import { mergeConfig } from '../lib/records/run-config.ts';
 import { QUICK } from './presets.ts';
 import { runSuite } from './orchestrate.ts';
 
-/** Functional only: tiny database, one write scenario, half-second trial. No figure is asserted. */
+/**
+ * Functional only: tiny database, one write scenario, half-second trial. No figure is asserted.
+ * The quick preset turns the sequential load and concurrency arms off (the paired stage judges
+ * the claims); here they stay on, and the paired stage is kept tiny: 6 rounds of one slice a side.
+ */
 const TINY = mergeConfig(QUICK, {
   profiles: ['untuned', 'tuned'],
   scale: 0.005,
   bench: { timeMs: 10, ops: ['point-read'], ablation: false, indexSweepRows: [] },
-  load: { scenarios: ['write'], trials: 1, durationS: 0.5, warmupS: 0, connections: 2 },
+  load: { enabled: true, scenarios: ['write'], trials: 1, durationS: 0.5, warmupS: 0, connections: 2 },
+  concurrency: { sequential: true },
+  paired: { rounds: 6, durationS: 0.13, warmupS: 0 },
   capacity: { enabled: false },
 });
 
@@ -31,6 +37,7 @@ describe('runSuite', () => {
         vacuum: 'ok',
         bench: 'ok',
         load: 'ok',
+        paired: 'ok',
         concurrency: 'ok',
         capacity: 'skipped',
         report: 'ok',
@@ -52,6 +59,27 @@ describe('runSuite', () => {
       ]);
       expect(saved.concurrency.every((l) => !l.pinning.pinned)).toBe(true);
       expect(saved.concurrency.filter((l) => l.scenario === 'mix-80-20').every((l) => l.median?.reads)).toBe(true);
+      // The paired stage: every comparison the report judges, 6 rounds of one slice a side (A B or B A).
+      expect(saved.paired).not.toBeNull();
+      expect(saved.paired!.roundsDone).toBe(6);
+      expect(saved.paired!.slicesPerSide).toBe(1);
+      expect(saved.paired!.comparisons.map((c) => c.id)).toEqual([
+        'tuned-vs-untuned/read-list',
+        'tuned-vs-untuned/write',
+        'tuned-vs-untuned/mix-80-20',
+        'wal-under-writes/mix-80-20',
+        'pool/read-list',
+      ]);
+      for (const c of saved.paired!.comparisons) {
+        expect(c.slices).toHaveLength(12);
+        for (let round = 0; round < 6; round++)
+          expect(
+            c.slices
+              .filter((s) => s.round === round)
+              .map((s) => s.side)
+              .sort(),
+          ).toEqual(['baseline', 'candidate']);
+      }
       expect(saved.vacuum.every((v) => v.status === 'ok')).toBe(true);
       expect(saved.finishedAt).not.toBeNull();
       const md = readFileSync(join(out, 'REPORT.md'), 'utf8');
@@ -109,6 +137,7 @@ describe('runSuite', () => {
         'vacuum',
         'bench',
         'load',
+        'paired',
         'concurrency',
         'k6',
         'capacity',
@@ -130,6 +159,7 @@ describe('runSuite', () => {
         vacuum: { enabled: false },
         concurrency: { enabled: false },
         k6: { enabled: false },
+        paired: { enabled: false },
         load: { scenarios: ['read-point'] },
         injectDelayMs: 2,
       });

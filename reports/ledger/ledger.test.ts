@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ablation, capacity, sampleRun } from '../../test-support/records.ts';
+import { ablation, capacity, samplePaired, sampleRun } from '../../test-support/records.ts';
+import { pct } from '../../lib/format.ts';
+import { pairedGain } from './measure-paired.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 import { CLAIMS } from './claims.ts';
 import { QUICK_NOTE, buildLedger, renderLedger } from './ledger.ts';
@@ -82,9 +84,9 @@ describe('noise bands', () => {
     expect(noiseKindOf({ kind: 'ablation', pragma: 'wal', ops: 'read' })).toBe('bench');
     expect(noiseKindOf({ kind: 'index-scan' })).toBe('bench');
     expect(noiseKindOf({ kind: 'vacuum' })).toBe('size');
-    // Interval +19.5 % … +30.8 % vs a claimed +150 %: smaller at ±5 %, not confirmed at ±25 % (reaches no effect).
+    // Paired interval about +22 % … +29 % vs a claimed +150 %: smaller at ±15 %, not confirmed at ±25 % (reaches no effect).
     const readQps = (bands: NoiseBands) =>
-      buildLedger(sampleRun(), CLAIMS, bands).find((r) => r.claim.id === 'read-qps')!;
+      buildLedger(sampleRun({ paired: samplePaired() }), CLAIMS, bands).find((r) => r.claim.id === 'read-qps')!;
     expect(readQps(calibrated).verdict).toBe('smaller than claimed');
     const wide = { pct: { http: 25, bench: 5, size: 1 }, from: 'test' };
     expect(readQps(wide)).toMatchObject({ verdict: 'not confirmed', band: { kind: 'http', pct: 25 } });
@@ -128,7 +130,7 @@ describe('measureAblation', () => {
 });
 
 describe('buildLedger on a hand-built run', () => {
-  const rows = buildLedger(sampleRun(), CLAIMS, calibrated);
+  const rows = buildLedger(sampleRun({ paired: samplePaired() }), CLAIMS, calibrated);
   const verdict = (id: string) => rows.find((r) => r.claim.id === id)!.verdict;
 
   it('has one row per claim of the guide', () => {
@@ -152,17 +154,58 @@ describe('buildLedger on a hand-built run', () => {
     expect(verdict('users')).toBe('not confirmed');
   });
   it('says why a claim is not measurable when its stage produced nothing', () => {
-    const r = buildLedger(sampleRun({ load: [], capacity: [] }), CLAIMS, calibrated);
-    const readQps = r.find((x) => x.claim.id === 'read-qps')!;
+    // The load, p95, pool and WAL rows are judged from the paired stage only: sequential trials are not enough.
+    const r = buildLedger(sampleRun({ capacity: [] }), CLAIMS, calibrated);
+    for (const id of ['read-qps', 'write-qps', 'p95', 'pool-10x', 'wal-reads-while-writing']) {
+      const row = r.find((x) => x.claim.id === id)!;
+      expect(row.verdict).toBe('not measurable here');
+      expect(row.measurement).toEqual({
+        unavailable:
+          'no paired stage in this run (paired.enabled is false, or the results predate it): sequential trials give no interval of known coverage',
+      });
+    }
+    expect(r.find((x) => x.claim.id === 'users')!.verdict).toBe('not measurable here');
+    // Too few rounds: no interval, so no verdict, and the reason says so.
+    const few = buildLedger(sampleRun({ paired: samplePaired({ rounds: 5 }) }), CLAIMS, calibrated);
+    const readQps = few.find((x) => x.claim.id === 'read-qps')!;
     expect(readQps.verdict).toBe('not measurable here');
-    expect(readQps.measurement).toEqual({ unavailable: "no successful 'read-list' load result for untuned" });
+    expect(readQps.measurement).toEqual({
+      unavailable: "tuned vs untuned on 'read-list': not enough rounds: 5 of the 6 that 95 % needs",
+    });
+  });
+  it('reads the load rows from the paired comparison: gain, interval of the round medians, coverage', () => {
+    const paired = samplePaired();
+    const readQps = buildLedger(sampleRun({ paired }), CLAIMS, calibrated).find((x) => x.claim.id === 'read-qps')!;
+    const g = pairedGain(
+      paired.comparisons.find((c) => c.id === 'tuned-vs-untuned/read-list')!,
+      'rps',
+      0.95,
+    );
+    if ('unavailable' in g) throw new Error(g.unavailable);
+    expect(readQps.measurement).toMatchObject({ gain: g.gain, low: g.low, high: g.high });
+    expect(g.coverage).toBeCloseTo(1 - 2 / 64, 12);
+    expect('benchmark' in readQps.measurement && readQps.measurement.benchmark).toBe(
+      "autocannon 'read-list', untuned and tuned interleaved in slices; 6 rounds, 24 pairs of 16-connection slices, sign-test interval of the round medians, coverage 96.9 %",
+    );
   });
   it('renders the table with each interval and band, the bands legend and the rule', () => {
-    const md = renderLedger(sampleRun({ mode: 'full' }), calibrated);
+    const paired = samplePaired();
+    const md = renderLedger(sampleRun({ mode: 'full', paired }), calibrated);
     expect(md).toContain(
       '| journal_mode=WAL: reads +30-50 % (§2, §3) | +30 % to +50 % | +37.5 % | +34.5 % … +40.5 % | ±5 % bench |',
     );
-    expect(md).toContain('| read QPS 100 -> 250 (+150 %) (§8) | +150 % | +25.0 % | +19.5 % … +30.8 % | ±15 % http |');
+    const read = pairedGain(
+      paired.comparisons.find((c) => c.id === 'tuned-vs-untuned/read-list')!,
+      'rps',
+      0.95,
+    );
+    if ('unavailable' in read) throw new Error(read.unavailable);
+    expect(md).toContain(
+      `| read QPS 100 -> 250 (+150 %) (§8) | +150 % | ${pct(read.gain - 1)} | ${pct(read.low - 1)} … ${pct(read.high - 1)} | ±15 % http |`,
+    );
+    expect(md).toMatch(
+      /\| read QPS 100 -> 250 \(\+150 %\) \(§8\) \| \+150 % \| \+2\d\.\d % \| \+2\d\.\d % … \+2\d\.\d % \|/,
+    );
     expect(md).toContain(
       '**Noise bands**: http ±15 % (HTTP throughput and latency), bench ±5 % (microbenchmarks), size ±1 % (file sizes); from test calibration.',
     );
@@ -174,7 +217,7 @@ describe('buildLedger on a hand-built run', () => {
     expect(vacuum.split('|')[3]!.trim()).toMatch(/^−\d/);
     expect(vacuum).not.toMatch(/\| \+\d/);
     // The pool row is measured, its reason computed from the run's cores, not typed.
-    expect(md).toContain('2 cores shared by the server and the load generator');
+    expect(md).toContain('2 cores shared by the servers and the load generator');
     expect(md).not.toContain(QUICK_NOTE);
   });
   it('marks every verdict of a quick run indicative and says so in the header', () => {

@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { ablation, loadRecord, sampleRun } from '../../test-support/records.ts';
+import {
+  ablation,
+  consensusTruth,
+  pairedComparisonRecord,
+  pairedRecord,
+  samplePaired,
+  sampleRun,
+  SAMPLE_PAIRED_TRUTHS,
+  type PairedNoise,
+  type PairedTruth,
+} from '../../test-support/records.ts';
+
+/** sampleRun's paired stage plus consensus vs tuned, the consensus comparison under `noise`. */
+const samplePairedWith = (consensus: PairedTruth, noise: PairedNoise = {}) =>
+  pairedRecord([
+    ...SAMPLE_PAIRED_TRUTHS.map((t, i) => pairedComparisonRecord(t, { seed: 100 + i, rounds: noise.rounds })),
+    pairedComparisonRecord(consensus, { seed: 200, ...noise }),
+  ]);
 import { buildLedger } from '../ledger/ledger.ts';
 import { CLAIMS } from '../ledger/claims.ts';
 import { uniformNoiseBands } from '../ledger/noise-bands.ts';
@@ -30,28 +47,46 @@ describe('the computed recommendation', () => {
     expect(costs[0]!.evidence).toBe('−35 % … −25 %');
   });
 
-  it('says whether consensus beats tuned from the headline medians and the band', () => {
-    const base = sampleRun();
-    const withConsensus = (read: number, write: number, p95: number) =>
-      sampleRun({
-        load: [
-          ...base.load.filter((r) => r.profile !== 'consensus'),
-          loadRecord('read-list', 'consensus', [read, read, read], [4, 4, 4]),
-          loadRecord('write', 'consensus', [write, write, write], [4, 4, 4]),
-          loadRecord('mix-80-20', 'consensus', [1000, 1000, 1000], [p95, p95, p95]),
-        ],
-      });
-    const tunedOf = (id: 'read-list' | 'write') => base.load.find((r) => r.scenario === id && r.profile === 'tuned')!;
-    const tRead = tunedOf('read-list').median!.rps;
-    const tWrite = tunedOf('write').median!.rps;
-    const tP95 = base.load.find((r) => r.scenario === 'mix-80-20' && r.profile === 'tuned')!.median!.latencyMs.p95;
-    expect(consensusVsTuned(withConsensus(tRead * 1.3, tWrite * 1.3, tP95 / 1.3), 0.15).verdict).toBe(
-      'consensus beats tuned',
+  it('says whether consensus beats tuned from the paired intervals and the band', () => {
+    const withConsensus = (rpsRatio: number, p95Ratio: number, noise: PairedNoise = {}) =>
+      sampleRun({ paired: samplePairedWith(consensusTruth(rpsRatio, p95Ratio), noise) });
+    // Both intervals wholly beyond +15 %: consensus beats tuned (and the reverse).
+    const beats = consensusVsTuned(withConsensus(1.3, 1 / 1.3), 0.15);
+    expect(beats.verdict).toBe('consensus beats tuned');
+    expect(beats.scenario).toBe('mix-80-20');
+    for (const g of [beats.rps, beats.p95]) {
+      if ('unavailable' in g) throw new Error(g.unavailable);
+      expect(g.low).toBeGreaterThan(1.15);
+      expect(g.coverage).toBeCloseTo(1 - 2 / 64, 12);
+    }
+    expect(consensusVsTuned(withConsensus(1 / 1.3, 1.3), 0.15).verdict).toBe('tuned beats consensus');
+    // Every interval inside ±15 %: on par.
+    expect(consensusVsTuned(withConsensus(1.02, 1), 0.15).verdict).toBe('on par');
+    // Throughput better, p95 worse, each beyond the band: mixed.
+    expect(consensusVsTuned(withConsensus(1.3, 1.3), 0.15).verdict).toBe('mixed');
+    // Intervals reaching past the band on one side and into it on the other: no difference shown either way.
+    const wide = consensusVsTuned(withConsensus(1.15, 1 / 1.15, { sliceNoise: 0.02, roundNoise: 0.1 }), 0.15);
+    expect(wide.verdict).toBe('no difference shown');
+    // Too few rounds for 95 %: no interval, so not measured (with the reason).
+    const few = consensusVsTuned(withConsensus(1.3, 1 / 1.3, { rounds: 5 }), 0.15);
+    expect(few.verdict).toBe('not measured');
+    expect(few.rps).toEqual({
+      unavailable: "consensus vs tuned on 'mix-80-20': not enough rounds: 5 of the 6 that 95 % needs",
+    });
+    // No paired stage, or none with consensus: not measured.
+    expect(consensusVsTuned(sampleRun(), 0.15).verdict).toBe('not measured');
+    expect(consensusVsTuned(sampleRun({ paired: samplePaired() }), 0.15).verdict).toBe('not measured');
+  });
+
+  it('prints the consensus line with both gains, their intervals and the computed coverage', () => {
+    const run = sampleRun({ paired: samplePairedWith(consensusTruth(1.3, 1 / 1.3)) });
+    const md = renderRecommendation(run, buildLedger(run, CLAIMS, bands), { http: 15, bench: 5 });
+    expect(md).toMatch(
+      /- \*\*consensus vs tuned\*\* \('mix-80-20', paired\): consensus beats tuned — consensus against tuned, \+ is better: throughput \+\d+ % \[\+\d+ %, \+\d+ %\], p95 speed \+\d+ % \[\+\d+ %, \+\d+ %\] \(96\.9 % intervals\); band ±15 %\./,
     );
-    expect(consensusVsTuned(withConsensus(tRead * 1.05, tWrite * 0.97, tP95), 0.15).verdict).toBe('on par');
-    expect(consensusVsTuned(withConsensus(tRead * 1.3, tWrite * 0.6, tP95), 0.15).verdict).toBe('mixed');
-    const noConsensus = sampleRun({ load: base.load.filter((r) => r.profile !== 'consensus') });
-    expect(consensusVsTuned(noConsensus, 0.15).verdict).toBe('not measured');
+    expect(md).toContain('6 paired rounds of 4 slices per side');
+    const without = renderRecommendation(sampleRun(), [], { http: 15, bench: 5 });
+    expect(without).not.toContain('consensus vs tuned');
   });
 
   it('opens a quick run with the caveat and how to measure', () => {
