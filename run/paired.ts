@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from '../lib/ensure-dir.ts';
@@ -87,17 +88,27 @@ export function sliceRecord(
   };
 }
 
+/** Pins a running process and all its threads to one CPU (taskset -a -p). */
+function pinProcess(pid: number, cpu: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
 const alive = (s: ServerHandle) => s.child.exitCode === null && s.child.signalCode === null;
 
-/** A server of a round: one per profile, topology and pinning, shared by the comparisons that name it. */
-const serverKey = (side: PairedSide, pin: boolean) => `${side.profile}@${side.topology}${pin ? '@pinned' : ''}`;
+/**
+ * A server of a round: one per comparison and side, never shared. A server that served
+ * several comparisons in a round would be warmer (V8's JIT, SQLite's cache) than one that
+ * served one: seen here, tuned shared by four comparisons ran ×1.4-2 faster than a fresh
+ * copy of itself beside it, and consensus, in one comparison, came out 40 % slower.
+ */
+const serverKey = (spec: ComparisonSpec, side: 'baseline' | 'candidate') => `${spec.id}/${side}`;
 
 /**
  * The paired stage: round after round, fresh copies of the seeded databases and a fresh
- * server per profile and topology, all started together; then one generator process runs
+ * server for each side of each comparison, all started together; then one generator process runs
  * every comparison's block in a fresh random order, each block alternating the load between
  * its two servers in short slices (A B B A …, which side opens alternating by round). A
- * server is warmed once per round, before its first block. Never throws for a failing
+ * server serves one comparison, warmed before its block. Never throws for a failing
  * side: its slices say why.
  */
 export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
@@ -134,8 +145,8 @@ export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
   });
   const wanted = new Map<string, { side: PairedSide; pin: boolean }>();
   for (const spec of specs)
-    for (const side of [spec.baseline, spec.candidate])
-      wanted.set(serverKey(side, pinned(spec)), { side, pin: pinned(spec) });
+    for (const name of ['baseline', 'candidate'] as const)
+      wanted.set(serverKey(spec, name), { side: spec[name], pin: pinned(spec) });
   const seeded = new Map<string, string>();
   for (const { side } of wanted.values())
     if (!seeded.has(side.profile)) seeded.set(side.profile, seededDatabase(o.dataDir, side.profile, c.scale, c.seed));
@@ -148,6 +159,7 @@ export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     o.onProgress?.(`paired round ${round + 1}/${p.rounds}: starting ${wanted.size} servers on fresh copies`);
+    const roundStart = performance.now();
     const servers = new Map<string, ServerHandle>();
     const failures = new Map<string, string>();
     const files: string[] = [];
@@ -164,10 +176,12 @@ export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
                 db,
                 profile: side.profile,
                 args: [...(side.topology === 'single' ? [] : ['--topology', side.topology]), ...(o.serveArgs ?? [])],
-                ...(pin && o.pinning.serverCpu !== null ? { cpu: o.pinning.serverCpu } : {}),
                 startTimeoutMs: 30_000,
               }),
             );
+            // Started on both cores (a dozen node starts pinned to one took 7.6 s a round),
+            // then pinned, every thread, before any load reaches it.
+            if (pin && o.pinning.serverCpu !== null) pinProcess(servers.get(key)!.pid, o.pinning.serverCpu);
           } catch (err) {
             failures.set(
               key,
@@ -176,7 +190,14 @@ export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
           }
         }),
       );
+      const started = performance.now();
+      o.onProgress?.(
+        `paired round ${round + 1}/${p.rounds}: servers up in ${((started - roundStart) / 1000).toFixed(1)} s; ${specs.length} comparisons`,
+      );
       await runRound(o, specs, comparisons, order, round, perSide, opens, servers, failures);
+      o.onProgress?.(
+        `paired round ${round + 1}/${p.rounds}: load done in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
     } finally {
       await Promise.all([...servers.values()].map((x) => x.stop(3000)));
       for (const f of files) for (const x of ['', '-wal', '-shm', '-journal']) rmSync(f + x, { force: true });
@@ -212,18 +233,14 @@ async function runRound(
   const runnable: number[] = [];
   for (const i of order) {
     const spec = specs[i]!;
-    const why = sides.map((side) => failures.get(serverKey(spec[side], spec.pin && o.pinning.pinned))).filter(Boolean);
+    const why = sides.map((side) => failures.get(serverKey(spec, side))).filter(Boolean);
     if (why.length) fail(i, why.join('; '));
     else runnable.push(i);
   }
   if (runnable.length === 0) return;
-  const warmed = new Set<string>();
   const configs = runnable.map((i) => {
     const spec = specs[i]!;
-    const pin = spec.pin && o.pinning.pinned;
-    const keys = { baseline: serverKey(spec.baseline, pin), candidate: serverKey(spec.candidate, pin) };
-    const warmSides = sides.filter((side) => !warmed.has(keys[side]));
-    for (const side of sides) warmed.add(keys[side]);
+    const keys = { baseline: serverKey(spec, 'baseline'), candidate: serverKey(spec, 'candidate') };
     return {
       urls: { baseline: servers.get(keys.baseline)!.url, candidate: servers.get(keys.candidate)!.url },
       scenario: spec.scenario,
@@ -231,8 +248,7 @@ async function runRound(
       // The same requests on both sides; new keys every round.
       seed: c.seed + round,
       connections: c.paired.connections,
-      warmupS: warmSides.length ? p.warmupS : 0,
-      warmSides,
+      warmupS: p.warmupS,
       drain: true,
       settleS: PAIRED_SLICE.settleS,
       measureS: PAIRED_SLICE.measureS,
@@ -259,8 +275,7 @@ async function runRound(
       const block = r.blocks[b];
       const cfg = configs[b]!;
       if (!block || 'error' in block) return fail(i, block ? `generator: ${block.error}` : 'the block did not run');
-      const pin = spec.pin && o.pinning.pinned;
-      const dead = sides.filter((side) => !alive(servers.get(serverKey(spec[side], pin))!));
+      const dead = sides.filter((side) => !alive(servers.get(serverKey(spec, side))!));
       out[i]!.slices.push(
         ...cfg.order.map((side, k) =>
           sliceRecord(
