@@ -1,16 +1,17 @@
 import { RunConfig } from '../lib/records/run-config.ts';
 
 /**
- * --quick: every stage and all three profiles in about four minutes on 2 cores (227 s measured), on a
- * small database (scale 0.05: 1,000 campaigns, 10,000 contents). The load stage runs a
- * representative subset of the scenarios, the three the headline needs: read-list
- * (index-dependent reads), write (one insert per request) and mix-80-20 (the guide's
- * ratio), 50 connections, 2 trials of 1.5 s after 1 s warm-up (each trial on a fresh copy
- * of the database and a fresh server). The concurrency stage runs the pool and WAL arms
- * with the same trials. Capacity steps 10, 25, 50, 100 connections on mix-80-20, 1 s each
- * after 0.5 s warm-up, then 2 bisection steps between the last passing and the first
- * failing level. Bench: 100 ms per task; ablation in 6 rounds of base, arm, arm, base with
- * 2 ms tasks (95 % intervals); index sweep at 10k and 100k rows. These are smoke-grade figures; --full is the measurement.
+ * --quick: every stage and all three profiles in under 150 s on 2 cores (143 s measured idle), on a
+ * small database (scale 0.05: 1,000 campaigns, 10,000 contents). The verdicts come from the
+ * paired stage: tuned vs untuned on read-list, write and mix-80-20, consensus vs tuned on
+ * mix-80-20, WAL while writes run and the pool, each interleaved in 0.125 s slices at 16
+ * connections, 4 slices per side and round after 0.2 s warm-up, 6 rounds with fresh servers
+ * (95 % intervals, coverage 96.9 %). The sequential load stage and concurrency arms are off
+ * (the paired slices give the absolute figures). Capacity steps 10, 25, 50, 100 connections
+ * on mix-80-20 for untuned and tuned, 0.75 s each after 0.25 s warm-up, then 2 bisection
+ * steps between the last passing and the first failing level. Bench: 100 ms per task;
+ * ablation in 6 rounds of base, arm, arm, base with 2 ms tasks (95 % intervals); index
+ * sweep at 10k and 100k rows. These are indicative figures; --full is the measurement.
  */
 export const QUICK: RunConfig = RunConfig.parse({
   profiles: ['untuned', 'tuned', 'consensus'],
@@ -39,8 +40,8 @@ export const QUICK: RunConfig = RunConfig.parse({
     scenario: 'mix-80-20',
     profiles: ['untuned', 'tuned'],
     maxConnections: 100,
-    durationS: 1,
-    warmupS: 0.5,
+    durationS: 0.75,
+    warmupS: 0.25,
     sloP95Ms: 200,
     maxErrorPct: 1,
     refine: 2,
@@ -48,7 +49,7 @@ export const QUICK: RunConfig = RunConfig.parse({
   },
   vacuum: { enabled: true, deleteShare: 0.35, updateShare: 0.1 },
   concurrency: { enabled: true, readScenario: 'read-list', mixScenario: 'mix-80-20', workers: 0, sequential: false },
-  paired: { enabled: true, rounds: 6, durationS: 0.5, warmupS: 0.3, connections: 16, confidence: 0.95 },
+  paired: { enabled: true, rounds: 6, durationS: 0.5, warmupS: 0.2, connections: 16, confidence: 0.95 },
   // The crossover sweep takes minutes even quick: --full only (or crossover.enabled in a config).
   crossover: { enabled: false, preset: 'quick', pgProfile: 'pg-tuned' },
   headline: { readScenario: 'read-list', writeScenario: 'write', p95Scenario: 'mix-80-20' },
