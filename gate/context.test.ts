@@ -26,7 +26,7 @@ describe('run context', () => {
 
   it('quick against full names mode and each preset field that differs', () => {
     expect(describeMismatches(contextMismatches(run(), run(fullRun())))).toBe(
-      'mode quick vs full; scale 0.05 vs 1; trials 2 vs 3; durationS 1.5 vs 100; warmupS 1 vs 10',
+      'mode quick vs full; scale 0.05 vs 1; trials 2 vs 4; durationS 1.5 vs 75; warmupS 1 vs 10',
     );
   });
 

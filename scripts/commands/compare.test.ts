@@ -146,7 +146,7 @@ describe('loadlab compare', () => {
     it('a quick run against a full run exits 2 naming mode and every other difference', async () => {
       expect(await main(['compare', write('q.json', sampleRun()), write('f.json', fullRun())])).toBe(2);
       expect(text()).toBe(
-        'error: not comparable: mode quick vs full; scale 0.05 vs 1; trials 2 vs 3; durationS 1.5 vs 100; warmupS 1 vs 10 (--allow-mismatch compares them anyway)\n',
+        'error: not comparable: mode quick vs full; scale 0.05 vs 1; trials 2 vs 4; durationS 1.5 vs 75; warmupS 1 vs 10 (--allow-mismatch compares them anyway)\n',
       );
     });
 
@@ -172,7 +172,7 @@ describe('loadlab compare', () => {
         ]),
       ).toBe(0);
       expect(firstLine()).toBe(
-        'not comparable, compared anyway (--allow-mismatch): mode quick vs full; scale 0.05 vs 1; trials 2 vs 3; durationS 1.5 vs 100; warmupS 1 vs 10',
+        'not comparable, compared anyway (--allow-mismatch): mode quick vs full; scale 0.05 vs 1; trials 2 vs 4; durationS 1.5 vs 75; warmupS 1 vs 10',
       );
       expect(text()).toContain('no significant change in');
       expect(readFileSync(join(dir, 's.md'), 'utf8')).toMatch(
