@@ -38,17 +38,18 @@ export function pairedPlan(c: RunConfig, cores: number): ComparisonSpec[] {
         candidate: single('tuned'),
         pin: true,
       });
-  // consensus against tuned on the guide's mix (reads and writes, its throughput and p95): one
-  // comparison, so the round budget goes to the claims.
-  if (has('tuned') && has('consensus'))
-    out.push({
-      id: `consensus-vs-tuned/${h.p95Scenario}`,
-      purpose: 'consensus-vs-tuned',
-      scenario: h.p95Scenario,
-      baseline: single('tuned'),
-      candidate: single('consensus'),
-      pin: true,
-    });
+  // consensus (and any profile of your own) against tuned on the guide's mix (reads and
+  // writes, its throughput and p95): one comparison each, so the round budget goes to the claims.
+  if (has('tuned'))
+    for (const profile of c.profiles.filter((p) => p !== 'untuned' && p !== 'tuned'))
+      out.push({
+        id: `${profile}-vs-tuned/${h.p95Scenario}`,
+        purpose: profile === 'consensus' ? 'consensus-vs-tuned' : 'profile-vs-tuned',
+        scenario: h.p95Scenario,
+        baseline: single('tuned'),
+        candidate: single(profile),
+        pin: true,
+      });
   if (c.concurrency.enabled) {
     const readers = `readers:${concurrencyWorkers(c, cores)}`;
     out.push({

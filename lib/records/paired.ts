@@ -32,7 +32,14 @@ export const PairedSlice = z.object({
 export type PairedSlice = z.infer<typeof PairedSlice>;
 
 /** What a comparison is for: the report reads each by its purpose and scenario. */
-export const PairedPurpose = z.enum(['tuned-vs-untuned', 'consensus-vs-tuned', 'wal-under-writes', 'pool', 'aa']);
+export const PairedPurpose = z.enum([
+  'tuned-vs-untuned',
+  'consensus-vs-tuned',
+  'profile-vs-tuned',
+  'wal-under-writes',
+  'pool',
+  'aa',
+]);
 export type PairedPurpose = z.infer<typeof PairedPurpose>;
 
 export const PairedComparison = z.object({

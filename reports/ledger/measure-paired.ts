@@ -140,7 +140,8 @@ export function pairedProfileMedian(
 ): number | null {
   const values: number[] = [];
   for (const c of run.paired?.comparisons ?? []) {
-    if (c.scenario !== scenario || (c.purpose !== 'tuned-vs-untuned' && c.purpose !== 'consensus-vs-tuned')) continue;
+    if (c.scenario !== scenario || c.purpose === 'pool' || c.purpose === 'wal-under-writes' || c.purpose === 'aa')
+      continue;
     for (const side of ['baseline', 'candidate'] as const) {
       if (c[side].profile !== profile || c[side].topology !== 'single') continue;
       for (const s of c.slices)
