@@ -68,6 +68,9 @@ export interface CalibrationResult {
 
 interface Located {
   gain: number;
+  /** The estimate's interval, where its comparison gives one (paired, ablation); exact sizes have none. */
+  low?: number;
+  high?: number;
   metric: string;
   file: string;
 }
@@ -102,7 +105,13 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrationRe
     writeJsonAtomic(file, run);
     runFiles.push(file);
     for (const e of run.estimates) {
-      if ('gain' in e) found[run.noiseKind].push({ gain: e.gain, metric: e.metric, file });
+      if ('gain' in e)
+        found[run.noiseKind].push({
+          gain: e.gain,
+          ...(e.low !== undefined && e.high !== undefined ? { low: e.low, high: e.high } : {}),
+          metric: e.metric,
+          file,
+        });
       else unavailable[run.noiseKind].push(`${e.metric}: ${e.unavailable}`);
     }
     return file;
@@ -207,17 +216,24 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrationRe
   const bands = {} as Record<NoiseKind, number>;
   const estimates = {} as MeasuredNoiseBandsFile['estimates'];
   for (const kind of NOISE_KINDS) {
-    const band = bandFromEstimates(found[kind].map((e) => e.gain));
+    const band = bandFromEstimates(found[kind]);
     if (!band) {
       const why = unavailable[kind][0] ?? 'no run finished';
       return { ...result, file: null, problem: `no A/A estimate for ${kind}, so no band: ${why}` };
     }
-    const largest = found[kind].reduce((a, b) => (aaDeviationPct(b.gain) > aaDeviationPct(a.gain) ? b : a));
+    const largest = found[kind].reduce((a, b) => (aaDeviationPct(b) > aaDeviationPct(a) ? b : a));
     bands[kind] = band.pct;
     estimates[kind] = {
       count: found[kind].length,
       unavailable: unavailable[kind].length,
-      largest: { pct: band.largestPct, gain: largest.gain, metric: largest.metric, file: rel(largest.file) },
+      largest: {
+        pct: band.largestPct,
+        gain: largest.gain,
+        ...(largest.low !== undefined && largest.high !== undefined ? { low: largest.low, high: largest.high } : {}),
+        pointPct: Math.max(...found[kind].map((e) => aaDeviationPct(e.gain))),
+        metric: largest.metric,
+        file: rel(largest.file),
+      },
     };
   }
   const date = new Date().toISOString();

@@ -107,7 +107,7 @@ describe('a bands file written by loadlab calibrate', () => {
     expect(legend).toContain(
       'from reports/calibration/noise-bands.json, measured by `loadlab calibrate` on Test CPU 3000 (2 cores, linux 6.1.0), Node v20.20.0, SQLite 3.49.1, ext4, 2026-12-04, 3 runs.',
     );
-    expect(legend).toContain('Rule: the band of a kind of metric is the largest deviation');
+    expect(legend).toContain('Rule: the band of a kind of metric is the smallest b that keeps every A/A comparison');
   });
 
   it('falls back with a reason when a measured file is invalid, naming the field', () => {
@@ -126,5 +126,22 @@ describe('a bands file written by loadlab calibrate', () => {
       pct: { http: 15, bench: 5, size: 1 },
       from: 'reports/calibration/noise-bands.json (set by hand)',
     });
+  });
+});
+
+describe('the band rule reads intervals, as the ledger does', () => {
+  it('counts how far an A/A interval lies beyond no effect, not how far its point is', () => {
+    // A wide interval around 1 is no effect whatever its point; one that misses 1 needs a band to its near end.
+    expect(aaDeviationPct({ gain: 1.3, low: 0.9, high: 1.6 })).toBe(0);
+    expect(aaDeviationPct({ gain: 1.1, low: 1.02, high: 1.2 })).toBeCloseTo(2, 9);
+    expect(aaDeviationPct({ gain: 0.9, low: 0.8, high: 0.96 })).toBeCloseTo((1 / 0.96 - 1) * 100, 9);
+    // An exact figure (no interval) counts its point.
+    expect(aaDeviationPct({ gain: 1.05 })).toBeCloseTo(5, 9);
+    expect(
+      bandFromEstimates([
+        { gain: 1.3, low: 0.9, high: 1.6 },
+        { gain: 1.1, low: 1.02, high: 1.2 },
+      ])!.pct,
+    ).toBe(2);
   });
 });

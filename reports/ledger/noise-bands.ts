@@ -29,9 +29,13 @@ export const StatedNoiseBandsFile = z.strictObject({
 
 /** The largest A/A deviation of a kind, and where it was seen. */
 export const LargestDeviation = z.strictObject({
-  /** max(g, 1/g) − 1 of the estimate g, percent. */
+  /** How far the estimate's interval lies beyond no effect (its point, without one), percent (aaDeviationPct). */
   pct: z.number().min(0),
   gain: z.number().positive(),
+  low: z.number().optional(),
+  high: z.number().optional(),
+  /** The largest max(g, 1/g) − 1 of the kind's point estimates, percent: shown, not the band. */
+  pointPct: z.number().min(0).optional(),
   /** What was compared, e.g. 'aa/tuned/write p95'. */
   metric: z.string(),
   /** The run file it came from (relative to the bands file). */
@@ -117,23 +121,35 @@ export const BAND_FLOOR_PCT = 1;
 export const BAND_STEP_PCT = 0.5;
 
 /** The band rule in words, stored in the bands file and printed in the docs. */
-export const BAND_RULE = `the band of a kind of metric is the largest deviation max(g, 1/g) − 1 of its A/A point estimates g over every run and metric of that kind, in percent, rounded up to a multiple of ${BAND_STEP_PCT} % and never below ${BAND_FLOOR_PCT} %; so no A/A estimate measured on this machine lies outside its band, and no A/A comparison would be judged an effect`;
+export const BAND_RULE = `the band of a kind of metric is the smallest b that keeps every A/A comparison of that kind from being judged an effect: for each A/A estimate, how far its interval lies beyond no effect (low − 1 when the whole interval is above 1, 1/high − 1 when it is below, 0 when it contains 1; an exact figure without an interval counts its point, max(g, 1/g) − 1), the largest over every run and metric, in percent, rounded up to a multiple of ${BAND_STEP_PCT} % and never below ${BAND_FLOOR_PCT} %. The ledger's verdicts read intervals, so with this band no A/A comparison measured on this machine would be called confirmed, larger, smaller or contradicted`;
 
-/** How far an A/A estimate is from no effect, in percent, symmetric in log space like the band: 0.8 and 1.25 both 25 %. */
-export function aaDeviationPct(gain: number): number {
-  return (Math.max(gain, 1 / gain) - 1) * 100;
+/** An A/A estimate: its point (a gain, 1 = no difference) and, where the comparison gives one, its interval. */
+export type AaPoint = number | { gain: number; low?: number; high?: number };
+
+/**
+ * How far an A/A estimate lies beyond no effect, in percent, symmetric in log space like the
+ * band: an interval's near end (0 when it contains 1); a bare number, its point (0.8 and 1.25
+ * both 25 %).
+ */
+export function aaDeviationPct(e: AaPoint): number {
+  if (typeof e === 'number') return (Math.max(e, 1 / e) - 1) * 100;
+  if (e.low === undefined || e.high === undefined) return (Math.max(e.gain, 1 / e.gain) - 1) * 100;
+  if (e.low > 1) return (e.low - 1) * 100;
+  if (e.high < 1) return (1 / e.high - 1) * 100;
+  return 0;
 }
 
 /**
- * BAND_RULE on A/A point estimates (gains, 1 = no difference): the band in percent and the
- * largest deviation it covers; null when there is no estimate (no band can be computed). Pure.
+ * BAND_RULE on A/A estimates: the band in percent and the largest deviation it covers; null
+ * when there is no estimate (no band can be computed). Pure.
  */
 export function bandFromEstimates(
-  gains: readonly number[],
+  estimates: readonly AaPoint[],
   floorPct = BAND_FLOOR_PCT,
   stepPct = BAND_STEP_PCT,
 ): { pct: number; largestPct: number } | null {
-  const usable = gains.filter((g) => Number.isFinite(g) && g > 0);
+  const gain = (e: AaPoint) => (typeof e === 'number' ? e : e.gain);
+  const usable = estimates.filter((e) => Number.isFinite(gain(e)) && gain(e) > 0);
   if (usable.length === 0) return null;
   const largestPct = Math.max(...usable.map(aaDeviationPct));
   // The epsilon keeps 13 % (0.13 * 100 = 13.000000000000002) at 13, not 13.5.
