@@ -68,15 +68,15 @@ describe("the ledger's A/A: agreement, swing, stable", () => {
     expect(r.agreement).toBeCloseTo(0.7, 12);
     expect(r.verdicts).toEqual({ confirmed: 7, 'not confirmed': 2, 'larger than claimed': 1 });
     expect(r.swing).toBe(false);
-    expect(r.stable).toBe(false); // 0.7 < 0.8
+    expect(r.stable).toBe(false); // 0.7 < 0.9
   });
 
-  it('is stable at 8 of 10 agreeing without a swing, unstable at 7 of 10', () => {
+  it('is stable at 9 of 10 agreeing without a swing, unstable at 8 of 10', () => {
     const at = (k: number) =>
       only(runsOf('p95', [...rep<Verdict>('not confirmed', k), ...rep<Verdict>('confirmed', 10 - k)]));
-    expect(at(8).stable).toBe(true);
+    expect(at(9).stable).toBe(true);
     expect(at(8).agreement).toBeCloseTo(0.8, 12);
-    expect(at(7).stable).toBe(false);
+    expect(at(8).stable).toBe(false);
     expect(at(10).stable).toBe(true);
   });
 
