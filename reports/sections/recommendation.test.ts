@@ -20,7 +20,7 @@ const samplePairedWith = (consensus: PairedTruth, noise: PairedNoise = {}) =>
 import { buildLedger } from '../ledger/ledger.ts';
 import { CLAIMS } from '../ledger/claims.ts';
 import { uniformNoiseBands } from '../ledger/noise-bands.ts';
-import { consensusVsTuned, renderRecommendation, settingOutcomes, writeCosts } from './recommendation.ts';
+import { consensusVsTuned, outcomeOf, renderRecommendation, settingOutcomes, writeCosts } from './recommendation.ts';
 
 const bands = uniformNoiseBands(5, 'test');
 
@@ -32,6 +32,18 @@ describe('the computed recommendation', () => {
     expect(by['journal_mode=WAL']).toBe('paid off');
     expect(by['cache_size 64 MB']).toBe('no difference');
     expect(by['mmap_size 256 MB']).toBe('cost something');
+  });
+
+  it('says "no difference" only when the whole interval lies inside the band, else "not shown"', () => {
+    const rows = buildLedger(sampleRun(), CLAIMS, bands);
+    const cache = rows.find((r) => r.claim.id === 'cache-queries')!;
+    expect(cache.verdict).toBe('not confirmed');
+    const at = (low: number, high: number) =>
+      outcomeOf({ ...cache, measurement: { gain: (low + high) / 2, low, high, benchmark: 'b', detail: 'd' } });
+    // Band ±5 %: inside is no difference; reaching +8 % (not confirmed, yet not inside) is not shown.
+    expect(at(0.97, 1.04)).toBe('no difference');
+    expect(at(0.99, 1.08)).toBe('not shown');
+    expect(at(0.7, 1.2)).toBe('not shown');
   });
 
   it('lists what a setting cost on a write, only when its whole interval is a loss', () => {

@@ -14,7 +14,8 @@ const PRAGMA_NAMES: Readonly<Record<string, string>> = {
   indexes: 'the five indexes',
 };
 
-export type Outcome = 'paid off' | 'no difference' | 'cost something' | 'not measured' | 'unstable in quick runs';
+export type Outcome =
+  'paid off' | 'no difference' | 'not shown' | 'cost something' | 'not measured' | 'unstable in quick runs';
 
 export interface SettingOutcome {
   setting: string;
@@ -32,8 +33,14 @@ export function outcomeOf(row: LedgerRow): Outcome {
     case 'larger than claimed':
     case 'smaller than claimed':
       return 'paid off';
-    case 'not confirmed':
-      return 'no difference';
+    case 'not confirmed': {
+      // "No difference" only when the whole interval lies inside the band; an interval like
+      // +3 … +8 % against ±2 % is an effect this run could not show, not a zero.
+      if ('unavailable' in row.measurement || !row.band) return 'not shown';
+      const b = row.band.pct / 100;
+      const { low, high } = row.measurement;
+      return low >= 1 / (1 + b) && high <= 1 + b ? 'no difference' : 'not shown';
+    }
     case 'contradicted':
       return 'cost something';
     default:
@@ -149,7 +156,8 @@ export function renderRecommendation(
   const by = (o: Outcome) => s.filter((x) => x.outcome === o);
   out.push(
     `- **Paid off here:** ${list(by('paid off'))}.`,
-    `- **Made no difference here** (inside the noise): ${list(by('no difference'))}.`,
+    `- **Made no difference here** (the whole interval inside the noise band): ${list(by('no difference'))}.`,
+    `- **Not shown either way here** (the interval reaches into no effect and past the band): ${list(by('not shown'))}.`,
     `- **Cost something here:** ${list(by('cost something'))}.`,
   );
   if (by('not measured').length) out.push(`- **Not measured in this run:** ${list(by('not measured'))}.`);
