@@ -61,7 +61,8 @@ export interface DimensionVerdict {
   p95: Crossing;
   /** The guide's threshold judged from the throughput crossing. */
   ledger: {
-    verdict: 'confirmed' | 'earlier than claimed' | 'later than claimed' | 'not confirmed' | 'not reached' | 'no verdict';
+    verdict:
+      'confirmed' | 'earlier than claimed' | 'later than claimed' | 'not confirmed' | 'not reached' | 'no verdict';
     reason: string;
   };
 }
@@ -76,18 +77,19 @@ function summarize(ratios: number[], band: number): RatioSummary | null {
     return { median: m, low: Math.min(...ratios), high: Math.max(...ratios), coverage: 0, state: 'too few rounds' };
   }
   const state: PointState =
-    i.low > 1 + band
-        ? 'postgres ahead'
-        : i.high < 1 / (1 + band)
-          ? 'sqlite ahead'
-          : 'within noise';
+    i.low > 1 + band ? 'postgres ahead' : i.high < 1 / (1 + band) ? 'sqlite ahead' : 'within noise';
   return { median: i.median, low: i.low, high: i.high, coverage: i.coverage, state };
 }
 
 const fmtRatio = (r: RatioSummary) =>
   `×${r.median.toFixed(2)} [${r.low.toFixed(2)}, ${r.high.toFixed(2)}] (${Math.round(r.coverage * 100)} % coverage)`;
 
-function crossing(points: PointVerdict[], pick: (p: PointVerdict) => RatioSummary | null, unit: string, what: string): Crossing {
+function crossing(
+  points: PointVerdict[],
+  pick: (p: PointVerdict) => RatioSummary | null,
+  unit: string,
+  what: string,
+): Crossing {
   const judged = points.filter((p) => pick(p) !== null);
   const first = judged.findIndex((p) => pick(p)!.state === 'postgres ahead');
   const last = points[points.length - 1];
@@ -139,7 +141,10 @@ function ledgerOf(plan: DimensionPlan, c: Crossing, points: PointVerdict[]): Dim
       reason: `the crossing lies in (${c.after === null ? '…' : fmt(lo)}, ${fmt(c.at)}] ${plan.unit}, which holds the threshold ${fmt(T)}${from}`,
     };
   if (c.at < T)
-    return { verdict: 'earlier than claimed', reason: `PostgreSQL already ahead at ${fmt(c.at)} ${plan.unit}, below the threshold ${fmt(T)}${from}` };
+    return {
+      verdict: 'earlier than claimed',
+      reason: `PostgreSQL already ahead at ${fmt(c.at)} ${plan.unit}, below the threshold ${fmt(T)}${from}`,
+    };
   return {
     verdict: 'later than claimed',
     reason: `PostgreSQL ahead only from ${fmt(c.at)} ${plan.unit}, not yet at ${fmt(lo)}, above the threshold ${fmt(T)}${from}`,
@@ -160,7 +165,14 @@ export function judgeCrossover(file: CrossoverFile, preset: 'quick' | 'full' | n
       ({ ...CROSSOVER_PRESETS.full.dimensions.find((p) => p.dimension === d)!, values } as DimensionPlan);
     const shownOf = (v: number) =>
       d === 'size' ? (file.sizes.find((s) => s.scale === v)?.sqliteBytes ?? 0) / (1024 * 1024) : v;
-    const points = values.map((value) => pointVerdict(recs.filter((r) => r.value === value), value, shownOf(value), band));
+    const points = values.map((value) =>
+      pointVerdict(
+        recs.filter((r) => r.value === value),
+        value,
+        shownOf(value),
+        band,
+      ),
+    );
     const throughput = crossing(points, (p) => p.throughput, plan.unit, 'throughput');
     const p95 = crossing(points, (p) => p.p95, plan.unit, 'p95 latency');
     out.push({ plan: { ...plan, values }, points, throughput, p95, ledger: ledgerOf(plan, throughput, points) });

@@ -59,7 +59,11 @@ function client(driver: Driver, url: string, max: number, campaigns: number): Cl
     run: (op, i) =>
       op === 'point-read'
         ? pool.query({ name: 'point', text: PG_SQL.getCampaign, values: [1 + (i % campaigns)] })
-        : pool.query({ name: 'insert', text: PG_SQL.insertContent, values: [1 + (i % campaigns), `t${i}`, 'draft', 'body'] }),
+        : pool.query({
+            name: 'insert',
+            text: PG_SQL.insertContent,
+            values: [1 + (i % campaigns), `t${i}`, 'draft', 'body'],
+          }),
     close: () => pool.end(),
   };
 }
@@ -113,7 +117,10 @@ async function main(): Promise<void> {
     const url = withDatabase(cluster.url, 'drivers');
     const m = await migrate({ sqliteFile: seeded, url });
     if (!m.ok) throw new Error(`seeding PostgreSQL failed: ${m.reason}`);
-    const clients = Object.fromEntries(DRIVERS.map((d) => [d, client(d, url, max, campaigns)])) as Record<Driver, Client>;
+    const clients = Object.fromEntries(DRIVERS.map((d) => [d, client(d, url, max, campaigns)])) as Record<
+      Driver,
+      Client
+    >;
     for (const op of ['point-read', 'insert'] as const) {
       // Warm all: connections open, statements prepared.
       for (const d of DRIVERS) await throughput(clients[d], op, 0.5, concurrency);

@@ -85,10 +85,14 @@ async function main(): Promise<void> {
             toolOk &&= r.ok;
             toolMessage = r.ok ? 'verified equal' : (r.reason ?? 'failed');
           } else {
-            const r = spawnSync('pgloader', [`sqlite://${resolve(src.file)}`, url.replace(/^postgres:/, 'postgresql:')], {
-              encoding: 'utf8',
-              timeout: 600_000,
-            });
+            const r = spawnSync(
+              'pgloader',
+              [`sqlite://${resolve(src.file)}`, url.replace(/^postgres:/, 'postgresql:')],
+              {
+                encoding: 'utf8',
+                timeout: 600_000,
+              },
+            );
             seconds.push((performance.now() - t0) / 1000);
             toolOk &&= r.status === 0;
             // Its summary table ends with "Total import time  ERRORS  ROWS  …"; the exit status ignores the errors.
@@ -146,7 +150,9 @@ function renderMarkdown(r: {
   for (const x of r.runs) {
     const a = x.audit;
     const eq = a ? `${a.tables.filter((t) => t.digestsEqual).length} of ${a.tables.length} tables` : '–';
-    const ids = a ? `${a.tables.filter((t) => t.nextId?.ok).length} of ${a.tables.filter((t) => t.nextId).length}` : '–';
+    const ids = a
+      ? `${a.tables.filter((t) => t.nextId?.ok).length} of ${a.tables.filter((t) => t.nextId).length}`
+      : '–';
     lines.push(
       `| ${x.source} | ${x.tool} | ${x.medianS.toFixed(2)} s | ${x.toolMessage.replace(/\|/g, '/').slice(0, 120)} | ${eq} | ${ids} | ${a ? `${a.foreignKeys.sqlite} → ${a.foreignKeys.pg}` : '–'} | ${a ? `${a.indexes.sqlite} → ${a.indexes.pg}` : '–'} | ${a?.problems.join('; ').replace(/\|/g, '/') || 'none'} |`,
     );

@@ -82,7 +82,9 @@ describe('the packed package, installed into a fresh project', () => {
     ])
       expect(files, f).toContain(f);
     expect(files.filter((f) => f.endsWith('.test.ts'))).toEqual([]);
-    expect(files.filter((f) => /^(test-support|reports\/calibration\/(ab|counted)|reports\/sample|out|data)\//.test(f))).toEqual([]);
+    expect(
+      files.filter((f) => /^(test-support|reports\/calibration\/(ab|counted)|reports\/sample|out|data)\//.test(f)),
+    ).toEqual([]);
   });
 
   it('runs from node_modules: --version, init (never overwriting), run --quick with a config of its own', async () => {
@@ -95,7 +97,9 @@ describe('the packed package, installed into a fresh project', () => {
       expect(existsSync(join(app, f)), f).toBe(true);
     const again = await loadlab('init');
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/^error: loadlab\.config\.ts, loadlab\.scenario\.json, \.github\/workflows\/perf\.yml already exist: nothing written/);
+    expect(again.stderr).toMatch(
+      /^error: loadlab\.config\.ts, loadlab\.scenario\.json, \.github\/workflows\/perf\.yml already exist: nothing written/,
+    );
 
     // The starter config, made small: its import of 'sqlite-loadlab' must resolve from the installed package.
     const starter = readFileSync(join(app, 'loadlab.config.ts'), 'utf8');
@@ -164,8 +168,11 @@ export default defineConfig({
         'out/load.json',
       );
       expect(r.code, r.stderr).toBe(0);
-      const rec = (JSON.parse(readFileSync(join(app, 'out/load.json'), 'utf8')) as { records: { scenario: string; median: { rps: number } }[] })
-        .records[0]!;
+      const rec = (
+        JSON.parse(readFileSync(join(app, 'out/load.json'), 'utf8')) as {
+          records: { scenario: string; median: { rps: number } }[];
+        }
+      ).records[0]!;
       expect(rec.scenario).toBe('my-service');
       expect(rec.median.rps).toBeGreaterThan(50);
     }, 120_000);

@@ -68,14 +68,7 @@ describe('sign-test interval', () => {
 
 describe('paired estimate', () => {
   it('judges round medians, not pooled pairs', () => {
-    const rounds = [
-      [1.0, 1.1, 1.2],
-      [0.9, 1.0],
-      [1.05],
-      [1.1, 1.1],
-      [0.95, 1.0, 1.05],
-      [1.0],
-    ];
+    const rounds = [[1.0, 1.1, 1.2], [0.9, 1.0], [1.05], [1.1, 1.1], [0.95, 1.0, 1.05], [1.0]];
     const e = pairedEstimate(rounds, 0.95);
     expect(isNotEnough(e)).toBe(false);
     if (!isNotEnough(e)) {
