@@ -175,7 +175,11 @@ export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
               await spawnServer({
                 db,
                 profile: side.profile,
-                args: [...(side.topology === 'single' ? [] : ['--topology', side.topology]), ...(o.serveArgs ?? [])],
+                args: [
+                  ...(side.topology === 'single' ? [] : ['--topology', side.topology]),
+                  ...(o.serveArgs ?? []),
+                  ...(side.args ?? []),
+                ],
                 startTimeoutMs: 30_000,
               }),
             );

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 /** One side of a paired comparison: a profile served in a topology. */
-export const PairedSide = z.object({ profile: z.string(), topology: z.string() });
+export const PairedSide = z.object({
+  profile: z.string(),
+  topology: z.string(),
+  /** Extra `serve` flags of this side only (calibration: `--inject-delay-ms`). */
+  args: z.array(z.string()).optional(),
+});
 export type PairedSide = z.infer<typeof PairedSide>;
 
 /**
