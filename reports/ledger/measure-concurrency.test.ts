@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { concurrencyArm, loadRecord, sampleRun } from '../../test-support/records.ts';
 import {
-  concurrencyArm,
-  loadRecord,
   pairedComparisonRecord,
   pairedRecord,
   SAMPLE_PAIRED_TRUTHS,
   samplePaired,
-  sampleRun,
-} from '../../test-support/records.ts';
+} from '../../test-support/paired-records.ts';
 import { CLAIMS } from './claims.ts';
 import { measurePool, measureReadsWhileWriting } from './measure-concurrency.ts';
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { PairedComparison, PairedSlice } from '../../lib/records/paired.ts';
 import { median } from '../../stats/index.ts';
+import { sampleRun } from '../../test-support/records.ts';
 import {
   consensusTruth,
   pairedComparisonRecord,
   pairedRecord,
   SAMPLE_PAIRED_TRUTHS,
-  sampleRun,
   type PairedTruth,
-} from '../../test-support/records.ts';
+} from '../../test-support/paired-records.ts';
 import { pairedGain, runPairedGain, type PairedGain, type PairedOutcome } from './measure-paired.ts';
 
 const gained = (g: PairedOutcome): PairedGain => {

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { ablation, sampleRun } from '../../test-support/records.ts';
 import {
-  ablation,
   consensusTruth,
   pairedComparisonRecord,
   pairedRecord,
   samplePaired,
-  sampleRun,
   SAMPLE_PAIRED_TRUTHS,
   type PairedNoise,
   type PairedTruth,
-} from '../../test-support/records.ts';
+} from '../../test-support/paired-records.ts';
 
 /** sampleRun's paired stage plus consensus vs tuned, the consensus comparison under `noise`. */
 const samplePairedWith = (consensus: PairedTruth, noise: PairedNoise = {}) =>
