@@ -2,25 +2,14 @@ import type { AbSideName, AbTrial } from '../lib/records/ab.ts';
 import type { Pinning } from '../lib/records/environment.ts';
 import type { RunConfig } from '../lib/records/run-config.ts';
 import type { ServerHandle } from '../lib/server-process.ts';
-import type { SliceResult } from '../load/engines/autocannon/alternating.ts';
+import { SLICE, slicesPerSide, type SliceResult } from '../load/engines/autocannon/alternating.ts';
 import { startAlternating } from '../load/engines/autocannon/generator-process.ts';
 import { LOAD_DEFAULTS } from '../load/options.ts';
 import type { PlannedBlock } from './plan.ts';
 
-/**
- * The slice: unmeasured settle (connections open, caches refill), then the measured part.
- * Short on purpose: this VM's speed swings within a second, and the shorter the slices the
- * closer a pair's two halves sit in time. Measured A/A on read-point, 8 blocks of 2 × 2 s
- * (out/noise, 2026-11-26): 0.5 s slices gave a 95 % interval of the median ratio
- * 0.10-0.17 wide, 0.25 s slices 0.075-0.10, 0.125 s slices 0.03-0.04 (median 1.003 twice);
- * 0.065 s slices showed a bias (0.967).
- */
-export const AB_SLICE = { settleS: 0.03, measureS: 0.095 } as const;
-
-/** Slices per side in a block: the arm's load duration per side and round, cut into slices. */
-export function slicesPerSide(durationS: number): number {
-  return Math.max(1, Math.round(durationS / (AB_SLICE.settleS + AB_SLICE.measureS)));
-}
+/** The slice of load/engines/autocannon/alternating.ts (its measurement is there), under ab's names. */
+export const AB_SLICE = SLICE;
+export { slicesPerSide };
 
 type Place = Pick<AbTrial, 'round' | 'pair' | 'slice' | 'seq' | 'side' | 'scenario' | 'profile'>;
 

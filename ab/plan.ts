@@ -1,5 +1,6 @@
 import { createRng } from '../lib/rng.ts';
 import type { AbSideName } from '../lib/records/ab.ts';
+import { abbaOrder } from '../load/engines/autocannon/alternating.ts';
 
 export interface AbArm {
   scenario: string;
@@ -44,10 +45,7 @@ export function planRounds(
   return plan;
 }
 
-/** A B B A A B B A … for `perSide` slices of each side, opened by side `first` (0 baseline, 1 candidate). */
-export function abbaOrder(first: number, perSide: number): AbSideName[] {
-  return Array.from({ length: perSide * 2 }, (_, i) => SIDES[(first + (Math.floor((i + 1) / 2) % 2)) % 2]!);
-}
+export { abbaOrder };
 
 /** The order of the two sides' microbenchmark runs in a round: A B, then B A, … */
 export function benchOrder(round: number, seed: number): AbSideName[] {

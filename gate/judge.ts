@@ -72,13 +72,10 @@ export const COMPARE_METHOD_TEXT: Record<CompareMethod, string> = {
  * A metric whose samples are too few for an interval at COMPARE_CONFIDENCE: no verdict, and
  * it does not count as compared.
  */
-export interface UnjudgedMetric {
-  key: string;
-  name: string;
-  unit: string;
-  direction: Direction;
-  baseline: number;
-  candidate: number;
+export interface UnjudgedMetric extends Pick<
+  ComparedMetric,
+  'key' | 'name' | 'unit' | 'direction' | 'baseline' | 'candidate'
+> {
   method: typeof UNPAIRED_METHOD;
   verdict: 'cannot be judged';
   /** One line, from stats/unpaired.ts: 'not enough trials: 3 and 3, where 95 % needs 4 on each side'. */

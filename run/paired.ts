@@ -7,29 +7,11 @@ import type { Pinning } from '../lib/records/environment.ts';
 import type { PairedComparison, PairedRecord, PairedSide, PairedSlice } from '../lib/records/paired.ts';
 import type { RunConfig } from '../lib/records/run-config.ts';
 import { spawnServer, type ServerHandle } from '../lib/server-process.ts';
-import type { SliceResult } from '../load/engines/autocannon/alternating.ts';
+import { abbaOrder, SLICE, slicesPerSide, type SliceResult } from '../load/engines/autocannon/alternating.ts';
 import { startAlternatingMany } from '../load/engines/autocannon/generator-process.ts';
 import { LOAD_DEFAULTS } from '../load/options.ts';
 import { seededDatabase } from '../load/runner.ts';
 import { pairedPlan, type ComparisonSpec } from './paired-plan.ts';
-
-/**
- * The slice, as `ab` measured it here: an unmeasured settle, then the measured part. The
- * shorter the slices, the closer a pair's two halves sit in time (A/A on read-point,
- * 2026-11-26: 0.5 s slices gave a median-ratio interval 0.10-0.17 wide, 0.125 s 0.03-0.04).
- */
-export const PAIRED_SLICE = { settleS: 0.03, measureS: 0.095 } as const;
-
-/** Slices per side in a block: the measured seconds per side, cut into slices. */
-export function pairedSlicesPerSide(durationS: number): number {
-  return Math.max(1, Math.round(durationS / (PAIRED_SLICE.settleS + PAIRED_SLICE.measureS)));
-}
-
-/** A B B A A B B A … for `perSide` slices of each side, opened by `first` (0 baseline, 1 candidate). */
-export function abba(first: number, perSide: number): ('baseline' | 'candidate')[] {
-  const sides = ['baseline', 'candidate'] as const;
-  return Array.from({ length: perSide * 2 }, (_, i) => sides[(first + (Math.floor((i + 1) / 2) % 2)) % 2]!);
-}
 
 export interface PairedStageOptions {
   config: RunConfig;
@@ -115,7 +97,7 @@ export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
   const c = o.config;
   const p = c.paired;
   const specs = o.specs ?? pairedPlan(c, o.cores);
-  const perSide = pairedSlicesPerSide(p.durationS);
+  const perSide = slicesPerSide(p.durationS);
   const orderSeed = o.orderSeed ?? c.seed;
   const rng = createRng(orderSeed);
   const opens = specs.map(() => rng.int(0, 1));
@@ -137,7 +119,7 @@ export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
     roundsPlanned: p.rounds,
     roundsDone,
     confidence: p.confidence,
-    slice: { ...PAIRED_SLICE },
+    slice: { ...SLICE },
     slicesPerSide: perSide,
     warmupS: p.warmupS,
     orderSeed,
@@ -231,7 +213,7 @@ async function runRound(
   const sides = ['baseline', 'candidate'] as const;
   const fail = (i: number, why: string) => {
     out[i]!.problems.push(`round ${round + 1}: ${why}`);
-    const slices = abba((opens[i]! + round) % 2, perSide);
+    const slices = abbaOrder((opens[i]! + round) % 2, perSide);
     out[i]!.slices.push(...slices.map((side, k) => sliceRecord(round, k, side, undefined, why)));
   };
   const runnable: number[] = [];
@@ -254,9 +236,9 @@ async function runRound(
       connections: c.paired.connections,
       warmupS: p.warmupS,
       drain: true,
-      settleS: PAIRED_SLICE.settleS,
-      measureS: PAIRED_SLICE.measureS,
-      order: abba((opens[i]! + round) % 2, perSide),
+      settleS: SLICE.settleS,
+      measureS: SLICE.measureS,
+      order: abbaOrder((opens[i]! + round) % 2, perSide),
       timeoutS: LOAD_DEFAULTS.timeoutS,
     };
   });
@@ -265,7 +247,7 @@ async function runRound(
     ...(o.pinning.pinned && o.pinning.generatorCpu !== null ? { cpu: o.pinning.generatorCpu } : {}),
     deadlineMs:
       (configs.length * (2 * p.warmupS + 2) +
-        slicesTotal * (PAIRED_SLICE.settleS + PAIRED_SLICE.measureS + 0.5) +
+        slicesTotal * (SLICE.settleS + SLICE.measureS + 0.5) +
         LOAD_DEFAULTS.timeoutS +
         20) *
       1000,

@@ -4,7 +4,7 @@
  */
 import type { PairedComparison, PairedPurpose, PairedRecord, PairedSide, PairedSlice } from '../lib/records/paired.ts';
 import { createRng } from '../lib/rng.ts';
-import { abba, PAIRED_SLICE } from '../run/paired.ts';
+import { abbaOrder as abba, SLICE as PAIRED_SLICE } from '../load/engines/autocannon/alternating.ts';
 
 /** What a paired comparison would measure without noise: the baseline's figures and the candidate's true ratios. */
 export interface PairedTruth {

@@ -3,7 +3,7 @@ import type { RunResults } from '../../lib/records/run.ts';
 import { DASH, ms, num } from '../../lib/format.ts';
 import { renderTable, type Column } from '../../lib/table.ts';
 import { median } from '../../stats/index.ts';
-import { pairedGain, type PairedMetric } from '../ledger/measure-paired.ts';
+import { pairedGain, type PairedMetric, type PairedOutcome } from '../ledger/measure-paired.ts';
 
 const side = (c: PairedComparison, s: 'baseline' | 'candidate') =>
   `${c[s].profile}${c[s].topology === 'single' ? '' : ` ${c[s].topology}`}`;
@@ -11,6 +11,8 @@ const side = (c: PairedComparison, s: 'baseline' | 'candidate') =>
 interface Row {
   c: PairedComparison;
   metric: PairedMetric;
+  /** Judged once per row; every column reads it. */
+  g: PairedOutcome;
 }
 
 const METRIC_TEXT: Record<PairedMetric, string> = {
@@ -33,7 +35,7 @@ export function renderPairedSection(run: RunResults): string {
     return '_No paired stage in this run: comparisons below are sequential trials without an interval of known coverage._\n';
   const rows: Row[] = p.comparisons.flatMap((c) =>
     (c.purpose === 'wal-under-writes' ? (['readRps', 'readP95', 'rps'] as const) : (['rps', 'p95'] as const)).map(
-      (metric) => ({ c, metric }),
+      (metric) => ({ c, metric, g: pairedGain(c, metric, p.confidence) }),
     ),
   );
   const fmt = (metric: PairedMetric, v: number) => (metric === 'rps' || metric === 'readRps' ? num(v) : ms(v));
@@ -45,7 +47,7 @@ export function renderPairedSection(run: RunResults): string {
       header: 'baseline → candidate (median slice)',
       align: 'right',
       cell: (r) => {
-        const g = pairedGain(r.c, r.metric, p.confidence);
+        const g = r.g;
         return 'unavailable' in g ? DASH : `${fmt(r.metric, g.baselineMedian)} → ${fmt(r.metric, g.candidateMedian)}`;
       },
     },
@@ -53,7 +55,7 @@ export function renderPairedSection(run: RunResults): string {
       header: 'gain (+ better) [interval]',
       align: 'right',
       cell: (r) => {
-        const g = pairedGain(r.c, r.metric, p.confidence);
+        const g = r.g;
         return 'unavailable' in g
           ? `no interval: ${g.unavailable.replace(/^.*?: /, '')}`
           : `${sign(g.gain)} [${sign(g.low)}, ${sign(g.high)}]`;
@@ -63,7 +65,7 @@ export function renderPairedSection(run: RunResults): string {
       header: 'coverage',
       align: 'right',
       cell: (r) => {
-        const g = pairedGain(r.c, r.metric, p.confidence);
+        const g = r.g;
         return 'unavailable' in g ? DASH : `${(g.coverage * 100).toFixed(1)} %`;
       },
     },
@@ -71,7 +73,7 @@ export function renderPairedSection(run: RunResults): string {
       header: 'rounds · pairs · unpaired slices',
       align: 'right',
       cell: (r) => {
-        const g = pairedGain(r.c, r.metric, p.confidence);
+        const g = r.g;
         return 'unavailable' in g ? DASH : `${g.rounds} · ${g.pairs} · ${g.unpaired.baseline + g.unpaired.candidate}`;
       },
     },

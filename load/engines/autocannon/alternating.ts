@@ -57,6 +57,27 @@ export interface AlternatingResult {
   stoppedEarly: boolean;
 }
 
+/**
+ * The slice: unmeasured settle (connections open, the server's caches refill), then the
+ * measured part. Short on purpose: this VM's speed swings within a second, and the shorter
+ * the slices the closer a pair's two halves sit in time. Measured A/A on read-point, 8 blocks
+ * of 2 × 2 s (out/noise, 2026-11-26): 0.5 s slices gave a 95 % interval of the median ratio
+ * 0.10-0.17 wide, 0.25 s slices 0.075-0.10, 0.125 s slices 0.03-0.04 (median 1.003 twice);
+ * 0.065 s slices showed a bias (0.967). Used by `ab` and by `run`'s paired stage.
+ */
+export const SLICE = { settleS: 0.03, measureS: 0.095 } as const;
+
+/** Slices per side in a block: the measured seconds per side, cut into slices. */
+export function slicesPerSide(durationS: number): number {
+  return Math.max(1, Math.round(durationS / (SLICE.settleS + SLICE.measureS)));
+}
+
+/** A B B A A B B A … for `perSide` slices of each side, opened by `first` (0 baseline, 1 candidate). */
+export function abbaOrder(first: number, perSide: number): ('baseline' | 'candidate')[] {
+  const sides = ['baseline', 'candidate'] as const;
+  return Array.from({ length: perSide * 2 }, (_, i) => sides[(first + (Math.floor((i + 1) / 2) % 2)) % 2]!);
+}
+
 /** How often autocannon looks at its stop flag (ms): it keeps sending until then. */
 const SAMPLE_INT_MS = 10;
 
