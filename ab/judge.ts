@@ -1,66 +1,72 @@
 import type { AbBenchSample, AbMetric, AbTrial, AbVerdict } from '../lib/records/ab.ts';
 import type { CountedRecord } from '../lib/records/counted.ts';
 import {
+  FAMILY_ALPHA,
   PAIRED_METHOD,
+  canReject,
+  familyConfidence,
   gainOf,
   isNotEnough,
   median,
+  medianInterval,
   notEnough,
   pairRatio,
-  pairedEstimate,
-  roundMedians,
   safeRatio,
   type Direction,
 } from '../stats/index.ts';
 
 /**
- * Noise thresholds of the A/B gate: a paired change smaller than these is never a
- * regression, however tight its interval. Set from the A/A calibration in
- * reports/calibration/ (see docs there); the error share is in percentage points.
+ * The sizes the A/B names: a regression whose whole interval lies beyond these is
+ * "regressed beyond X %"; one proven but not shown to be that large is a "small
+ * regression". Both fail the gate (see judgeRatios). The error share is in percentage
+ * points; exact counters gate at countedPct (they have no noise to bound).
  */
 export const AB_THRESHOLDS = { rpsPct: 5, p95Pct: 10, benchPct: 5, errorPoints: 0.5, countedPct: 1 } as const;
 export type AbThresholds = { -readonly [K in keyof typeof AB_THRESHOLDS]: number };
 
 /**
- * Confidence asked of the interval of the median paired change (the sign test on the round
- * medians, stats/paired.ts): it needs 6 rounds at least; `ab --quick` runs 8, whose widest
- * interval [min, max] covers 1 − 2/2⁸ = 99.2 %, `--full` 12 (96.1 %).
+ * The run-wide confidence of the gate: the chance that any gating metric is called a
+ * regression when nothing changed is at most 1 − AB_CONFIDENCE (Bonferroni over the gating
+ * metrics, stats/family.ts). Each of m metrics' intervals is asked at 1 − 2·0.05/m: with
+ * `--quick`'s 12 gating metrics that is 99.17 %, which 8 rounds reach with [min, max] of the
+ * round values (1 − 2/2⁸ = 99.22 %). Non-gating metrics (microbenchmarks) are asked at 95 % each.
  */
-export const AB_CONFIDENCE = 0.95;
+export const AB_CONFIDENCE = 1 - FAMILY_ALPHA;
 
-/** Why an A/B planned with `rounds` rounds can give no verdict, or undefined when it can. */
-export function tooFewRounds(rounds: number, confidence = AB_CONFIDENCE): string | undefined {
-  const n = notEnough(rounds, confidence, 'rounds');
+/** Gating load metrics per arm: rps (answered work), p95 and the error share. */
+export const GATING_PER_ARM = 3;
+
+/** Why an A/B planned with `rounds` rounds and `arms` arms can give no verdict, or undefined when it can. */
+export function tooFewRounds(rounds: number, arms = 1): string | undefined {
+  const n = notEnough(rounds, familyConfidence(arms * GATING_PER_ARM), 'rounds');
   return rounds >= n.needed ? undefined : n.reason;
 }
 
 /**
- * The decision on paired ratios: regressed when the median change is worse than the
- * threshold AND the whole interval lies on the worse side of "no change"; improved
- * symmetrically; otherwise no significant change.
+ * The decision on an interval of ratios candidate / baseline: a regression when the whole
+ * interval lies on the worse side of "no change" — 'regressed' (beyond the threshold) when
+ * even its near end is worse than the threshold, 'small regression' when it is not; both
+ * fail the gate. 'improved' when the whole interval lies on the better side. The point
+ * estimate never decides: it overshoots when it is picked for passing a line.
  */
-export function judgeRatios(
-  low: number,
-  mid: number,
-  high: number,
-  direction: Direction,
-  thresholdPct: number,
-): AbVerdict {
+export function judgeRatios(low: number, high: number, direction: Direction, thresholdPct: number): AbVerdict {
   const t = 1 + thresholdPct / 100;
-  const g = gainOf(mid, direction);
-  const gLow = direction === 'higher' ? low : gainOf(high, direction);
-  const gHigh = direction === 'higher' ? high : gainOf(low, direction);
-  if (g < 1 / t && gHigh < 1) return 'regressed';
-  if (g > t && gLow > 1) return 'improved';
+  const worst = direction === 'higher' ? low : gainOf(high, direction);
+  const best = direction === 'higher' ? high : gainOf(low, direction);
+  if (best < 1) return best < 1 / t ? 'regressed' : 'small regression';
+  if (worst > 1) return 'improved';
   return 'no significant change';
 }
 
 /** The same rule on differences in percentage points (higher is worse: error shares). */
-export function judgePoints(low: number, mid: number, high: number, thresholdPoints: number): AbVerdict {
-  if (mid > thresholdPoints && low > 0) return 'regressed';
-  if (mid < -thresholdPoints && high < 0) return 'improved';
+export function judgePoints(low: number, high: number, thresholdPoints: number): AbVerdict {
+  if (low > 0) return low > thresholdPoints ? 'regressed' : 'small regression';
+  if (high < 0) return 'improved';
   return 'no significant change';
 }
+
+/** Verdicts that fail the gate on a gating metric. */
+export const isRegression = (v: AbVerdict): boolean => v === 'regressed' || v === 'small regression';
 
 interface Series {
   key: string;
@@ -70,26 +76,47 @@ interface Series {
   scale: AbMetric['scale'];
   threshold: number;
   gating: boolean;
+  /**
+   * Throughput: a round where a slice stalled (no response) is judged on its answered work,
+   * the candidate's total over the baseline's, so a side that stalls loses what it did not
+   * answer. Other metrics leave stalled slices out (they have no latency to pair).
+   */
+  work: boolean;
   base: (number | null)[];
   cand: (number | null)[];
+  baseStalled: boolean[];
+  candStalled: boolean[];
   /** The round of each pair (parallel to base and cand): pairs of one round are a cluster. */
   rounds: number[];
-  /** Why a round of the candidate (or the baseline) has no value. */
+  /** Why a round of the candidate (or the baseline) has no value (failures, not stalls). */
   candFailures: string[];
   baseFailures: string[];
 }
 
-function metricOf(s: Series): AbMetric {
+type Prepared =
+  | { common: Omit<AbMetric, 'median' | 'low' | 'high' | 'coverage' | 'verdict'>; failed: string }
+  | { common: Omit<AbMetric, 'median' | 'low' | 'high' | 'coverage' | 'verdict'>; values: number[] };
+
+const count = (xs: readonly boolean[]) => xs.filter(Boolean).length;
+
+/** One value per round (see Series.work), the pairs behind them, and notes; or why the metric failed. */
+function prepare(s: Series): Prepared {
   const pairs: number[] = [];
   const pairRounds: number[] = [];
-  const byRound = new Map<number, number[]>();
+  const byRound = new Map<number, { ratios: number[]; b: number; c: number; stalled: number; n: number }>();
   const silent = { candidate: 0, baseline: 0, both: 0 };
   for (let i = 0; i < s.base.length; i++) {
     const b = s.base[i];
     const c = s.cand[i];
     if (b === null || b === undefined || c === null || c === undefined) continue;
-    // A slice that answered nothing (a stall: 0 rps, no latency) makes no ratio: not 0/x, not
-    // x/0, and never 0/0 = 1 (no change). Such pairs are left out and counted in the note.
+    const r = s.rounds[i]!;
+    const round = byRound.get(r) ?? { ratios: [], b: 0, c: 0, stalled: 0, n: 0 };
+    byRound.set(r, round);
+    round.n++;
+    round.b += b;
+    round.c += c;
+    if (s.baseStalled[i] || s.candStalled[i]) round.stalled++;
+    // A slice that answered nothing makes no ratio: not 0/x, not x/0, and never 0/0 = 1.
     const value = s.scale === 'ratio' ? pairRatio(c, b) : c - b;
     if (value === null) {
       const answered = (x: number) => x > 0 && Number.isFinite(x);
@@ -97,17 +124,37 @@ function metricOf(s: Series): AbMetric {
       continue;
     }
     pairs.push(value);
-    pairRounds.push(s.rounds[i]!);
-    byRound.set(s.rounds[i]!, [...(byRound.get(s.rounds[i]!) ?? []), value]);
+    pairRounds.push(r);
+    round.ratios.push(value);
   }
   const values = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
   const left = silent.candidate + silent.baseline + silent.both;
-  const note =
-    left > 0
-      ? `${left} of ${left + pairs.length} pairs left out, a side answered nothing ` +
+  const stalls = { candidate: count(s.candStalled), baseline: count(s.baseStalled) };
+  const notes: string[] = [];
+  if (s.work && stalls.candidate + stalls.baseline > 0)
+    notes.push(
+      `stalled slices (no response): candidate ${stalls.candidate}, baseline ${stalls.baseline} of ` +
+        `${s.cand.length} each; their rounds are judged on answered work (candidate total / baseline total)`,
+    );
+  if (left > 0)
+    notes.push(
+      `${left} of ${left + pairs.length} pairs left out, a side answered nothing ` +
         `(candidate ${silent.candidate}, baseline ${silent.baseline}${silent.both ? `, both ${silent.both}` : ''}): ` +
-        'not counted as no change'
-      : undefined;
+        'not counted as no change',
+    );
+  const roundValues: number[] = [];
+  let stalledRound: string | undefined;
+  for (const [r, round] of [...byRound.entries()].sort(([x], [y]) => x - y)) {
+    if (s.work && round.stalled > 0) {
+      // Answered work of the round: a side that stalled in every slice has none.
+      if (round.c === 0 || round.b === 0) {
+        const who = round.c === 0 && round.b === 0 ? 'both sides' : round.c === 0 ? 'candidate' : 'baseline';
+        stalledRound ??= `${who} stalled: no response in any slice of round ${r + 1}`;
+        continue;
+      }
+      roundValues.push(round.c / round.b);
+    } else if (round.ratios.length > 0) roundValues.push(median(round.ratios));
+  }
   const common = {
     key: s.key,
     name: s.name,
@@ -120,45 +167,46 @@ function metricOf(s: Series): AbMetric {
     candidateMedian: values(s.cand).length ? median(values(s.cand)) : null,
     paired: pairs,
     pairRounds,
+    roundValues,
     method: PAIRED_METHOD,
-    confidence: AB_CONFIDENCE,
-    rounds: byRound.size,
-    ...(note ? { note } : {}),
+    rounds: roundValues.length,
+    ...(s.work ? { stalled: stalls } : {}),
+    ...(notes.length ? { note: notes.join('; ') } : {}),
   };
-  const noInterval = { low: null, high: null, coverage: null };
   const failure = s.candFailures[0] ?? s.baseFailures[0];
-  if (failure !== undefined || pairs.length === 0) {
-    const side = s.candFailures.length ? 'candidate' : 'baseline';
-    const reason =
-      failure !== undefined
-        ? `${side}: ${failure}`
-        : left > 0
-          ? `no pair has an answer on both sides (${note})`
-          : 'no round has a value on both sides';
-    return { ...common, ...noInterval, median: null, verdict: 'failed', reason };
-  }
-  const est = pairedEstimate([...byRound.values()], AB_CONFIDENCE);
-  if (isNotEnough(est)) {
-    // The estimate is shown; without an interval it is no verdict.
-    const meds = roundMedians([...byRound.values()]);
-    return { ...common, ...noInterval, median: median(meds), verdict: 'not enough rounds', reason: est.reason };
-  }
+  if (failure !== undefined)
+    return { common, failed: `${s.candFailures.length ? 'candidate' : 'baseline'}: ${failure}` };
+  if (stalledRound) return { common, failed: stalledRound };
+  if (roundValues.length === 0)
+    return {
+      common,
+      failed:
+        left > 0
+          ? silent.candidate + silent.baseline === 0
+            ? `both sides answered nothing (${left} of ${left} pairs)`
+            : `no pair has an answer on both sides (${notes.join('; ')})`
+          : 'no round has a value on both sides',
+    };
+  return { common, values: roundValues };
+}
+
+/** The verdict of a prepared metric at the confidence its family asks. */
+function judged(p: Prepared, confidence: number, familySize: number | null, s: Series): AbMetric {
+  const noInterval = { low: null, high: null, coverage: null };
+  const common = { ...p.common, confidence, ...(familySize !== null ? { familySize } : {}) };
+  if ('failed' in p) return { ...common, ...noInterval, median: null, verdict: 'failed', reason: p.failed };
+  const ci = medianInterval(p.values, confidence, 'rounds');
+  if (isNotEnough(ci))
+    return { ...common, ...noInterval, median: median(p.values), verdict: 'not enough rounds', reason: ci.reason };
   const verdict =
     s.scale === 'ratio'
-      ? judgeRatios(est.low, est.estimate, est.high, s.direction, s.threshold)
-      : judgePoints(est.low, est.estimate, est.high, s.threshold);
-  return {
-    ...common,
-    median: est.estimate,
-    low: est.low,
-    high: est.high,
-    coverage: est.coverage,
-    verdict,
-  };
+      ? judgeRatios(ci.low, ci.high, s.direction, s.threshold)
+      : judgePoints(ci.low, ci.high, s.threshold);
+  return { ...common, median: ci.median, low: ci.low, high: ci.high, coverage: ci.coverage, verdict };
 }
 
 const failureOf = (t: { status: string; reason?: string | undefined } | undefined) =>
-  t === undefined ? 'missing' : t.status === 'ok' ? null : (t.reason ?? t.status);
+  t === undefined ? 'missing' : t.status === 'ok' || t.status === 'stalled' ? null : (t.reason ?? t.status);
 
 type Sample = AbTrial | AbBenchSample;
 type Side = 'baseline' | 'candidate';
@@ -166,11 +214,22 @@ type Side = 'baseline' | 'candidate';
 /** The pairing unit of a sample: a pair of neighbouring load slices, or a round of microbenchmarks. */
 const pairOf = (s: Sample): number => ('pair' in s ? s.pair : s.round);
 
-/** One value per pair and side for samples of one arm, and why pairs have none. */
-function byPair<S extends Sample>(samples: readonly S[], ids: readonly number[], side: Side, value: (s: S) => number) {
+/**
+ * One value per pair and side for samples of one arm, which pairs stalled, and why pairs
+ * have none. A stalled slice (no response) is worth 0 to throughput (`work`) and nothing to
+ * the other metrics.
+ */
+function byPair<S extends Sample>(
+  samples: readonly S[],
+  ids: readonly number[],
+  side: Side,
+  value: (s: S) => number,
+  work: boolean,
+) {
   const at = ids.map((id) => samples.find((s) => s.side === side && pairOf(s) === id));
   return {
-    values: at.map((s) => (s && s.status === 'ok' ? value(s) : null)),
+    values: at.map((s) => (s?.status === 'ok' ? value(s) : s?.status === 'stalled' && work ? 0 : null)),
+    stalled: at.map((s) => s?.status === 'stalled'),
     failures: at.map(failureOf).filter((f): f is string => f !== null),
   };
 }
@@ -179,18 +238,25 @@ function series<S extends Sample>(
   samples: readonly S[],
   rounds: number,
   value: (s: S) => number,
-  meta: Omit<Series, 'base' | 'cand' | 'rounds' | 'candFailures' | 'baseFailures'>,
+  meta: Omit<
+    Series,
+    'base' | 'cand' | 'rounds' | 'candFailures' | 'baseFailures' | 'baseStalled' | 'candStalled' | 'work'
+  > & { work?: boolean },
 ): Series {
   // Pairs of the rounds that finished, in order.
   const done = samples.filter((s) => s.round < rounds);
   const ids = [...new Set(done.map(pairOf))].sort((x, y) => x - y);
   const roundOf = new Map(done.map((s) => [pairOf(s), s.round]));
-  const b = byPair(samples, ids, 'baseline', value);
-  const c = byPair(samples, ids, 'candidate', value);
+  const work = meta.work ?? false;
+  const b = byPair(samples, ids, 'baseline', value, work);
+  const c = byPair(samples, ids, 'candidate', value, work);
   return {
     ...meta,
+    work,
     base: b.values,
     cand: c.values,
+    baseStalled: b.stalled,
+    candStalled: c.stalled,
     rounds: ids.map((id) => roundOf.get(id)!),
     baseFailures: b.failures,
     candFailures: c.failures,
@@ -203,10 +269,15 @@ function groups<S extends Sample>(samples: readonly S[], key: (s: S) => string):
   return [...out.values()];
 }
 
+/** The value of "no change" on a series' scale. */
+const noChange = (s: Series) => (s.scale === 'ratio' ? 1 : 0);
+
 /**
- * Every metric of an A/B from its raw trials: per arm rps (2xx only), p95 and the error
- * share, each paired by neighbouring slices; per operation the microbenchmark ops/s, paired by round. A failed trial on
- * either side makes its metrics 'failed' (never dropped). Pure.
+ * Every metric of an A/B from its raw trials: per arm rps (2xx only; answered work in a
+ * round where a slice stalled), p95 and the error share, each paired by neighbouring
+ * slices; per operation the microbenchmark ops/s, paired by round. A failed trial on either
+ * side makes its metrics 'failed' (never dropped). The gating metrics are judged as one
+ * family (Bonferroni), the others at 95 % each. Pure.
  */
 export function judgeAb(input: {
   trials: readonly AbTrial[];
@@ -227,6 +298,7 @@ export function judgeAb(input: {
     out.push(
       series(arm, n, (t) => t.rps, {
         ...ratio,
+        work: true,
         key: `${id}/rps`,
         name: `${label} · rps (2xx)`,
         unit: 'req/s',
@@ -273,7 +345,14 @@ export function judgeAb(input: {
       }),
     );
   }
-  return [...out.map(metricOf), ...countedMetrics(input.counted, th.countedPct)];
+  // Bonferroni over the gating metrics that can reject at all (stats/family.ts).
+  const prepared = out.map((s) => ({ s, p: prepare(s) }));
+  const family = prepared.filter(({ s, p }) => s.gating && 'values' in p && canReject(p.values, noChange(s)));
+  const m = Math.max(1, family.length);
+  const load = prepared.map(({ s, p }) =>
+    s.gating ? judged(p, familyConfidence(m), m, s) : judged(p, AB_CONFIDENCE, null, s),
+  );
+  return [...load, ...countedMetrics(input.counted, th.countedPct)];
 }
 
 const COUNTERS = [
@@ -319,6 +398,7 @@ function countedMetrics(
           ...common,
           paired: [],
           pairRounds: [],
+          roundValues: [],
           median: null,
           low: null,
           high: null,
@@ -330,8 +410,19 @@ function countedMetrics(
       }
       // Exact counts have no noise to bound: the ratio is the change, with no interval and no coverage.
       const r = safeRatio(cv, bv);
-      const verdict = judgeRatios(r, r, r, 'lower', thresholdPct);
-      out.push({ ...common, paired: [r], pairRounds: [0], median: r, low: r, high: r, coverage: null, verdict });
+      const t = 1 + thresholdPct / 100;
+      const verdict = r > t ? 'regressed' : r < 1 / t ? 'improved' : 'no significant change';
+      out.push({
+        ...common,
+        paired: [r],
+        pairRounds: [0],
+        roundValues: [r],
+        median: r,
+        low: r,
+        high: r,
+        coverage: null,
+        verdict,
+      });
     }
   }
   return out;
@@ -339,12 +430,18 @@ function countedMetrics(
 
 /**
  * Exit code of an A/B: 1 on any problem, any failed metric (gating or shown) or any gating
- * regression; else 2 when a gating metric has not enough rounds for a verdict; else 0.
+ * regression (small or beyond its threshold); else 2 when a gating metric has not enough
+ * rounds for a verdict or something asked for could not be measured (`notMeasured`: counters
+ * without valgrind or strace); else 0.
  */
-export function abExitCode(metrics: readonly AbMetric[], problems: readonly string[]): 0 | 1 | 2 {
+export function abExitCode(
+  metrics: readonly AbMetric[],
+  problems: readonly string[],
+  notMeasured: readonly string[] = [],
+): 0 | 1 | 2 {
   if (problems.length > 0) return 1;
-  if (metrics.some((m) => m.verdict === 'failed' || (m.gating && m.verdict === 'regressed'))) return 1;
-  return notEnoughRounds(metrics) === undefined ? 0 : 2;
+  if (metrics.some((m) => m.verdict === 'failed' || (m.gating && isRegression(m.verdict)))) return 1;
+  return notEnoughRounds(metrics) === undefined && notMeasured.length === 0 ? 0 : 2;
 }
 
 /** The reason of the first gating metric without a verdict for want of rounds (the one-line error of exit 2). */

@@ -34,13 +34,15 @@ function failedTrial(place: Place, reason: string): AbTrial {
 function trialOf(place: Place, s: SliceResult | undefined, failure: string | undefined): AbTrial {
   if (!s) return failedTrial(place, failure ?? 'slice did not run');
   const attempts = s.requests + s.errors + s.timeouts;
-  // A slice that ran but saw no response in its ~0.1 s window is a stall, measured as 0 rps,
-  // not a failure: a dead server fails the block (above), refused connections count as errors.
   const reason = failure ?? (s.durationS === 0 ? 'the slice was not measured' : undefined);
+  // A slice that ran and got no answer in its window (a hung server, refused connections) is
+  // a stalled slice: it answered no work. The judge counts it as 0 to throughput, never as a
+  // slice with no errors and a p95 of 0.
+  const stalled = !reason && s.requests === 0;
   return {
     ...place,
-    status: reason ? 'failed' : 'ok',
-    ...(reason ? { reason } : {}),
+    status: reason ? 'failed' : stalled ? 'stalled' : 'ok',
+    ...(reason ? { reason } : stalled ? { reason: `no response in ${s.durationS.toFixed(3)} s` } : {}),
     rps: s.durationS > 0 ? s.ok2xx / s.durationS : 0,
     requests: s.requests,
     non2xx: s.requests - s.ok2xx,

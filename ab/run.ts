@@ -88,6 +88,8 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
     });
     const allProblems = [...problems];
     if (final && roundsDone < rounds) allProblems.push(`stopped after ${roundsDone} of ${rounds} rounds`);
+    const notMeasured =
+      final && opts.counted && allProblems.length === 0 && !opts.signal?.aborted ? uncounted(counted) : [];
     return AbFile.parse({
       schemaVersion: AB_SCHEMA_VERSION,
       kind: 'ab',
@@ -103,7 +105,8 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
       counted,
       metrics,
       problems: allProblems,
-      exitCode: abExitCode(metrics, allProblems),
+      notMeasured,
+      exitCode: abExitCode(metrics, allProblems, notMeasured),
       wallS: final ? (performance.now() - t0) / 1000 : null,
     });
   };
@@ -219,4 +222,19 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
   }
   if (opts.signal?.aborted) problems.push('interrupted');
   return snapshot(true);
+}
+
+/**
+ * What `--counted` asked for and did not get: a side's counters skipped (valgrind or strace
+ * missing, interrupted), one line per side and reason. Never a silent pass.
+ */
+export function uncounted(counted: AbFile['counted']): string[] {
+  const out = new Set<string>();
+  for (const side of ['baseline', 'candidate'] as const) {
+    if (counted[side].length === 0) out.add(`${side}: exact counters were asked for and none were made`);
+    for (const r of counted[side]) {
+      if (r.status === 'skipped') out.add(`${side}: exact counters not made: ${r.reason ?? 'skipped'}`);
+    }
+  }
+  return [...out];
 }

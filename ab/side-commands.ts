@@ -46,13 +46,11 @@ export async function seedSide(c: AbCheckout, profile: string, out: string, cfg:
   await run(process.execPath, [...args, '--seed', String(cfg.seed), '--force'], {
     timeout: 600_000,
     env: sideEnv(c),
-  }).catch(
-    (err: Error & { stderr?: string }) => {
-      throw new Error(
-        `${c.side.name} could not seed ${profile}: ${(err.stderr ?? err.message).trim().split('\n').pop()}`,
-      );
-    },
-  );
+  }).catch((err: Error & { stderr?: string }) => {
+    throw new Error(
+      `${c.side.name} could not seed ${profile}: ${(err.stderr ?? err.message).trim().split('\n').pop()}`,
+    );
+  });
 }
 
 /** One microbenchmark run of a side with its own code: `bench --json`, every op of the config, per profile. */

@@ -11,11 +11,16 @@ import { tempDir } from '../test-support/temp-dir.ts';
 
 const tmp = tempDir('loadlab-ab-targets-');
 
-/** A small service: answers every request, the slow one after `delayMs`. */
-function service(delayMs: number): Promise<{ server: Server; url: string }> {
+/**
+ * A small service: answers every request, the slow one after `delayMs`; with `stallAfterMs`
+ * it stops answering that long after it started (requests are read and never answered).
+ */
+function service(delayMs: number, stallAfterMs = Infinity): Promise<{ server: Server; url: string }> {
+  const started = Date.now();
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      if (Date.now() - started > stallAfterMs) return;
       const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       if (delayMs > 0) setTimeout(answer, delayMs);
       else answer();
@@ -57,6 +62,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
+  for (const s of [fast, slow]) s.server.closeAllConnections();
   await Promise.all([fast, slow].map((s) => new Promise((r) => s.server.close(r))));
   tmp.cleanup();
 });
@@ -87,6 +93,61 @@ describe('ab against two running services (--baseline-target, --candidate-target
     const rps = ab.metrics.find((m) => m.key === 'ab/svc/external/rps')!;
     expect(rps.verdict).toBe('regressed');
     expect(readFileSync(join(out, 'AB.md'), 'utf8')).toMatch(/svc/);
+  }, 120_000);
+
+  it('item 1: a candidate whose service stops answering after 2 s exits 1, naming the stalled arm', async () => {
+    const stalling = await service(0, 2000);
+    try {
+      const out = join(tmp.dir, 'ab-stall');
+      const r = await loadlab(
+        'ab',
+        '--baseline-target',
+        fast.url,
+        '--candidate-target',
+        stalling.url,
+        '--scenario-file',
+        'svc.json',
+        '--config',
+        'small.json',
+        '--out',
+        out,
+        '--order-seed',
+        '1',
+      );
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toMatch(
+        /^ab: FAILED: .*svc · external · rps \(2xx\): candidate stalled: no response in any slice of round \d/,
+      );
+      const ab = AbFile.parse(JSON.parse(readFileSync(join(out, 'ab.json'), 'utf8')));
+      expect(ab.trials.some((t) => t.side === 'candidate' && t.status === 'stalled')).toBe(true);
+      expect(ab.trials.some((t) => t.side === 'baseline' && t.status === 'stalled')).toBe(false);
+    } finally {
+      stalling.server.closeAllConnections();
+      await new Promise((r) => stalling.server.close(r));
+    }
+  }, 120_000);
+
+  it('item 2: two unreachable targets exit 1: a side that answers nothing is a failure, never "no change"', async () => {
+    // Two ports nobody listens on: every connection is refused on both sides.
+    const gone = await service(0);
+    const url = gone.url;
+    await new Promise((r) => gone.server.close(r));
+    const out = join(tmp.dir, 'ab-gone');
+    const r = await loadlab(
+      'ab',
+      '--baseline-target',
+      url,
+      '--candidate-target',
+      url.replace(/:(\d+)$/, (_, p: string) => `:${Number(p) === 65535 ? 65534 : Number(p) + 1}`),
+      '--scenario-file',
+      'svc.json',
+      '--config',
+      'small.json',
+      '--out',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^ab: FAILED: .*both sides stalled/);
   }, 120_000);
 
   it('refuses half a pair of targets, a target without a scenario file, and targets beside checkouts: exit 2, one line', async () => {

@@ -1,14 +1,10 @@
 import type { AbFile, AbMetric, AbSide } from '../lib/records/ab.ts';
-import { DASH, num, pct, share } from '../lib/format.ts';
+import { DASH, num, share } from '../lib/format.ts';
 import { PAIRED_METHOD, PAIRED_METHOD_TEXT } from '../stats/index.ts';
 import { renderTable, type Column, type TableFormat } from '../lib/table.ts';
+import { abHeadline, changeText as change, improvementsOf, regressionsOf } from './ab-verdict.ts';
 
-const change = (m: AbMetric, v: number | null) =>
-  v === null
-    ? DASH
-    : m.scale === 'ratio'
-      ? pct(v - 1)
-      : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(2)} pt`;
+export { abHeadline };
 
 const COLUMNS: Column<AbMetric>[] = [
   { header: 'metric', cell: (m) => m.name },
@@ -45,9 +41,11 @@ const COLUMNS: Column<AbMetric>[] = [
     cell: (m) =>
       m.verdict === 'failed'
         ? `FAILED: ${m.reason ?? ''}`
-        : m.verdict === 'not enough rounds'
-          ? (m.reason ?? m.verdict)
-          : m.verdict,
+        : m.verdict === 'small regression'
+          ? `small regression (not shown beyond ${m.threshold}${m.scale === 'ratio' ? ' %' : ' pt'})`
+          : m.verdict === 'not enough rounds'
+            ? (m.reason ?? m.verdict)
+            : m.verdict,
   },
 ];
 
@@ -64,24 +62,6 @@ export function sideLabel(s: AbSide): string {
     .filter(Boolean)
     .join(', ');
   return extra ? `${where} (${extra})` : where;
-}
-
-/** The one-line verdict an A/B leads with. */
-export function abHeadline(ab: AbFile): string {
-  const regressed = ab.metrics.filter((m) => m.gating && m.verdict === 'regressed');
-  const failed = ab.metrics.filter((m) => m.verdict === 'failed');
-  const improved = ab.metrics.filter((m) => m.verdict === 'improved');
-  if (ab.problems.length > 0) return `FAILED: ${ab.problems[0]}`;
-  if (failed.length > 0)
-    return `FAILED: ${failed.length} metric(s) could not be measured on both sides (${failed[0]!.name}: ${failed[0]!.reason})`;
-  if (regressed.length > 0) {
-    const names = regressed.map((m) => `${m.name} ${change(m, m.median)}`).join('; ');
-    return `REGRESSED: ${regressed.length} significant regression(s): ${names}`;
-  }
-  const unjudged = ab.metrics.filter((m) => m.gating && m.verdict === 'not enough rounds');
-  if (unjudged.length > 0)
-    return `NO VERDICT: ${unjudged.length} gating metric(s) cannot be judged (${unjudged[0]!.reason})`;
-  return `no significant regression${improved.length ? ` (${improved.length} improvement(s))` : ''}`;
 }
 
 const METHOD_TEXT: Record<NonNullable<AbMetric['method']>, string> = {
@@ -112,9 +92,14 @@ export function abMethodText(metrics: readonly AbMetric[]): string {
     }
     const coverage = [...byRounds.entries()].map(([k, n]) => `${k} (${n} metric(s))`).join(', ');
     const none = ms.filter((m) => m.verdict === 'not enough rounds').length;
+    const family = [...new Set(ms.flatMap((m) => (m.familySize ? [m.familySize] : [])))];
     parts.push(
       `${METHOD_TEXT[method]} [${method}]` +
         (asked.length ? `, asked at ${asked.join(', ')}` : '') +
+        (family.length
+          ? ` (gating metrics: Bonferroni over ${family.join(', ')} metric(s) that can reject, so that all of them ` +
+            `together claim a regression that is not there at most 5 % of the time)`
+          : '') +
         (coverage ? `; coverage computed for the rounds at hand: ${coverage}` : '') +
         (none ? `; ${none} metric(s) with too few rounds for an interval: no verdict` : ''),
     );
@@ -138,13 +123,17 @@ export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): 
     '',
   ];
   if (ab.problems.length) lines.push('### Problems', '', ...ab.problems.map((p) => `- ${p}`), '');
-  const failedOrRegressed = ab.metrics.filter((m) => m.verdict === 'failed' || (m.verdict === 'regressed' && m.gating));
+  if (ab.notMeasured.length)
+    lines.push('### Asked for and not measured (exit 2)', '', ...ab.notMeasured.map((p) => `- ${p}`), '');
+  const failedOrRegressed = [...ab.metrics.filter((m) => m.verdict === 'failed'), ...regressionsOf(ab)];
   if (failedOrRegressed.length)
     lines.push('### Regressions and failures', '', renderTable(COLUMNS, failedOrRegressed, format));
   const unjudged = ab.metrics.filter((m) => m.gating && m.verdict === 'not enough rounds');
   if (unjudged.length) lines.push('### Not enough rounds for a verdict', '', renderTable(COLUMNS, unjudged, format));
-  const improved = ab.metrics.filter((m) => m.verdict === 'improved');
+  const improved = improvementsOf(ab);
   if (improved.length) lines.push('### Improvements', '', renderTable(COLUMNS, improved, format));
+  const shown = ab.metrics.filter((m) => !m.gating && m.verdict !== 'no significant change');
+  if (shown.length) lines.push('### Shown, not gating (microbenchmarks)', '', renderTable(COLUMNS, shown, format));
   const notes = ab.metrics.filter((m) => m.note);
   if (notes.length) lines.push('### Notes', '', ...notes.map((m) => `- ${m.name}: ${m.note}`), '');
   lines.push(
@@ -158,9 +147,13 @@ export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): 
       `and two neighbouring slices make a pair; microbenchmarks alternate A B / B A by round and are shown, not gated. ` +
       `change = median over the rounds of each round's median paired candidate/baseline ratio (error share: ` +
       `difference in points); a pair whose side answered nothing is left out, never read as no change. ` +
-      `A metric regresses when its median change is worse than its threshold and the whole interval lies on the ` +
-      `worse side of no change; with fewer rounds than the confidence needs it has no interval and no verdict. ` +
-      `rps counts 2xx responses only.`,
+      `A slice with no response is stalled: in a round with a stalled slice, rps is the candidate's answered ` +
+      `work over the baseline's, and a side that answered nothing in a whole block fails. ` +
+      `A gating metric regresses when its whole interval lies on the worse side of no change: "regressed" when ` +
+      `even its near end is beyond the threshold, "small regression" when it is not; both fail the gate. The ` +
+      `gating intervals are one family (Bonferroni), so identical sides fail at most 5 % of runs; a pass states ` +
+      `the largest regression its intervals leave open. With fewer rounds than the confidence needs a metric has ` +
+      `no interval and no verdict. rps counts 2xx responses only.`,
     '',
     abMethodText(ab.metrics),
     '',

@@ -8,3 +8,4 @@ export * from './sign-test.ts';
 export * from './paired.ts';
 export * from './unpaired.ts';
 export * from './legacy.ts';
+export * from './family.ts';

@@ -5,10 +5,13 @@ import { CountedRecord } from './counted.ts';
 
 /**
  * 3: every metric says its method, confidence and computed coverage, and a metric with too
- * few rounds is 'not enough rounds' (exit 2). Schema-2 files (before the round sign test)
+ * few rounds is 'not enough rounds' (exit 2). 4: gating metrics are one family (Bonferroni:
+ * `familySize`, confidence 1 − 0.1/m each), a slice with no response is 'stalled' (throughput
+ * judges its round on answered work), 'small regression' (proven, not beyond the threshold)
+ * fails the gate too, and `notMeasured` lists what was asked for and could not be made. Schema-2 files (before the round sign test)
  * are still read for their raw trials, which are judged again (reports/calibration/).
  */
-export const AB_SCHEMA_VERSION = 3;
+export const AB_SCHEMA_VERSION = 4;
 
 export const AbSideName = z.enum(['baseline', 'candidate']);
 export type AbSideName = z.infer<typeof AbSideName>;
@@ -46,7 +49,8 @@ export const AbTrial = z.object({
   side: AbSideName,
   scenario: z.string(),
   profile: z.string(),
-  status: z.enum(['ok', 'failed']),
+  /** 'stalled': the slice ran and no request was answered in its window (a failed slice; see judge). */
+  status: z.enum(['ok', 'failed', 'stalled']),
   reason: z.string().optional(),
   rps: z.number(),
   requests: z.number().int(),
@@ -77,7 +81,14 @@ export const AbBenchSample = z.object({
 export type AbBenchSample = z.infer<typeof AbBenchSample>;
 
 /** 'not enough rounds': fewer rounds with a pair than the confidence needs, so no interval and no verdict. */
-export const AbVerdict = z.enum(['regressed', 'improved', 'no significant change', 'failed', 'not enough rounds']);
+export const AbVerdict = z.enum([
+  'regressed',
+  'small regression',
+  'improved',
+  'no significant change',
+  'failed',
+  'not enough rounds',
+]);
 export type AbVerdict = z.infer<typeof AbVerdict>;
 
 /** A metric judged on paired ratios candidate / baseline (load: per pair of neighbouring slices; bench: per round). */
@@ -97,6 +108,16 @@ export const AbMetric = z.object({
   paired: z.array(z.number()),
   /** The round of each pair (parallel to `paired`): the clusters of the interval. */
   pairRounds: z.array(z.number().int()).default([]),
+  /**
+   * One value per round, the values the interval is made of: the median of the round's
+   * pairs, or (throughput, in a round where a slice stalled) the candidate's answered work
+   * over the baseline's.
+   */
+  roundValues: z.array(z.number()).default([]),
+  /** Gating metrics judged together (Bonferroni): each interval asked at 1 − 2·0.05/familySize. */
+  familySize: z.number().int().min(1).optional(),
+  /** Slices with no response, per side (throughput metrics). */
+  stalled: z.object({ candidate: z.number().int(), baseline: z.number().int() }).optional(),
   /**
    * The median change and its interval: the sign-test interval of the round medians of
    * `paired` (stats/paired.ts: the pairs of a round share server processes and database
@@ -126,7 +147,7 @@ export const AbMetric = z.object({
 export type AbMetric = z.infer<typeof AbMetric>;
 
 export const AbFile = z.object({
-  schemaVersion: z.union([z.literal(2), z.literal(AB_SCHEMA_VERSION)]),
+  schemaVersion: z.union([z.literal(2), z.literal(3), z.literal(AB_SCHEMA_VERSION)]),
   kind: z.literal('ab'),
   environment: Environment,
   mode: z.enum(['quick', 'full', 'custom']),
@@ -146,6 +167,8 @@ export const AbFile = z.object({
   metrics: z.array(AbMetric),
   /** Why the run is not trustworthy, shown first (a side failed, stopped early, …). */
   problems: z.array(z.string()),
+  /** What was asked for and could not be measured (counters without valgrind/strace): exit 2. */
+  notMeasured: z.array(z.string()).default([]),
   /** 0 no significant regression, 1 a gating regression or a failure, 2 a gating metric with not enough rounds. */
   exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
   wallS: z.number().nullable(),

@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { AbTrial } from '../../lib/records/ab.ts';
-import { delayForSlowdown, migrateTrials, rejudge } from './ab-calibrate.ts';
+import { delayForSlowdown, migrateTrials, rejudgeRun } from './ab-calibrate.ts';
+
+/** Today's verdict on one stored metric, judged as the only gating metric of its run. */
+const rejudge = (m: Parameters<typeof rejudgeRun>[0]['metrics'][number], rounds: number) =>
+  rejudgeRun({
+    label: 'x',
+    slowdownPct: 0,
+    injectDelayMs: 0,
+    exitCode: 0,
+    wallS: null,
+    date: '',
+    gitSha: null,
+    rounds,
+    metrics: [m],
+    problems: [],
+  })[0]!.verdict;
 
 const slice = (over: Partial<AbTrial>): AbTrial => ({
   round: 0,
@@ -25,7 +40,7 @@ const slice = (over: Partial<AbTrial>): AbTrial => ({
 });
 
 describe('A/B calibration: stored runs read by today’s gate', () => {
-  it('reads an old "no responses in the window" slice as a measured stall, not a failure', () => {
+  it('reads an old "no responses in the window" slice as a stalled slice, not a failure of the run', () => {
     const stall = slice({
       status: 'failed',
       reason: 'no responses in the measured window',
@@ -35,7 +50,7 @@ describe('A/B calibration: stored runs read by today’s gate', () => {
     });
     const dead = slice({ status: 'failed', reason: 'server not running', durationS: 0 });
     const [a, b] = migrateTrials([stall, dead]);
-    expect(a).toMatchObject({ status: 'ok', rps: 0, errorPct: 0 });
+    expect(a).toMatchObject({ status: 'stalled', rps: 0, errorPct: 0 });
     expect(b).toMatchObject({ status: 'failed', reason: 'server not running' });
   });
 
@@ -60,9 +75,8 @@ describe('A/B calibration: stored runs read by today’s gate', () => {
 
   it('re-judges with the round sign test: too few rounds is "not enough rounds", a stored stall (0 or MAX_VALUE) is left out', () => {
     const five = { key: 'ab/write/tuned/rps', verdict: 'regressed', median: 0.9, low: 0.89, high: 0.91 };
-    expect(rejudge({ ...five, paired: [0.9, 0.9, 0.9, 0.9, 0.9], pairRounds: [0, 1, 2, 3, 4] }, 5)).toBe(
-      'not enough rounds',
-    );
+    // Alone in its family (90 % two-sided), a metric needs 5 rounds: 4 give no verdict.
+    expect(rejudge({ ...five, paired: [0.9, 0.9, 0.9, 0.9], pairRounds: [0, 1, 2, 3] }, 4)).toBe('not enough rounds');
     // Six rounds of −10 %, and a seventh made only of an old-style stalled pair: still six rounds, regressed.
     const paired = [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, Number.MAX_VALUE, 0];
     const pairRounds = [0, 1, 2, 3, 4, 5, 6, 6];

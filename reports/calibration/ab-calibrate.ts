@@ -2,7 +2,7 @@
  * Calibration of the A/B gate on the CI preset (`loadlab ab . . --quick`): A/A pairs (both
  * sides this checkout, nothing injected) and pairs whose candidate burns a known delay per
  * request (`injectDelayMs`, sized for a 5 %, 10 % or 20 % loss of read-point throughput).
- * Every run's verdict and metrics are kept as a file under reports/calibration/ab/, and
+ * Every run's verdict and metrics are kept as a file under reports/calibration/ab-family/, and
  * `summary.json` counts false alarms and detections from those files only.
  *
  *   node --import tsx reports/calibration/ab-calibrate.ts --pairs 20 --slowdowns 0,5,10,20
@@ -22,11 +22,24 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { AbFile, type AbTrial } from '../../lib/records/ab.ts';
-import { AB_CONFIDENCE, AB_THRESHOLDS, abExitCode, judgeAb, judgePoints, judgeRatios } from '../../ab/judge.ts';
-import { isNotEnough, pairedEstimate, type Direction } from '../../stats/index.ts';
+import { AB_THRESHOLDS, abExitCode, isRegression, judgeAb, judgePoints, judgeRatios } from '../../ab/judge.ts';
+import type { AbVerdict } from '../../lib/records/ab.ts';
+import {
+  canReject,
+  familyConfidence,
+  isNotEnough,
+  medianInterval,
+  roundMedians,
+  type Direction,
+} from '../../stats/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const STORE = join(ROOT, 'reports', 'calibration', 'ab');
+/**
+ * Runs judged by the family rule (Bonferroni over the gating metrics, stalls as lost work,
+ * small regressions fail): reports/calibration/ab-family/. The runs of the per-metric rule
+ * before it stay in reports/calibration/ab/ for the record; they do not count here.
+ */
+const STORE = join(ROOT, 'reports', 'calibration', 'ab-family');
 const BIN = join(ROOT, 'bin', 'loadlab.js');
 
 /** Delay (ms of CPU per request) that costs `pct` % of a server answering `rps` requests/s flat out. */
@@ -58,6 +71,8 @@ interface StoredRun {
     paired: number[];
     /** The round of each pair (parallel to `paired`). */
     pairRounds?: number[];
+    /** The values the interval was made of, one per round (schema 4). */
+    roundValues?: number[];
     /** How the interval was made and its coverage, computed for the rounds (absent in runs stored before). */
     method?: string;
     coverage?: number | null;
@@ -93,8 +108,10 @@ function runOne(slowdownPct: number, delayMs: number, index: number): StoredRun 
 export function migrateTrials(trials: readonly AbTrial[]): AbTrial[] {
   return trials.map((t) =>
     t.status === 'failed' && t.reason === 'no responses in the measured window' && t.durationS > 0
-      ? { ...t, status: 'ok' as const, reason: undefined, errorPct: 0 }
-      : t,
+      ? { ...t, status: 'stalled' as const, errorPct: 0 }
+      : t.status === 'ok' && t.requests === 0 && t.durationS > 0
+        ? { ...t, status: 'stalled' as const, reason: 'no response (stored as ok)' }
+        : t,
   );
 }
 
@@ -126,6 +143,7 @@ export function fromAb(ab: AbFile, label: string, slowdownPct: number, delayMs: 
         high: m.high,
         paired: m.paired,
         pairRounds: m.pairRounds,
+        roundValues: m.roundValues,
         ...(m.method ? { method: m.method } : {}),
         coverage: m.coverage,
       })),
@@ -141,15 +159,9 @@ function ruleOf(key: string) {
   return { scale: 'ratio' as const, direction: 'higher' as Direction, threshold: AB_THRESHOLDS.rpsPct };
 }
 
-/**
- * Today's verdict on a stored metric: its pairs clustered by round, the gate's interval
- * (stats/paired.ts) and rule; 'not enough rounds' when the rounds are too few for `confidence`.
- * Runs stored before pairs went through pairRatio kept a stalled side as a ratio of 0 or of
- * Number.MAX_VALUE: those are left out, as the gate leaves them out today (a 0/0 pair was
- * stored as 1 and cannot be told apart).
- */
-export function rejudge(m: StoredRun['metrics'][number], rounds: number, confidence = AB_CONFIDENCE): string {
-  if (m.paired.length === 0 || m.verdict === 'failed') return m.verdict;
+/** The per-round values of a stored metric: as stored (schema 4), or the medians of its pairs by round. */
+export function roundValuesOf(m: StoredRun['metrics'][number], rounds: number): number[] {
+  if (m.roundValues?.length) return m.roundValues;
   const rule = ruleOf(m.key);
   const byRound = new Map<number, number[]>();
   m.paired.forEach((v, i) => {
@@ -158,11 +170,36 @@ export function rejudge(m: StoredRun['metrics'][number], rounds: number, confide
     const r = m.pairRounds?.[i] ?? Math.floor((i * rounds) / m.paired.length);
     byRound.set(r, [...(byRound.get(r) ?? []), v]);
   });
-  const est = pairedEstimate([...byRound.values()], confidence);
-  if (isNotEnough(est)) return 'not enough rounds';
-  return rule.scale === 'points'
-    ? judgePoints(est.low, est.estimate, est.high, rule.threshold)
-    : judgeRatios(est.low, est.estimate, est.high, rule.direction, rule.threshold);
+  return roundMedians([...byRound.values()]);
+}
+
+/**
+ * Today's verdicts on a stored run's gating metrics: their round values, the gate's family
+ * (Bonferroni over the metrics that can reject, stats/family.ts) and rule; 'not enough
+ * rounds' when the rounds are too few for the family's confidence. Runs stored before pairs
+ * went through pairRatio kept a stalled side as a ratio of 0 or of Number.MAX_VALUE: those
+ * pairs are left out (a 0/0 pair was stored as 1 and cannot be told apart).
+ */
+export function rejudgeRun(run: StoredRun): { key: string; verdict: string }[] {
+  const rounds = run.rounds ?? 8;
+  const values = run.metrics.map((m) => ({ m, v: roundValuesOf(m, rounds) }));
+  const family = values.filter(
+    ({ m, v }) => m.verdict !== 'failed' && canReject(v, ruleOf(m.key).scale === 'ratio' ? 1 : 0),
+  ).length;
+  const confidence = familyConfidence(Math.max(1, family));
+  return values.map(({ m, v }) => {
+    if (m.verdict === 'failed' || v.length === 0) return { key: m.key, verdict: m.verdict };
+    const rule = ruleOf(m.key);
+    const ci = medianInterval(v, confidence, 'rounds');
+    if (isNotEnough(ci)) return { key: m.key, verdict: 'not enough rounds' };
+    return {
+      key: m.key,
+      verdict:
+        rule.scale === 'points'
+          ? judgePoints(ci.low, ci.high, rule.threshold)
+          : judgeRatios(ci.low, ci.high, rule.direction, rule.threshold),
+    };
+  });
 }
 
 /** False alarms and detections from the stored runs, every verdict re-judged with today's rule. */
@@ -173,12 +210,11 @@ export function summarize(runs: readonly StoredRun[]) {
   return [...bySlowdown.entries()]
     .sort(([a], [b]) => a - b)
     .map(([slowdownPct, rs]) => {
-      const judged = rs.map((r) => ({
-        run: r,
-        verdicts: r.metrics.map((m) => ({ key: m.key, verdict: rejudge(m, r.rounds ?? 8) })),
-      }));
+      const judged = rs.map((r) => ({ run: r, verdicts: rejudgeRun(r) }));
       const alarmed = judged.filter(
-        (j) => j.run.problems.length > 0 || j.verdicts.some((v) => v.verdict === 'regressed' || v.verdict === 'failed'),
+        (j) =>
+          j.run.problems.length > 0 ||
+          j.verdicts.some((v) => isRegression(v.verdict as AbVerdict) || v.verdict === 'failed'),
       );
       const readPoint = rs.map((r) => r.metrics.find((m) => m.key === READ_POINT));
       const measured = readPoint

@@ -5,6 +5,7 @@ import { runAb, type AbProgress } from '../../ab/run.ts';
 import { notEnoughRounds, tooFewRounds } from '../../ab/judge.ts';
 import { checkoutOf, configMismatches, type AbCheckout } from '../../ab/sides.ts';
 import { checkTarget } from '../../load/options.ts';
+import { findCountingTools, missingToolReason } from '../../bench/counted/tools.ts';
 import { remoteWarning } from '../../load/cli-support.ts';
 import { useScenarioFile } from '../../load/user-scenario/read.ts';
 import { defineCommand } from '../../lib/cli-kit.ts';
@@ -32,10 +33,14 @@ export const command = defineCommand({
   details: `BASELINE and CANDIDATE are checkout directories of this project, each with its own node_modules
 (the same directory twice is allowed: an A/A, or a config-only change with --candidate-config).
 Only one side is under load at any moment. ab.json is rewritten after every round; AB.md holds the
-verdict table. Every verdict states its method and the coverage computed for its rounds; the 95 %
-interval needs 6 rounds (load.trials), fewer is no verdict. exit 0: no significant regression; 1: a
-gating regression, a failed arm or a side that could not run; 2: bad input, or a gating metric with
-not enough rounds for a verdict.
+verdict table. The gating metrics (rps, p95 and error share per arm) are judged as one family
+(Bonferroni): each interval is asked at 1 - 0.1/m, so identical sides fail at most 5 % of runs; --quick's
+12 metrics need 8 rounds (load.trials). A metric regresses when its whole interval lies on the worse side:
+"regressed" beyond its threshold, "small regression" within it; both fail. A slice with no response is
+stalled (rps judges its round on answered work); a side that answers nothing fails. exit 0: no
+regression (AB.md's first line says the largest one the run could have missed); 1: a gating
+regression, a failed arm or a side that could not run; 2: bad input, a gating metric with not enough
+rounds, or --counted without valgrind and strace.
 
 Your own service instead: --baseline-target URL --candidate-target URL --scenario-file FILE
 alternates the same requests between two running deployments (loopback unless --allow-remote);
@@ -46,7 +51,10 @@ examples:
   loadlab ab . . --candidate-config slow.json        # calibration: inject a known delay
   loadlab ab --baseline-target http://127.0.0.1:3000 --candidate-target http://127.0.0.1:3001 --scenario-file loadlab.scenario.json`,
   options: {
-    quick: { kind: 'boolean', help: 'the pull-request preset: tuned, 4 scenarios, 8 rounds of 2 s (the default)' },
+    quick: {
+      kind: 'boolean',
+      help: 'the pull-request preset: tuned, 4 scenarios, 8 rounds of 2 s per side (the default)',
+    },
     full: { kind: 'boolean', help: 'all profiles, 12 rounds of 10 s at scale 1' },
     config: {
       kind: 'string',
@@ -122,8 +130,13 @@ examples:
     }
     // Fewer rounds than the interval needs can only end without a verdict: say so before measuring.
     const config = targets ? baseline.config : shared;
-    const short = tooFewRounds(config.load.trials);
+    const short = tooFewRounds(config.load.trials, config.profiles.length * config.load.scenarios.length);
     if (short) throw new UsageError(`${short} (load.trials is the number of rounds)`);
+    // Counters asked for that cannot be made would end in exit 2 after the whole run: say so now.
+    if (values.counted) {
+      const missing = missingToolReason(findCountingTools(), true);
+      if (missing) throw new UsageError(`--counted needs valgrind and strace on PATH: ${missing}`);
+    }
     const outDir = values.out ?? defaultOutDir();
     ensureDir(outDir);
     const abJson = join(outDir, 'ab.json');
@@ -171,7 +184,7 @@ examples:
     else process.stdout.write(paintVerdicts(`ab: ${abHeadline(ab)}\n`, colourEnabled(process.stdout)));
     process.stderr.write(`wrote ${abJson} and ${join(outDir, 'AB.md')}\n`);
     if (controller.signal.aborted) return 130;
-    const unjudged = ab.exitCode === 2 ? notEnoughRounds(ab.metrics) : undefined;
+    const unjudged = ab.exitCode === 2 ? (notEnoughRounds(ab.metrics) ?? ab.notMeasured[0]) : undefined;
     if (unjudged) process.stderr.write(`error: ${unjudged}\n`);
     return ab.exitCode;
   },

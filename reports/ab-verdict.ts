@@ -1,0 +1,102 @@
+import type { AbFile, AbMetric } from '../lib/records/ab.ts';
+import { DASH, pct, share } from '../lib/format.ts';
+import { familyCoverage } from '../stats/index.ts';
+
+/** A change on the metric's own scale: a ratio as a signed percentage, points as signed points. */
+export const changeText = (m: Pick<AbMetric, 'scale'>, v: number | null): string =>
+  v === null
+    ? DASH
+    : m.scale === 'ratio'
+      ? pct(v - 1)
+      : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(2)} pt`;
+
+/** A metric's change with its interval: "−10.2 % [−14.1 % … −6.3 %]". */
+export const changeWithInterval = (m: AbMetric): string =>
+  m.low === null || m.method === 'exact'
+    ? changeText(m, m.median)
+    : `${changeText(m, m.median)} [${changeText(m, m.low)} … ${changeText(m, m.high)}]`;
+
+/** The gating metrics judged by an interval (the Bonferroni family; exact counters are not in it). */
+const intervalled = (ab: AbFile) =>
+  ab.metrics.filter((m) => m.gating && m.method !== 'exact' && m.coverage !== null && m.low !== null);
+
+/**
+ * The family-wise confidence of this run's regression claims: 1 − Σ (1 − coverageᵢ)/2 over
+ * the gating intervals, from the coverages the intervals really have. null: no interval.
+ */
+export function familyWise(ab: AbFile): { coverage: number; metrics: number } | null {
+  const ms = intervalled(ab);
+  if (ms.length === 0) return null;
+  return { coverage: familyCoverage(ms.map((m) => m.coverage!)), metrics: ms.length };
+}
+
+/**
+ * The largest regression this run could have missed: the worse end of every gating
+ * interval (rps: how far below 1 its low end reaches; p95: how far above; errors: the high
+ * end in points). A pass is "no regression larger than this".
+ */
+export function detectionLimit(ab: AbFile): {
+  ratio: { pct: number; metric: string } | null;
+  points: { pt: number; metric: string } | null;
+} {
+  let ratio: { pct: number; metric: string } | null = null;
+  let points: { pt: number; metric: string } | null = null;
+  for (const m of intervalled(ab)) {
+    if (m.scale === 'points') {
+      const worst = Math.max(0, m.high!);
+      if (!points || worst > points.pt) points = { pt: worst, metric: m.name };
+    } else {
+      const worst = m.direction === 'higher' ? Math.max(0, 1 - m.low!) : Math.max(0, m.high! - 1);
+      if (!ratio || worst > ratio.pct) ratio = { pct: worst, metric: m.name };
+    }
+  }
+  return { ratio, points };
+}
+
+const isRegression = (m: AbMetric) => m.gating && (m.verdict === 'regressed' || m.verdict === 'small regression');
+
+/** Gating regressions, worst verdict first ('regressed' beyond its threshold before 'small regression'). */
+export const regressionsOf = (ab: AbFile): AbMetric[] =>
+  ab.metrics.filter(isRegression).sort((a, b) => (a.verdict === b.verdict ? 0 : a.verdict === 'regressed' ? -1 : 1));
+
+/** Gating improvements: counted from the same metrics as the regressions. */
+export const improvementsOf = (ab: AbFile): AbMetric[] =>
+  ab.metrics.filter((m) => m.gating && m.verdict === 'improved');
+
+const regressionText = (m: AbMetric) =>
+  `${m.name} ${changeWithInterval(m)}` +
+  (m.method === 'exact'
+    ? ` (exact, threshold ${m.threshold} %)`
+    : m.verdict === 'regressed'
+      ? `, beyond ${m.threshold}${m.scale === 'ratio' ? ' %' : ' pt'}`
+      : `, small: not shown beyond ${m.threshold}${m.scale === 'ratio' ? ' %' : ' pt'}`);
+
+const familyText = (ab: AbFile) => {
+  const f = familyWise(ab);
+  return f ? `family-wise ${share(f.coverage)} over ${f.metrics} gating metric(s)` : 'no interval';
+};
+
+/** The one-line verdict an A/B leads with: what was decided, with its interval and confidence. */
+export function abHeadline(ab: AbFile): string {
+  const failed = ab.metrics.filter((m) => m.verdict === 'failed');
+  if (ab.problems.length > 0) return `FAILED: ${ab.problems[0]}`;
+  if (failed.length > 0)
+    return `FAILED: ${failed.length} metric(s) could not be measured on both sides (${failed[0]!.name}: ${failed[0]!.reason})`;
+  const regressed = regressionsOf(ab);
+  if (regressed.length > 0)
+    return `REGRESSED: ${regressed.length} regression(s): ${regressed.map(regressionText).join('; ')} (${familyText(ab)})`;
+  const unjudged = ab.metrics.filter((m) => m.gating && m.verdict === 'not enough rounds');
+  if (unjudged.length > 0)
+    return `NO VERDICT: ${unjudged.length} gating metric(s) cannot be judged (${unjudged[0]!.reason})`;
+  if (ab.notMeasured.length > 0) return `NOT MEASURED: ${ab.notMeasured[0]}`;
+  const improved = improvementsOf(ab);
+  const limit = detectionLimit(ab);
+  const parts = [
+    limit.ratio ? `no regression larger than ${share(limit.ratio.pct)} (widest: ${limit.ratio.metric})` : null,
+    limit.points ? `none larger than ${limit.points.pt.toFixed(2)} pt in an error share` : null,
+  ].filter(Boolean);
+  return (
+    `no significant regression${parts.length ? `: ${parts.join(', ')}` : ''} (${familyText(ab)})` +
+    (improved.length ? `; ${improved.length} improvement(s)` : '')
+  );
+}
