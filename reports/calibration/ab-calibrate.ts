@@ -294,6 +294,7 @@ async function main() {
         const index = have.filter((r) => r.slowdownPct === s).length + i;
         if (s > 0 && rps === null) throw new Error('run A/A first (slowdown 0) or pass --rps');
         const delay = s > 0 ? Number(delayForSlowdown(s, rps!).toFixed(5)) : 0;
+        await waitWhilePaused();
         const run = runOne(s, delay, index);
         writeJsonAtomic(join(STORE, `${run.label}.json`), run);
         if (s === 0 && rps === null) {
@@ -313,6 +314,21 @@ async function main() {
   };
   writeJsonAtomic(join(STORE, 'summary.json'), summary);
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+}
+
+/**
+ * Between runs, waits while the file named by LOADLAB_CALIBRATION_PAUSE exists: the machine
+ * can be lent to other work (a test run) without disturbing a measurement in flight.
+ */
+async function waitWhilePaused(): Promise<void> {
+  const file = process.env.LOADLAB_CALIBRATION_PAUSE;
+  if (!file) return;
+  let said = false;
+  while (existsSync(file)) {
+    if (!said) process.stderr.write(`paused: ${file} exists\n`);
+    said = true;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
 
 /** This checkout's commit, short, for the stored files. */
