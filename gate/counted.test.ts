@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CountedRecord } from '../lib/records/counted.ts';
 import { compareMetrics } from './judge.ts';
 import { extractMetrics } from './metrics.ts';
+import { metricSources } from './read-records.ts';
+import { sampleLoadFile, sampleRun } from '../test-support/records.ts';
 
 function counted(op: string, profile: string, instructionsPerOp: number, fsyncPerOp = 0): CountedRecord {
   const run = {
@@ -55,5 +57,21 @@ describe('exact counters in the gate', () => {
   it('fsyncs appearing where there were none is a regression', () => {
     const synced = [base[0]!, counted('insert-autocommit', 'tuned', 46_750, 4)];
     expect(compareMetrics(metrics(base), metrics(synced)).regressions).toBe(1);
+  });
+
+  it('item 8: the counted section of run and load results files gates exactly as in ab', () => {
+    const runOf = (rs: CountedRecord[]) =>
+      extractMetrics(metricSources({ kind: 'run', file: sampleRun({ counted: rs }) }));
+    const up2 = [counted('point-read', 'tuned', 19_690 * 1.02), base[1]!];
+    const r = compareMetrics(runOf(base), runOf(up2));
+    expect(r.metrics.find((m) => m.key === 'counted/point-read/tuned/instructions')!.verdict).toBe('regressed');
+    expect(r.regressions).toBeGreaterThanOrEqual(1);
+    const loadOf = (rs: CountedRecord[]) =>
+      extractMetrics(metricSources({ kind: 'load', file: { ...sampleLoadFile(), counted: rs } }));
+    const l = compareMetrics(
+      loadOf([counted('read-point', 'tuned', 50_000)]),
+      loadOf([counted('read-point', 'tuned', 51_500)]),
+    );
+    expect(l.metrics.find((m) => m.key === 'counted/read-point/tuned/instructions')!.verdict).toBe('regressed');
   });
 });

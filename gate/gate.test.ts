@@ -365,3 +365,22 @@ describe('tinybench margins of error', () => {
     expect(c.metrics[0]!.interval.high).toBe(Number.POSITIVE_INFINITY);
   });
 });
+
+describe('item 9: a degraded arm is left out of the verdict', () => {
+  it('rps and p95 of a degraded candidate arm cannot be judged; its error share still is', () => {
+    const five = withTrials(sampleRun());
+    const key = 'load/autocannon/read-list/tuned/single/c10';
+    const degraded = structuredClone(five);
+    const arm = degraded.load.find((r) => r.scenario === 'read-list' && r.profile === 'tuned')!;
+    arm.status = 'degraded';
+    arm.reason = '13.6 % of requests failed';
+    for (const t of arm.trials) t.rps *= 0.5;
+    const c = compareMetrics(metricsOf(five), metricsOf(degraded));
+    expect(c.unjudged.find((u) => u.key === `${key}/rps`)).toMatchObject({
+      verdict: 'cannot be judged',
+      reason: 'candidate arm degraded: 13.6 % of requests failed',
+    });
+    expect(c.metrics.find((m) => m.key === `${key}/rps`)).toBeUndefined();
+    expect(c.metrics.find((m) => m.key === `${key}/errors`)).toBeDefined();
+  });
+});

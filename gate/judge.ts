@@ -268,6 +268,15 @@ function compareMeasured(
       thresholdPct: countedThresholdPct,
     };
   }
+  const degraded = b.degraded ?? c.degraded;
+  if (degraded !== undefined)
+    return {
+      ...common,
+      method: UNPAIRED_METHOD,
+      verdict: 'cannot be judged',
+      reason: `${b.degraded ? 'baseline' : 'candidate'} arm degraded: ${degraded}`,
+      gating: b.gate ?? false,
+    };
   const r = ratioInterval(b, c);
   if (isNotEnough(r))
     return {

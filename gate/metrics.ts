@@ -38,6 +38,8 @@ export interface Metric {
   exact?: boolean;
   /** Set when the arm behind the metric failed or its write audit did: why, in one line. There is then no figure. */
   failure?: string;
+  /** Set when the arm was degraded (a built-in arm over its error budget): shown, never judged. */
+  degraded?: string;
 }
 
 /** Latency percentiles compared, whether each gates, and its threshold factor. */
@@ -121,9 +123,16 @@ export function extractMetrics(src: MetricSources): Metric[] {
       continue;
     }
     const median = r.median;
-    out.push({ ...rps, value: median.rps, samples: r.trials.map((t) => t.rps) });
+    // A degraded arm's throughput and latency measured an overloaded server: cannot be judged.
+    const degraded = r.status === 'degraded' ? { degraded: r.reason ?? 'degraded' } : {};
+    out.push({ ...rps, ...degraded, value: median.rps, samples: r.trials.map((t) => t.rps) });
     for (const p of LATENCIES)
-      out.push({ ...latency(p), value: median.latencyMs[p.p], samples: r.trials.map((t) => t.latencyMs[p.p]) });
+      out.push({
+        ...latency(p),
+        ...degraded,
+        value: median.latencyMs[p.p],
+        samples: r.trials.map((t) => t.latencyMs[p.p]),
+      });
     out.push({ ...errors, value: pooledErrorPct(r.trials), samples: r.trials.map(errorPct) });
   }
   for (const b of src.bench) {

@@ -49,10 +49,11 @@ export function readRunResults(path: string): RunResults {
 
 export function metricSources(r: AnyResults): MetricSources {
   switch (r.kind) {
+    // Exact counters gate from every kind of file that has them (`run --counted`, `load --counted`).
     case 'run':
-      return { load: r.file.load, bench: r.file.bench, capacity: r.file.capacity };
+      return { load: r.file.load, bench: r.file.bench, capacity: r.file.capacity, counted: r.file.counted };
     case 'load':
-      return { load: r.file.records, bench: [], capacity: r.file.capacity };
+      return { load: r.file.records, bench: [], capacity: r.file.capacity, counted: r.file.counted };
     case 'bench':
       return { load: [], bench: r.file.records, capacity: [], counted: r.file.counted };
   }

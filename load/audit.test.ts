@@ -318,6 +318,63 @@ describe('the write audit, each acknowledged write by id and token (injected fai
   });
 });
 
+describe('item 9: an audit that checked nothing fails', () => {
+  it('every write refused (no 2xx): "nothing audited", with and without a write log', async () => {
+    const countsOnly = auditWrites({
+      scenario: write,
+      byEndpoint: { 'POST /contents': counts(100, 100, 0) },
+      before: { contents: 10 },
+      after: { contents: 10 },
+      integrity: 'ok',
+    });
+    expect(countsOnly).toMatchObject({ acked: 0, lost: 0, ok: false });
+    expect(auditFailure(countsOnly)).toMatch(/^audit failed: nothing audited: no write was acknowledged/);
+    const file = tinyDb(tmp.dir, 'tuned', SCALE, 106);
+    const empty = createWriteRecorder(write).log(0);
+    const checked = auditWrites({
+      scenario: write,
+      byEndpoint: { 'POST /contents': counts(100, 100, 0) },
+      before: { contents: 10 },
+      after: { contents: 10 },
+      integrity: 'ok',
+      check: checkWritesInDatabase(file, { scenario: write, scale: SCALE, seed: SEED, log: empty }),
+    });
+    expect(checked).toMatchObject({ checked: 0, ok: false });
+    expect(auditFailure(checked)).toMatch(/nothing audited/);
+  });
+});
+
+describe('item 10: PATCH answers the log did not record', () => {
+  it('are counted and reported; answers the generator received but did not record fail the audit', async () => {
+    const file = tinyDb(tmp.dir, 'tuned', SCALE, 107);
+    const d = driver(file, patchOnly);
+    await d.send(200);
+    await d.send(5, false); // in flight when the run stopped: no answer, allowed
+    d.close();
+    const { byEndpoint, log } = d.result();
+    const honest = audit(file, patchOnly, {}, d).checked;
+    expect(honest).toMatchObject({ ok: true, unrecordedUpdates: 5 });
+    // The recorder dropped 3 answers the generator counted as answered.
+    const name = patchEndpoint.name;
+    const upd = log.updates[name]!;
+    const short: WriteLog = {
+      ...log,
+      updates: { [name]: { seq: upd.seq.slice(3), drawnAtAnswer: upd.drawnAtAnswer.slice(3), ok: upd.ok.slice(3) } },
+    };
+    const a = auditWrites({
+      scenario: patchOnly,
+      byEndpoint,
+      before: {},
+      after: {},
+      integrity: 'ok',
+      check: checkWritesInDatabase(file, { scenario: patchOnly, scale: SCALE, seed: SEED, log: short }),
+    });
+    expect(a.ok).toBe(false);
+    expect(a.unrecordedUpdates).toBe(8);
+    expect(a.examples![0]).toBe(`the generator recorded 197 of the 200 answers of ${name}`);
+  });
+});
+
 describe('checkWrites: which PATCH values a row may hold (pure)', () => {
   // Two PATCH requests of one row, with the values the stream drew for them.
   const draws = createDrawStream(patchOnly, SCALE, SEED);

@@ -55,6 +55,10 @@ export interface WriteCheck {
   verified: Record<string, number>;
   /** Acknowledged inserts the log holds, per endpoint (compared with the generator's 2xx counts). */
   logged: Record<string, number>;
+  /** Answers to updates the log holds, per endpoint (compared with the generator's answered counts). */
+  loggedUpdates: Record<string, number>;
+  /** Updates sent whose answer the log does not hold: taken as possibly committed, at any time. */
+  unrecordedUpdates: number;
   /** The first few failures, in words. */
   examples: string[];
 }
@@ -98,7 +102,16 @@ interface PatchedRow {
 export function checkWrites(input: CheckWritesInput): WriteCheck {
   const { scenario, log, rows } = input;
   const maxExamples = input.maxExamples ?? 5;
-  const out: WriteCheck = { checked: 0, missing: 0, mismatched: 0, verified: {}, logged: {}, examples: [] };
+  const out: WriteCheck = {
+    checked: 0,
+    missing: 0,
+    mismatched: 0,
+    verified: {},
+    logged: {},
+    loggedUpdates: {},
+    unrecordedUpdates: 0,
+    examples: [],
+  };
   const fail = (kind: 'missing' | 'mismatched', text: string, count = 1) => {
     out[kind] += count;
     if (out.examples.length < maxExamples) out.examples.push(text);
@@ -124,9 +137,11 @@ export function checkWrites(input: CheckWritesInput): WriteCheck {
     }
   }
   const answerBySeq = new Map<number, { at: number; ok: boolean; endpoint: string }>();
-  for (const [name, upd] of Object.entries(log.updates))
+  for (const [name, upd] of Object.entries(log.updates)) {
+    out.loggedUpdates[name] = upd.seq.length;
     for (let i = 0; i < upd.seq.length; i++)
       answerBySeq.set(upd.seq[i]!, { at: upd.drawnAtAnswer[i]!, ok: upd.ok[i] === 1, endpoint: name });
+  }
 
   const patched = new Map<string, PatchedRow>();
   const draws = createDrawStream(scenario, input.scale, input.seed);
@@ -170,7 +185,10 @@ export function checkWrites(input: CheckWritesInput): WriteCheck {
       }
       const value = fields[e.updates.column];
       if (answer) row.acked.push({ seq, at: answer.at, value });
-      else row.unanswered.add(value);
+      else {
+        row.unanswered.add(value);
+        out.unrecordedUpdates++;
+      }
     }
   }
 
@@ -274,6 +292,16 @@ export function auditWrites(input: AuditInput): Audit {
     }
     byTable[table] = { acked, rows: (input.after[table] ?? 0) - (input.before[table] ?? 0), unanswered };
   }
+  // Every update the generator says was answered must be in the log, or its row goes unchecked.
+  for (const e of input.scenario.endpoints) {
+    if (!check || !e.updates) continue;
+    const c = input.byEndpoint[e.name] ?? { sent: 0, answered: 0, ok2xx: 0 };
+    const logged = check.loggedUpdates[e.name] ?? 0;
+    if (logged < c.answered) {
+      unlogged.push(`the generator recorded ${logged} of the ${c.answered} answers of ${e.name}`);
+      unloggedCount += c.answered - logged;
+    }
+  }
   let acked = 0;
   let rows = 0;
   let lost = 0;
@@ -291,7 +319,8 @@ export function auditWrites(input: AuditInput): Audit {
   }
   const base = { acked, rows, phantom, integrity: input.integrity, unanswered, byTable };
   if (!check) {
-    const ok = lost === 0 && !phantomBeyondUnanswered && input.integrity === 'ok';
+    // Nothing acknowledged, nothing compared: an audit that checked nothing fails.
+    const ok = acked > 0 && lost === 0 && !phantomBeyondUnanswered && input.integrity === 'ok';
     return { ...base, lost, ok };
   }
   // A log short of the 2xx count means writes went unchecked: the instrument failed, so the audit does.
@@ -299,7 +328,12 @@ export function auditWrites(input: AuditInput): Audit {
   const examples = [...unlogged, ...check.examples].slice(0, Math.max(5, unlogged.length));
   lost = Math.max(lost, check.missing + check.mismatched);
   const ok =
-    check.missing === 0 && mismatched === 0 && lost === 0 && !phantomBeyondUnanswered && input.integrity === 'ok';
+    check.checked > 0 &&
+    check.missing === 0 &&
+    mismatched === 0 &&
+    lost === 0 &&
+    !phantomBeyondUnanswered &&
+    input.integrity === 'ok';
   return {
     ...base,
     lost,
@@ -307,6 +341,7 @@ export function auditWrites(input: AuditInput): Audit {
     checked: check.checked,
     missing: check.missing,
     mismatched,
+    unrecordedUpdates: check.unrecordedUpdates,
     ...(examples.length ? { examples } : {}),
   };
 }
@@ -314,6 +349,10 @@ export function auditWrites(input: AuditInput): Audit {
 /** One line saying why an audit failed. */
 export function auditFailure(a: Audit): string {
   const parts: string[] = [];
+  if ((a.checked ?? a.acked) === 0)
+    parts.push(
+      `nothing audited: no write was acknowledged (${a.unanswered ?? 0} unanswered), so none could be checked`,
+    );
   if (a.lost > 0 || (a.missing ?? 0) > 0 || (a.mismatched ?? 0) > 0) {
     const detail =
       a.checked === undefined

@@ -1,3 +1,4 @@
+import { degradedReason } from './degraded.ts';
 import { ensureDir } from '../lib/ensure-dir.ts';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -64,7 +65,8 @@ export function topologyNote(topology: string, cores: number, pinning: Pinning):
   if (pinning.pinned)
     return `${topology} on ${cores} cores: all ${n} ${what} share server CPU ${pinning.serverCpu}, so this shows contention (busy/locked errors, serialised writes), not the speed-up more cores would give`;
   // Unpinned: the workers and the load generator share every core.
-  if (cores >= n + 1) return `${topology} on ${cores} cores shared with the generator: a core each for ${n} ${what} and the generator`;
+  if (cores >= n + 1)
+    return `${topology} on ${cores} cores shared with the generator: a core each for ${n} ${what} and the generator`;
   return `${topology} on ${cores} cores shared with the generator: fewer cores than ${n} ${what} plus the generator, so this shows contention (busy/locked errors, serialised writes) more than the speed-up more cores would give`;
 }
 
@@ -123,6 +125,8 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
     if (out.fatal) break;
   }
   const good = trials.filter((t) => t.status !== 'failed');
+  // A built-in arm over its error budget measured an overloaded server: shown, never a verdict.
+  const degraded = degradedReason(good, scenario);
   const mid = medianTrialIndex(good);
   const midTrial = mid >= 0 ? good[mid] : undefined;
   const serverTiming = midTrial ? (timings[trials.indexOf(midTrial)] ?? null) : null;
@@ -161,8 +165,8 @@ export async function runArm(arm: ArmInput, hooks: RunHooks = {}): Promise<LoadR
     connections,
     rate: opts.rate,
     warmupS: opts.warmupS,
-    status: failures.length ? 'failed' : 'ok',
-    ...(failures.length ? { reason: failures.join('; ') } : {}),
+    status: failures.length ? 'failed' : degraded ? 'degraded' : 'ok',
+    ...(failures.length ? { reason: failures.join('; ') } : degraded ? { reason: degraded } : {}),
     trials,
     median: medianTrial(good),
     spread: spreadOf(good),
@@ -265,7 +269,13 @@ async function runPgProfile(
     });
   } catch (err) {
     for (const name of opts.scenarios) {
-      const record = failedRecord(name, profile, opts, pinning, `PostgreSQL could not be prepared: ${(err as Error).message}`);
+      const record = failedRecord(
+        name,
+        profile,
+        opts,
+        pinning,
+        `PostgreSQL could not be prepared: ${(err as Error).message}`,
+      );
       hooks.onProgress?.({ kind: 'arm-done', record });
       records.push(record);
     }

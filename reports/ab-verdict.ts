@@ -80,8 +80,7 @@ const familyText = (ab: AbFile) => {
 export function abHeadline(ab: AbFile): string {
   const failed = ab.metrics.filter((m) => m.verdict === 'failed');
   if (ab.problems.length > 0) return `FAILED: ${ab.problems[0]}`;
-  if (failed.length > 0)
-    return `FAILED: ${failed.length} metric(s) could not be measured on both sides (${failed[0]!.name}: ${failed[0]!.reason})`;
+  if (failed.length > 0) return `FAILED: ${failed.length} metric(s) failed (${failed[0]!.name}: ${failed[0]!.reason})`;
   const regressed = regressionsOf(ab);
   if (regressed.length > 0)
     return `REGRESSED: ${regressed.length} regression(s): ${regressed.map(regressionText).join('; ')} (${familyText(ab)})`;

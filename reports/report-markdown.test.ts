@@ -7,6 +7,7 @@ import { renderReport } from './report-markdown.ts';
 import { capacity, sampleRun } from '../test-support/records.ts';
 import { samplePaired } from '../test-support/paired-records.ts';
 import { runPairedGain } from './ledger/measure-paired.ts';
+import { headlineRecord } from './ledger/measure.ts';
 import { pct } from '../lib/format.ts';
 import { writeReport } from './write.ts';
 
@@ -192,5 +193,19 @@ describe('headline capacity bounds', () => {
     const ledger = md.split('\n').find((l) => l.startsWith('| VACUUM'))!;
     expect(headline).toContain('(−35 %)');
     expect(ledger).toContain('| −35.0 % |');
+  });
+});
+
+describe('item 9: degraded arms in REPORT.md', () => {
+  it('are named at the top, shown as degraded in the load table, and read by no verdict (headline, charts)', () => {
+    const run = sampleRun();
+    const arm = run.load.find((r) => r.scenario === 'read-list' && r.profile === 'tuned')!;
+    arm.status = 'degraded';
+    arm.reason = '13.6 % of requests failed (non-2xx 136, errors 0, timeouts 0 of 1000 attempts)';
+    const md = renderReport(run, { charts: [] });
+    expect(md).toContain('**Degraded arms, left out of every verdict**');
+    expect(md).toContain('- read-list · tuned · single · c10: 13.6 % of requests failed');
+    expect(md).toContain('| degraded: 13.6 % of requests failed');
+    expect(headlineRecord(run, 'read-list', 'tuned')).toBeUndefined();
   });
 });

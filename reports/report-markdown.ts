@@ -6,7 +6,7 @@ import { loadNoiseBands } from './ledger/noise-bands.ts';
 import { renderRecommendation } from './sections/recommendation.ts';
 import { renderBenchSections } from './sections/bench.ts';
 import { renderContext, renderMethod } from './sections/context.ts';
-import { renderLoadSections } from './sections/load.ts';
+import { renderDegradedNote, renderLoadSections } from './sections/load.ts';
 import { renderCrossoverSection } from './sections/crossover.ts';
 import { driftMonitor, renderPairedSection } from './sections/paired.ts';
 import { DASH } from '../lib/format.ts';
@@ -49,6 +49,7 @@ export function renderReport(run: RunResults, ctx: ReportContext): string {
     '',
     renderHeadline(run),
     ...(drift ? [drift.text, ''] : []),
+    ...(renderDegradedNote(run) ? [renderDegradedNote(run)] : []),
     '## 2. Claims ledger',
     '',
     renderLedger(run, bands, rows),

@@ -13,7 +13,7 @@ import {
 import { createRng } from '../lib/rng.ts';
 
 describe('sign-test interval', () => {
-  it('computes the binomial tail in log space (n = 2,000 does not underflow)', () => {
+  it('item 12: computes the binomial tail in log space (n = 2,000 does not underflow)', () => {
     expect(binomialHalfCdf(0, 3)).toBeCloseTo(1 / 8, 12);
     expect(binomialHalfCdf(1, 3)).toBeCloseTo(4 / 8, 12);
     // Naive 0.5^2000 is 0; the median's neighbourhood must still carry about half the mass.
@@ -115,5 +115,17 @@ describe('unpaired ratio (Mann–Whitney)', () => {
       expect(four.high).toBeLessThan(0.55);
       expect(four.low).toBeGreaterThan(0.47);
     }
+  });
+});
+
+describe('family (Bonferroni)', () => {
+  it('asks each of m intervals at 1 − 2α/m and computes the family-wise coverage from the coverages they have', async () => {
+    const { familyConfidence, familyCoverage, canReject } = await import('./family.ts');
+    expect(familyConfidence(12)).toBeCloseTo(1 - 0.1 / 12, 12);
+    expect(familyConfidence(1)).toBeCloseTo(0.9, 12);
+    // 12 intervals of 8 rounds, each [min, max] (1 − 2/256): one-sided tails of 1/256 each.
+    expect(familyCoverage(Array(12).fill(1 - 2 / 256))).toBeCloseTo(1 - 12 / 256, 12);
+    expect(canReject([0, 0, 0], 0)).toBe(false);
+    expect(canReject([0, 0.1, 0], 0)).toBe(true);
   });
 });

@@ -27,8 +27,10 @@ export const DurabilityRecord = z.object({
   status: Status,
   reason: z.string().optional(),
   cyclesRequested: z.number().int(),
-  /** Completed kill + restart + audit cycles. */
+  /** Completed kill + restart + audit cycles: fewer than requested fails, unless the user set a time budget. */
   cycles: z.number().int(),
+  /** The user set the time budget (--max-seconds) and accepted fewer cycles when it runs out. */
+  budgetExplicit: z.boolean().default(false),
   writers: z.number().int(),
   acked: z.number().int(),
   /**

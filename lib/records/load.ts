@@ -67,6 +67,11 @@ export const Audit = z.object({
   mismatched: z.number().int().optional(),
   /** The first few of those, in words. */
   examples: z.array(z.string()).optional(),
+  /**
+   * Updates (PATCH) sent whose answer the write log does not hold: taken as possibly
+   * committed. Answers the generator received but did not record fail the audit.
+   */
+  unrecordedUpdates: z.number().int().optional(),
 });
 export type Audit = z.infer<typeof Audit>;
 
@@ -98,7 +103,11 @@ export const LoadRecord = z.object({
   /** Open-loop request rate, or null for closed loop. */
   rate: z.number().nullable(),
   warmupS: z.number(),
-  status: Status,
+  /**
+   * 'degraded': a built-in arm whose requests failed beyond its error budget (load/degraded.ts):
+   * measured and shown, left out of every verdict.
+   */
+  status: z.enum(['ok', 'failed', 'skipped', 'degraded']),
   reason: z.string().optional(),
   trials: z.array(LoadTrial),
   /** Median of the trials, field by field. */

@@ -9,6 +9,7 @@ const record = (over: Partial<DurabilityRecord>): DurabilityRecord => ({
   status: 'ok',
   cyclesRequested: 20,
   cycles: 20,
+  budgetExplicit: false,
   writers: 4,
   acked: 12345,
   lost: 0,

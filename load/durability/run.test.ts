@@ -130,6 +130,7 @@ describe('runDurability', () => {
       status: 'ok',
       cyclesRequested: 3,
       cycles: 3,
+      budgetExplicit: false,
       writers: 2,
       acked: 300,
       lost: 0,
@@ -146,6 +147,59 @@ describe('runDurability', () => {
     expect(durabilityPassed([{ ...base, perCycle: [cycle(1, 100), cycle(2, 100, 2), cycle(3, 100)] }])).toBe(false);
     expect(durabilityPassed([{ ...base, perCycle: [cycle(1, 100)] }])).toBe(false);
   });
+
+  it('item 11: a run cut short by a time budget the user did not set fails, and says how many cycles ran', async () => {
+    const cycle = (n: number) => ({
+      cycle: n,
+      killAfterMs: 200,
+      acked: 100,
+      failedWrites: 0,
+      restartMs: 50,
+      lost: 0,
+      integrity: 'ok',
+    });
+    const one: DurabilityRecord = {
+      profile: 'tuned',
+      journalMode: 'wal',
+      synchronous: 1,
+      status: 'ok',
+      cyclesRequested: 20,
+      cycles: 1,
+      budgetExplicit: false,
+      writers: 2,
+      acked: 100,
+      lost: 0,
+      lostIds: [],
+      unackedPresent: 0,
+      integrity: 'ok',
+      kills: 1,
+      restarts: 1,
+      durationS: 2,
+      perCycle: [cycle(1)],
+    };
+    expect(durabilityPassed([one])).toBe(false);
+    expect(durabilityPassed([{ ...one, budgetExplicit: true }])).toBe(true);
+    const opts = {
+      profiles: ['tuned'],
+      cycles: 20,
+      writers: 1,
+      seed: 3,
+      scale: 0.005,
+      killMinMs: 150,
+      killMaxMs: 150,
+      maxSeconds: 1,
+    };
+    const [cut] = await runDurability({ ...opts, dir: join(tmp.dir, 'cut') });
+    expect(cut!.cycles).toBeLessThan(20);
+    expect(cut).toMatchObject({ status: 'failed', cyclesRequested: 20, budgetExplicit: false });
+    expect(cut!.reason).toMatch(/^only \d+ of 20 cycles ran: the default time budget \(1 s\) ran out/);
+    expect(durabilityPassed([cut!])).toBe(false);
+    const [chosen] = await runDurability({ ...opts, dir: join(tmp.dir, 'chosen'), budgetExplicit: true });
+    expect(chosen).toMatchObject({ status: 'ok', budgetExplicit: true });
+    expect(chosen!.cycles).toBeGreaterThan(0);
+    expect(chosen!.cycles).toBeLessThan(20);
+    expect(durabilityPassed([chosen!])).toBe(true);
+  }, 60_000);
 
   it('records an arm it cannot run as failed data', async () => {
     const [r] = await runDurability({

@@ -24,6 +24,11 @@ export interface DurabilityOptions {
   killMaxMs: number;
   /** Whole-run budget: no new cycle starts after it. */
   maxSeconds: number;
+  /**
+   * The user chose the budget: a run it cuts short still passes on the cycles that ran.
+   * Otherwise (the default budget) fewer cycles than requested is a failure.
+   */
+  budgetExplicit?: boolean;
   /** Pin the server to this CPU (taskset). */
   serverCpu?: number;
   /**
@@ -225,6 +230,13 @@ export async function runDurabilityArm(
     await server?.stop();
   }
 
+  // A run cut short by a budget the user did not choose proves less than was asked: a failure.
+  if (!failed && perCycle.length < opts.cycles && !opts.budgetExplicit && !opts.signal?.aborted) {
+    failed = true;
+    reason =
+      `only ${perCycle.length} of ${opts.cycles} cycles ran: the default time budget (${opts.maxSeconds} s) ran out; ` +
+      'fewer cycles than asked fail unless you set --max-seconds';
+  }
   const idle = perCycle.filter((c) => c.acked === 0).map((c) => c.cycle);
   if (idle.length > 0 && !reason)
     reason = `no write acknowledged in cycle${idle.length > 1 ? 's' : ''} ${idle.join(', ')}: nothing there to audit`;
@@ -237,6 +249,7 @@ export async function runDurabilityArm(
     ...(reason ? { reason } : {}),
     cyclesRequested: opts.cycles,
     cycles: perCycle.length,
+    budgetExplicit: opts.budgetExplicit ?? false,
     writers: opts.writers,
     acked: acked.length,
     lost: lost.length,
@@ -263,7 +276,8 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
 }
 
 /**
- * True when every arm ran, every cycle acknowledged writes (a cycle without any proves
+ * True when every arm ran all the cycles requested (or as many as a time budget the user set
+ * allowed), every cycle acknowledged writes (a cycle without any proves
  * nothing), no acknowledged write was lost in any cycle, and every integrity_check said ok.
  */
 export function durabilityPassed(records: readonly DurabilityRecord[]): boolean {
@@ -274,6 +288,7 @@ export function durabilityPassed(records: readonly DurabilityRecord[]): boolean 
       r.integrity === 'ok' &&
       r.cycles > 0 &&
       r.perCycle.length === r.cycles &&
+      (r.cycles === r.cyclesRequested || r.budgetExplicit) &&
       r.perCycle.every((c) => c.acked > 0 && c.lost === 0 && c.integrity === 'ok'),
   );
 }

@@ -6,13 +6,17 @@ import { readSqliteSchema } from './sqlite-schema.ts';
 import { createTableSql, foreignKeySql, indexSql, planMigration, sequenceSql } from './plan.ts';
 import { affinity } from './type-map.ts';
 import { canonical, copyField, copyLine, isoInstant, rowDigest } from './values.ts';
+import { compareSchemaObjects } from './schema-objects.ts';
 
 const tmp = tempDir('loadlab-migrate-');
 afterAll(() => tmp.cleanup());
 
 /** A database with what a dump-and-sed gets wrong: booleans as 0/1, dates, blobs, a self-reference, a text in an INTEGER column. */
+let awkward: string | undefined;
 function awkwardDb(): string {
+  if (awkward) return awkward;
   const file = join(tmp.dir, 'awkward.sqlite');
+  awkward = file;
   const db = new Database(file);
   db.exec(`
     CREATE TABLE people (
@@ -42,7 +46,18 @@ function awkwardDb(): string {
   const ins = db.prepare(
     'INSERT INTO people (id, name, active, score, joined, born, manager_id, photo, note, mixed) VALUES (?,?,?,?,?,?,?,?,?,?)',
   );
-  ins.run(1, "O'Brien \\ \"boss\"", 1, 1.5, '2026-01-02 03:04:05', '1990-05-06', null, Buffer.from([0, 1, 255]), 'tab\there\nline', 7);
+  ins.run(
+    1,
+    'O\'Brien \\ "boss"',
+    1,
+    1.5,
+    '2026-01-02 03:04:05',
+    '1990-05-06',
+    null,
+    Buffer.from([0, 1, 255]),
+    'tab\there\nline',
+    7,
+  );
   ins.run(2, 'Zoë 🚀', 0, null, '2026-01-02T03:04:05.678Z', null, 1, null, null, 'n/a');
   db.prepare('INSERT INTO orders (person_id, amount) VALUES (?, ?)').run(1, 120.25);
   db.prepare('INSERT INTO orders (person_id, amount) VALUES (?, ?)').run(2, 3);
@@ -86,9 +101,13 @@ describe('migration plan from a SQLite schema and its values', () => {
     expect(ddl).toContain('"active" boolean NOT NULL DEFAULT true');
     expect(ddl).toContain('PRIMARY KEY ("id")');
     expect(ddl).not.toContain('REFERENCES');
-    expect(plan.notes).toContain("people: default lower('X') of odd_default (text) has no PostgreSQL equivalent here: dropped");
+    expect(plan.notes).toContain(
+      "people: default lower('X') of odd_default (text) has no PostgreSQL equivalent here: dropped",
+    );
     expect(plan.notes).toContain('people: index idx_people_lower is on an expression: not carried over');
-    expect(createTableSql(table('orders'))).toContain(`"created_at" text DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')`);
+    expect(createTableSql(table('orders'))).toContain(
+      `"created_at" text DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')`,
+    );
     expect(foreignKeySql(table('orders'))).toEqual([
       'ALTER TABLE "orders" ADD CONSTRAINT "orders_person_id_fkey" FOREIGN KEY ("person_id") REFERENCES "people" ("id") ON DELETE CASCADE ON UPDATE NO ACTION',
     ]);
@@ -97,7 +116,9 @@ describe('migration plan from a SQLite schema and its values', () => {
       'CREATE INDEX "idx_orders_big" ON "orders" ("amount") WHERE amount > 100',
       'CREATE INDEX "idx_orders_person" ON "orders" ("person_id")',
     ]);
-    expect(sequenceSql(table('people'))[0]).toMatch(/^SELECT setval\(pg_get_serial_sequence\('"people"', 'id'\), COALESCE\(\(SELECT max\("id"\) FROM "people"\), 0\) \+ 1, false\)$/);
+    expect(sequenceSql(table('people'))[0]).toMatch(
+      /^SELECT setval\(pg_get_serial_sequence\('"people"', 'id'\), COALESCE\(\(SELECT max\("id"\) FROM "people"\), 0\) \+ 1, false\)$/,
+    );
     expect(table('tags').identity).toBeNull();
     expect(sequenceSql(table('tags'))).toEqual([]);
   });
@@ -123,7 +144,10 @@ describe('values: COPY text and the canonical digest', () => {
     const sqlite = rowDigest();
     sqlite.add([1n, 'x', 1n, 1.5, '2026-01-02 03:04:05', new Uint8Array([1, 2]), '1990-05-06'], [...conv]);
     const pg = rowDigest();
-    pg.add(['1', 'x', true, '1.50', new Date('2026-01-02T03:04:05Z'), Buffer.from([1, 2]), new Date('1990-05-06T00:00:00Z')], [...conv]);
+    pg.add(
+      ['1', 'x', true, '1.50', new Date('2026-01-02T03:04:05Z'), Buffer.from([1, 2]), new Date('1990-05-06T00:00:00Z')],
+      [...conv],
+    );
     expect(pg.hex()).toBe(sqlite.hex());
     const a = rowDigest();
     a.add([null], ['text']);
@@ -131,5 +155,59 @@ describe('values: COPY text and the canonical digest', () => {
     b.add(['\\N'], ['text']);
     expect(a.hex()).not.toBe(b.hex());
     expect(canonical(2n ** 62n, 'integer')).toBe('4611686018427387904');
+  });
+});
+
+describe('item 13: migrate verification compares by value and per table', () => {
+  it('an integer that drifted by a fraction is not the same integer (no truncation)', () => {
+    // SQLite may hold 1.5 in an INTEGER column; PostgreSQL holding 1 is drift, not equality.
+    expect(canonical(1.5, 'integer')).not.toBe(canonical('1', 'integer'));
+    expect(canonical(1.5, 'integer')).toBe('1.5');
+    expect(canonical(7, 'integer')).toBe(canonical('7', 'integer'));
+    expect(canonical(7n, 'integer')).toBe(canonical(7, 'integer'));
+    expect(canonical('1.5', 'integer')).toBe('1.5');
+  });
+
+  it("the text 'f' is false, on both sides and in COPY; text that is no boolean stays itself", () => {
+    expect(canonical('f', 'boolean')).toBe('f');
+    expect(canonical('false', 'boolean')).toBe('f');
+    expect(canonical(false, 'boolean')).toBe('f');
+    expect(canonical('t', 'boolean')).toBe('t');
+    expect(canonical(0n, 'boolean')).toBe('f');
+    expect(canonical(2n, 'boolean')).toBe('t');
+    expect(canonical('maybe', 'boolean')).toBe('maybe');
+    expect(copyField('f', 'boolean')).toBe('f');
+    const a = rowDigest();
+    a.add(['f'], ['boolean']);
+    const b = rowDigest();
+    b.add([true], ['boolean']);
+    expect(a.hex()).not.toBe(b.hex());
+  });
+
+  it('one extra index on one table does not hide one missing on another; foreign keys by their columns and reference', () => {
+    const plan = planMigration(readSqliteSchema(awkwardDb()));
+    const withIdx = plan.tables.find((t) => t.indexes.length > 0)!;
+    const other = plan.tables.find((t) => t.name !== withIdx.name)!;
+    const fkTable = plan.tables.find((t) => t.foreignKeys.length > 0)!;
+    const pgFks = plan.tables.flatMap((t) =>
+      t.foreignKeys.map((f) => ({ table: t.name, columns: f.from, refTable: f.table, refColumns: f.to })),
+    );
+    const pgIdx = plan.tables.flatMap((t) =>
+      t.indexes.map((i) => ({ table: t.name, unique: i.unique, columns: i.columns })),
+    );
+    expect(compareSchemaObjects(plan.tables, pgFks, pgIdx).problems).toEqual([]);
+    // Move one index to another table: the totals still match, the per-table check does not.
+    const moved = pgIdx.map((i, k) =>
+      k === pgIdx.findIndex((x) => x.table === withIdx.name) ? { ...i, table: other.name } : i,
+    );
+    expect(moved.length).toBe(pgIdx.length);
+    const r = compareSchemaObjects(plan.tables, pgFks, moved);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatch(new RegExp(`^${withIdx.name}: index .* missing in PostgreSQL$`));
+    // A foreign key present, but on other columns, is not the one SQLite declared.
+    const wrongFk = pgFks.map((f, k) => (k === 0 ? { ...f, columns: ['not_' + f.columns[0]] } : f));
+    expect(compareSchemaObjects(plan.tables, wrongFk, pgIdx).problems[0]).toMatch(
+      new RegExp(`^${fkTable.name}: foreign key .* missing in PostgreSQL$`),
+    );
   });
 });

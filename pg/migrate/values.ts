@@ -43,7 +43,8 @@ export function copyField(v: SqliteValue, conversion: Conversion): string {
     case 'numeric':
       return typeof v === 'number' ? doubleText(v) : String(v);
     case 'boolean':
-      return Number(v) === 0 ? 'f' : 't';
+      // 'f' is false (Number('f') is NaN, which is not 0); text that is no boolean goes as it is and COPY refuses it.
+      return copyEscape(booleanCanonical(v));
     case 'bytes':
       // bytea hex input is \x…; in COPY text the backslash itself is escaped.
       return `\\\\x${typeof v === 'string' ? Buffer.from(v, 'utf8').toString('hex') : v instanceof Uint8Array ? hex(v) : Buffer.from(String(v), 'utf8').toString('hex')}`;
@@ -52,7 +53,9 @@ export function copyField(v: SqliteValue, conversion: Conversion): string {
     case 'date':
       return copyEscape(String(v));
     case 'text':
-      return copyEscape(v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : typeof v === 'number' ? doubleText(v) : String(v));
+      return copyEscape(
+        v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : typeof v === 'number' ? doubleText(v) : String(v),
+      );
   }
 }
 
@@ -72,21 +75,61 @@ export function canonical(v: SqliteValue | PgValue, conversion: Conversion): str
   if (v === null || v === undefined) return null;
   switch (conversion) {
     case 'integer':
-      return typeof v === 'bigint' ? v.toString() : BigInt(typeof v === 'string' ? v : Math.trunc(Number(v))).toString();
+      return integerCanonical(v);
     case 'real':
     case 'numeric':
       return doubleText(Number(v));
     case 'boolean':
-      return v === true || v === 't' || (typeof v !== 'boolean' && Number(v) !== 0) ? 't' : 'f';
+      return booleanCanonical(v);
     case 'bytes':
-      return v instanceof Uint8Array ? hex(v) : typeof v === 'string' && v.startsWith('\\x') ? v.slice(2) : Buffer.from(String(v), 'utf8').toString('hex');
+      return v instanceof Uint8Array
+        ? hex(v)
+        : typeof v === 'string' && v.startsWith('\\x')
+          ? v.slice(2)
+          : Buffer.from(String(v), 'utf8').toString('hex');
     case 'timestamp':
       return (v instanceof Date ? v : new Date(isoInstant(String(v)))).toISOString();
     case 'date':
       return v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
     case 'text':
-      return v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : typeof v === 'number' ? doubleText(v) : String(v);
+      return v instanceof Uint8Array
+        ? Buffer.from(v).toString('utf8')
+        : typeof v === 'number'
+          ? doubleText(v)
+          : String(v);
   }
+}
+
+/**
+ * An integer by its value: a fraction stays a fraction (an INTEGER column of SQLite may
+ * hold 1.5, and a migration that wrote 1 must not checksum equal), a text that is no whole
+ * number stays that text.
+ */
+function integerCanonical(v: SqliteValue | PgValue): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : doubleText(v);
+  if (typeof v === 'string') return /^-?\d+$/.test(v.trim()) ? BigInt(v.trim()).toString() : v;
+  return String(v);
+}
+
+const TRUE_TEXT = new Set(['t', 'true', 'y', 'yes', 'on', '1']);
+const FALSE_TEXT = new Set(['f', 'false', 'n', 'no', 'off', '0']);
+
+/**
+ * A boolean by its meaning: true, nonzero numbers and PostgreSQL's true spellings are 't';
+ * false, 0 and its false spellings ('f' among them) are 'f'; any other text stays itself.
+ */
+function booleanCanonical(v: SqliteValue | PgValue): string {
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number' || typeof v === 'bigint') return Number(v) !== 0 ? 't' : 'f';
+  if (typeof v === 'string') {
+    const t = v.trim().toLowerCase();
+    if (TRUE_TEXT.has(t)) return 't';
+    if (FALSE_TEXT.has(t)) return 'f';
+    const n = Number(t);
+    return t !== '' && Number.isFinite(n) ? (n !== 0 ? 't' : 'f') : v;
+  }
+  return String(v);
 }
 
 const MOD = 2n ** 256n;

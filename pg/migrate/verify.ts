@@ -3,7 +3,7 @@
  * did the migration (ours, pgloader, a dump and sed): per table the row count and the
  * order-independent digest of the canonical rows (values compared by meaning: 1 and true,
  * '2026-01-02 03:04:05' and the same instant), the column types each side ended with, the
- * foreign keys and secondary indexes present, and whether each rowid key will hand out a
+ * foreign keys and secondary indexes present table by table (schema-objects.ts), and whether each rowid key will hand out a
  * new id above the largest one (an identity or serial whose next value is past max(id)).
  */
 import Database from 'better-sqlite3';
@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import { readSqliteSchema } from './sqlite-schema.ts';
 import { ident, planMigration, type TablePlan } from './plan.ts';
 import { rowDigest, type PgValue, type SqliteValue } from './values.ts';
+import { compareSchemaObjects } from './schema-objects.ts';
 
 export interface TableAudit {
   table: string;
@@ -26,7 +27,7 @@ export interface TableAudit {
 
 export interface TargetAudit {
   tables: TableAudit[];
-  /** Foreign keys declared in SQLite vs present in PostgreSQL. */
+  /** Foreign keys declared in SQLite vs present in PostgreSQL (totals; each is checked per table). */
   foreignKeys: { sqlite: number; pg: number };
   /** Secondary indexes (not primary keys) in SQLite vs PostgreSQL. */
   indexes: { sqlite: number; pg: number };
@@ -40,7 +41,10 @@ export function sqliteDigest(db: Database.Database, t: TablePlan) {
   const d = rowDigest();
   const conversions = t.columns.map((c) => c.conversion);
   const cols = t.columns.map((c) => ident(c.name)).join(', ');
-  for (const row of db.prepare(`SELECT ${cols} FROM ${ident(t.name)}`).raw(true).iterate())
+  for (const row of db
+    .prepare(`SELECT ${cols} FROM ${ident(t.name)}`)
+    .raw(true)
+    .iterate())
     d.add(row as SqliteValue[], conversions);
   return d;
 }
@@ -67,7 +71,10 @@ export async function auditTarget(sqliteFile: string, url: string): Promise<Targ
       const b = rowDigest();
       const conversions = t.columns.map((c) => c.conversion);
       const list = t.columns.map((c) => ident(c.name)).join(', ');
-      for await (const batch of sql.unsafe(`SELECT ${list} FROM ${ident(t.name)}`).values().cursor(1000))
+      for await (const batch of sql
+        .unsafe(`SELECT ${list} FROM ${ident(t.name)}`)
+        .values()
+        .cursor(1000))
         for (const row of batch as unknown as PgValue[][]) b.add(row, conversions);
       const digestsEqual = a.rows() === b.rows() && a.hex() === b.hex();
       if (!digestsEqual)
@@ -75,9 +82,9 @@ export async function auditTarget(sqliteFile: string, url: string): Promise<Targ
       let nextId: TableAudit['nextId'] = null;
       if (t.identity) {
         const col = t.identity;
-        const [{ max }] = (await sql.unsafe(`SELECT max(${ident(col)})::text AS max FROM ${ident(t.name)}`)) as unknown as [
-          { max: string | null },
-        ];
+        const [{ max }] = (await sql.unsafe(
+          `SELECT max(${ident(col)})::text AS max FROM ${ident(t.name)}`,
+        )) as unknown as [{ max: string | null }];
         const [{ seq }] = (await sql`SELECT pg_get_serial_sequence(${ident(t.name)}, ${col}) AS seq`) as unknown as [
           { seq: string | null },
         ];
@@ -100,19 +107,51 @@ export async function auditTarget(sqliteFile: string, url: string): Promise<Targ
       }
       tables.push({ table: t.name, sqliteRows: a.rows(), pgRows: b.rows(), digestsEqual, types, nextId });
     }
-    const [{ n: fks }] = (await sql`
-      SELECT count(*)::int AS n FROM information_schema.table_constraints
-      WHERE table_schema = current_schema() AND constraint_type = 'FOREIGN KEY'`) as unknown as [{ n: number }];
-    const [{ n: idx }] = (await sql`
-      SELECT count(*)::int AS n FROM pg_indexes i
-      WHERE i.schemaname = current_schema()
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype IN ('p', 'u'))`) as unknown as [
-      { n: number },
-    ];
+    // Foreign keys and indexes by table and by what they are (columns, reference, uniqueness).
+    const pgFks = (await sql`
+      SELECT cl.relname AS table, ref.relname AS ref_table,
+        (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
+           JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS columns,
+        (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord)
+           JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum) AS ref_columns
+      FROM pg_constraint c
+      JOIN pg_class cl ON cl.oid = c.conrelid
+      JOIN pg_class ref ON ref.oid = c.confrelid
+      JOIN pg_namespace n ON n.oid = cl.relnamespace
+      WHERE c.contype = 'f' AND n.nspname = current_schema()`) as unknown as {
+      table: string;
+      ref_table: string;
+      columns: string[] | null;
+      ref_columns: string[] | null;
+    }[];
+    const pgIdx = (await sql`
+      SELECT t.relname AS table, i.indisunique AS unique,
+        (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
+           JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS columns
+      FROM pg_index i
+      JOIN pg_class t ON t.oid = i.indrelid
+      JOIN pg_namespace n ON n.oid = t.relnamespace
+      WHERE n.nspname = current_schema() AND NOT i.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u'))`) as unknown as {
+      table: string;
+      unique: boolean;
+      columns: string[] | null;
+    }[];
+    const objects = compareSchemaObjects(
+      plan.tables,
+      pgFks.map((f) => ({
+        table: f.table,
+        columns: f.columns ?? [],
+        refTable: f.ref_table,
+        refColumns: f.ref_columns ?? [],
+      })),
+      pgIdx.map((i) => ({ table: i.table, unique: i.unique, columns: i.columns ?? [] })),
+    );
+    problems.push(...objects.problems);
     const sqliteFks = plan.tables.reduce((n, t) => n + t.foreignKeys.length, 0);
     const sqliteIdx = plan.tables.reduce((n, t) => n + t.indexes.length, 0);
-    if (fks < sqliteFks) problems.push(`${sqliteFks - fks} foreign key(s) missing`);
-    if (idx < sqliteIdx) problems.push(`${sqliteIdx - idx} index(es) missing`);
+    const fks = pgFks.length;
+    const idx = pgIdx.length;
     return {
       tables,
       foreignKeys: { sqlite: sqliteFks, pg: fks },

@@ -7,6 +7,11 @@
  *
  *   node --import tsx reports/calibration/ab-calibrate.ts --pairs 20 --slowdowns 0,5,10,20
  *   node --import tsx reports/calibration/ab-calibrate.ts --summarize [--rejudge]
+ *   node --import tsx reports/calibration/ab-calibrate.ts --preset full --duration-s 1 --pairs 10 --slowdowns 0
+ *
+ * --preset full runs `ab --full` (its 36-metric family, 12 rounds, scale 1) on reduced load
+ * (--duration-s per side per arm and round, 0.3 s warm-up, 100 ms microbenchmarks) and keeps
+ * its runs in reports/calibration/ab-family-full/.
  *
  * --rejudge re-reads each run's raw trials (out/calibration/LABEL/ab.json, where they
  * were written) with today's gate and rewrites its stored file (keeping the exit code it
@@ -39,7 +44,16 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
  * small regressions fail): reports/calibration/ab-family/. The runs of the per-metric rule
  * before it stay in reports/calibration/ab/ for the record; they do not count here.
  */
-const STORE = join(ROOT, 'reports', 'calibration', 'ab-family');
+const STORES = {
+  quick: join(ROOT, 'reports', 'calibration', 'ab-family'),
+  /** `ab --full` on reduced durations (`--duration-s`, default 1 s per side): its 36-metric family. */
+  full: join(ROOT, 'reports', 'calibration', 'ab-family-full'),
+} as const;
+type Preset = keyof typeof STORES;
+let STORE: string = STORES.quick;
+let PRESET: Preset = 'quick';
+/** Seconds of load per side per arm and round (`--full` only; `--quick` runs as shipped). */
+let DURATION_S = 1;
 const BIN = join(ROOT, 'bin', 'loadlab.js');
 
 /** Delay (ms of CPU per request) that costs `pct` % of a server answering `rps` requests/s flat out. */
@@ -81,10 +95,16 @@ interface StoredRun {
 }
 
 function runOne(slowdownPct: number, delayMs: number, index: number): StoredRun {
-  const out = join(ROOT, 'out', 'calibration', `s${slowdownPct}-${index}`);
+  const out = join(ROOT, 'out', outDirName(), `s${slowdownPct}-${index}`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const args = [BIN, 'ab', '.', '.', '--quick', '--out', out];
+  const args = [BIN, 'ab', '.', '.', `--${PRESET}`, '--out', out];
+  if (PRESET === 'full') {
+    // The --full preset (all profiles, 12 rounds, scale 1) with shorter load: its family, affordable.
+    const reduced = join(out, 'reduced.json');
+    writeFileSync(reduced, JSON.stringify({ load: { durationS: DURATION_S, warmupS: 0.3 }, bench: { timeMs: 100 } }));
+    args.push('--config', reduced);
+  }
   if (delayMs > 0) {
     const cfg = join(out, 'candidate.json');
     writeFileSync(cfg, JSON.stringify({ injectDelayMs: delayMs }));
@@ -256,7 +276,7 @@ function stored(opts: { rejudge?: boolean } = {}): StoredRun[] {
     .map((f) => {
       const run = JSON.parse(readFileSync(join(STORE, f), 'utf8')) as StoredRun;
       // --rejudge: re-read the run's raw trials (out/calibration/LABEL/ab.json, kept locally) with today's gate.
-      const abJson = join(ROOT, 'out', 'calibration', run.label, 'ab.json');
+      const abJson = join(ROOT, 'out', outDirName(), run.label, 'ab.json');
       if (!opts.rejudge || !existsSync(abJson)) return run;
       const fresh = {
         ...fromAb(
@@ -280,8 +300,14 @@ async function main() {
       rps: { type: 'string' },
       summarize: { type: 'boolean', default: false },
       rejudge: { type: 'boolean', default: false },
+      preset: { type: 'string', default: 'quick' },
+      'duration-s': { type: 'string', default: '1' },
     },
   });
+  if (values.preset !== 'quick' && values.preset !== 'full') throw new Error('--preset is quick or full');
+  PRESET = values.preset;
+  STORE = STORES[PRESET];
+  DURATION_S = Number(values['duration-s']);
   mkdirSync(STORE, { recursive: true });
   if (!values.summarize) {
     const pairs = Number(values.pairs);
@@ -298,7 +324,7 @@ async function main() {
         const run = runOne(s, delay, index);
         writeJsonAtomic(join(STORE, `${run.label}.json`), run);
         if (s === 0 && rps === null) {
-          const rp = JSON.parse(readFileSync(join(ROOT, 'out', 'calibration', run.label, 'ab.json'), 'utf8')) as {
+          const rp = JSON.parse(readFileSync(join(ROOT, 'out', outDirName(), run.label, 'ab.json'), 'utf8')) as {
             metrics: { key: string; baselineMedian: number | null }[];
           };
           rps = rp.metrics.find((m) => m.key === 'ab/read-point/tuned/rps')?.baselineMedian ?? null;
@@ -315,6 +341,9 @@ async function main() {
   writeJsonAtomic(join(STORE, 'summary.json'), summary);
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
 }
+
+/** Where the raw ab.json of each run goes (kept locally, not committed). */
+const outDirName = () => (PRESET === 'quick' ? 'calibration' : 'calibration-full');
 
 /**
  * Between runs, waits while the file named by LOADLAB_CALIBRATION_PAUSE exists: the machine

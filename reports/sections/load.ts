@@ -96,7 +96,11 @@ function bracketNote(c: CapacityRecord): string {
   const low = Math.min(...b.map((x) => x.low));
   const high = Math.max(...b.map((x) => x.high));
   const sweeps = c.sweeps ? `; sweeps: ${c.sweeps.map((w) => w.capacity ?? 'none').join(', ')}` : '';
-  return Number.isFinite(high) ? ` (true capacity between ${low} and ${high}${sweeps})` : sweeps ? ` (${sweeps.slice(2)})` : '';
+  return Number.isFinite(high)
+    ? ` (true capacity between ${low} and ${high}${sweeps})`
+    : sweeps
+      ? ` (${sweeps.slice(2)})`
+      : '';
 }
 
 /** Load table, DB share, capacity per profile, VACUUM. */
@@ -137,4 +141,21 @@ export function renderLoadSections(run: RunResults): string {
   );
   if (run.vacuum[0]) out.push(`Method: ${run.vacuum[0].method}.`, '');
   return out.join('\n');
+}
+
+/**
+ * The built-in arms over their error budget (load/degraded.ts), named at the top of the
+ * report: their figures stay in the tables, and no verdict reads them. '' when there are none.
+ */
+export function renderDegradedNote(run: RunResults): string {
+  const degraded = run.load.filter((r) => r.status === 'degraded');
+  if (degraded.length === 0) return '';
+  return [
+    `**Degraded arms, left out of every verdict** (more than 1 % of their requests failed: an overloaded server, not the configuration):`,
+    '',
+    ...degraded.map(
+      (r) => `- ${r.scenario} · ${r.profile} · ${r.topology} · c${r.connections}: ${r.reason ?? 'degraded'}`,
+    ),
+    '',
+  ].join('\n');
 }

@@ -231,6 +231,17 @@ describe('loadlab compare', () => {
       expect(() => readFileSync(join(dir, 'two.md'))).toThrow();
     });
 
+    it('item 7: one trial a side and rps −50 %: rps and p95 cannot be judged, never a silent pass (exit 2)', async () => {
+      const one = sampleRun();
+      for (const r of one.load) r.trials = r.trials.slice(0, 1);
+      const half = structuredClone(one);
+      for (const r of half.load) for (const t of [...r.trials, r.median!]) t.rps *= 0.5;
+      expect(await main(['compare', write('one.json', one), write('half.json', half)])).toBe(2);
+      expect(text()).toMatch(
+        /^error: no gating metric can be judged: read-list · untuned · rps cannot be judged: not enough trials: 1 and 1, where 95 % needs 4 on each side/,
+      );
+    });
+
     it('too few trials but a failed candidate arm: the failure is a verdict, exit 1', async () => {
       const base = sampleRun(); // 3 trials: rps and p95 cannot be judged
       const cand = withArm(base, 'write', 'tuned', (arm) => failedArm(arm, 'server exited'));
