@@ -137,6 +137,22 @@ export const EXPERIMENT_PROFILES: Profile[] = [
     connection: { ...TUNED.connection, synchronous: 2 },
     indexes: [...TUNED.indexes],
   },
+  {
+    ...UNTUNED,
+    name: 'untuned-extra',
+    description:
+      'Stock SQLite with synchronous=EXTRA: in DELETE mode the directory is synced after the journal is unlinked, so a commit survives a power cut right after it.',
+    connection: { ...UNTUNED.connection, synchronous: 3 },
+    indexes: [],
+  },
+  {
+    ...TUNED,
+    name: 'sync-off',
+    description:
+      "The guide's tuned profile with synchronous=OFF: nothing is ever synced. The power-loss simulator's control: it must lose writes.",
+    connection: { ...TUNED.connection, synchronous: 0 },
+    indexes: [...TUNED.indexes],
+  },
 ];
 
 function builtinProfile(name: string): Profile | undefined {

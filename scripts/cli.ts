@@ -49,6 +49,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Crash durability: SIGKILL the server mid-write, restart, audit acknowledged writes',
     load: async () => (await import('./commands/durability.ts')).command,
   },
+  powerloss: {
+    summary: 'Power loss, simulated: record every write and fsync, rebuild crash images at seeded cuts, audit each',
+    load: async () => (await import('./commands/powerloss.ts')).command,
+  },
   overload: {
     summary: 'Drive the server far beyond capacity: rps, p95, 503 share, memory',
     load: async () => (await import('./commands/overload.ts')).command,

@@ -1,0 +1,307 @@
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rowCounts } from '../../db/data-shape.ts';
+import { resolveProfile } from '../../db/profiles.ts';
+import { seedDatabase } from '../../db/seed.ts';
+import { createRng, deriveSeed } from '../../lib/rng.ts';
+import { spawnServer, type ServerHandle } from '../../lib/server-process.ts';
+import type { PowerlossModeTally, PowerlossRecord } from '../../lib/records/powerloss.ts';
+import { auditDurability, maxContentId, readDatabaseState, type AckedWrite } from '../durability/audit.ts';
+import { CUT_MODES, crashImages, type CutMode, type ImageFiles } from './image.ts';
+import { FILE_SUFFIX, readLog, type FileId, type PlEvent } from './log.ts';
+import { ensureRecorder } from './recorder.ts';
+import { expectationOf, verdictOf } from './verdict.ts';
+
+export interface PowerlossOptions {
+  profiles: string[];
+  /** Concurrent write loops against the server under the recorder. */
+  writers: number;
+  /** Seconds of writing per profile. */
+  durationS: number;
+  /** Cut points per profile, seeded, spread over the log. */
+  cuts: number;
+  /** Every cut in every mode (none, all, random, torn); else one mode per cut, in turn. */
+  allModes: boolean;
+  seed: number;
+  scale: number;
+  /** Where the databases, logs and images go. */
+  dir: string;
+  serverCpu?: number;
+  /** Fault injection for the simulator's own test: drop every sync barrier from the log (FULL must then lose). */
+  ignoreBarriers?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+export const POWERLOSS_DEFAULTS = {
+  profiles: ['untuned', 'untuned-extra', 'wal-full', 'tuned', 'consensus', 'sync-off'],
+  writers: 4,
+  durationS: 2,
+  cuts: 200,
+  seed: 1,
+  scale: 0.005,
+} as const;
+
+export const POWERLOSS_MODEL =
+  'A file’s writes are durable once a sync (fsync/fdatasync) of that file has returned; writes after its last sync ' +
+  'may each have reached the disk or not, in any order, and one may be torn (a prefix of its 512-byte sectors). ' +
+  'Creating and unlinking a file are committed in order at the latest with the next sync of any file or of the ' +
+  'directory (ext4 with its journal); those not yet committed are lost as a suffix. Modes per cut: none (only what ' +
+  'the barriers made durable), all (every write reached the disk: a process crash), random (each pending write ½), ' +
+  'torn (random, and one kept write cut short).';
+
+export const POWERLOSS_RECORDER =
+  'An LD_PRELOAD shim (native/powerloss/recorder.c, built on first use) logs every write, truncate, unlink, create ' +
+  'and sync on the database, its -wal and its -journal, with the bytes and a monotonic timestamp. It does not see ' +
+  'the -shm (memory-mapped; SQLite rebuilds it after a crash), a disk that lies about fsync, or reordering inside ' +
+  'the drive.';
+
+/** Per request: a write that takes longer is abandoned (failed, never acknowledged). */
+const REQUEST_TIMEOUT_MS = 5000;
+
+interface Acked extends AckedWrite {
+  /** When the 2xx arrived, CLOCK_MONOTONIC ms (the recorder's clock). */
+  tMs: number;
+}
+
+const nowMs = () => Number(process.hrtime.bigint() / 1000n) / 1000;
+
+async function writeLoop(
+  url: string,
+  seed: number,
+  campaigns: number,
+  tag: string,
+  stopped: () => boolean,
+  acked: Acked[],
+) {
+  const rng = createRng(seed);
+  for (let i = 0; !stopped() && i < 1_000_000; i++) {
+    const token = `${tag}-${i}`;
+    try {
+      const res = await fetch(`${url}/contents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ campaign_id: rng.int(1, campaigns), title: token, body: `power-loss write ${token}` }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const text = await res.text();
+      const t = nowMs();
+      if (res.status < 200 || res.status > 299) continue;
+      const id = (JSON.parse(text) as { id?: unknown }).id;
+      if (typeof id === 'number' && Number.isSafeInteger(id)) acked.push({ id, token, tMs: t });
+    } catch {
+      // A failed or abandoned write is unacknowledged: allowed to be lost.
+    }
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/** Reads the files of a database as they are on disk (null where one does not exist). */
+function filesOf(db: string): ImageFiles {
+  const read = (f: FileId) => (existsSync(db + FILE_SUFFIX[f]) ? readFileSync(db + FILE_SUFFIX[f]) : null);
+  return { 0: read(0), 1: read(1), 2: read(2) };
+}
+
+/** Writes an image's files as `db`, `db-wal`, `db-journal` (removing those it does not have, and any -shm). */
+function writeImage(db: string, files: ImageFiles): void {
+  for (const f of [0, 1, 2] as FileId[]) {
+    const path = db + FILE_SUFFIX[f];
+    const bytes = files[f];
+    if (bytes === null) rmSync(path, { force: true });
+    else writeFileSync(path, bytes);
+  }
+  rmSync(`${db}-shm`, { force: true });
+}
+
+/** `count` cut points over a log of `n` events, seeded, ascending (a cut at k keeps events 0 … k−1). */
+export function pickCuts(n: number, count: number, seed: number): number[] {
+  const rng = createRng(seed);
+  return Array.from({ length: count }, () => rng.int(1, Math.max(1, n))).sort((a, b) => a - b);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** One profile: write under the recorder, cut, rebuild, open, audit. Never throws: a failure is the record's status. */
+export async function runPowerlossArm(profileName: string, opts: PowerlossOptions): Promise<PowerlossRecord> {
+  const t0 = performance.now();
+  const say = opts.onProgress ?? (() => {});
+  mkdirSync(opts.dir, { recursive: true });
+  const dir = realpathSync(opts.dir);
+  const db = join(dir, `powerloss-${profileName}.sqlite`);
+  const log = join(dir, `powerloss-${profileName}.log`);
+  const imageDir = join(dir, `images-${profileName}`);
+  const byMode: Record<string, PowerlossModeTally> = {};
+  const base = {
+    profile: profileName,
+    journalMode: null as string | null,
+    synchronous: null as number | null,
+    writers: opts.writers,
+    durationS: opts.durationS,
+  };
+  let server: ServerHandle | undefined;
+  try {
+    const profile = resolveProfile(profileName);
+    for (const f of [0, 1, 2] as FileId[]) rmSync(db + FILE_SUFFIX[f], { force: true });
+    seedDatabase({ out: db, profile, scale: opts.scale, seed: opts.seed, force: true });
+    rmSync(`${db}-shm`, { force: true });
+    const baseline = maxContentId(db);
+    const initial = filesOf(db);
+    const recorder = ensureRecorder();
+    server = await spawnServer({
+      db,
+      profile: profileName,
+      env: {
+        ...process.env,
+        LD_PRELOAD: [recorder, process.env.LD_PRELOAD].filter(Boolean).join(' '),
+        POWERLOSS_DB: db,
+        POWERLOSS_LOG: log,
+      },
+      ...(opts.serverCpu === undefined ? {} : { cpu: opts.serverCpu }),
+    });
+    const effective = (server.info.effective ?? {}) as Record<string, unknown>;
+    base.journalMode = typeof effective.journal_mode === 'string' ? effective.journal_mode : null;
+    base.synchronous = typeof effective.synchronous === 'number' ? effective.synchronous : null;
+    say(
+      `${profileName}: writing for ${opts.durationS} s under the recorder (${base.journalMode}, synchronous=${base.synchronous})`,
+    );
+    const acked: Acked[] = [];
+    let stop = false;
+    const campaigns = rowCounts(opts.scale).campaigns;
+    const loops = Array.from({ length: opts.writers }, (_, w) =>
+      writeLoop(
+        server!.url,
+        deriveSeed(opts.seed, `powerloss:${profileName}:${w}`),
+        campaigns,
+        `w${w}`,
+        () => stop,
+        acked,
+      ),
+    );
+    await sleep(opts.durationS * 1000, opts.signal);
+    stop = true;
+    await Promise.all(loops);
+    // The power goes: nothing after this point reaches the log.
+    server.child.kill('SIGKILL');
+    await server.exited;
+    server = undefined;
+    if (opts.signal?.aborted) throw new Error('interrupted');
+
+    let events: PlEvent[] = readLog(log);
+    const syncs = events.filter((e) => e.type === 'sync' || e.type === 'dirsync').length;
+    if (events.length === 0) throw new Error('the recorder logged nothing: is LD_PRELOAD honoured here?');
+    if (opts.ignoreBarriers) events = events.filter((e) => e.type !== 'sync' && e.type !== 'dirsync');
+    const ks = pickCuts(events.length, opts.cuts, deriveSeed(opts.seed, `powerloss-cuts:${profileName}`));
+    const cuts = ks.flatMap((k, i) =>
+      opts.allModes ? CUT_MODES.map((mode) => ({ k, mode })) : [{ k, mode: CUT_MODES[i % CUT_MODES.length]! }],
+    );
+    say(
+      `${profileName}: ${events.length} events (${syncs} syncs), ${acked.length} writes acknowledged; ${cuts.length} crash images`,
+    );
+    mkdirSync(imageDir, { recursive: true });
+    const imageDb = join(imageDir, 'image.sqlite');
+    const lastT = events[events.length - 1]!.tMs;
+    const ages: number[] = [];
+    const lossAtCut = new Map<number, boolean>();
+    let corrupt = 0;
+    let withLoss = 0;
+    let maxLost = 0;
+    const cutsWithAcked = new Set<number>();
+    crashImages(
+      initial,
+      events,
+      cuts,
+      createRng(deriveSeed(opts.seed, `powerloss-images:${profileName}`)),
+      (cut, files) => {
+        writeImage(imageDb, files);
+        const at = cut.k < events.length ? events[cut.k]!.tMs : lastT + 1e-3;
+        const before = acked.filter((a) => a.tMs < at);
+        if (before.length) cutsWithAcked.add(cut.k);
+        const state = readDatabaseState(imageDb, baseline);
+        const audit = auditDurability(before, state);
+        const tally = (byMode[cut.mode] ??= { images: 0, corrupt: 0, withLoss: 0, lost: 0 });
+        tally.images++;
+        if (audit.integrity !== 'ok') {
+          tally.corrupt++;
+          corrupt++;
+        }
+        if (audit.lost > 0) {
+          tally.withLoss++;
+          tally.lost += audit.lost;
+          withLoss++;
+          maxLost = Math.max(maxLost, audit.lost);
+          lossAtCut.set(cut.k, true);
+          const ackedAt = new Map(before.map((a) => [`${a.id}\n${a.token}`, a.tMs]));
+          for (const w of audit.lostWrites) ages.push(at - ackedAt.get(`${w.id}\n${w.token}`)!);
+        }
+      },
+    );
+    const partial = {
+      ...base,
+      status: 'ok' as const,
+      acked: acked.length,
+      events: events.length,
+      syncs,
+      cuts: ks.length,
+      cutsWithAcked: cutsWithAcked.size,
+      cutsWithLoss: lossAtCut.size,
+      images: cuts.length,
+      corrupt,
+      withLoss,
+      byMode,
+      maxLost,
+      lossWindowMs: ages.length ? { median: median(ages), max: ages.reduce((m, x) => Math.max(m, x), 0) } : null,
+      expectation: expectationOf(base.journalMode, base.synchronous),
+    };
+    return { ...partial, ...verdictOf(partial), wallS: (performance.now() - t0) / 1000 };
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    const failed = {
+      ...base,
+      status: 'failed' as const,
+      reason,
+      acked: 0,
+      events: 0,
+      syncs: 0,
+      cuts: 0,
+      cutsWithAcked: 0,
+      cutsWithLoss: 0,
+      images: 0,
+      corrupt: 0,
+      withLoss: 0,
+      byMode,
+      maxLost: 0,
+      lossWindowMs: null,
+      expectation: expectationOf(base.journalMode, base.synchronous),
+    };
+    return { ...failed, ...verdictOf(failed), wallS: (performance.now() - t0) / 1000 };
+  } finally {
+    if (server) {
+      server.child.kill('SIGKILL');
+      await server.exited.catch(() => {});
+    }
+    rmSync(imageDir, { recursive: true, force: true });
+  }
+}
+
+/** Every profile in turn. */
+export async function runPowerloss(opts: PowerlossOptions): Promise<PowerlossRecord[]> {
+  const out: PowerlossRecord[] = [];
+  for (const p of opts.profiles) {
+    if (opts.signal?.aborted) break;
+    out.push(await runPowerlossArm(p, opts));
+  }
+  return out;
+}
+
+/** True when every profile came out as its documentation says (and the control lost writes). */
+export function powerlossPassed(records: readonly PowerlossRecord[]): boolean {
+  return records.length > 0 && records.every((r) => r.status === 'ok' && r.verdict === 'as expected');
+}
