@@ -8,6 +8,8 @@ import { renderBenchSections } from './sections/bench.ts';
 import { renderContext, renderMethod } from './sections/context.ts';
 import { renderDegradedNote, renderLoadSections } from './sections/load.ts';
 import { renderCrossoverSection } from './sections/crossover.ts';
+import { renderPowerloss } from '../load/powerloss/table.ts';
+import { POWERLOSS_MODEL } from '../load/powerloss/model.ts';
 import { driftMonitor, renderPairedSection } from './sections/paired.ts';
 import { DASH } from '../lib/format.ts';
 import { renderTable, type Column } from '../lib/table.ts';
@@ -64,6 +66,14 @@ export function renderReport(run: RunResults, ctx: ReportContext): string {
       renderPairedSection(run),
     ),
     details('Load: scenarios, DB share of request cost, concurrency, capacity', renderLoadSections(run)),
+    ...(run.powerloss.length
+      ? [
+          details(
+            'Power loss, simulated: crash images per journal mode and synchronous level',
+            renderPowerloss(run.powerloss, POWERLOSS_MODEL, 'markdown'),
+          ),
+        ]
+      : []),
     '## 4. Charts',
     '',
     ...(ctx.charts.length

@@ -1,6 +1,7 @@
 import type { RunConfig } from '../lib/records/run-config.ts';
 import type { StageName } from '../lib/records/run.ts';
 import { CROSSOVER_PRESETS } from '../crossover/plan.ts';
+import { POWERLOSS_DEFAULTS } from '../load/powerloss/run.ts';
 import { pairedPlan } from './paired-plan.ts';
 
 function crossoverSeconds(preset: 'quick' | 'full'): number {
@@ -57,6 +58,11 @@ export function estimateStages(
       : 0,
     // Both engines, every point and round, plus seeding and migrating each scale.
     crossover: c.crossover.enabled ? crossoverSeconds(c.crossover.preset) : 0,
+    // Six profiles: seed, the writes under the recorder, then the images (about 10 ms each here).
+    powerloss: c.powerloss.enabled
+      ? POWERLOSS_DEFAULTS.profiles.length *
+        (1 + c.powerloss.durationS + c.powerloss.cuts * (c.powerloss.allModes ? 4 : 1) * 0.012)
+      : 0,
     report: 1,
   };
 }

@@ -142,6 +142,7 @@ describe('runSuite', () => {
         'k6',
         'capacity',
         'crossover',
+        'powerloss',
       ]);
       expect(r.stages.find((s) => s.name === 'report')!.status).toBe('ok');
       expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toContain('stage load skipped: interrupted');

@@ -11,6 +11,7 @@ import { workloadNames } from '../bench/workloads/index.ts';
 import { writeReport } from '../reports/write.ts';
 import { OK, type StageContext, type StageOutcome } from './stage-context.ts';
 import { benchStage, seedStage, vacuumStage } from './stages-db.ts';
+import { powerlossStage } from './stages-powerloss.ts';
 import { capacityStage, concurrencyStage, crossoverStage, k6Stage, loadStage, pairedStage } from './stages-load.ts';
 
 export interface RunSuiteOptions {
@@ -157,6 +158,8 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
   await stage('capacity', () => capacityStage(ctx));
 
   await stage('crossover', () => crossoverStage(ctx));
+
+  await stage('powerloss', () => powerlossStage(ctx));
 
   await stage('report', async () => {
     r.finishedAt = new Date().toISOString();

@@ -52,6 +52,8 @@ export const QUICK: RunConfig = RunConfig.parse({
   paired: { enabled: true, rounds: 6, durationS: 0.5, warmupS: 0.2, connections: 16, confidence: 0.95 },
   // The crossover sweep takes minutes even quick: --full only (or crossover.enabled in a config).
   crossover: { enabled: false, preset: 'quick', pgProfile: 'pg-tuned' },
+  // Power loss, simulated: about 30 s for six profiles; --full only (or powerloss.enabled in a config).
+  powerloss: { enabled: false, cuts: 200, durationS: 2, allModes: false },
   headline: { readScenario: 'read-list', writeScenario: 'write', p95Scenario: 'mix-80-20' },
   thresholds: { comparePct: 15, ledgerNoisePct: 5 },
   injectDelayMs: 0,
@@ -63,7 +65,8 @@ export const QUICK: RunConfig = RunConfig.parse({
  * guide's 100 Locust users); every scenario the load runner knows (empty list = all);
  * scale 1 (~114 MiB); capacity up to 800 connections, 30 s per level, 3 bisection steps,
  * the sweep repeated 3 times; 1 s per bench task, ablation in 10 rounds of 25 ms tasks,
- * and the index sweep up to 1M rows; the crossover sweep against PostgreSQL (full preset). About 3.5 hours on 2 cores (estimated, not yet measured).
+ * and the index sweep up to 1M rows; the crossover sweep against PostgreSQL (full preset);
+ * power loss simulated on six durability profiles, 200 cuts in all four modes. About 3.5 hours on 2 cores (estimated, not yet measured).
  */
 export const FULL: RunConfig = RunConfig.parse({
   ...QUICK,
@@ -81,6 +84,7 @@ export const FULL: RunConfig = RunConfig.parse({
   concurrency: { ...QUICK.concurrency, sequential: true },
   paired: { enabled: true, rounds: 12, durationS: 2, warmupS: 1, connections: 16, confidence: 0.95 },
   crossover: { enabled: true, preset: 'full', pgProfile: 'pg-tuned' },
+  powerloss: { enabled: true, cuts: 200, durationS: 5, allModes: true },
 });
 
 export const PRESETS = { quick: QUICK, full: FULL } as const;

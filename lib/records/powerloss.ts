@@ -32,6 +32,8 @@ export const PowerlossRecord = z.object({
   reason: z.string().optional(),
   writers: z.number().int(),
   durationS: z.number(),
+  /** Replaying the whole log gave the files the kill left on disk, byte for byte: the recorder saw every change. */
+  replayMatchesDisk: z.boolean(),
   /** Writes acknowledged with 2xx during the run. */
   acked: z.number().int(),
   /** Events the recorder logged, and of them sync barriers (fsync/fdatasync of a file or the directory). */

@@ -99,6 +99,18 @@ export const VacuumConfig = z.strictObject({
   updateShare: z.number().min(0).max(1),
 });
 
+/** The power-loss stage (load/powerloss/): crash images of every durability profile. */
+export const PowerlossConfig = z.strictObject({
+  enabled: z.boolean(),
+  /** Cut points per profile. */
+  cuts: z.number().int().min(1).max(100_000),
+  /** Seconds of writes per profile under the recorder. */
+  durationS: z.number().min(0.2).max(600),
+  /** Every cut in all four modes (none, all, random, torn), else one mode per cut. */
+  allModes: z.boolean(),
+});
+export type PowerlossConfig = z.infer<typeof PowerlossConfig>;
+
 export const HeadlineConfig = z.strictObject({
   /** Scenario whose rps is "read QPS". */
   readScenario: z.string(),
@@ -169,6 +181,8 @@ export const RunConfig = z.strictObject({
   }),
   /** Absent in older results: the stage did not exist. */
   crossover: CrossoverConfig.default({ enabled: false, preset: 'quick', pgProfile: 'pg-tuned' }),
+  /** Absent in older results: the stage did not exist. */
+  powerloss: PowerlossConfig.default({ enabled: false, cuts: 200, durationS: 2, allModes: false }),
   headline: HeadlineConfig,
   thresholds: ThresholdConfig,
   /** Calibration only: every request of the candidate server is delayed this much (0 = off). */
@@ -209,6 +223,7 @@ export const ConfigFile = z.strictObject({
   concurrency: overrides(ConcurrencyConfig).optional(),
   paired: overrides(PairedConfig).optional(),
   crossover: overrides(CrossoverConfig).optional(),
+  powerloss: overrides(PowerlossConfig).optional(),
   headline: overrides(HeadlineConfig).optional(),
   thresholds: overrides(ThresholdConfig).optional(),
   injectDelayMs: RunConfig.shape.injectDelayMs.optional(),

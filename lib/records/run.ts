@@ -3,6 +3,7 @@ import { CrossoverFile } from './crossover.ts';
 import { Environment } from './environment.ts';
 import { AblationRecord, BenchRecord, IndexSweepRecord, Status } from './bench.ts';
 import { CountedRecord } from './counted.ts';
+import { PowerlossRecord } from './powerloss.ts';
 import { CapacityRecord, LoadRecord } from './load.ts';
 import { ReadsWhileWritingRecord } from './reads-while-writing.ts';
 import { PairedRecord } from './paired.ts';
@@ -22,6 +23,7 @@ export const STAGE_NAMES = [
   'k6',
   'capacity',
   'crossover',
+  'powerloss',
   'report',
 ] as const;
 export const StageName = z.enum(STAGE_NAMES);
@@ -127,6 +129,8 @@ export const RunResults = z.object({
   readsWhileWriting: z.array(ReadsWhileWritingRecord).default([]),
   /** The crossover stage: SQLite tuned vs PostgreSQL, swept (null: the stage did not run). */
   crossover: CrossoverFile.nullable().default(null),
+  /** The power-loss stage: crash images per profile (load/powerloss/); empty when it did not run. */
+  powerloss: z.array(PowerlossRecord).default([]),
 });
 export type RunResults = z.infer<typeof RunResults>;
 /** Input type: arrays with defaults may be omitted. */

@@ -91,3 +91,17 @@ describe('crash images', () => {
     expect(parseLog(bytes.subarray(0, bytes.length - 10))).toHaveLength(2);
   });
 });
+
+describe('the recorder check', () => {
+  it('replayDiffers names a change the log missed (the replay of every change must give the files on disk)', async () => {
+    const { replayDiffers } = await import('./run.ts');
+    const log = [ev({ type: 'write', file: 0, offset: 0, data: page(1) })];
+    expect(replayDiffers(empty, log, { 0: page(1), 1: null, 2: null })).toBeUndefined();
+    expect(replayDiffers(empty, log, { 0: Buffer.concat([page(1), page(2)]), 1: null, 2: null })).toBe(
+      'database: 1024 bytes replayed, 2048 on disk',
+    );
+    expect(replayDiffers(empty, log, { 0: page(1), 1: page(3, 32), 2: null })).toBe(
+      'database-wal: absent in the replay',
+    );
+  });
+});

@@ -21,7 +21,13 @@ describe('power loss, simulated (real server under the recorder, real SQLite ope
     try {
       const off = await runPowerlossArm('sync-off', small(join(tmp.dir, 'off')));
       expect(off.status, off.reason).toBe('ok');
-      expect(off).toMatchObject({ synchronous: 0, journalMode: 'wal', expectation: 'control', verdict: 'as expected' });
+      expect(off).toMatchObject({
+        synchronous: 0,
+        journalMode: 'wal',
+        expectation: 'control',
+        verdict: 'as expected',
+        replayMatchesDisk: true,
+      });
       expect(off.cutsWithLoss / off.cutsWithAcked).toBeGreaterThan(0.5);
       const full = await runPowerlossArm('wal-full', small(join(tmp.dir, 'full')));
       expect(full.status, full.reason).toBe('ok');

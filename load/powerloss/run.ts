@@ -42,19 +42,7 @@ export const POWERLOSS_DEFAULTS = {
   scale: 0.005,
 } as const;
 
-export const POWERLOSS_MODEL =
-  'A file’s writes are durable once a sync (fsync/fdatasync) of that file has returned; writes after its last sync ' +
-  'may each have reached the disk or not, in any order, and one may be torn (a prefix of its 512-byte sectors). ' +
-  'Creating and unlinking a file are committed in order at the latest with the next sync of any file or of the ' +
-  'directory (ext4 with its journal); those not yet committed are lost as a suffix. Modes per cut: none (only what ' +
-  'the barriers made durable), all (every write reached the disk: a process crash), random (each pending write ½), ' +
-  'torn (random, and one kept write cut short).';
-
-export const POWERLOSS_RECORDER =
-  'An LD_PRELOAD shim (native/powerloss/recorder.c, built on first use) logs every write, truncate, unlink, create ' +
-  'and sync on the database, its -wal and its -journal, with the bytes and a monotonic timestamp. It does not see ' +
-  'the -shm (memory-mapped; SQLite rebuilds it after a crash), a disk that lies about fsync, or reordering inside ' +
-  'the drive.';
+export { POWERLOSS_MODEL, POWERLOSS_RECORDER } from './model.ts';
 
 /** Per request: a write that takes longer is abandoned (failed, never acknowledged). */
 const REQUEST_TIMEOUT_MS = 5000;
@@ -116,6 +104,24 @@ function writeImage(db: string, files: ImageFiles): void {
     else writeFileSync(path, bytes);
   }
   rmSync(`${db}-shm`, { force: true });
+}
+
+/**
+ * Where replaying the whole log (every change applied, as a process crash leaves the files)
+ * differs from the files on disk, or undefined when it gives them byte for byte.
+ */
+export function replayDiffers(initial: ImageFiles, events: readonly PlEvent[], onDisk: ImageFiles): string | undefined {
+  let diff: string | undefined;
+  crashImages(initial, events, [{ k: events.length, mode: 'all' }], createRng(0), (_, files) => {
+    for (const f of [0, 1, 2] as FileId[]) {
+      const a = files[f];
+      const b = onDisk[f];
+      const name = `database${FILE_SUFFIX[f]}`;
+      if ((a === null) !== (b === null)) diff ??= `${name}: ${a === null ? 'absent in the replay' : 'absent on disk'}`;
+      else if (a && b && !a.equals(b)) diff ??= `${name}: ${a.length} bytes replayed, ${b.length} on disk`;
+    }
+  });
+  return diff;
 }
 
 /** `count` cut points over a log of `n` events, seeded, ascending (a cut at k keeps events 0 … k−1). */
@@ -197,6 +203,10 @@ export async function runPowerlossArm(profileName: string, opts: PowerlossOption
     let events: PlEvent[] = readLog(log);
     const syncs = events.filter((e) => e.type === 'sync' || e.type === 'dirsync').length;
     if (events.length === 0) throw new Error('the recorder logged nothing: is LD_PRELOAD honoured here?');
+    // The recorder's own check: replaying every logged change must give the files the kill left on disk.
+    const missed = replayDiffers(initial, events, filesOf(db));
+    if (missed)
+      throw new Error(`the recorder missed changes: replaying its log does not give the files on disk (${missed})`);
     if (opts.ignoreBarriers) events = events.filter((e) => e.type !== 'sync' && e.type !== 'dirsync');
     const ks = pickCuts(events.length, opts.cuts, deriveSeed(opts.seed, `powerloss-cuts:${profileName}`));
     const cuts = ks.flatMap((k, i) =>
@@ -246,6 +256,7 @@ export async function runPowerlossArm(profileName: string, opts: PowerlossOption
     const partial = {
       ...base,
       status: 'ok' as const,
+      replayMatchesDisk: true,
       acked: acked.length,
       events: events.length,
       syncs,
@@ -267,6 +278,7 @@ export async function runPowerlossArm(profileName: string, opts: PowerlossOption
       ...base,
       status: 'failed' as const,
       reason,
+      replayMatchesDisk: false,
       acked: 0,
       events: 0,
       syncs: 0,

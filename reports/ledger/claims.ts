@@ -39,6 +39,8 @@ export type ClaimSource =
   | { kind: 'pool' }
   /** The concurrency stage: reads of a mixed scenario, untuned vs untuned-wal, readers beside a writer. */
   | { kind: 'reads-while-writing' }
+  /** The power-loss stage: crash images of the WAL+NORMAL profiles (tuned, consensus); judged by rule 6, not by a gain. */
+  | { kind: 'powerloss' }
   | { kind: 'unmeasurable'; why: string };
 
 export interface Claim {
@@ -74,6 +76,13 @@ export const CLAIMS: readonly Claim[] = [
     text: 'synchronous=NORMAL: writes 2-3x',
     claimedGain: range(2, 3),
     source: { kind: 'ablation', pragma: 'normal', ops: 'write', prefer: 'disable-on-tuned' },
+  },
+  {
+    id: 'normal-power-loss',
+    section: '§3',
+    text: 'synchronous=NORMAL: "safe in most cases" (with WAL), measured as power loss',
+    claimedGain: null,
+    source: { kind: 'powerloss' },
   },
   {
     id: 'cache-queries',

@@ -3,6 +3,7 @@ import { DASH, pct, times } from '../../lib/format.ts';
 import { renderTable, type Column } from '../../lib/table.ts';
 import { CLAIMS, type Claim } from './claims.ts';
 import { measure, type Measurement } from './measure.ts';
+import { powerlossVerdict } from './measure-powerloss.ts';
 import { describeNoiseBands, loadNoiseBands, noiseKindOf, type NoiseBands, type NoiseKind } from './noise-bands.ts';
 import { VERDICT_RULE, verdictFor, type Verdict } from './verdict.ts';
 import { loadQuickStability, NO_QUICK_STABILITY, UNSTABLE_IN_QUICK, type QuickStability } from './quick-stability.ts';
@@ -73,6 +74,8 @@ export function buildLedger(
     const kind = noiseKindOf(claim.source);
     const band = kind ? { kind, pct: bands.pct[kind] } : null;
     const measurement = measure(claim.source, run);
+    // Rule 6: power loss is judged from the crash images, not from a gain.
+    if (claim.source.kind === 'powerloss') return row(claim, measurement, powerlossVerdict(run), band);
     const measured = 'unavailable' in measurement ? null : measurement;
     const verdict = verdictFor(measured, claim.claimedGain, (band?.pct ?? 0) / 100);
     // A lower bound settles only "larger than claimed" (rule 5).

@@ -7,6 +7,7 @@ import { bytes, ms, num, pct } from '../../lib/format.ts';
 import type { ClaimSource, OpKind } from './claims.ts';
 import type { Measured } from './verdict.ts';
 import { measurePool, measureReadsWhileWriting } from './measure-concurrency.ts';
+import { powerlossEvidence } from './measure-powerloss.ts';
 
 export type Measurement =
   | (Measured & {
@@ -53,6 +54,8 @@ export function measure(source: ClaimSource, run: RunResults): Measurement {
       return measurePool(run);
     case 'reads-while-writing':
       return measureReadsWhileWriting(run);
+    case 'powerloss':
+      return { unavailable: powerlossEvidence(run) };
     case 'unmeasurable':
       return { unavailable: source.why };
   }

@@ -192,6 +192,7 @@ export function noiseKindOf(source: ClaimSource): NoiseKind | null {
       return 'http';
     case 'vacuum':
       return 'size';
+    case 'powerloss':
     case 'unmeasurable':
       return null;
   }

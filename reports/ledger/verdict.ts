@@ -33,6 +33,7 @@ export const VERDICT_RULE = [
   '3. The whole interval is below 1 / (1 + b): **contradicted** (it made things worse).',
   '4. Otherwise the whole interval is above 1 + b, a real gain. The interval meets the widened claimed range: **confirmed** (a claim of just "faster" is confirmed by any real gain); the whole interval is above it: **larger than claimed**; the whole interval is below it: **smaller than claimed**.',
   '5. A measurement that is only a lower bound (tuned met the SLO at every capacity level tried) can only be **larger than claimed**; anything else is **not measurable here**.',
+  "6. Power loss (synchronous=NORMAL with WAL) has no gain: it is read from the power-loss stage's crash images of tuned and consensus. Any corrupt image: **contradicted**; none corrupt and no acknowledged write lost: **confirmed**; none corrupt but acknowledged writes lost: **smaller than claimed** (safe from corruption, not from losing the last commits); no power-loss stage: **not measurable here**.",
 ].join('\n');
 
 /** The gains that count as "no effect" for a noise band (a fraction: 0.05 = ±5 %), symmetric in log space. */
