@@ -32,6 +32,8 @@ export const PowerlossRecord = z.object({
   reason: z.string().optional(),
   writers: z.number().int(),
   durationS: z.number(),
+  /** How creates and unlinks were made durable in the images (load/powerloss/image.ts). */
+  metadata: z.enum(['journaled', 'synchronous']).default('journaled'),
   /** Replaying the whole log gave the files the kill left on disk, byte for byte: the recorder saw every change. */
   replayMatchesDisk: z.boolean(),
   /** Writes acknowledged with 2xx during the run. */

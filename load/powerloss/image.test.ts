@@ -105,3 +105,17 @@ describe('the recorder check', () => {
     );
   });
 });
+
+describe('metadata models', () => {
+  it('under the synchronous model an unlink is durable the moment it returns: no journal comes back', () => {
+    const j = [
+      ev({ type: 'create', file: 2, offset: 0 }),
+      ev({ type: 'write', file: 2, offset: 0, data: page(7, 512) }),
+      ev({ type: 'sync', file: 2, offset: 0 }),
+      ev({ type: 'unlink', file: 2, offset: 0 }),
+    ];
+    const out = new Map<string, ImageFiles>();
+    crashImages(empty, j, [{ k: 4, mode: 'none' }], createRng(1), (c, f) => out.set(c.mode, f), 'synchronous');
+    expect(out.get('none')![2]).toBeNull();
+  });
+});

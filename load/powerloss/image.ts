@@ -20,6 +20,14 @@ import type { FileId, PlEvent } from './log.ts';
  * prefix of its sectors). Pure.
  */
 export type CutMode = 'none' | 'all' | 'random' | 'torn';
+/**
+ * How creating and unlinking files become durable: 'journaled' (the default, ext4 with its
+ * journal: committed in order with the next sync of any file or of the directory) or
+ * 'synchronous' (durable the moment the call returns, as on a file system mounted with
+ * `dirsync`: the most forgiving model, under which only file data can be lost).
+ */
+export type MetadataModel = 'journaled' | 'synchronous';
+export const METADATA_MODELS: readonly MetadataModel[] = ['journaled', 'synchronous'];
 export const CUT_MODES: readonly CutMode[] = ['none', 'all', 'random', 'torn'];
 export const SECTOR = 512;
 
@@ -98,6 +106,7 @@ export function crashImages(
   cuts: readonly { k: number; mode: CutMode }[],
   rng: Rng,
   onImage: (cut: { k: number; mode: CutMode }, files: ImageFiles) => void,
+  metadata: MetadataModel = 'journaled',
 ): void {
   const durable = new Map<FileId, FileState>(
     FILES.map((f) => [f, { exists: initial[f] !== null, content: new Content(initial[f] ?? undefined), gen: 0 }]),
@@ -143,6 +152,7 @@ export function crashImages(
       case 'unlink':
         pendingMeta.push({ kind: e.type, file: e.file });
         gen.set(e.file, gen.get(e.file)! + 1);
+        if (metadata === 'synchronous') commitMeta();
         break;
       case 'dirsync':
         commitMeta();

@@ -3,7 +3,8 @@ export const POWERLOSS_MODEL =
   'A file’s writes are durable once a sync (fsync/fdatasync) of that file has returned; writes after its last sync ' +
   'may each have reached the disk or not, in any order, and one may be torn (a prefix of its 512-byte sectors). ' +
   'Creating and unlinking a file are committed in order at the latest with the next sync of any file or of the ' +
-  'directory (ext4 with its journal); those not yet committed are lost as a suffix. Modes per cut: none (only what ' +
+  'directory (ext4 with its journal; --metadata synchronous makes them durable at once, as with dirsync); those not ' +
+  'yet committed are lost as a suffix. Modes per cut: none (only what ' +
   'the barriers made durable), all (every write reached the disk: a process crash), random (each pending write ½), ' +
   'torn (random, and one kept write cut short).';
 

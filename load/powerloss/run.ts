@@ -7,7 +7,7 @@ import { createRng, deriveSeed } from '../../lib/rng.ts';
 import { spawnServer, type ServerHandle } from '../../lib/server-process.ts';
 import type { PowerlossModeTally, PowerlossRecord } from '../../lib/records/powerloss.ts';
 import { auditDurability, maxContentId, readDatabaseState, type AckedWrite } from '../durability/audit.ts';
-import { CUT_MODES, crashImages, type CutMode, type ImageFiles } from './image.ts';
+import { CUT_MODES, crashImages, type ImageFiles, type MetadataModel } from './image.ts';
 import { FILE_SUFFIX, readLog, type FileId, type PlEvent } from './log.ts';
 import { ensureRecorder } from './recorder.ts';
 import { expectationOf, verdictOf } from './verdict.ts';
@@ -27,6 +27,8 @@ export interface PowerlossOptions {
   /** Where the databases, logs and images go. */
   dir: string;
   serverCpu?: number;
+  /** How creates and unlinks become durable (image.ts): 'journaled' (ext4, the default) or 'synchronous'. */
+  metadata?: MetadataModel;
   /** Fault injection for the simulator's own test: drop every sync barrier from the log (FULL must then lose). */
   ignoreBarriers?: boolean;
   signal?: AbortSignal;
@@ -252,10 +254,12 @@ export async function runPowerlossArm(profileName: string, opts: PowerlossOption
           for (const w of audit.lostWrites) ages.push(at - ackedAt.get(`${w.id}\n${w.token}`)!);
         }
       },
+      opts.metadata ?? 'journaled',
     );
     const partial = {
       ...base,
       status: 'ok' as const,
+      metadata: opts.metadata ?? 'journaled',
       replayMatchesDisk: true,
       acked: acked.length,
       events: events.length,
@@ -269,7 +273,7 @@ export async function runPowerlossArm(profileName: string, opts: PowerlossOption
       byMode,
       maxLost,
       lossWindowMs: ages.length ? { median: median(ages), max: ages.reduce((m, x) => Math.max(m, x), 0) } : null,
-      expectation: expectationOf(base.journalMode, base.synchronous),
+      expectation: expectationOf(base.journalMode, base.synchronous, opts.metadata),
     };
     return { ...partial, ...verdictOf(partial), wallS: (performance.now() - t0) / 1000 };
   } catch (err) {
@@ -278,6 +282,7 @@ export async function runPowerlossArm(profileName: string, opts: PowerlossOption
       ...base,
       status: 'failed' as const,
       reason,
+      metadata: opts.metadata ?? 'journaled',
       replayMatchesDisk: false,
       acked: 0,
       events: 0,

@@ -46,6 +46,7 @@ export function renderPowerloss(
     `${renderTable(COLUMNS, records, format)}\n` +
     "'with loss': crash images missing a write acknowledged with 2xx before the cut (by id and title). " +
     "'loss window': how long before the cut those writes had been acknowledged.\n" +
-    `Model: ${model}\n`
+    `Model: ${model}\n` +
+    `Metadata model of these images: ${[...new Set(records.map((r) => r.metadata))].join(', ') || DASH}.\n`
   );
 }

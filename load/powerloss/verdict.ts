@@ -7,15 +7,22 @@ import type { PowerlossExpectation, PowerlossRecord } from '../../lib/records/po
  * - NORMAL (1) with WAL: no corruption, "might roll back" the commits since the last sync;
  * - FULL (2) with WAL, and EXTRA (3): durable;
  * - FULL in a rollback-journal mode: no corruption, but the commit is the journal's unlink,
- *   which only EXTRA follows with a directory sync, so the last commit may roll back;
+ *   which only EXTRA follows with a directory sync, so the last commit may roll back (unless
+ *   the file system makes metadata durable at once: the 'synchronous' metadata model);
  * - NORMAL in a rollback-journal mode: "a very small chance" of corruption on old file systems.
  */
-export function expectationOf(journalMode: string | null, synchronous: number | null): PowerlossExpectation {
+export function expectationOf(
+  journalMode: string | null,
+  synchronous: number | null,
+  metadata: 'journaled' | 'synchronous' = 'journaled',
+): PowerlossExpectation {
   if (synchronous === null || journalMode === null) return 'unknown';
   if (synchronous === 0) return 'control';
   if (synchronous >= 3) return 'lose-nothing';
   if (journalMode === 'wal') return synchronous >= 2 ? 'lose-nothing' : 'no-corruption';
-  return synchronous >= 2 ? 'no-corruption' : 'unknown';
+  // A rollback journal's commit is its unlink: durable at once only where metadata is synchronous.
+  if (synchronous >= 2) return metadata === 'synchronous' ? 'lose-nothing' : 'no-corruption';
+  return 'unknown';
 }
 
 /** The share of cut points (with acknowledged writes before them) the control must lose at: a clear majority. */

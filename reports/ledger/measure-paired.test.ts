@@ -223,3 +223,19 @@ describe('drift injected: the paired verdict stays, a sequential comparison flip
     expect(seq('candidate', perSide) / seq('baseline', 0)).toBeLessThan(1.15);
   });
 });
+
+describe('item 9: a degraded side of a paired comparison', () => {
+  it('more than 1 % failed requests on one side leaves the comparison out of every verdict', () => {
+    const cmp = pairedComparisonRecord(readList);
+    const clean = pairedGain(cmp, 'rps', 0.95);
+    expect('unavailable' in clean).toBe(false);
+    const failing = {
+      ...cmp,
+      slices: cmp.slices.map((s) => (s.side === 'baseline' ? { ...s, errorPct: 2.5, timeouts: 1 } : s)),
+    };
+    const g = pairedGain(failing, 'rps', 0.95);
+    expect('unavailable' in g && g.unavailable).toMatch(
+      /^tuned vs untuned on 'read-list': degraded: the baseline \(untuned\) failed 2\.5 % of its \d+ requests, over the 1 % a built-in arm allows$/,
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { BUILT_IN_ERROR_BUDGET_PCT, isBuiltInScenario } from '../../load/degraded.ts';
 import type { PairedComparison, PairedPurpose, PairedSlice } from '../../lib/records/paired.ts';
 import type { RunResults } from '../../lib/records/run.ts';
 import type { Measurement } from './measure.ts';
@@ -86,6 +87,8 @@ export function pairedGain(cmp: PairedComparison, metric: PairedMetric, confiden
       unavailable: `${label} on '${cmp.scenario}': the ${side} (${cmp[side].profile}) answered no ${metric === 'rps' || metric === 'p95' ? '' : 'read '}request in any slice${cmp.problems[0] ? ` (${cmp.problems[0]})` : ''}`,
     };
   }
+  const degraded = degradedSide(cmp);
+  if (degraded) return { unavailable: `${label} on '${cmp.scenario}': degraded: ${degraded}` };
   const est = pairedEstimate([...byRound.values()], confidence);
   if (isNotEnough(est)) return { unavailable: `${label} on '${cmp.scenario}': ${est.reason}` };
   const gain = (r: number) => (m.direction === 'higher' ? r : 1 / r);
@@ -102,6 +105,24 @@ export function pairedGain(cmp: PairedComparison, metric: PairedMetric, confiden
     unpaired,
     method: `${est.rounds} rounds, ${est.pairs} pairs of ${cmp.connections}-connection slices, sign-test interval of the round medians, coverage ${pct1(est.coverage)}`,
   };
+}
+
+/**
+ * A side of a built-in scenario whose requests failed beyond the budget a built-in arm has
+ * (load/degraded.ts), over all its slices: the comparison measured an overloaded server and
+ * is left out of every verdict. Why, or undefined.
+ */
+export function degradedSide(cmp: PairedComparison): string | undefined {
+  if (!isBuiltInScenario({ name: cmp.scenario })) return undefined;
+  for (const side of ['baseline', 'candidate'] as const) {
+    const slices = cmp.slices.filter((s) => s.side === side && s.status !== 'failed');
+    const attempts = slices.reduce((n, s) => n + s.requests + s.errors + s.timeouts, 0);
+    const bad = slices.reduce((n, s) => n + (s.errorPct / 100) * (s.requests + s.errors + s.timeouts), 0);
+    const share = attempts === 0 ? 0 : (100 * bad) / attempts;
+    if (share > BUILT_IN_ERROR_BUDGET_PCT)
+      return `the ${side} (${cmp[side].profile}) failed ${share.toFixed(1)} % of its ${attempts} requests, over the ${BUILT_IN_ERROR_BUDGET_PCT} % a built-in arm allows`;
+  }
+  return undefined;
 }
 
 /** The run's paired gain for a purpose, scenario and metric, or why there is none. */

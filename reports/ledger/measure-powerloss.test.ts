@@ -11,6 +11,7 @@ const rec = (over: Partial<PowerlossRecord>): PowerlossRecord => ({
   status: 'ok',
   writers: 4,
   durationS: 2,
+  metadata: 'journaled',
   replayMatchesDisk: true,
   acked: 2000,
   events: 15000,

@@ -66,6 +66,12 @@ when one did not (or an arm failed), 2 for bad input, 130 when interrupted.`,
       defaultText: `${D.durationS} (--full: 5)`,
       help: 'seconds of writes per profile',
     },
+    metadata: {
+      kind: 'string',
+      value: 'MODEL',
+      default: 'journaled',
+      help: 'how creates and unlinks become durable: journaled (ext4: with the next sync) or synchronous (at once, as with dirsync)',
+    },
     seed: {
       kind: 'number',
       value: 'N',
@@ -93,6 +99,9 @@ when one did not (or an arm failed), 2 for bad input, 130 when interrupted.`,
     if (new Set(profiles).size !== profiles.length)
       throw new UsageError(`--profile lists a profile twice: ${profiles.join(',')}`);
     if (values['json-out'] === '') throw new UsageError('--json-out needs a file name');
+    const metadata = values.metadata;
+    if (metadata !== 'journaled' && metadata !== 'synchronous')
+      throw new UsageError(`--metadata is journaled or synchronous, got '${metadata}'`);
     const work = workDirectory(values.dir, 'powerloss');
     const pinning = choosePinning();
     const sink = streamProgress(process.stderr);
@@ -102,6 +111,7 @@ when one did not (or an arm failed), 2 for bad input, 130 when interrupted.`,
       durationS: values['duration-s'] ?? (values.full ? 5 : D.durationS),
       cuts: values.cuts,
       allModes: values.full ?? false,
+      metadata,
       seed: values.seed,
       scale: values.scale,
       dir: work.path,
