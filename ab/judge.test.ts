@@ -124,42 +124,36 @@ describe('judgeAb', () => {
     expect(abExitCode(judgeAb({ trials: pairs(1), bench: [], rounds: 8 }), [])).toBe(0);
   });
 
-  it('a baseline slice that stalled (0 rps) is no ratio: left out and noted, no crash, no verdict change on an A/A', () => {
+  it('a baseline slice with no 2xx, alone in its round, fails that round: never a ratio, never "no change"', () => {
     const ts = pairs(1);
     ts[4] = { ...ts[4]!, rps: 0, requests: 0 };
     const m = metric(ts, '/rps');
-    expect(m.paired).toHaveLength(7);
     expect(m.paired.every(Number.isFinite)).toBe(true);
-    expect(m.rounds).toBe(7);
-    expect(m.note).toBe(
-      '1 of 8 pairs left out, a side answered nothing (candidate 0, baseline 1): not counted as no change',
-    );
-    expect(m.verdict).toBe('no significant change');
+    expect(m).toMatchObject({
+      verdict: 'failed',
+      reason: 'baseline answered no request with a 2xx in any slice of round 3 (stalled or erroring)',
+    });
+    expect(m.note).toContain('slices answered only with errors (no 2xx): candidate 0, baseline 1');
     expect(() => AbMetric.array().parse(judgeAb({ trials: ts, bench: [], rounds: 8 }))).not.toThrow();
   });
 
-  it('a candidate slice that stalled is not a ratio of 0, and both sides stalled is not a ratio of 1: left out and noted', () => {
-    const ts = pairs(1);
-    ts[5] = { ...ts[5]!, rps: 0, requests: 0 }; // round 2, candidate
-    ts[6] = { ...ts[6]!, rps: 0, requests: 0 }; // round 3, both sides
-    ts[7] = { ...ts[7]!, rps: 0, requests: 0 };
-    expect([ts[5]!.side, ts[6]!.side, ts[7]!.side]).toEqual(['candidate', 'baseline', 'candidate']);
-    const m = metric(ts, '/rps');
-    expect(m.paired).toHaveLength(6);
-    expect(m.pairRounds).toEqual([0, 1, 4, 5, 6, 7]);
+  it('p95 leaves a slice with no answer out and notes it: a p95 of 0 is no latency, never an improvement', () => {
+    const ts = pairs(1, [0, 0, 0, 0, 0, 0, 0, 0]);
+    ts[5] = { ...ts[5]!, p95Ms: 0 };
+    const m = metric(ts, '/p95');
+    expect(m.paired).toHaveLength(7);
     expect(m.paired).not.toContain(0);
     expect(m.note).toBe(
-      '2 of 8 pairs left out, a side answered nothing (candidate 1, baseline 0, both 1): not counted as no change',
+      '1 of 8 pairs left out, a side answered nothing (candidate 1, baseline 0): not counted as no change',
     );
-    // 6 rounds left: still enough for a verdict.
-    expect(m.verdict).toBe('no significant change');
+    expect(m.verdict).not.toBe('improved');
   });
 
   it('a candidate that answered nothing in every slice is failed, not "no change"', () => {
     const ts = pairs(1).map((t) => (t.side === 'candidate' ? { ...t, rps: 0, requests: 0 } : t));
     const m = metric(ts, '/rps');
     expect(m.verdict).toBe('failed');
-    expect(m.reason).toMatch(/^no pair has an answer on both sides \(8 of 8 pairs left out.*candidate 8, baseline 0/);
+    expect(m.reason).toBe('candidate answered no request with a 2xx in any slice of round 1 (stalled or erroring)');
     expect(abExitCode(judgeAb({ trials: ts, bench: [], rounds: 8 }), [])).toBe(1);
   });
 
@@ -273,7 +267,36 @@ describe('item 1: stalled slices', () => {
     );
     const metrics = judgeAb({ trials: ts, bench: [], rounds: 8 });
     const rps = metrics.find((m) => m.key.endsWith('/rps'))!;
-    expect(rps).toMatchObject({ verdict: 'failed', reason: 'candidate stalled: no response in any slice of round 3' });
+    expect(rps).toMatchObject({
+      verdict: 'failed',
+      reason: 'candidate answered no request with a 2xx in any slice of round 3 (stalled or erroring)',
+    });
+    expect(abExitCode(metrics, [])).toBe(1);
+  });
+});
+
+describe('item 1: slices answered only with errors', () => {
+  const erroring = (slices: number) =>
+    stalling(0).map((t) =>
+      t.side === 'candidate' && t.slice % 32 < 2 * slices
+        ? { ...t, rps: 0, requests: 50, non2xx: 50, errorPct: 100, p95Ms: 1 }
+        : t,
+    );
+
+  it('count as lost work in their round: a candidate failing 6 of 16 slices with 5xx regresses (exit 1)', () => {
+    const metrics = judgeAb({ trials: erroring(6), bench: [], rounds: 8 });
+    const rps = metrics.find((m) => m.key.endsWith('/rps'))!;
+    expect(rps.verdict).toBe('regressed');
+    expect(rps.median).toBeCloseTo(0.625, 1);
+    expect(rps.note).toContain('slices answered only with errors (no 2xx): candidate 48, baseline 0');
+    expect(abExitCode(metrics, [])).toBe(1);
+  });
+
+  it('a candidate with no 2xx in a whole round fails, naming the round', () => {
+    const metrics = judgeAb({ trials: erroring(16), bench: [], rounds: 8 });
+    expect(metrics.find((m) => m.key.endsWith('/rps'))!.reason).toBe(
+      'candidate answered no request with a 2xx in any slice of round 1 (stalled or erroring)',
+    );
     expect(abExitCode(metrics, [])).toBe(1);
   });
 });
@@ -292,7 +315,7 @@ describe('item 2: both sides failing', () => {
     const metrics = judgeAb({ trials: stalling(0).map(dead), bench: [], rounds: 8 });
     expect(metrics.find((m) => m.key.endsWith('/rps'))).toMatchObject({
       verdict: 'failed',
-      reason: 'both sides stalled: no response in any slice of round 1',
+      reason: 'both sides answered no request with a 2xx in any slice of round 1 (stalled or erroring)',
     });
     expect(abExitCode(metrics, [])).toBe(1);
   });
@@ -300,7 +323,7 @@ describe('item 2: both sides failing', () => {
   it('a baseline that answers nothing fails too, whatever the candidate did', () => {
     const metrics = judgeAb({ trials: stalling(16, 8, 'baseline'), bench: [], rounds: 8 });
     expect(metrics.find((m) => m.key.endsWith('/rps'))!.reason).toBe(
-      'baseline stalled: no response in any slice of round 1',
+      'baseline answered no request with a 2xx in any slice of round 1 (stalled or erroring)',
     );
     expect(abExitCode(metrics, [])).toBe(1);
   });
@@ -563,6 +586,17 @@ describe('exact counters in the A/B', () => {
       coverage: null,
     });
     expect(abExitCode(judge(rec(46_750, 0.015), rec(46_750, 0.015)), [])).toBe(0);
+  });
+
+  it('a counter where the baseline had none (an fsync added) regresses, with no infinite ratio in the record', () => {
+    const m = judge(rec(46_750, 0), rec(46_750, 0.5)).find((x) => x.key.endsWith('/fsync'))!;
+    expect(m).toMatchObject({
+      verdict: 'regressed',
+      median: null,
+      reason: 'candidate 0.5 fsync/op where the baseline had none',
+    });
+    expect(() => AbMetric.parse(m)).not.toThrow();
+    expect(JSON.stringify(m)).not.toContain('null,null');
   });
 
   it('a side without counts is a failed metric, not a pass', () => {

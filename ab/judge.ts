@@ -5,7 +5,6 @@ import {
   PAIRED_METHOD,
   canReject,
   familyConfidence,
-  gainOf,
   isNotEnough,
   median,
   medianInterval,
@@ -45,17 +44,19 @@ export function tooFewRounds(rounds: number, arms = 1): string | undefined {
 /**
  * The decision on an interval of ratios candidate / baseline: a regression when the whole
  * interval lies on the worse side of "no change" — 'regressed' (beyond the threshold) when
- * even its near end is worse than the threshold, 'small regression' when it is not; both
- * fail the gate. 'improved' when the whole interval lies on the better side. The point
- * estimate never decides: it overshoots when it is picked for passing a line.
+ * even its near end is worse by more than the threshold (rps below 1 − t, p95 above 1 + t),
+ * 'small regression' when it is not; both fail the gate. 'improved' when the whole interval
+ * lies on the better side. The point estimate never decides: it overshoots when it is picked
+ * for passing a line.
  */
 export function judgeRatios(low: number, high: number, direction: Direction, thresholdPct: number): AbVerdict {
-  const t = 1 + thresholdPct / 100;
-  const worst = direction === 'higher' ? low : gainOf(high, direction);
-  const best = direction === 'higher' ? high : gainOf(low, direction);
-  if (best < 1) return best < 1 / t ? 'regressed' : 'small regression';
-  if (worst > 1) return 'improved';
-  return 'no significant change';
+  const t = thresholdPct / 100;
+  if (direction === 'higher') {
+    if (high < 1) return high < 1 - t ? 'regressed' : 'small regression';
+    return low > 1 ? 'improved' : 'no significant change';
+  }
+  if (low > 1) return low > 1 + t ? 'regressed' : 'small regression';
+  return high < 1 ? 'improved' : 'no significant change';
 }
 
 /** The same rule on differences in percentage points (higher is worse: error shares). */
@@ -115,7 +116,8 @@ function prepare(s: Series): Prepared {
     round.n++;
     round.b += b;
     round.c += c;
-    if (s.baseStalled[i] || s.candStalled[i]) round.stalled++;
+    // Throughput: a slice with no 2xx answer (stalled, or every answer an error) is lost work.
+    if (s.baseStalled[i] || s.candStalled[i] || (s.work && (b === 0 || c === 0))) round.stalled++;
     // A slice that answered nothing makes no ratio: not 0/x, not x/0, and never 0/0 = 1.
     const value = s.scale === 'ratio' ? pairRatio(c, b) : c - b;
     if (value === null) {
@@ -136,6 +138,17 @@ function prepare(s: Series): Prepared {
       `stalled slices (no response): candidate ${stalls.candidate}, baseline ${stalls.baseline} of ` +
         `${s.cand.length} each; their rounds are judged on answered work (candidate total / baseline total)`,
     );
+  const noTwoXx = s.work
+    ? {
+        candidate: s.cand.filter((v, i) => v === 0 && !s.candStalled[i]).length,
+        baseline: s.base.filter((v, i) => v === 0 && !s.baseStalled[i]).length,
+      }
+    : { candidate: 0, baseline: 0 };
+  if (noTwoXx.candidate + noTwoXx.baseline > 0)
+    notes.push(
+      `slices answered only with errors (no 2xx): candidate ${noTwoXx.candidate}, baseline ${noTwoXx.baseline}; ` +
+        'their rounds are judged on answered work',
+    );
   if (left > 0)
     notes.push(
       `${left} of ${left + pairs.length} pairs left out, a side answered nothing ` +
@@ -149,7 +162,7 @@ function prepare(s: Series): Prepared {
       // Answered work of the round: a side that stalled in every slice has none.
       if (round.c === 0 || round.b === 0) {
         const who = round.c === 0 && round.b === 0 ? 'both sides' : round.c === 0 ? 'candidate' : 'baseline';
-        stalledRound ??= `${who} stalled: no response in any slice of round ${r + 1}`;
+        stalledRound ??= `${who} answered no request with a 2xx in any slice of round ${r + 1} (stalled or erroring)`;
         continue;
       }
       roundValues.push(round.c / round.b);
@@ -405,6 +418,22 @@ function countedMetrics(
           coverage: null,
           verdict: 'failed',
           reason,
+        });
+        continue;
+      }
+      // A cost where the baseline had none (an fsync added to a read) has no finite ratio: a regression.
+      if (bv === 0 && cv > 0) {
+        out.push({
+          ...common,
+          paired: [],
+          pairRounds: [],
+          roundValues: [],
+          median: null,
+          low: null,
+          high: null,
+          coverage: null,
+          verdict: 'regressed',
+          reason: `candidate ${cv} ${k.label} where the baseline had none`,
         });
         continue;
       }

@@ -367,20 +367,35 @@ describe('tinybench margins of error', () => {
 });
 
 describe('item 9: a degraded arm is left out of the verdict', () => {
-  it('rps and p95 of a degraded candidate arm cannot be judged; its error share still is', () => {
-    const five = withTrials(sampleRun());
-    const key = 'load/autocannon/read-list/tuned/single/c10';
-    const degraded = structuredClone(five);
-    const arm = degraded.load.find((r) => r.scenario === 'read-list' && r.profile === 'tuned')!;
+  const five = withTrials(sampleRun());
+  const key = 'load/autocannon/read-list/tuned/single/c10';
+  const degrade = (run: RunResults, why: string) => {
+    const d = structuredClone(run);
+    const arm = d.load.find((r) => r.scenario === 'read-list' && r.profile === 'tuned')!;
     arm.status = 'degraded';
-    arm.reason = '13.6 % of requests failed';
+    arm.reason = why;
     for (const t of arm.trials) t.rps *= 0.5;
-    const c = compareMetrics(metricsOf(five), metricsOf(degraded));
+    return d;
+  };
+
+  it('a candidate arm degraded where the baseline was not is a regression of rps and p95, with the reason', () => {
+    const c = compareMetrics(metricsOf(five), metricsOf(degrade(five, '13.6 % of requests failed')));
+    expect(c.uncompared.find((u) => u.key === `${key}/rps`)).toMatchObject({
+      verdict: 'regressed',
+      reason: "candidate arm degraded (13.6 % of requests failed); the baseline's was not",
+    });
+    expect(c.regressions).toBeGreaterThanOrEqual(2);
+    expect(c.metrics.find((m) => m.key === `${key}/rps`)).toBeUndefined();
+    // The error share is still judged on its own.
+    expect(c.metrics.find((m) => m.key === `${key}/errors`)).toBeDefined();
+  });
+
+  it('both arms degraded: rps cannot be judged, naming both reasons', () => {
+    const base = degrade(five, '2.0 % of requests failed');
+    const c = compareMetrics(metricsOf(base), metricsOf(degrade(five, '3.1 % of requests failed')));
     expect(c.unjudged.find((u) => u.key === `${key}/rps`)).toMatchObject({
       verdict: 'cannot be judged',
-      reason: 'candidate arm degraded: 13.6 % of requests failed',
+      reason: 'both arms degraded (baseline: 2.0 % of requests failed; candidate: 3.1 % of requests failed)',
     });
-    expect(c.metrics.find((m) => m.key === `${key}/rps`)).toBeUndefined();
-    expect(c.metrics.find((m) => m.key === `${key}/errors`)).toBeDefined();
   });
 });

@@ -268,13 +268,15 @@ function compareMeasured(
       thresholdPct: countedThresholdPct,
     };
   }
-  const degraded = b.degraded ?? c.degraded;
-  if (degraded !== undefined)
+  if (b.degraded !== undefined || c.degraded !== undefined)
     return {
       ...common,
       method: UNPAIRED_METHOD,
       verdict: 'cannot be judged',
-      reason: `${b.degraded ? 'baseline' : 'candidate'} arm degraded: ${degraded}`,
+      reason:
+        b.degraded !== undefined && c.degraded !== undefined
+          ? `both arms degraded (baseline: ${b.degraded}; candidate: ${c.degraded})`
+          : `baseline arm degraded: ${b.degraded}`,
       gating: b.gate ?? false,
     };
   const r = ratioInterval(b, c);
@@ -326,6 +328,10 @@ function uncompared(b: Metric | undefined, c: Metric | undefined): UncomparedMet
     regressed = gating;
   } else if (b?.failure !== undefined) {
     reason = `baseline arm failed (${b.failure}): nothing to compare the candidate with`;
+  } else if (c?.degraded !== undefined && b !== undefined && b.degraded === undefined) {
+    // The baseline's arm answered within its error budget and the candidate's did not: a regression.
+    reason = `candidate arm degraded (${c.degraded}); the baseline's was not`;
+    regressed = gating;
   }
   if (reason === undefined) return undefined;
   return { key: m.key, name: m.name, reason, verdict: regressed ? 'regressed' : 'not compared', gating };

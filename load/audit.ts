@@ -297,9 +297,9 @@ export function auditWrites(input: AuditInput): Audit {
     if (!check || !e.updates) continue;
     const c = input.byEndpoint[e.name] ?? { sent: 0, answered: 0, ok2xx: 0 };
     const logged = check.loggedUpdates[e.name] ?? 0;
-    if (logged < c.answered) {
+    if (logged !== c.answered) {
       unlogged.push(`the generator recorded ${logged} of the ${c.answered} answers of ${e.name}`);
-      unloggedCount += c.answered - logged;
+      unloggedCount += Math.abs(c.answered - logged);
     }
   }
   let acked = 0;
@@ -351,7 +351,9 @@ export function auditFailure(a: Audit): string {
   const parts: string[] = [];
   if ((a.checked ?? a.acked) === 0)
     parts.push(
-      `nothing audited: no write was acknowledged (${a.unanswered ?? 0} unanswered), so none could be checked`,
+      a.acked === 0
+        ? `nothing audited: no write was acknowledged (${a.unanswered ?? 0} unanswered), so none could be checked`
+        : `nothing audited: ${a.acked} write(s) acknowledged, none in the write log to check`,
     );
   if (a.lost > 0 || (a.missing ?? 0) > 0 || (a.mismatched ?? 0) > 0) {
     const detail =

@@ -47,7 +47,9 @@ export function capacityOf(curve: CapacityRecord['curve']): number | null {
 export function bracketOf(curve: CapacityRecord['curve']): { capacity: number | null; failedAt: number | null } {
   const failing = curve.filter((p) => !p.ok).map((p) => p.connections);
   const failedAt = failing.length ? Math.min(...failing) : null;
-  const passing = curve.filter((p) => p.ok && (failedAt === null || p.connections < failedAt)).map((p) => p.connections);
+  const passing = curve
+    .filter((p) => p.ok && (failedAt === null || p.connections < failedAt))
+    .map((p) => p.connections);
   return { capacity: passing.length ? Math.max(...passing) : null, failedAt };
 }
 
@@ -125,7 +127,13 @@ export async function runCapacity(
     }
     const m = record.median;
     const errors = errorPct(m);
-    return { connections, rps: m.rps, p95: m.latencyMs.p95, errorPct: errors, ok: m.latencyMs.p95 < sloP95Ms && errors < maxErrorPct };
+    return {
+      connections,
+      rps: m.rps,
+      p95: m.latencyMs.p95,
+      errorPct: errors,
+      ok: m.latencyMs.p95 < sloP95Ms && errors < maxErrorPct,
+    };
   };
 
   const sweeps: NonNullable<CapacityRecord['sweeps']> = [];

@@ -95,7 +95,14 @@ describe('k6 scripts', () => {
       maxErrorPct: 1,
       params: { id: { range: [1, 50] } },
       requests: [
-        { method: 'GET', path: '/items/{id}', weight: 3, headers: { 'x-token': 't{id}' }, params: {}, expect: [200, 404] },
+        {
+          method: 'GET',
+          path: '/items/{id}',
+          weight: 3,
+          headers: { 'x-token': 't{id}' },
+          params: {},
+          expect: [200, 404],
+        },
         { method: 'POST', path: '/items', weight: 1, headers: {}, body: { ref: '{id}' }, params: {} },
       ],
     };

@@ -78,7 +78,10 @@ export const PG_DEFAULT_PROFILES = ['pg-tuned'] as const;
 export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   const target = o.target === undefined ? null : checkTarget(o.target, o.allowRemote ?? false);
   for (const s of o.scenarios)
-    if (!findScenario(s)) throw new UsageError(`unknown scenario '${s}' (known: ${scenarioNames().join(', ')}, or mix-wNN for NN % writes)`);
+    if (!findScenario(s))
+      throw new UsageError(
+        `unknown scenario '${s}' (known: ${scenarioNames().join(', ')}, or mix-wNN for NN % writes)`,
+      );
   if (o.scenarios.length === 0) throw new UsageError('--scenario is required (or --scenario-file FILE with --target)');
   const engineDb = o.engineDb ?? 'sqlite';
   if (engineDb !== 'sqlite' && engineDb !== 'postgres')
@@ -87,7 +90,8 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   const pgUrl = o.pgUrl === undefined ? null : checkPgUrl(o.pgUrl, o.allowRemote ?? false);
   let profiles = o.profiles;
   if (engineDb === 'postgres') {
-    if (target) throw new UsageError('--engine-db chooses the fixture server\'s database; it cannot be combined with --target');
+    if (target)
+      throw new UsageError("--engine-db chooses the fixture server's database; it cannot be combined with --target");
     if (profiles.length === 0) profiles = [...PG_DEFAULT_PROFILES];
     for (const p of profiles) resolvePgProfile(p);
     if (!pgUrl && !findPg()) throw new UsageError(PG_INSTALL_HINT);

@@ -89,7 +89,9 @@ describe.skipIf(!findPg())('load --engine-db postgres', () => {
       [['--pg-url', 'postgres://u@127.0.0.1:5/x'], /--pg-url needs --engine-db postgres/],
       [['--engine-db', 'postgres', '--pg-url', 'postgres://u@192.0.2.1:5432/x'], /not loopback/],
     ] as const) {
-      const r = spawnSync(process.execPath, [CLI_BIN, 'load', '--scenario', 'read-point', ...args], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [CLI_BIN, 'load', '--scenario', 'read-point', ...args], {
+        encoding: 'utf8',
+      });
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr).toMatch(msg);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

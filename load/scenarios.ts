@@ -264,11 +264,15 @@ const MIX_BY_WRITE_SHARE = /^mix-w(0|[1-9][0-9]?|100)$/;
 
 /** The mix with `writePct` % writes over the same read and write endpoints as mix-80-20. */
 export function mixScenario(writePct: number): ScenarioDef {
-  if (!Number.isInteger(writePct) || writePct < 0 || writePct > 100) throw new Error(`write share must be 0..100, got ${writePct}`);
+  if (!Number.isInteger(writePct) || writePct < 0 || writePct > 100)
+    throw new Error(`write share must be 0..100, got ${writePct}`);
   return {
     name: `mix-w${writePct}`,
     description: `${100 - writePct} % reads, ${writePct} % writes, the endpoints of mix-80-20`,
-    endpoints: [...(writePct < 100 ? share(READS, 100 - writePct) : []), ...(writePct > 0 ? share(WRITES, writePct) : [])],
+    endpoints: [
+      ...(writePct < 100 ? share(READS, 100 - writePct) : []),
+      ...(writePct > 0 ? share(WRITES, writePct) : []),
+    ],
   };
 }
 

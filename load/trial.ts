@@ -296,7 +296,9 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
             },
           });
         const snap = await pgAuditSnapshot(trialUrl, tables, wanted);
-        const check = result.writes ? checkWrites({ ...base, log: result.writes, rows: mapRowReader(snap.rows) }) : undefined;
+        const check = result.writes
+          ? checkWrites({ ...base, log: result.writes, rows: mapRowReader(snap.rows) })
+          : undefined;
         audit = auditWrites({
           scenario,
           byEndpoint: result.byEndpoint,

@@ -132,7 +132,7 @@ export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): 
   if (unjudged.length) lines.push('### Not enough rounds for a verdict', '', renderTable(COLUMNS, unjudged, format));
   const improved = improvementsOf(ab);
   if (improved.length) lines.push('### Improvements', '', renderTable(COLUMNS, improved, format));
-  const shown = ab.metrics.filter((m) => !m.gating && m.verdict !== 'no significant change');
+  const shown = ab.metrics.filter((m) => !m.gating && m.verdict !== 'no significant change' && m.verdict !== 'failed');
   if (shown.length) lines.push('### Shown, not gating (microbenchmarks)', '', renderTable(COLUMNS, shown, format));
   const notes = ab.metrics.filter((m) => m.note);
   if (notes.length) lines.push('### Notes', '', ...notes.map((m) => `- ${m.name}: ${m.note}`), '');

@@ -16,9 +16,19 @@ export const changeWithInterval = (m: AbMetric): string =>
     ? changeText(m, m.median)
     : `${changeText(m, m.median)} [${changeText(m, m.low)} … ${changeText(m, m.high)}]`;
 
-/** The gating metrics judged by an interval (the Bonferroni family; exact counters are not in it). */
+/**
+ * The gating metrics judged by an interval: the Bonferroni family (exact counters are not in
+ * it, nor metrics whose every round sat at "no change", which cannot reject).
+ */
 const intervalled = (ab: AbFile) =>
-  ab.metrics.filter((m) => m.gating && m.method !== 'exact' && m.coverage !== null && m.low !== null);
+  ab.metrics.filter(
+    (m) =>
+      m.gating &&
+      m.method !== 'exact' &&
+      m.coverage !== null &&
+      m.low !== null &&
+      m.roundValues.some((v) => v !== (m.scale === 'ratio' ? 1 : 0)),
+  );
 
 /**
  * The family-wise confidence of this run's regression claims: 1 − Σ (1 − coverageᵢ)/2 over
@@ -64,7 +74,7 @@ export const improvementsOf = (ab: AbFile): AbMetric[] =>
   ab.metrics.filter((m) => m.gating && m.verdict === 'improved');
 
 const regressionText = (m: AbMetric) =>
-  `${m.name} ${changeWithInterval(m)}` +
+  `${m.name} ${m.median === null && m.reason ? m.reason : changeWithInterval(m)}` +
   (m.method === 'exact'
     ? ` (exact, threshold ${m.threshold} %)`
     : m.verdict === 'regressed'

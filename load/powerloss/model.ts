@@ -11,5 +11,7 @@ export const POWERLOSS_MODEL =
 export const POWERLOSS_RECORDER =
   'An LD_PRELOAD shim (native/powerloss/recorder.c, built on first use) logs every write, truncate, unlink, create ' +
   'and sync on the database, its -wal and its -journal, with the bytes and a monotonic timestamp. It does not see ' +
-  'the -shm (memory-mapped; SQLite rebuilds it after a crash), a disk that lies about fsync, or reordering inside ' +
-  'the drive.';
+  'the -shm (memory-mapped; SQLite rebuilds it after a crash), a disk that lies about fsync, reordering inside ' +
+  'the drive, or calls SQLite does not make by default (fallocate with a chunk size, writev, writes through a ' +
+  'read-write memory map); the check that replaying the whole log gives the files on disk catches such a change ' +
+  'only when it leaves a difference at the end.';

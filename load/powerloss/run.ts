@@ -87,6 +87,7 @@ async function writeLoop(
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
     const t = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
@@ -163,6 +164,7 @@ export async function runPowerlossArm(profileName: string, opts: PowerlossOption
     const baseline = maxContentId(db);
     const initial = filesOf(db);
     const recorder = ensureRecorder();
+    rmSync(log, { force: true });
     server = await spawnServer({
       db,
       profile: profileName,
@@ -264,7 +266,7 @@ export async function runPowerlossArm(profileName: string, opts: PowerlossOption
       acked: acked.length,
       events: events.length,
       syncs,
-      cuts: ks.length,
+      cuts: new Set(ks).size,
       cutsWithAcked: cutsWithAcked.size,
       cutsWithLoss: lossAtCut.size,
       images: cuts.length,
@@ -296,7 +298,7 @@ export async function runPowerlossArm(profileName: string, opts: PowerlossOption
       byMode,
       maxLost: 0,
       lossWindowMs: null,
-      expectation: expectationOf(base.journalMode, base.synchronous),
+      expectation: expectationOf(base.journalMode, base.synchronous, opts.metadata),
     };
     return { ...failed, ...verdictOf(failed), wallS: (performance.now() - t0) / 1000 };
   } finally {

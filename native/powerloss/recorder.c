@@ -8,7 +8,7 @@
  * a crash. Everything else passes through untouched: the shim only watches.
  *
  *   POWERLOSS_DB   absolute path of the database file (its -wal and -journal are watched too)
- *   POWERLOSS_LOG  where the log goes (created, truncated)
+ *   POWERLOSS_LOG  where the log goes (created if missing, appended to)
  *
  * Log: a sequence of records, little-endian, each a 32-byte header and, for writes, the data:
  *   u8 type, u8 file, u16 0, u32 length, u64 offset, u64 monotonic ns, u64 sequence
@@ -92,7 +92,9 @@ __attribute__((constructor)) static void init(void) {
   snprintf(dir_path, sizeof(dir_path), "%s", db);
   char *slash = strrchr(dir_path, '/');
   if (slash && slash != dir_path) *slash = 0;
-  log_fd = real_open(log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  /* Appended, never truncated: a child process that inherits the environment must not wipe the
+     log mid-run (the caller removes an old log before it starts the process). */
+  log_fd = real_open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 }
 
 static int file_of(const char *path) {
@@ -120,15 +122,16 @@ static void put_all(const void *buf, size_t n) {
 /* One record, whole, under the lock: the log's order is the order the calls returned in. */
 static void record(int type, int file, uint64_t offset, const void *data, uint32_t len) {
   if (log_fd < 0) return;
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
   unsigned char h[32];
   memset(h, 0, sizeof(h));
   h[0] = (unsigned char)type;
   h[1] = (unsigned char)file;
-  uint64_t ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
   int saved = errno;
   pthread_mutex_lock(&lock);
+  /* Time and sequence under the lock: the log's order is its time order too. */
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  uint64_t ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
   uint64_t s = seq++;
   memcpy(h + 4, &len, 4);
   memcpy(h + 8, &offset, 8);
@@ -160,7 +163,7 @@ static int exists(const char *path) {
 
 #define OPEN_BODY(call)                                                   \
   mode_t mode = 0;                                                        \
-  if (flags & (O_CREAT | O_TMPFILE)) {                                    \
+  if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {           \
     va_list ap;                                                           \
     va_start(ap, flags);                                                  \
     mode = (mode_t)va_arg(ap, int);                                       \
@@ -187,9 +190,14 @@ ssize_t write(int fd, const void *buf, size_t n) {
   resolve();
   int f = tracked(fd);
   if (f == F_NONE || f == F_DIR) return real_write(fd, buf, n);
-  off_t at = real_lseek(fd, 0, SEEK_CUR);
   ssize_t w = real_write(fd, buf, n);
-  if (w > 0) record(EV_WRITE, f, (uint64_t)at, buf, (uint32_t)w);
+  /* The offset from the position after the write: right for O_APPEND too. */
+  if (w > 0) {
+    int saved = errno;
+    off_t end = real_lseek(fd, 0, SEEK_CUR);
+    errno = saved;
+    if (end >= w) record(EV_WRITE, f, (uint64_t)(end - w), buf, (uint32_t)w);
+  }
   return w;
 }
 

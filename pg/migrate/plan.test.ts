@@ -193,9 +193,18 @@ describe('item 13: migrate verification compares by value and per table', () => 
       t.foreignKeys.map((f) => ({ table: t.name, columns: f.from, refTable: f.table, refColumns: f.to })),
     );
     const pgIdx = plan.tables.flatMap((t) =>
-      t.indexes.map((i) => ({ table: t.name, unique: i.unique, columns: i.columns })),
+      t.indexes.map((i) => ({ table: t.name, unique: i.unique, columns: i.columns, partial: i.where !== null })),
     );
     expect(compareSchemaObjects(plan.tables, pgFks, pgIdx).problems).toEqual([]);
+    // An index carried over without its WHERE is not the same index.
+    const partialPlan = [
+      { ...withIdx, foreignKeys: [], indexes: [{ name: 'p', unique: false, columns: ['a'], where: 'a > 0' }] },
+    ];
+    const pg = (partial: boolean) => [{ table: withIdx.name, unique: false, columns: ['a'], partial }];
+    expect(compareSchemaObjects(partialPlan, [], pg(true)).problems).toEqual([]);
+    expect(compareSchemaObjects(partialPlan, [], pg(false)).problems).toEqual([
+      `${withIdx.name}: index (a) partial missing in PostgreSQL`,
+    ]);
     // Move one index to another table: the totals still match, the per-table check does not.
     const moved = pgIdx.map((i, k) =>
       k === pgIdx.findIndex((x) => x.table === withIdx.name) ? { ...i, table: other.name } : i,

@@ -42,7 +42,10 @@ export function translateDefault(expr: string | null, col: ColumnPlan): { sql: s
   if (/^(true|false)$/i.test(e) && col.pgType === 'boolean') return { sql: e.toLowerCase() };
   if (/^\(?[+-]?\d+(\.\d+)?([eE][+-]?\d+)?\)?$/.test(e) && col.conversion !== 'text' && col.conversion !== 'bytes')
     return { sql: e.replace(/[()]/g, '') };
-  if (/^'(?:[^']|'')*'$/.test(e) && (col.conversion === 'text' || col.conversion === 'date' || col.conversion === 'timestamp'))
+  if (
+    /^'(?:[^']|'')*'$/.test(e) &&
+    (col.conversion === 'text' || col.conversion === 'date' || col.conversion === 'timestamp')
+  )
     return { sql: e };
   if (/^CURRENT_(TIMESTAMP|DATE|TIME)$/i.test(e) && (col.conversion === 'timestamp' || col.conversion === 'date'))
     return { sql: e.toUpperCase() };
@@ -86,13 +89,15 @@ export function planMigration(tables: readonly SqliteTable[]): MigrationPlan {
       .filter((c) => c.pk > 0)
       .sort((a, b) => a.pk - b.pk)
       .map((c) => c.name);
-    const indexes = [...t.indexes].sort((a, b) => a.name.localeCompare(b.name)).filter((i) => {
-      if (i.columns.some((c) => c === '')) {
-        notes.push(`${t.name}: index ${i.name} is on an expression: not carried over`);
-        return false;
-      }
-      return true;
-    });
+    const indexes = [...t.indexes]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .filter((i) => {
+        if (i.columns.some((c) => c === '')) {
+          notes.push(`${t.name}: index ${i.name} is on an expression: not carried over`);
+          return false;
+        }
+        return true;
+      });
     return {
       name: t.name,
       columns,

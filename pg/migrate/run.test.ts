@@ -77,12 +77,18 @@ describe.skipIf(!tools)('migrate into a real PostgreSQL (a throwaway cluster)', 
       const clash = await migrate({ sqliteFile: awkward('awkward-2.sqlite'), url });
       expect(clash.ok).toBe(false);
       expect(clash.reason).toMatch(/already has orders: nothing was changed/);
-      expect((await db`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`).map((r) => r.table_name)).toEqual(['orders']);
+      expect(
+        (await db`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`).map(
+          (r) => r.table_name,
+        ),
+      ).toEqual(['orders']);
       await db`DROP TABLE orders`;
       // An index PostgreSQL cannot build (glob() is SQLite's) fails after the data went in: all of it is rolled back.
       const file = join(tmp.dir, 'glob.sqlite');
       const s = new Database(file);
-      s.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT); INSERT INTO t (x) VALUES ('a'); CREATE INDEX g ON t(x) WHERE glob('a*', x);");
+      s.exec(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT); INSERT INTO t (x) VALUES ('a'); CREATE INDEX g ON t(x) WHERE glob('a*', x);",
+      );
       s.close();
       const failed = await migrate({ sqliteFile: file, url });
       expect(failed.ok).toBe(false);

@@ -88,7 +88,10 @@ export async function migrate(opts: {
       for (const t of plan.tables) {
         progress(`${t.name}: copying ${t.rows} rows`);
         const cols = t.columns.map((c) => ident(c.name)).join(', ');
-        const rows = src.prepare(`SELECT ${cols} FROM ${ident(t.name)}`).raw(true).iterate() as Iterable<unknown[]>;
+        const rows = src
+          .prepare(`SELECT ${cols} FROM ${ident(t.name)}`)
+          .raw(true)
+          .iterate() as Iterable<unknown[]>;
         const writable = await tx.unsafe(`COPY ${ident(t.name)} (${cols}) FROM STDIN`).writable();
         await pipeline(Readable.from(lines(rows, t)), writable);
       }
@@ -102,7 +105,10 @@ export async function migrate(opts: {
         const b = rowDigest();
         const conversions = t.columns.map((c) => c.conversion);
         const cols = t.columns.map((c) => ident(c.name)).join(', ');
-        for await (const batch of tx.unsafe(`SELECT ${cols} FROM ${ident(t.name)}`).values().cursor(1000))
+        for await (const batch of tx
+          .unsafe(`SELECT ${cols} FROM ${ident(t.name)}`)
+          .values()
+          .cursor(1000))
           for (const row of batch as unknown as PgValue[][]) b.add(row, conversions);
         const check = {
           table: t.name,
@@ -122,7 +128,10 @@ export async function migrate(opts: {
     });
     return { ok: true, reason: null, tables, plan, seconds: (performance.now() - t0) / 1000 };
   } catch (err) {
-    const reason = err instanceof CheckFailed ? err.message : `${(err as Error).message.split('\n')[0]}: rolled back, the target is as it was`;
+    const reason =
+      err instanceof CheckFailed
+        ? err.message
+        : `${(err as Error).message.split('\n')[0]}: rolled back, the target is as it was`;
     return { ok: false, reason, tables, plan, seconds: (performance.now() - t0) / 1000 };
   } finally {
     src.close();

@@ -16,12 +16,14 @@ export interface PgIndex {
   table: string;
   unique: boolean;
   columns: string[];
+  /** A partial index (WHERE …): present on both sides or a difference. The predicate's text is not compared. */
+  partial?: boolean;
 }
 
 export const fkText = (from: readonly string[], table: string, to: readonly string[]) =>
   `(${from.join(', ')}) → ${table}(${to.join(', ')})`;
-export const indexText = (unique: boolean, columns: readonly string[]) =>
-  `${unique ? 'unique ' : ''}(${columns.join(', ')})`;
+export const indexText = (unique: boolean, columns: readonly string[], partial = false) =>
+  `${unique ? 'unique ' : ''}(${columns.join(', ')})${partial ? ' partial' : ''}`;
 
 /** What SQLite declares that PostgreSQL lacks, per table, in words; and the counts per table. */
 export function compareSchemaObjects(
@@ -38,10 +40,12 @@ export function compareSchemaObjects(
     const gotFks = pgForeignKeys
       .filter((f) => f.table === t.name)
       .map((f) => fkText(f.columns, f.refTable, f.refColumns));
-    const gotIdx = pgIndexes.filter((i) => i.table === t.name).map((i) => indexText(i.unique, i.columns));
+    const gotIdx = pgIndexes
+      .filter((i) => i.table === t.name)
+      .map((i) => indexText(i.unique, i.columns, i.partial ?? false));
     for (const want of t.foreignKeys.map((f) => fkText(f.from, f.table, f.to)))
       if (!take(gotFks, want)) problems.push(`${t.name}: foreign key ${want} missing in PostgreSQL`);
-    for (const want of t.indexes.map((i) => indexText(i.unique, i.columns)))
+    for (const want of t.indexes.map((i) => indexText(i.unique, i.columns, i.where !== null)))
       if (!take(gotIdx, want)) problems.push(`${t.name}: index ${want} missing in PostgreSQL`);
     perTable[t.name] = {
       foreignKeys: { sqlite: t.foreignKeys.length, pg: pgForeignKeys.filter((f) => f.table === t.name).length },

@@ -130,7 +130,12 @@ function readTable(db: Database.Database, name: string, sql: string): SqliteTabl
     fk.to.push(r.to ?? primaryKeyOf(db, r.table)[fk.to.length] ?? 'id');
   }
   const indexes = (
-    db.prepare(`PRAGMA index_list(${q(name)})`).all() as { name: string; unique: number; origin: string; partial: number }[]
+    db.prepare(`PRAGMA index_list(${q(name)})`).all() as {
+      name: string;
+      unique: number;
+      origin: string;
+      partial: number;
+    }[]
   )
     // Indexes SQLite made for PRIMARY KEY and UNIQUE constraints come with the table's own DDL.
     .filter((i) => i.origin === 'c')
@@ -138,9 +143,10 @@ function readTable(db: Database.Database, name: string, sql: string): SqliteTabl
       const cols = (db.prepare(`PRAGMA index_info(${q(i.name)})`).all() as { seqno: number; name: string | null }[])
         .sort((a, b) => a.seqno - b.seqno)
         .map((c) => c.name ?? '');
-      const ddl = (db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?").get(i.name) as
-        | { sql: string | null }
-        | undefined)?.sql;
+      const ddl = (
+        db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?").get(i.name) as
+          { sql: string | null } | undefined
+      )?.sql;
       const where = i.partial && ddl ? (/\bWHERE\b([\s\S]*)$/i.exec(ddl)?.[1]?.trim() ?? null) : null;
       return { name: i.name, unique: i.unique === 1, columns: cols, where };
     });
@@ -158,8 +164,8 @@ function primaryKeyOf(db: Database.Database, table: string): string[] {
     .map((c) => c.name);
 }
 
-const DATE_ONLY = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]";
-const DATE_TIME = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9][ T][0-2][0-9]:[0-5][0-9]*";
+const DATE_ONLY = '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]';
+const DATE_TIME = '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9][ T][0-2][0-9]:[0-5][0-9]*';
 
 function temporalCounts(db: Database.Database, table: string, column: string) {
   const c = q(column);

@@ -32,8 +32,7 @@ export function affinity(declared: string): 'INTEGER' | 'TEXT' | 'BLOB' | 'REAL'
 }
 
 const count = (c: SqliteColumn, k: keyof SqliteColumn['classes']) => c.classes[k] ?? 0;
-const nonNull = (c: SqliteColumn) =>
-  count(c, 'integer') + count(c, 'real') + count(c, 'text') + count(c, 'blob');
+const nonNull = (c: SqliteColumn) => count(c, 'integer') + count(c, 'real') + count(c, 'text') + count(c, 'blob');
 
 /** Only these storage classes (besides NULL) occur in the column. */
 const only = (c: SqliteColumn, ...kinds: (keyof SqliteColumn['classes'])[]) =>
@@ -65,7 +64,12 @@ export function mapColumn(c: SqliteColumn): ColumnPlan {
     const { dateOnly, dateTime, other } = c.temporal;
     if (other === 0 && dateTime === 0 && /\bDATE\b/.test(t) && !/TIME/.test(t))
       return plan('date', 'date', `declared ${declared}, every value an ISO date`);
-    if (other === 0) return plan('timestamptz', 'timestamp', `declared ${declared}, every value an ISO date/time (read as UTC when it has no zone)`);
+    if (other === 0)
+      return plan(
+        'timestamptz',
+        'timestamp',
+        `declared ${declared}, every value an ISO date/time (read as UTC when it has no zone)`,
+      );
     return textFallback(`${other} value(s) are not ISO dates or times`);
   }
   switch (affinity(c.declared)) {
@@ -75,7 +79,8 @@ export function mapColumn(c: SqliteColumn): ColumnPlan {
           c.min === null || (BigInt(Math.trunc(c.min)) >= INT64.min && BigInt(Math.trunc(c.max ?? 0)) <= INT64.max);
         if (inRange) return plan('bigint', 'integer', `declared ${declared} (INTEGER affinity), integer values`);
       }
-      if (only(c, 'integer', 'real')) return plan('numeric', 'numeric', `declared ${declared}, but it holds real values too`);
+      if (only(c, 'integer', 'real'))
+        return plan('numeric', 'numeric', `declared ${declared}, but it holds real values too`);
       return textFallback('it holds text or blob values');
     case 'REAL':
       if (only(c, 'integer', 'real')) return plan('double precision', 'real', `declared ${declared} (REAL affinity)`);
@@ -85,8 +90,13 @@ export function mapColumn(c: SqliteColumn): ColumnPlan {
       return textFallback('it holds text or blob values');
     case 'TEXT':
       if (only(c, 'text')) return plan('text', 'text', `declared ${declared} (TEXT affinity)`);
-      if (only(c, 'integer', 'real', 'text')) return plan('text', 'text', `declared ${declared}; numbers stored in it become their text`);
-      return plan('bytea', 'bytes', `declared ${declared}, but it holds blobs: bytea keeps them (text values as UTF-8 bytes)`);
+      if (only(c, 'integer', 'real', 'text'))
+        return plan('text', 'text', `declared ${declared}; numbers stored in it become their text`);
+      return plan(
+        'bytea',
+        'bytes',
+        `declared ${declared}, but it holds blobs: bytea keeps them (text values as UTF-8 bytes)`,
+      );
     case 'BLOB':
       if (nonNull(c) === 0 || only(c, 'blob')) return plan('bytea', 'bytes', `declared ${declared} (BLOB affinity)`);
       if (only(c, 'text')) return plan('text', 'text', `declared ${declared}, text values only`);

@@ -125,7 +125,7 @@ export async function auditTarget(sqliteFile: string, url: string): Promise<Targ
       ref_columns: string[] | null;
     }[];
     const pgIdx = (await sql`
-      SELECT t.relname AS table, i.indisunique AS unique,
+      SELECT t.relname AS table, i.indisunique AS unique, i.indpred IS NOT NULL AS partial,
         (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS columns
       FROM pg_index i
@@ -135,6 +135,7 @@ export async function auditTarget(sqliteFile: string, url: string): Promise<Targ
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u'))`) as unknown as {
       table: string;
       unique: boolean;
+      partial: boolean;
       columns: string[] | null;
     }[];
     const objects = compareSchemaObjects(
@@ -145,7 +146,7 @@ export async function auditTarget(sqliteFile: string, url: string): Promise<Targ
         refTable: f.ref_table,
         refColumns: f.ref_columns ?? [],
       })),
-      pgIdx.map((i) => ({ table: i.table, unique: i.unique, columns: i.columns ?? [] })),
+      pgIdx.map((i) => ({ table: i.table, unique: i.unique, partial: i.partial, columns: i.columns ?? [] })),
     );
     problems.push(...objects.problems);
     const sqliteFks = plan.tables.reduce((n, t) => n + t.foreignKeys.length, 0);
