@@ -42,32 +42,48 @@ export function tooFewRounds(rounds: number, arms = 1): string | undefined {
 }
 
 /**
- * The decision on an interval of ratios candidate / baseline: a regression when the whole
- * interval lies on the worse side of "no change" — 'regressed' (beyond the threshold) when
- * even its near end is worse by more than the threshold (rps below 1 − t, p95 above 1 + t),
- * 'small regression' when it is not; both fail the gate. 'improved' when the whole interval
- * lies on the better side. The point estimate never decides: it overshoots when it is picked
- * for passing a line.
+ * The decision on ratios candidate / baseline, one rule for every gating metric:
+ * - **regressed** (fails the gate): the whole interval lies on the worse side of "no change"
+ *   (the change is real, family-wise) **and** the estimate is worse than the threshold (rps
+ *   below 1 − t, p95 above 1 + t: large enough to matter). What the record then claims is the
+ *   interval: "at least" its near end; AB.md says "beyond t" only when the near end is;
+ * - **small regression** (shown, does not fail): real, but the estimate is within the
+ *   threshold. The threshold is the tolerance for changes too small to act on, and for the
+ *   systematic differences of a few percent that two identical sides can show;
+ * - **improved**: the whole interval on the better side.
  */
-export function judgeRatios(low: number, high: number, direction: Direction, thresholdPct: number): AbVerdict {
+export function judgeRatios(
+  low: number,
+  mid: number,
+  high: number,
+  direction: Direction,
+  thresholdPct: number,
+): AbVerdict {
   const t = thresholdPct / 100;
   if (direction === 'higher') {
-    if (high < 1) return high < 1 - t ? 'regressed' : 'small regression';
+    if (high < 1) return mid < 1 - t ? 'regressed' : 'small regression';
     return low > 1 ? 'improved' : 'no significant change';
   }
-  if (low > 1) return low > 1 + t ? 'regressed' : 'small regression';
+  if (low > 1) return mid > 1 + t ? 'regressed' : 'small regression';
   return high < 1 ? 'improved' : 'no significant change';
 }
 
 /** The same rule on differences in percentage points (higher is worse: error shares). */
-export function judgePoints(low: number, high: number, thresholdPoints: number): AbVerdict {
-  if (low > 0) return low > thresholdPoints ? 'regressed' : 'small regression';
+export function judgePoints(low: number, mid: number, high: number, thresholdPoints: number): AbVerdict {
+  if (low > 0) return mid > thresholdPoints ? 'regressed' : 'small regression';
   if (high < 0) return 'improved';
   return 'no significant change';
 }
 
-/** Verdicts that fail the gate on a gating metric. */
-export const isRegression = (v: AbVerdict): boolean => v === 'regressed' || v === 'small regression';
+/** Whether the near end of a regression's interval is itself beyond the threshold (what AB.md may claim). */
+export function beyondThreshold(m: Pick<AbMetric, 'low' | 'high' | 'direction' | 'scale' | 'threshold'>): boolean {
+  if (m.low === null || m.high === null) return false;
+  if (m.scale === 'points') return m.low > m.threshold;
+  return m.direction === 'higher' ? m.high < 1 - m.threshold / 100 : m.low > 1 + m.threshold / 100;
+}
+
+/** Verdicts that fail the gate on a gating metric: a small regression is shown, not failed. */
+export const isRegression = (v: AbVerdict): boolean => v === 'regressed';
 
 interface Series {
   key: string;
@@ -213,8 +229,8 @@ function judged(p: Prepared, confidence: number, familySize: number | null, s: S
     return { ...common, ...noInterval, median: median(p.values), verdict: 'not enough rounds', reason: ci.reason };
   const verdict =
     s.scale === 'ratio'
-      ? judgeRatios(ci.low, ci.high, s.direction, s.threshold)
-      : judgePoints(ci.low, ci.high, s.threshold);
+      ? judgeRatios(ci.low, ci.median, ci.high, s.direction, s.threshold)
+      : judgePoints(ci.low, ci.median, ci.high, s.threshold);
   return { ...common, median: ci.median, low: ci.low, high: ci.high, coverage: ci.coverage, verdict };
 }
 
@@ -459,7 +475,7 @@ function countedMetrics(
 
 /**
  * Exit code of an A/B: 1 on any problem, any failed metric (gating or shown) or any gating
- * regression (small or beyond its threshold); else 2 when a gating metric has not enough
+ * regression (a small regression is shown, not failed); else 2 when a gating metric has not enough
  * rounds for a verdict or something asked for could not be measured (`notMeasured`: counters
  * without valgrind or strace); else 0.
  */

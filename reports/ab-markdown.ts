@@ -2,7 +2,7 @@ import type { AbFile, AbMetric, AbSide } from '../lib/records/ab.ts';
 import { DASH, num, share } from '../lib/format.ts';
 import { PAIRED_METHOD, PAIRED_METHOD_TEXT } from '../stats/index.ts';
 import { renderTable, type Column, type TableFormat } from '../lib/table.ts';
-import { abHeadline, changeText as change, improvementsOf, regressionsOf } from './ab-verdict.ts';
+import { abHeadline, changeText as change, improvementsOf, regressionsOf, smallRegressionsOf } from './ab-verdict.ts';
 
 export { abHeadline };
 
@@ -42,7 +42,7 @@ const COLUMNS: Column<AbMetric>[] = [
       m.verdict === 'failed'
         ? `FAILED: ${m.reason ?? ''}`
         : m.verdict === 'small regression'
-          ? `small regression (not shown beyond ${m.threshold}${m.scale === 'ratio' ? ' %' : ' pt'})`
+          ? `small regression (within ${m.threshold}${m.scale === 'ratio' ? ' %' : ' pt'}: not failed)`
           : m.verdict === 'not enough rounds'
             ? (m.reason ?? m.verdict)
             : m.verdict,
@@ -130,6 +130,13 @@ export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): 
     lines.push('### Regressions and failures', '', renderTable(COLUMNS, failedOrRegressed, format));
   const unjudged = ab.metrics.filter((m) => m.gating && m.verdict === 'not enough rounds');
   if (unjudged.length) lines.push('### Not enough rounds for a verdict', '', renderTable(COLUMNS, unjudged, format));
+  const small = smallRegressionsOf(ab);
+  if (small.length)
+    lines.push(
+      '### Small regressions (real, within the threshold: shown, not failed)',
+      '',
+      renderTable(COLUMNS, small, format),
+    );
   const improved = improvementsOf(ab);
   if (improved.length) lines.push('### Improvements', '', renderTable(COLUMNS, improved, format));
   const shown = ab.metrics.filter((m) => !m.gating && m.verdict !== 'no significant change' && m.verdict !== 'failed');
@@ -149,8 +156,9 @@ export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): 
       `difference in points); a pair whose side answered nothing is left out, never read as no change. ` +
       `A slice with no response is stalled: in a round with a stalled slice, rps is the candidate's answered ` +
       `work over the baseline's, and a side that answered nothing in a whole block fails. ` +
-      `A gating metric regresses when its whole interval lies on the worse side of no change: "regressed" when ` +
-      `even its near end is beyond the threshold, "small regression" when it is not; both fail the gate. The ` +
+      `A gating metric regresses (and fails the gate) when its whole interval lies on the worse side of no change ` +
+      `and its estimate is worse than the threshold; the line says "beyond" the threshold only when the interval's ` +
+      `near end is too. A "small regression" is real but within the threshold: shown, not failed. The ` +
       `gating intervals are one family (Bonferroni), so identical sides fail at most 5 % of runs; a pass states ` +
       `the largest regression its intervals leave open. With fewer rounds than the confidence needs a metric has ` +
       `no interval and no verdict. rps counts 2xx responses only.`,

@@ -1,6 +1,7 @@
 import type { AbFile, AbMetric } from '../lib/records/ab.ts';
 import { DASH, pct, share } from '../lib/format.ts';
 import { familyCoverage } from '../stats/index.ts';
+import { beyondThreshold } from '../ab/judge.ts';
 
 /** A change on the metric's own scale: a ratio as a signed percentage, points as signed points. */
 export const changeText = (m: Pick<AbMetric, 'scale'>, v: number | null): string =>
@@ -63,23 +64,26 @@ export function detectionLimit(ab: AbFile): {
   return { ratio, points };
 }
 
-const isRegression = (m: AbMetric) => m.gating && (m.verdict === 'regressed' || m.verdict === 'small regression');
-
-/** Gating regressions, worst verdict first ('regressed' beyond its threshold before 'small regression'). */
+/** Gating regressions: they fail the gate. */
 export const regressionsOf = (ab: AbFile): AbMetric[] =>
-  ab.metrics.filter(isRegression).sort((a, b) => (a.verdict === b.verdict ? 0 : a.verdict === 'regressed' ? -1 : 1));
+  ab.metrics.filter((m) => m.gating && m.verdict === 'regressed');
+
+/** Gating small regressions: real, within the threshold; shown, not failed. */
+export const smallRegressionsOf = (ab: AbFile): AbMetric[] =>
+  ab.metrics.filter((m) => m.gating && m.verdict === 'small regression');
 
 /** Gating improvements: counted from the same metrics as the regressions. */
 export const improvementsOf = (ab: AbFile): AbMetric[] =>
   ab.metrics.filter((m) => m.gating && m.verdict === 'improved');
 
+const unit = (m: AbMetric) => (m.scale === 'ratio' ? ' %' : ' pt');
 const regressionText = (m: AbMetric) =>
   `${m.name} ${m.median === null && m.reason ? m.reason : changeWithInterval(m)}` +
   (m.method === 'exact'
     ? ` (exact, threshold ${m.threshold} %)`
-    : m.verdict === 'regressed'
-      ? `, beyond ${m.threshold}${m.scale === 'ratio' ? ' %' : ' pt'}`
-      : `, small: not shown beyond ${m.threshold}${m.scale === 'ratio' ? ' %' : ' pt'}`);
+    : beyondThreshold(m)
+      ? `, beyond ${m.threshold}${unit(m)}`
+      : `, estimate beyond ${m.threshold}${unit(m)}, proven at least ${changeText(m, m.direction === 'higher' && m.scale === 'ratio' ? m.high : m.low)}`);
 
 const familyText = (ab: AbFile) => {
   const f = familyWise(ab);
@@ -99,6 +103,7 @@ export function abHeadline(ab: AbFile): string {
     return `NO VERDICT: ${unjudged.length} gating metric(s) cannot be judged (${unjudged[0]!.reason})`;
   if (ab.notMeasured.length > 0) return `NOT MEASURED: ${ab.notMeasured[0]}`;
   const improved = improvementsOf(ab);
+  const small = smallRegressionsOf(ab);
   const limit = detectionLimit(ab);
   const parts = [
     limit.ratio ? `no regression larger than ${share(limit.ratio.pct)} (widest: ${limit.ratio.metric})` : null,
@@ -106,6 +111,9 @@ export function abHeadline(ab: AbFile): string {
   ].filter(Boolean);
   return (
     `no significant regression${parts.length ? `: ${parts.join(', ')}` : ''} (${familyText(ab)})` +
+    (small.length
+      ? `; ${small.length} small regression(s) within the threshold: ${small.map((m) => `${m.name} ${changeWithInterval(m)}`).join('; ')}`
+      : '') +
     (improved.length ? `; ${improved.length} improvement(s)` : '')
   );
 }

@@ -216,8 +216,8 @@ export function rejudgeRun(run: StoredRun): { key: string; verdict: string }[] {
       key: m.key,
       verdict:
         rule.scale === 'points'
-          ? judgePoints(ci.low, ci.high, rule.threshold)
-          : judgeRatios(ci.low, ci.high, rule.direction, rule.threshold),
+          ? judgePoints(ci.low, ci.median, ci.high, rule.threshold)
+          : judgeRatios(ci.low, ci.median, ci.high, rule.direction, rule.threshold),
     };
   });
 }
