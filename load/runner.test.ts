@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { LoadRecord } from '../lib/records/load.ts';
 import { liveChildren } from '../lib/server-process.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
@@ -98,4 +100,39 @@ describe('runLoad when an arm cannot start', () => {
     expect(records[0]!.reason).toMatch(/seeding failed/);
     expect(liveChildren()).toBe(0);
   });
+});
+
+describe('item 9: a built-in arm over its error budget is degraded, not ok', () => {
+  it('a server that fails a tenth of read-point requests gives status "degraded" with the counts', async () => {
+    let n = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        n++;
+        if (n % 10 === 0) res.writeHead(500).end('{"error":"boom"}');
+        else res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":1}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const [record] = await runLoad({
+        scenarios: ['read-point'],
+        profiles: ['tuned'],
+        target: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        durationS: 1,
+        warmupS: 0.2,
+        trials: 1,
+        connections: 4,
+        dataDir: tmp.dir,
+      });
+      expect(record!.status).toBe('degraded');
+      expect(record!.reason).toMatch(
+        /^(9|10|11)\.\d % of requests failed \(non-2xx \d+, errors 0, timeouts 0 of \d+ attempts\), over the 1 % a built-in arm allows/,
+      );
+      expect(LoadRecord.parse(record)).toBeTruthy();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  }, 60_000);
 });
