@@ -5,7 +5,6 @@ import type { CountedRecord } from '../lib/records/counted.ts';
 import {
   AB_CONFIDENCE,
   abExitCode,
-  beyondThreshold,
   judgeAb,
   judgePoints,
   judgeRatios,
@@ -13,6 +12,7 @@ import {
   tooFewRounds,
 } from './judge.ts';
 import { createRng } from '../lib/rng.ts';
+import { beyondThreshold } from '../reports/ab-verdict.ts';
 import { familyConfidence, isNotEnough, medianInterval } from '../stats/index.ts';
 
 function trial(round: number, side: AbTrial['side'], rps: number, p95 = 2, extra: Partial<AbTrial> = {}): AbTrial {

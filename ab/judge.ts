@@ -75,13 +75,6 @@ export function judgePoints(low: number, mid: number, high: number, thresholdPoi
   return 'no significant change';
 }
 
-/** Whether the near end of a regression's interval is itself beyond the threshold (what AB.md may claim). */
-export function beyondThreshold(m: Pick<AbMetric, 'low' | 'high' | 'direction' | 'scale' | 'threshold'>): boolean {
-  if (m.low === null || m.high === null) return false;
-  if (m.scale === 'points') return m.low > m.threshold;
-  return m.direction === 'higher' ? m.high < 1 - m.threshold / 100 : m.low > 1 + m.threshold / 100;
-}
-
 /** Verdicts that fail the gate on a gating metric: a small regression is shown, not failed. */
 export const isRegression = (v: AbVerdict): boolean => v === 'regressed';
 

@@ -1,7 +1,13 @@
 import type { AbFile, AbMetric } from '../lib/records/ab.ts';
 import { DASH, pct, share } from '../lib/format.ts';
 import { familyCoverage } from '../stats/index.ts';
-import { beyondThreshold } from '../ab/judge.ts';
+
+/** Whether the near end of a regression's interval is itself beyond the threshold (what AB.md may claim). */
+export function beyondThreshold(m: Pick<AbMetric, 'low' | 'high' | 'direction' | 'scale' | 'threshold'>): boolean {
+  if (m.low === null || m.high === null) return false;
+  if (m.scale === 'points') return m.low > m.threshold;
+  return m.direction === 'higher' ? m.high < 1 - m.threshold / 100 : m.low > 1 + m.threshold / 100;
+}
 
 /** A change on the metric's own scale: a ratio as a signed percentage, points as signed points. */
 export const changeText = (m: Pick<AbMetric, 'scale'>, v: number | null): string =>
