@@ -86,7 +86,7 @@ const alive = (s: AbEndpoint | undefined): boolean => s !== undefined && s.alive
  * slice, failed ones included (a dead server, a generator that crashed): never throws.
  */
 export async function loadBlock(
-  opts: { config: RunConfig; signal?: AbortSignal },
+  opts: { config: RunConfig; signal?: AbortSignal; scenarioFile?: string },
   servers: Record<AbSideName, AbEndpoint | undefined>,
   pinning: Pinning,
   block: PlannedBlock,
@@ -117,6 +117,7 @@ export async function loadBlock(
     {
       urls: { baseline: servers.baseline!.url, candidate: servers.candidate!.url },
       scenario: block.arm.scenario,
+      ...(opts.scenarioFile ? { scenarioFile: opts.scenarioFile } : {}),
       scale: opts.config.scale,
       // The same requests for both sides; new keys every round.
       seed: opts.config.seed + block.round,

@@ -8,7 +8,8 @@ import { abExitCode, judgeAb, type AbThresholds } from './judge.ts';
 import { benchOrder, planRounds, type AbArm } from './plan.ts';
 import { loadBlock, serverEndpoint, slicesPerSide, targetEndpoint, type AbEndpoint } from './load-trial.ts';
 import { benchRun, countedRun, seedSide } from './side-commands.ts';
-import { sideEnv, type AbCheckout } from './sides.ts';
+import { sideCatalog, type AbCheckout } from './sides.ts';
+import { isBuiltinSpec } from '../lib/records/catalog-spec.ts';
 
 export interface AbProgress {
   kind: 'stage' | 'trial' | 'round';
@@ -38,6 +39,8 @@ export interface AbOptions {
    * of your own service): no seeding, no microbenchmarks, the same alternating load.
    */
   targets?: Record<AbSideName, string>;
+  /** The scenario file of the targets' scenario: the generator process reads it again. */
+  scenarioFile?: string;
 }
 
 type Servers = Map<string, ServerHandle>;
@@ -127,7 +130,7 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
             args: c.config.injectDelayMs ? ['--inject-delay-ms', String(c.config.injectDelayMs)] : [],
             ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}),
             startTimeoutMs: 60_000,
-            env: sideEnv(c),
+            ...(isBuiltinSpec(sideCatalog(c)) ? {} : { catalog: sideCatalog(c) }),
           });
           servers.set(serverKey(side, profile), server);
         } catch (err) {

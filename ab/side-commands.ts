@@ -8,7 +8,7 @@ import { BenchFile } from '../lib/records/bench.ts';
 import { uncountedRecord, type CountedRecord } from '../lib/records/counted.ts';
 import type { Pinning } from '../lib/records/environment.ts';
 import type { RunConfig } from '../lib/records/run-config.ts';
-import { sideEnv, type AbCheckout } from './sides.ts';
+import { sideCatalogArgs, type AbCheckout } from './sides.ts';
 
 /** Commands an A/B runs with each side's own code: seed, bench, bench --counted. */
 const run = promisify(execFile);
@@ -32,7 +32,7 @@ export async function benchFileFlag(c: AbCheckout): Promise<string> {
   if (known) return known;
   let flag = '--json';
   try {
-    const { stdout } = await run(process.execPath, [c.bin, 'bench', '--help'], { timeout: 60_000, env: sideEnv(c) });
+    const { stdout } = await run(process.execPath, [c.bin, 'bench', '--help'], { timeout: 60_000 });
     if (stdout.includes('--json-out')) flag = '--json-out';
   } catch {
     // A bench that cannot even print its help fails its own run below, with the reason.
@@ -43,9 +43,8 @@ export async function benchFileFlag(c: AbCheckout): Promise<string> {
 
 export async function seedSide(c: AbCheckout, profile: string, out: string, cfg: RunConfig): Promise<void> {
   const args = [c.bin, 'seed', '--out', out, '--profile', profile, '--scale', String(cfg.scale)];
-  await run(process.execPath, [...args, '--seed', String(cfg.seed), '--force'], {
+  await run(process.execPath, [...args, '--seed', String(cfg.seed), '--force', ...sideCatalogArgs(c)], {
     timeout: 600_000,
-    env: sideEnv(c),
   }).catch((err: Error & { stderr?: string }) => {
     throw new Error(
       `${c.side.name} could not seed ${profile}: ${(err.stderr ?? err.message).trim().split('\n').pop()}`,
@@ -77,6 +76,7 @@ export async function benchRun(
   ];
   args.push('--time', String(cfg.bench.timeMs), await benchFileFlag(c), json, '--data-dir', dir, '--quiet');
   if (cfg.bench.ops.length) args.push('--ops', cfg.bench.ops.join(','));
+  args.push(...sideCatalogArgs(c));
   const [cmd, argv] =
     pinning.serverCpu !== null
       ? ['taskset', ['-c', String(pinning.serverCpu), process.execPath, ...args]]
@@ -96,7 +96,7 @@ export async function benchRun(
       })),
     );
   try {
-    await run(cmd, argv, { timeout: 600_000, env: sideEnv(c), ...(opts.signal ? { signal: opts.signal } : {}) });
+    await run(cmd, argv, { timeout: 600_000, ...(opts.signal ? { signal: opts.signal } : {}) });
   } catch (err) {
     const e = err as Error & { stderr?: string; code?: number | string };
     // bench exits 1 when a record failed but still writes its file; anything else is a failed run.
@@ -130,10 +130,10 @@ export async function countedRun(opts: SideRunContext, c: AbCheckout): Promise<C
   args.push('--seed', String(cfg.seed), '--time', '10', await benchFileFlag(c), json, '--data-dir', dir, '--quiet');
   if (cfg.bench.ops.length) args.push('--ops', cfg.bench.ops.join(','));
   if (c.config.injectWork > 0) args.push('--inject-work', String(c.config.injectWork));
+  args.push(...sideCatalogArgs(c));
   try {
     await run(process.execPath, args, {
       timeout: 1_800_000,
-      env: sideEnv(c),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     return BenchFile.parse(JSON.parse(readFileSync(json, 'utf8'))).counted;

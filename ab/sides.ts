@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../lib/errors.ts';
-import { CUSTOM_PROFILES_ENV } from '../db/profiles.ts';
+import { catalogArgs, isBuiltinSpec, type CatalogSpec } from '../lib/records/catalog-spec.ts';
 import type { AbSide, AbSideName } from '../lib/records/ab.ts';
 import type { RunConfig } from '../lib/records/run-config.ts';
 
@@ -26,15 +26,21 @@ function git(dir: string, args: string[]): string | null {
 
 /** Checks that DIR is a checkout of this project with its dependencies installed; UsageError otherwise. */
 /**
- * The environment of a side's own processes (seed, serve, bench): its config's custom
- * profiles, and only its own (a config-only A/B defines `mine` differently on each side).
+ * The catalog of a side's own processes (seed, serve, bench), handed over as `--catalog`: its
+ * config's custom profiles, and only its own (a config-only A/B defines `mine` differently on
+ * each side). Each side's code builds the profiles from the definitions itself.
  */
-export function sideEnv(c: Pick<AbCheckout, 'config' | 'side'>): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env[CUSTOM_PROFILES_ENV];
-  if (Object.keys(c.config.customProfiles).length > 0)
-    env[CUSTOM_PROFILES_ENV] = JSON.stringify({ source: c.side.configFile ?? 'config', defs: c.config.customProfiles });
-  return env;
+export function sideCatalog(c: Pick<AbCheckout, 'config' | 'side'>): CatalogSpec {
+  return { source: c.side.configFile ?? 'config', customProfiles: c.config.customProfiles, scenarioFiles: [] };
+}
+
+/**
+ * The `--catalog` arguments of a side's commands: none when it has no custom profiles, so a
+ * checkout older than the flag still runs an A/B of built-in profiles.
+ */
+export function sideCatalogArgs(c: Pick<AbCheckout, 'config' | 'side'>): string[] {
+  const spec = sideCatalog(c);
+  return isBuiltinSpec(spec) ? [] : catalogArgs(spec);
 }
 
 /** True when the directory's bin can load tsx (its dependencies are installed, here or in a parent node_modules). */

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { requestedPragmas } from '../db/open.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import { builtinProfile } from '../db/profiles.ts';
 import { ablationArms, identityArms, IDENTITY, TOGGLES } from './ablation-arms.ts';
 import { fileKey } from './workspace.ts';
 
-const settings = (p: ReturnType<typeof resolveProfile>) => ({
+const settings = (p: ReturnType<typeof builtinProfile>) => ({
   ...requestedPragmas(p),
-  indexes: [...p.indexes].sort().join(','),
+  indexes: p.indexes
+    .map((i) => i.name)
+    .sort()
+    .join(','),
 });
 
 describe('ablationArms', () => {

@@ -1,4 +1,4 @@
-import { resolveProfile, type Profile } from '../db/profiles.ts';
+import { builtinProfile, type Profile } from '../db/profiles.ts';
 
 /**
  * One tuned PRAGMA (or the indexes) as data: how to copy it from one profile onto
@@ -51,8 +51,8 @@ export interface Arm {
  */
 export function ablationArms(
   toggleNames?: readonly string[],
-  low = resolveProfile('untuned'),
-  high = resolveProfile('tuned'),
+  low = builtinProfile('untuned'),
+  high = builtinProfile('tuned'),
 ): Arm[] {
   const toggles = toggleNames ? TOGGLES.filter((t) => toggleNames.includes(t.name)) : TOGGLES;
   const arms: Arm[] = [];
@@ -91,7 +91,7 @@ export const IDENTITY = 'identity';
  * its own copy and connection as every real arm does, and nothing else differs. What such an
  * arm measures is the ablation's noise.
  */
-export function identityArms(low = resolveProfile('untuned'), high = resolveProfile('tuned')): Arm[] {
+export function identityArms(low = builtinProfile('untuned'), high = builtinProfile('tuned')): Arm[] {
   return [
     { direction: 'enable-on-untuned', toggle: IDENTITY, base: low, profile: named(low, `${low.name}+${IDENTITY}`) },
     { direction: 'disable-on-tuned', toggle: IDENTITY, base: high, profile: named(high, `${high.name}-${IDENTITY}`) },

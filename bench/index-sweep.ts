@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { CAMPAIGN_STATUS_MIX } from '../db/data-shape.ts';
 import { openDatabase } from '../db/open.ts';
-import { resolveProfile, type Profile } from '../db/profiles.ts';
+import { builtinProfile, type Profile } from '../db/profiles.ts';
 import { sqliteTime } from '../db/seed.ts';
 import { SQL } from '../db/store.ts';
 import { UsageError } from '../lib/errors.ts';
@@ -21,7 +21,7 @@ export interface IndexSweepOptions extends Omit<CommonBenchOptions, 'scale'> {
   /** Table size the insert side runs on (default 100k). */
   insertRows?: number;
   /** Profile whose connection PRAGMAs every database is opened with (default tuned). */
-  profile?: string;
+  profile?: Profile;
 }
 
 export const SWEEP_DEFAULTS = {
@@ -54,7 +54,7 @@ export async function runIndexSweep(opts: IndexSweepOptions = {}): Promise<Index
   const sizes = opts.sizes ?? [...SWEEP_DEFAULTS.sizes];
   const insertRows = opts.insertRows ?? SWEEP_DEFAULTS.insertRows;
   checkSweepSizes([...sizes, insertRows]);
-  const profile = resolveProfile(opts.profile ?? SWEEP_DEFAULTS.profile);
+  const profile = opts.profile ?? builtinProfile(SWEEP_DEFAULTS.profile);
   const workspace = opts.workspace ?? createWorkspace({ dataDir, scale: 1, seed });
   const progress = (message: string) => opts.onProgress?.({ stage: 'index-sweep', message });
   const records: IndexSweepRecord[] = [];

@@ -1,4 +1,4 @@
-import { resolveProfile, type Profile } from '../db/profiles.ts';
+import { builtinProfile, type Profile } from '../db/profiles.ts';
 import { UsageError } from '../lib/errors.ts';
 import type { ProgressFn } from './driver.ts';
 import { findWorkload, workloadNames } from './workloads/index.ts';
@@ -35,9 +35,11 @@ export const BENCH_DEFAULTS = {
   dataDir: DEFAULT_DATA_DIR,
 } as const;
 
-export function resolveProfiles(names: readonly string[]): Profile[] {
-  if (names.length === 0) throw new UsageError('--profiles must name at least one profile');
-  return names.map(resolveProfile);
+/** The profiles to compare: the ones given (resolved from the catalog at the door), else the defaults, built in. */
+export function benchProfiles(given: readonly Profile[] | undefined, defaults: readonly string[]): Profile[] {
+  if (given === undefined) return defaults.map(builtinProfile);
+  if (given.length === 0) throw new UsageError('--profiles must name at least one profile');
+  return [...given];
 }
 
 export function resolveWorkloads(names: readonly string[] | undefined): Workload[] {

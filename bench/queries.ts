@@ -1,3 +1,4 @@
+import type { Profile } from '../db/profiles.ts';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -5,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import type { BenchRecord } from '../lib/records/bench.ts';
 import { UsageError } from '../lib/errors.ts';
 import { measureArms, type PlannedOp } from './driver.ts';
-import { BENCH_DEFAULTS, checkCommon, resolveProfiles, type CommonBenchOptions } from './options.ts';
+import { BENCH_DEFAULTS, checkCommon, benchProfiles, type CommonBenchOptions } from './options.ts';
 import { readQueriesFile, type Query } from '../db/queries-file.ts';
 import { copyDatabase, createWorkspace } from './workspace.ts';
 
@@ -14,7 +15,7 @@ export interface QueriesBenchOptions extends Omit<CommonBenchOptions, 'scale' | 
   db: string;
   /** Path of a queries file (see queries-file.ts), or the parsed queries. */
   queries: string | Query[];
-  profiles?: string[];
+  profiles?: Profile[];
 }
 
 export interface QueriesBenchResult {
@@ -40,7 +41,7 @@ export async function runQueriesBench(opts: QueriesBenchOptions): Promise<Querie
   const userDb = resolve(opts.db);
   if (!existsSync(userDb) || !statSync(userDb).isFile()) throw new UsageError(`database not found: ${opts.db}`);
   const queries = typeof opts.queries === 'string' ? readQueriesFile(opts.queries) : opts.queries;
-  const arms = resolveProfiles(opts.profiles ?? BENCH_DEFAULTS.profiles);
+  const arms = benchProfiles(opts.profiles, BENCH_DEFAULTS.profiles);
   const before = databaseChecksum(userDb);
   const workspace = opts.workspace ?? createWorkspace({ dataDir, scale: 1, seed: 0 });
   let records: BenchRecord[];

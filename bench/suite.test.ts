@@ -8,6 +8,7 @@ import { runBench } from './suite.ts';
 import { WORKLOADS } from './workloads/index.ts';
 import { ABLATION_CONFIDENCE, ABLATION_ROUNDS } from './ablation-delta.ts';
 import { PAIRED_METHOD, signTestCoverage } from '../stats/index.ts';
+import { profiles } from '../test-support/catalog.ts';
 
 const tmp = tempDir('loadlab-bench-');
 afterAll(() => tmp.cleanup());
@@ -105,7 +106,7 @@ describe('an ablation with fewer rounds than its confidence needs', () => {
       timeMs: 10,
       dataDir: tmp.dir,
       skipFsyncProbe: true,
-      profiles: ['tuned'],
+      profiles: profiles('tuned'),
       ops: ['point-read'],
       ablation: true,
       ablationToggles: ['mmap'],
@@ -139,7 +140,7 @@ describe('an aborted run', () => {
       dataDir: tmp.dir,
       skipFsyncProbe: true,
       ops: ['point-read', 'aggregate'],
-      profiles: ['untuned', 'tuned'],
+      profiles: profiles('untuned', 'tuned'),
       indexSweep: true,
       sweep: { sizes: [200], insertRows: 200 },
       signal: controller.signal,

@@ -1,16 +1,17 @@
+import type { Profile } from '../db/profiles.ts';
 import { BENCH_SCHEMA_VERSION, BenchFile } from '../lib/records/bench.ts';
 import { probeEnvironment } from '../lib/environment.ts';
 import { checkAblationRounds, checkToggles, runAblation } from './ablation.ts';
 import { ABLATION_CONFIDENCE } from './ablation-delta.ts';
 import { checkSweepSizes, runIndexSweep, type IndexSweepOptions } from './index-sweep.ts';
-import { BENCH_DEFAULTS, checkCommon, resolveProfiles, resolveWorkloads, type CommonBenchOptions } from './options.ts';
+import { BENCH_DEFAULTS, checkCommon, benchProfiles, resolveWorkloads, type CommonBenchOptions } from './options.ts';
 import { runProfileBench } from './profiles-bench.ts';
 import { runQueriesBench } from './queries.ts';
 import { createWorkspace } from './workspace.ts';
 import { UsageError } from '../lib/errors.ts';
 
 export interface BenchOptions extends CommonBenchOptions {
-  profiles?: string[];
+  profiles?: Profile[];
   ops?: string[];
   /** Also attribute the gains one PRAGMA at a time. */
   ablation?: boolean;
@@ -36,8 +37,7 @@ export interface BenchOptions extends CommonBenchOptions {
  */
 export async function runBench(opts: BenchOptions = {}): Promise<BenchFile> {
   const { scale, seed, timeMs, dataDir } = checkCommon(opts);
-  const profiles = opts.profiles ?? [...BENCH_DEFAULTS.profiles];
-  resolveProfiles(profiles);
+  const profiles = benchProfiles(opts.profiles, BENCH_DEFAULTS.profiles);
   if (opts.byo && (opts.ablation || opts.indexSweep || opts.ops)) {
     throw new UsageError(
       '--db/--queries run your own queries; they cannot be combined with --ablation, --index-sweep or --ops',
@@ -57,7 +57,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchFile> {
     kind: 'bench',
     environment,
     options: {
-      profiles,
+      profiles: profiles.map((p) => p.name),
       timeMs,
       ...(opts.byo
         ? { db: opts.byo.db, queries: opts.byo.queries }

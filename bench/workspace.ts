@@ -30,7 +30,7 @@ export interface WorkspaceOptions {
 }
 
 export function fileKey(profile: Profile): string {
-  const indexes = [...profile.indexes].sort();
+  const indexes = profile.indexes.map((i) => i.name).sort();
   return `${profile.file.journal_mode}-av${profile.file.auto_vacuum}-${indexes.length ? indexes.map((n) => n.replace(/^idx_/, '')).join('+') : 'pk'}`;
 }
 

@@ -7,13 +7,20 @@
  */
 import { statSync } from 'node:fs';
 import { probeEnvironment } from '../lib/environment.ts';
-import { CROSSOVER_SCHEMA_VERSION, CrossoverFile, type CrossoverDimension, type CrossoverRecord } from '../lib/records/crossover.ts';
+import {
+  CROSSOVER_SCHEMA_VERSION,
+  CrossoverFile,
+  type CrossoverDimension,
+  type CrossoverRecord,
+} from '../lib/records/crossover.ts';
 import type { LoadRecord } from '../lib/records/load.ts';
 import { resolveLoadOptions } from '../load/options.ts';
 import { loadPinning, runArm, seededDatabase } from '../load/runner.ts';
-import { findScenario } from '../load/scenarios.ts';
+import { builtinScenario } from '../load/scenarios.ts';
+import { builtinProfile, type Profile } from '../db/profiles.ts';
+import type { CatalogSpec } from '../lib/records/catalog-spec.ts';
 import { startCluster, type PgCluster } from '../pg/cluster.ts';
-import { resolvePgProfile } from '../pg/profiles.ts';
+import { PG_PROFILES, type PgProfile } from '../pg/profiles.ts';
 import { preparePgEnvironment, type PgEnvironment } from '../pg/trial-env.ts';
 import { CROSSOVER_PRESETS, pointSetup, type CrossoverPreset } from './plan.ts';
 
@@ -24,8 +31,11 @@ export interface CrossoverOptions {
   rounds?: number;
   durationS?: number;
   warmupS?: number;
-  sqliteProfile?: string;
-  pgProfile?: string;
+  /** Resolved from the catalog at the door; default CROSSOVER_DEFAULTS' names, built in. */
+  sqliteProfile?: Profile;
+  pgProfile?: PgProfile;
+  /** The catalog the spawned SQLite servers know (a custom --sqlite-profile); default the built-in one. */
+  catalogSpec?: CatalogSpec;
   /** An existing PostgreSQL server (CREATEDB needed) instead of a throwaway cluster. */
   pgUrl?: string;
   /** Let pgUrl name a server that is not on loopback (checked by the caller). */
@@ -43,7 +53,12 @@ export type CrossoverProgress =
   | { kind: 'trial-start'; index: number; total: number; label: string }
   | { kind: 'trial-done'; index: number; total: number; label: string; rps: number | null; failure?: string };
 
-export const CROSSOVER_DEFAULTS = { sqliteProfile: 'tuned', pgProfile: 'pg-tuned', dataDir: 'data/crossover', seed: 42 } as const;
+export const CROSSOVER_DEFAULTS = {
+  sqliteProfile: 'tuned',
+  pgProfile: 'pg-tuned',
+  dataDir: 'data/crossover',
+  seed: 42,
+} as const;
 
 /** The preset with the caller's overrides. */
 export function crossoverPlan(o: Omit<CrossoverOptions, 'noise'>): CrossoverPreset {
@@ -83,19 +98,29 @@ function toRecord(
   };
 }
 
+/** A sweep's scenario: the built-in mixes (mix-wNN) and scenarios the plan names. */
+function scenarioOf(name: string) {
+  const s = builtinScenario(name);
+  if (!s) throw new Error(`no scenario ${name}`);
+  return s;
+}
+
 export async function runCrossover(o: CrossoverOptions): Promise<CrossoverFile> {
   const t0 = performance.now();
   const plan = crossoverPlan(o);
-  const sqliteProfile = o.sqliteProfile ?? CROSSOVER_DEFAULTS.sqliteProfile;
-  const pgProfile = resolvePgProfile(o.pgProfile ?? CROSSOVER_DEFAULTS.pgProfile);
+  const sqlite = o.sqliteProfile ?? builtinProfile(CROSSOVER_DEFAULTS.sqliteProfile);
+  const sqliteProfile = sqlite.name;
+  const pgProfile = o.pgProfile ?? PG_PROFILES.find((p) => p.name === CROSSOVER_DEFAULTS.pgProfile)!;
   const dataDir = o.dataDir ?? CROSSOVER_DEFAULTS.dataDir;
   const seed = o.seed ?? CROSSOVER_DEFAULTS.seed;
   const note = (text: string) => o.onProgress?.({ kind: 'note', text });
   // Options of one arm; resolveLoadOptions checks them as `load` would.
   const armOpts = (engine: 'sqlite' | 'postgres', setup: ReturnType<typeof pointSetup>) =>
     resolveLoadOptions({
-      scenarios: [setup.scenario],
-      profiles: [engine === 'sqlite' ? sqliteProfile : pgProfile.name],
+      scenarios: [scenarioOf(setup.scenario)],
+      profiles: [sqlite],
+      pgProfiles: [pgProfile],
+      ...(o.catalogSpec ? { catalogSpec: o.catalogSpec } : {}),
       engineDb: engine,
       ...(engine === 'postgres' && o.pgUrl ? { pgUrl: o.pgUrl } : {}),
       allowRemote: o.allowRemote ?? false,
@@ -111,11 +136,12 @@ export async function runCrossover(o: CrossoverOptions): Promise<CrossoverFile> 
   for (const d of plan.dimensions)
     for (const v of d.values) {
       const setup = pointSetup(plan, d.dimension, v);
-      if (!findScenario(setup.scenario)) throw new Error(`no scenario ${setup.scenario}`);
       armOpts('sqlite', setup);
       armOpts('postgres', setup);
     }
-  const pinning = loadPinning(armOpts('sqlite', pointSetup(plan, plan.dimensions[0]!.dimension, plan.dimensions[0]!.values[0]!)));
+  const pinning = loadPinning(
+    armOpts('sqlite', pointSetup(plan, plan.dimensions[0]!.dimension, plan.dimensions[0]!.values[0]!)),
+  );
 
   let cluster: PgCluster | undefined;
   const envs = new Map<number, { env: PgEnvironment; sqliteSeed: string; pgSeed: string }>();
@@ -128,11 +154,13 @@ export async function runCrossover(o: CrossoverOptions): Promise<CrossoverFile> 
         ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}),
       });
     }
-    const scales = [...new Set(plan.dimensions.flatMap((d) => d.values.map((v) => pointSetup(plan, d.dimension, v).scale)))];
+    const scales = [
+      ...new Set(plan.dimensions.flatMap((d) => d.values.map((v) => pointSetup(plan, d.dimension, v).scale))),
+    ];
     for (const scale of scales) {
       note(`seeding scale ${scale} (SQLite ${sqliteProfile}) and migrating it into PostgreSQL`);
-      const sqliteSeed = seededDatabase(dataDir, sqliteProfile, scale, seed);
-      const pgSeed = seededDatabase(dataDir, pgProfile.seedFrom, scale, seed);
+      const sqliteSeed = seededDatabase(dataDir, sqlite, scale, seed);
+      const pgSeed = seededDatabase(dataDir, builtinProfile(pgProfile.seedFrom), scale, seed);
       const env = await preparePgEnvironment({
         profile: pgProfile,
         seededSqlite: pgSeed,
@@ -156,8 +184,8 @@ export async function runCrossover(o: CrossoverOptions): Promise<CrossoverFile> 
             const opts = armOpts(engine, setup);
             const record = await runArm(
               {
-                scenario: findScenario(setup.scenario)!,
-                profile: opts.profiles[0]!,
+                scenario: scenarioOf(setup.scenario),
+                profile: opts.profileNames[0]!,
                 seededDb: engine === 'sqlite' ? sqliteSeed : pgSeed,
                 opts,
                 pinning,
@@ -183,7 +211,15 @@ export async function runCrossover(o: CrossoverOptions): Promise<CrossoverFile> 
       schemaVersion: CROSSOVER_SCHEMA_VERSION,
       kind: 'crossover',
       environment: probeEnvironment({ dataDir, pinning }),
-      options: { preset: o.preset, ...plan, sqliteProfile, pgProfile: pgProfile.name, seed, dataDir, pgUrl: o.pgUrl ? 'given' : null },
+      options: {
+        preset: o.preset,
+        ...plan,
+        sqliteProfile,
+        pgProfile: pgProfile.name,
+        seed,
+        dataDir,
+        pgUrl: o.pgUrl ? 'given' : null,
+      },
       records,
       sizes: [...envs.entries()].map(([scale, e]) => ({
         scale,

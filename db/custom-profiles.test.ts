@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { tinyDb } from '../test-support/temp-db.ts';
 import { buildCustomProfile, parseIndexStatement, tableColumns } from './custom-profiles.ts';
-import { CUSTOM_PROFILES_ENV, findProfile, profileNames, registerCustomProfiles, resolveProfile } from './profiles.ts';
-import { indexNameTaken } from './schema.ts';
+import { builtinProfile, findBuiltinProfile } from './profiles.ts';
+import { builtinIndex } from './schema.ts';
 
-const builtin = (name: string) => findProfile(name);
+const builtin = (name: string) => findBuiltinProfile(name);
+const indexNameTaken = (name: string) => builtinIndex(name) !== undefined;
 const mine = {
   extends: 'tuned',
   pragmas: { cache_size: -200000 },
@@ -16,10 +17,6 @@ const mine = {
 describe('custom profiles (config customProfiles)', () => {
   const tmp = tempDir('loadlab-custom-');
   afterAll(() => tmp.cleanup());
-  afterEach(() => {
-    registerCustomProfiles({}, 'test');
-    delete process.env[CUSTOM_PROFILES_ENV];
-  });
 
   it('extends a built-in profile with PRAGMAs, an index and a write mode', () => {
     const { profile, indexes } = buildCustomProfile(
@@ -28,12 +25,12 @@ describe('custom profiles (config customProfiles)', () => {
       builtin,
       indexNameTaken,
     );
-    const tuned = resolveProfile('tuned');
+    const tuned = builtinProfile('tuned');
     expect(profile.connection.cache_size).toBe(-200000);
     expect(profile.connection.synchronous).toBe(2);
     expect(profile.connection.mmap_size).toBe(tuned.connection.mmap_size);
     expect(profile.file).toEqual(tuned.file);
-    expect(profile.indexes).toEqual([...tuned.indexes, 'idx_contents_created']);
+    expect(profile.indexes.map((i) => i.name)).toEqual([...tuned.indexes.map((i) => i.name), 'idx_contents_created']);
     expect(profile.writeTransaction).toBe('immediate');
     expect(indexes).toEqual([{ name: 'idx_contents_created', table: 'contents', columns: ['created_at'] }]);
   });
@@ -67,12 +64,9 @@ describe('custom profiles (config customProfiles)', () => {
     expect(tableColumns('contents')).toEqual(['id', 'campaign_id', 'title', 'status', 'body', 'created_at']);
   });
 
-  it('registers by name for this process and its children, and seeds the extra index', () => {
-    registerCustomProfiles({ mine }, 'loadlab.config.json');
-    expect(resolveProfile('mine').connection.cache_size).toBe(-200000);
-    expect(profileNames()).toContain('mine');
-    expect(JSON.parse(process.env[CUSTOM_PROFILES_ENV]!)).toEqual({ source: 'loadlab.config.json', defs: { mine } });
-    const db = new Database(tinyDb(tmp.dir, 'mine'), { readonly: true });
+  it('seeds the extra index with the profile', () => {
+    const { profile } = buildCustomProfile('mine', mine, builtin, indexNameTaken);
+    const db = new Database(tinyDb(tmp.dir, profile), { readonly: true });
     try {
       const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map(
         (r) => r.name,
@@ -84,7 +78,10 @@ describe('custom profiles (config customProfiles)', () => {
     }
   });
 
-  it('refuses to redefine a built-in profile', () => {
-    expect(() => registerCustomProfiles({ tuned: mine }, 'x.json')).toThrow(/'tuned' is a built-in profile name/);
+  it('refuses an index name that is taken', () => {
+    const taken = { ...mine, indexes: ['CREATE INDEX idx_contents_status ON contents(created_at)'] };
+    expect(() => buildCustomProfile('mine', taken, builtin, indexNameTaken)).toThrow(
+      /customProfiles\.mine: index name 'idx_contents_status' is already taken/,
+    );
   });
 });

@@ -159,7 +159,7 @@ export function buildCustomProfile(
       }`,
     file,
     connection,
-    indexes: [...from.indexes, ...indexes.map((i) => i.name)],
+    indexes: [...from.indexes, ...indexes],
     writeTransaction: def.writeTransaction ?? from.writeTransaction,
   };
   return { profile, indexes };

@@ -66,3 +66,6 @@ export function taskId(n: number): string {
 export function approxTaskCount(rows: RowCounts): number {
   return Math.max(1, Math.floor(rows.audio_generations / 2));
 }
+
+/** The data scales every command accepts (--scale): 1 = 1,000 clients, 20,000 campaigns, 200,000 contents. */
+export const SCALE_RANGE = { min: 0.0001, max: 100 } as const;

@@ -97,6 +97,43 @@ export function applyConnectionPragmas(
   if (c.journal_size_limit !== undefined) db.pragma(`journal_size_limit = ${int(c.journal_size_limit)}`);
 }
 
+/**
+ * Every PRAGMA a connection gets at open, in order: the connection PRAGMAs (and journal_mode
+ * when asked), then `PRAGMA optimize` when the profile wants it and the connection can write.
+ * openDatabase runs this; the snippet `optimize` prints and the counted child replay what it
+ * runs (openPragmaStatements), so there is one list.
+ */
+export function applyOpenPragmas(
+  db: Database.Database,
+  profile: Profile,
+  opts: { setJournalMode: boolean; readonly: boolean },
+): void {
+  applyConnectionPragmas(db, profile, { setJournalMode: opts.setJournalMode });
+  if (profile.optimizeOnOpen !== null && !opts.readonly) db.pragma(`optimize = ${int(profile.optimizeOnOpen)}`);
+}
+
+/** The busy timeout (ms) openDatabase opens with: better-sqlite3's `timeout` option. */
+export function openTimeout(profile: Profile): number {
+  return profile.connection.busy_timeout ?? 0;
+}
+
+/**
+ * The `db.pragma()` statements applyOpenPragmas runs for a profile, in its order, recorded from
+ * it (so no second list can disagree). Read-backs inside it (PRAGMA without a value) are left out.
+ */
+export function openPragmaStatements(profile: Profile, opts: { setJournalMode: boolean; readonly: boolean }): string[] {
+  const calls: string[] = [];
+  const recorder = {
+    pragma(source: string): unknown {
+      if (source.includes('=')) calls.push(source);
+      return profile.file.journal_mode;
+    },
+  };
+  // Only `pragma` is ever called on the connection by applyOpenPragmas.
+  applyOpenPragmas(recorder as unknown as Database.Database, profile, opts);
+  return calls;
+}
+
 function int(n: number): number {
   if (!Number.isInteger(n)) throw new Error(`PRAGMA value must be an integer, got ${n}`);
   return n;
@@ -111,11 +148,10 @@ export function openDatabase(file: string, profile: Profile, opts: OpenOptions =
   const db = new Database(file, {
     readonly,
     fileMustExist: opts.fileMustExist ?? true,
-    timeout: profile.connection.busy_timeout ?? 0,
+    timeout: openTimeout(profile),
   });
   try {
-    applyConnectionPragmas(db, profile, { setJournalMode: !readonly });
-    if (profile.optimizeOnOpen !== null && !readonly) db.pragma(`optimize = ${int(profile.optimizeOnOpen)}`);
+    applyOpenPragmas(db, profile, { setJournalMode: !readonly, readonly });
     const requested = requestedPragmas(profile);
     const effective = readEffectivePragmas(db);
     return { db, profile, requested, effective, mismatches: findMismatches(requested, effective) };

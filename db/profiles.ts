@@ -6,10 +6,7 @@
  * what `PRAGMA x` reads back, so requested and effective compare directly.
  */
 
-import { UsageError } from '../lib/errors.ts';
-import { CustomProfiles } from '../lib/records/custom-profile.ts';
-import { buildCustomProfile } from './custom-profiles.ts';
-import { indexNameTaken, setCustomIndexes } from './schema.ts';
+import { INDEXES, type IndexDef } from './schema.ts';
 
 export type JournalMode = 'delete' | 'wal' | 'truncate' | 'persist' | 'memory' | 'off';
 
@@ -37,21 +34,16 @@ export interface Profile {
   description: string;
   file: FilePragmas;
   connection: ConnectionPragmas;
-  /** Names from INDEXES (schema.ts). */
-  indexes: string[];
+  /** The secondary indexes it creates: catalog entries (schema.ts INDEXES) or a custom profile's own. */
+  indexes: IndexDef[];
   /** How write transactions begin. IMMEDIATE takes the write lock up front (no upgrade deadlock). */
   writeTransaction: 'deferred' | 'immediate';
   /** `PRAGMA optimize=<mask>` run at every open, or null. */
   optimizeOnOpen: number | null;
 }
 
-export const GUIDE_INDEXES = [
-  'idx_campaigns_client',
-  'idx_campaigns_status',
-  'idx_contents_campaign',
-  'idx_contents_status',
-  'idx_audio_generations_task',
-] as const;
+/** The guide's five indexes: every entry of the catalog (schema.ts). */
+export const GUIDE_INDEXES: readonly IndexDef[] = INDEXES;
 
 /** The guide's profile; `wal-full` below is derived from it. */
 const TUNED: Profile = {
@@ -155,66 +147,17 @@ export const EXPERIMENT_PROFILES: Profile[] = [
   },
 ];
 
-function builtinProfile(name: string): Profile | undefined {
+/** The built-in or experiment profile of that name, or undefined. */
+export function findBuiltinProfile(name: string): Profile | undefined {
   return PROFILES.find((p) => p.name === name) ?? EXPERIMENT_PROFILES.find((p) => p.name === name);
 }
 
 /**
- * Custom profiles travel to child processes (serve, seed, bench run by `run` and `ab`)
- * through this variable, so every process resolves the same names the same way.
+ * A built-in profile named in code ('tuned' for a comparison's fixed side), never a user's
+ * name: those are looked up in the catalog (catalog/catalog.ts), which knows custom ones too.
  */
-export const CUSTOM_PROFILES_ENV = 'LOADLAB_CUSTOM_PROFILES';
-
-interface Registered {
-  profile: Profile;
-  /** The config file that defined it. */
-  source: string;
-}
-let custom: Registered[] | null = null;
-
-/**
- * Makes a config file's customProfiles resolvable by name, here and in every child process
- * started after. Bad definitions are a UsageError naming the key. Replaces earlier ones.
- */
-export function registerCustomProfiles(defs: CustomProfiles, source: string): Profile[] {
-  const built = Object.entries(defs).map(([name, def]) => {
-    if (builtinProfile(name)) throw new UsageError(`customProfiles.${name}: '${name}' is a built-in profile name`);
-    return buildCustomProfile(name, def, builtinProfile, indexNameTaken);
-  });
-  const indexes = built.flatMap((b) => b.indexes);
-  const dup = indexes.find((ix, i) => indexes.findIndex((o) => o.name === ix.name) !== i);
-  if (dup) throw new UsageError(`customProfiles: index name '${dup.name}' is defined twice`);
-  setCustomIndexes(indexes);
-  custom = built.map((b) => ({ profile: b.profile, source }));
-  process.env[CUSTOM_PROFILES_ENV] = JSON.stringify({ source, defs });
-  return built.map((b) => b.profile);
-}
-
-/** The custom profiles registered here or inherited from the parent process. */
-export function customProfiles(): readonly Registered[] {
-  if (custom === null) {
-    custom = [];
-    const raw = process.env[CUSTOM_PROFILES_ENV];
-    if (raw) {
-      const { source, defs } = JSON.parse(raw) as { source: string; defs: unknown };
-      registerCustomProfiles(CustomProfiles.parse(defs), source);
-    }
-  }
-  return custom;
-}
-
-export function profileNames(): string[] {
-  return [...PROFILES.map((p) => p.name), ...customProfiles().map((c) => c.profile.name)];
-}
-
-/** The profile with that name (built-in, experiment or custom), or undefined. */
-export function findProfile(name: string): Profile | undefined {
-  return builtinProfile(name) ?? customProfiles().find((c) => c.profile.name === name)?.profile;
-}
-
-/** The named profile, or a UsageError listing the known ones: the one lookup every command uses. */
-export function resolveProfile(name: string): Profile {
-  const p = findProfile(name);
-  if (!p) throw new UsageError(`unknown profile '${name}' (known: ${profileNames().join(', ')})`);
+export function builtinProfile(name: string): Profile {
+  const p = findBuiltinProfile(name);
+  if (!p) throw new Error(`no built-in profile '${name}'`);
   return p;
 }

@@ -54,24 +54,9 @@ export const INDEXES: IndexDef[] = [
   { name: 'idx_audio_generations_task', table: 'audio_generations', columns: ['task_id'] },
 ];
 
-/** Indexes that custom profiles define (db/profiles.ts registers them). */
-const customIndexes: IndexDef[] = [];
-
-/** Replaces the custom profiles' indexes (their names never collide with INDEXES: checked before). */
-export function setCustomIndexes(defs: readonly IndexDef[]): void {
-  customIndexes.length = 0;
-  customIndexes.push(...defs);
-}
-
-/** Whether an index name is taken, in the catalog or by a custom profile. */
-export function indexNameTaken(name: string): boolean {
-  return INDEXES.some((i) => i.name === name) || customIndexes.some((i) => i.name === name);
-}
-
-export function indexDef(name: string): IndexDef {
-  const def = INDEXES.find((i) => i.name === name) ?? customIndexes.find((i) => i.name === name);
-  if (!def) throw new Error(`unknown index '${name}'`);
-  return def;
+/** A catalog index by name (its definition), or undefined. */
+export function builtinIndex(name: string): IndexDef | undefined {
+  return INDEXES.find((i) => i.name === name);
 }
 
 /** CREATE INDEX statement for a catalog entry (names come from the catalog, never from input). */

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { existsSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedDatabase } from './seed.ts';
-import { resolveProfile } from './profiles.ts';
+import { builtinProfile } from './profiles.ts';
 import { rowCounts } from './data-shape.ts';
 import { TABLES } from './schema.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
@@ -30,9 +30,9 @@ describe('seedDatabase', () => {
   const a = join(tmp.dir, 'a-untuned.sqlite');
   const b = join(tmp.dir, 'b-tuned.sqlite');
   const c = join(tmp.dir, 'c-untuned.sqlite');
-  seedDatabase({ out: a, profile: resolveProfile('untuned'), scale: 0.003, seed: 7 });
-  seedDatabase({ out: b, profile: resolveProfile('tuned'), scale: 0.003, seed: 7 });
-  seedDatabase({ out: c, profile: resolveProfile('untuned'), scale: 0.003, seed: 8 });
+  seedDatabase({ out: a, profile: builtinProfile('untuned'), scale: 0.003, seed: 7 });
+  seedDatabase({ out: b, profile: builtinProfile('tuned'), scale: 0.003, seed: 7 });
+  seedDatabase({ out: c, profile: builtinProfile('untuned'), scale: 0.003, seed: 8 });
 
   it('gives the same rows for the same scale and seed in any profile', () => {
     expect(tableDigest(a)).toEqual(tableDigest(b));
@@ -53,7 +53,7 @@ describe('seedDatabase', () => {
 
   it('skews statuses and client ownership', () => {
     const file = join(tmp.dir, 'skew.sqlite');
-    seedDatabase({ out: file, profile: resolveProfile('untuned'), scale: 0.05 });
+    seedDatabase({ out: file, profile: builtinProfile('untuned'), scale: 0.05 });
     const db = new Database(file, { readonly: true });
     const statuses = db.prepare('SELECT status, count(*) AS n FROM contents GROUP BY status ORDER BY n DESC').all() as {
       n: number;
@@ -73,14 +73,14 @@ describe('seedDatabase', () => {
 
   it('refuses to overwrite without force and leaves the file intact', () => {
     const before = readFileSync(a);
-    expect(() => seedDatabase({ out: a, profile: resolveProfile('tuned'), scale: 0.001 })).toThrow(UsageError);
+    expect(() => seedDatabase({ out: a, profile: builtinProfile('tuned'), scale: 0.001 })).toThrow(UsageError);
     expect(readFileSync(a).equals(before)).toBe(true);
   });
 
   it('overwrites with force, leaving no temp files behind', () => {
     const out = join(tmp.dir, 'forced.sqlite');
     writeFileSync(out, 'old');
-    seedDatabase({ out, profile: resolveProfile('tuned'), scale: 0.001, force: true });
+    seedDatabase({ out, profile: builtinProfile('tuned'), scale: 0.001, force: true });
     expect(existsSync(out)).toBe(true);
     expect(readdirSync(tmp.dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });

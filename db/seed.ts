@@ -18,7 +18,7 @@ import {
 } from './data-shape.ts';
 import type { Profile } from './profiles.ts';
 import { applyFilePragmas } from './open.ts';
-import { SCHEMA_SQL, createIndexSql, indexDef } from './schema.ts';
+import { SCHEMA_SQL, createIndexSql } from './schema.ts';
 
 export interface SeedOptions {
   out: string;
@@ -96,7 +96,7 @@ export function seedDatabase(opts: SeedOptions): SeedResult {
       db.pragma('foreign_keys = ON');
       db.exec(SCHEMA_SQL);
       db.transaction(() => insertRows(db, rows, seed))();
-      for (const name of opts.profile.indexes) db.exec(createIndexSql(indexDef(name)));
+      for (const def of opts.profile.indexes) db.exec(createIndexSql(def));
       db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       db.close();
@@ -119,7 +119,7 @@ export function seedDatabase(opts: SeedOptions): SeedResult {
     scale,
     seed,
     rows,
-    indexes: [...opts.profile.indexes],
+    indexes: opts.profile.indexes.map((i) => i.name),
     bytes: statSync(opts.out).size,
     ms: performance.now() - started,
   };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import { createApp } from './app.ts';
 import { openDatabase } from '../db/open.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import { builtinProfile } from '../db/profiles.ts';
 import { createSqliteStore, type Store } from '../db/store.ts';
 import { describeProfile } from './serve.ts';
 import { tempDir, tinyDb } from '../test-support/temp-db.ts';
@@ -12,7 +12,7 @@ let app: Hono;
 let store: Store;
 
 beforeAll(() => {
-  const opened = openDatabase(tinyDb(tmp.dir, 'tuned'), resolveProfile('tuned'));
+  const opened = openDatabase(tinyDb(tmp.dir, 'tuned'), builtinProfile('tuned'));
   store = createSqliteStore(opened);
   app = createApp({ store, profileInfo: describeProfile(opened) });
 });

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../lib/server-process.ts';
-import { HOSTILE_CORPUS } from './hostile/corpus.ts';
-import { dbFingerprint } from './hostile/fingerprint.ts';
-import { rawExchange, type RawResponse } from './hostile/raw-http.ts';
+import { HOSTILE_CORPUS } from '../test-support/hostile/corpus.ts';
+import { dbFingerprint } from '../test-support/hostile/fingerprint.ts';
+import { rawExchange, type RawResponse } from '../test-support/hostile/raw-http.ts';
 import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 
 const tmp = tempDir('loadlab-hostile-');

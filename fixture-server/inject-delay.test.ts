@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { openDatabase } from '../db/open.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import { builtinProfile } from '../db/profiles.ts';
 import { createSqliteStore } from '../db/store.ts';
 import { ServerStats } from './stats.ts';
 import { tempDir, tinyDb } from '../test-support/temp-db.ts';
@@ -11,7 +11,7 @@ afterAll(() => tmp.cleanup());
 
 describe('injectDelayMs (calibration)', () => {
   it('adds at least the asked delay to every timed request, and nothing to /health', async () => {
-    const store = createSqliteStore(openDatabase(tinyDb(tmp.dir, 'tuned'), resolveProfile('tuned')));
+    const store = createSqliteStore(openDatabase(tinyDb(tmp.dir, 'tuned'), builtinProfile('tuned')));
     const stats = new ServerStats();
     const app = createApp({ store, profileInfo: {}, stats, injectDelayMs: 3 });
     try {

@@ -4,12 +4,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/open.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import type { Profile } from '../db/profiles.ts';
 import { createSqliteStore } from '../db/store.ts';
 import type { ReadOp, ReadReply, ReadRequest } from './readers.ts';
 
-const { db, profile } = workerData as { db: string; profile: string };
-const store = createSqliteStore(openDatabase(db, resolveProfile(profile)));
+// The profile itself, as data (structured clone), not a name to look up.
+const { db, profile } = workerData as { db: string; profile: Profile };
+const store = createSqliteStore(openDatabase(db, profile));
 
 const OPS: Record<ReadOp, (...args: never[]) => unknown> = {
   getCampaign: (id: number) => store.getCampaign(id) ?? null,

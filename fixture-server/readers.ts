@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { Profile } from '../db/profiles.ts';
 import { Hono, type Context } from 'hono';
 import { createApp, type AppDeps } from './app.ts';
 import { ServerStats } from './stats.ts';
@@ -38,13 +39,13 @@ export class ReaderPool {
   private constructor() {}
 
   /** Starts the threads and waits until each has opened its connection (bounded). */
-  static async start(db: string, profile: string, readers: number, timeoutMs = 30_000): Promise<ReaderPool> {
+  static async start(db: string, profile: Profile, readers: number, timeoutMs = 30_000): Promise<ReaderPool> {
     const pool = new ReaderPool();
     await Promise.all(Array.from({ length: readers }, () => pool.spawn(db, profile, timeoutMs)));
     return pool;
   }
 
-  private spawn(db: string, profile: string, timeoutMs: number): Promise<void> {
+  private spawn(db: string, profile: Profile, timeoutMs: number): Promise<void> {
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { db, profile } });
     const slot = { worker, pending: 0 };
     this.workers.push(slot);

@@ -3,12 +3,13 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { spawnServer, type ServerHandle } from '../lib/server-process.ts';
-import { findPg, liveClusters } from '../pg/cluster.ts';
-import { resolvePgProfile } from '../pg/profiles.ts';
+import { liveClusters } from '../pg/cluster.ts';
+import { PG_PROFILES } from '../pg/profiles.ts';
 import { preparePgEnvironment, type PgEnvironment } from '../pg/trial-env.ts';
-import { HOSTILE_CORPUS } from './hostile/corpus.ts';
-import { rawExchange } from './hostile/raw-http.ts';
+import { HOSTILE_CORPUS } from '../test-support/hostile/corpus.ts';
+import { rawExchange } from '../test-support/hostile/raw-http.ts';
 import { tempDir, tinyDb } from '../test-support/temp-db.ts';
+import { runPgTests } from '../test-support/pg.ts';
 
 const tmp = tempDir('loadlab-serve-pg-');
 
@@ -18,7 +19,9 @@ async function pgFingerprint(url: string): Promise<Record<string, string>> {
   try {
     const out: Record<string, string> = {};
     for (const t of ['clients', 'campaigns', 'contents', 'audio_generations']) {
-      const [r] = await sql.unsafe(`SELECT count(*)::text AS n, md5(string_agg(x::text, ',' ORDER BY x.id)) AS h FROM ${t} x`);
+      const [r] = await sql.unsafe(
+        `SELECT count(*)::text AS n, md5(string_agg(x::text, ',' ORDER BY x.id)) AS h FROM ${t} x`,
+      );
       out[t] = `${r!.n}:${r!.h}`;
     }
     return out;
@@ -27,7 +30,7 @@ async function pgFingerprint(url: string): Promise<Record<string, string>> {
   }
 }
 
-describe.skipIf(!findPg())('the fixture server on PostgreSQL', () => {
+describe.skipIf(!runPgTests())('the fixture server on PostgreSQL', () => {
   let env: PgEnvironment;
   let pgServer: ServerHandle;
   let sqliteServer: ServerHandle;
@@ -37,7 +40,10 @@ describe.skipIf(!findPg())('the fixture server on PostgreSQL', () => {
     const seeded = tinyDb(tmp.dir, 'tuned');
     const copy = join(tmp.dir, 'served.sqlite');
     copyFileSync(seeded, copy);
-    env = await preparePgEnvironment({ profile: resolvePgProfile('pg-tuned'), seededSqlite: seeded });
+    env = await preparePgEnvironment({
+      profile: PG_PROFILES.find((p) => p.name === 'pg-tuned')!,
+      seededSqlite: seeded,
+    });
     trialUrl = await env.newTrialDb();
     [pgServer, sqliteServer] = await Promise.all([
       spawnServer({ db: trialUrl, profile: 'pg-tuned' }),
@@ -93,7 +99,11 @@ describe.skipIf(!findPg())('the fixture server on PostgreSQL', () => {
   // insert (409) uses up an id that SQLite would hand out again.
   it('writes like SQLite: the same new id, 409 for a missing campaign, PATCH 404 for a missing row', async () => {
     const post = (url: string, body: unknown) =>
-      fetch(`${url}/contents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${url}/contents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const valid = { campaign_id: 3, title: 't-pg', body: 'b', status: 'draft' };
     const [a, b] = [await post(sqliteServer.url, valid), await post(pgServer.url, valid)];
     expect(b.status).toBe(201);
@@ -135,5 +145,4 @@ describe.skipIf(!findPg())('the fixture server on PostgreSQL', () => {
     expect(differ).toEqual([]);
     expect(await pgFingerprint(trialUrl)).toEqual(before);
   }, 60_000);
-
 });

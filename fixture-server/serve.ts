@@ -107,7 +107,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(overload ? { overload } : {}),
     ...(opts.injectDelayMs ? { injectDelayMs: opts.injectDelayMs } : {}),
   };
-  const pool = opts.readers ? await ReaderPool.start(opts.db, opts.profile.name, opts.readers) : undefined;
+  const pool = opts.readers ? await ReaderPool.start(opts.db, opts.profile, opts.readers) : undefined;
   const deps = {
     store,
     profileInfo: pool ? { ...profileInfo, topology: `readers:${opts.readers}` } : profileInfo,

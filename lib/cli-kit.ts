@@ -80,8 +80,11 @@ export type FlagValues<O extends Flags> = {
   -readonly [K in keyof O as AlwaysSet<O[K]> extends true ? never : K]?: FlagValue<O[K]>;
 };
 
-/** One CLI command: its flags as data, its help text, and a run function returning an exit code. */
-export interface Command<O extends Flags = Flags> {
+/**
+ * One CLI command: its flags as data, its help text, and a run function returning an exit
+ * code. `C` is what the CLI's entry hands every command besides its arguments (the catalog).
+ */
+export interface Command<O extends Flags = Flags, C = unknown> {
   name: string;
   summary: string;
   /** Positional arguments as the usage line shows them: 'DB', 'BACKUP DB', 'FILE...'. */
@@ -91,7 +94,7 @@ export interface Command<O extends Flags = Flags> {
   options: O;
   /** How many positional arguments it takes, [min, max]. Default [0, 0]. */
   positionals?: [number, number];
-  run(args: ParsedArgs<O>): Promise<number>;
+  run(args: ParsedArgs<O>, context: C): Promise<number>;
 }
 
 export interface ParsedArgs<O extends Flags> {
@@ -100,7 +103,7 @@ export interface ParsedArgs<O extends Flags> {
 }
 
 /** Declares a command with its values typed from the flag declarations. */
-export function defineCommand<O extends Flags>(command: Command<O>): Command<O> {
+export function defineCommand<O extends Flags, C = unknown>(command: Command<O, C>): Command<O, C> {
   return command;
 }
 

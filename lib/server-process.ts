@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { catalogArgs, type CatalogSpec } from './records/catalog-spec.ts';
 
 /** The CLI entry, for spawning `loadlab <command>` as a child process. */
 export const CLI_BIN = fileURLToPath(new URL('../bin/loadlab.js', import.meta.url));
@@ -7,7 +8,10 @@ export const CLI_BIN = fileURLToPath(new URL('../bin/loadlab.js', import.meta.ur
 export interface SpawnServerOptions {
   /** A SQLite file, or a postgres:// URL. */
   db: string;
+  /** A profile name the server's catalog knows: built in, or one of `catalog`'s custom profiles. */
   profile: string;
+  /** The catalog the server is to know (custom profiles); default the built-in one. */
+  catalog?: CatalogSpec;
   host?: string;
   /** Extra `serve` flags. */
   args?: string[];
@@ -84,6 +88,7 @@ export async function spawnServer(opts: SpawnServerOptions): Promise<ServerHandl
     '0',
     ...(opts.host ? ['--host', opts.host] : []),
     ...(opts.stopOnStdinEnd ? ['--stop-on-stdin-end'] : []),
+    ...(opts.catalog ? catalogArgs(opts.catalog) : []),
     ...(opts.args ?? []),
   ];
   const node = [process.execPath, ...(opts.nodeFlags ?? []), ...serveArgs];

@@ -1,3 +1,4 @@
+import { median } from '../stats/basic.ts';
 import type { LoadRecord, LoadTrial } from '../lib/records/load.ts';
 import type { GeneratorResult } from './engines/autocannon/generator.ts';
 
@@ -42,12 +43,8 @@ export function successes(statusCodes: Record<string, number>): number {
   return Object.entries(statusCodes).reduce((s, [code, n]) => (code.startsWith('2') ? s + n : s), 0);
 }
 
-export function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+/** The one median of the project (stats/basic.ts): every caller here passes a non-empty list. */
+export { median };
 
 /** The median of the trials, field by field (so it need not be any one trial). */
 export function medianTrial(trials: LoadTrial[]): LoadTrial | null {

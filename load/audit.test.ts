@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createApp } from '../fixture-server/app.ts';
 import { openDatabase } from '../db/open.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import { builtinProfile } from '../db/profiles.ts';
 import { createSqliteStore } from '../db/store.ts';
 import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 import {
@@ -16,13 +16,13 @@ import {
 } from './audit.ts';
 import type { EndpointCounts } from './engines/autocannon/generator.ts';
 import { createWriteRecorder, type WriteLog } from './engines/autocannon/write-recorder.ts';
-import { createDrawStream, createRequestStream, findScenario, type ScenarioDef } from './scenarios.ts';
+import { createDrawStream, createRequestStream, builtinScenario, type ScenarioDef } from './scenarios.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-const write = findScenario('write')!;
-const mix = findScenario('mix-80-20')!;
+const write = builtinScenario('write')!;
+const mix = builtinScenario('mix-80-20')!;
 const counts = (sent: number, answered: number, ok2xx: number): EndpointCounts => ({ sent, answered, ok2xx });
 
 describe('auditWrites on counts alone (engines without a write log: k6)', () => {
@@ -104,7 +104,7 @@ describe('audit on a real database', () => {
     const file = tinyDb(tmp.dir, 'tuned');
     const tables = insertTables(mix);
     const before = inspectDatabase(file, tables, false).counts;
-    const opened = openDatabase(file, resolveProfile('tuned'));
+    const opened = openDatabase(file, builtinProfile('tuned'));
     const store = createSqliteStore(opened);
     const app = createApp({ store, profileInfo: {} });
     const byEndpoint: Record<string, EndpointCounts> = {};
@@ -157,7 +157,7 @@ const patchOnly: ScenarioDef = {
  * but the run stops before its answer arrives).
  */
 function driver(file: string, scenario: ScenarioDef) {
-  const store = createSqliteStore(openDatabase(file, resolveProfile('tuned')));
+  const store = createSqliteStore(openDatabase(file, builtinProfile('tuned')));
   const app = createApp({ store, profileInfo: {} });
   const stream = createRequestStream(scenario, SCALE, SEED);
   const recorder = createWriteRecorder(scenario);

@@ -1,3 +1,5 @@
+import { builtinProfile, type Profile } from '../db/profiles.ts';
+import type { CatalogSpec } from '../lib/records/catalog-spec.ts';
 import { ensureDir } from '../lib/ensure-dir.ts';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
@@ -21,7 +23,10 @@ import { seededDatabase } from './runner.ts';
  */
 
 export interface BackupUnderLoadOptions {
-  profile?: string;
+  /** Resolved from the catalog at the door; default BACKUP_UNDER_LOAD_DEFAULTS.profile, built in. */
+  profile?: Profile;
+  /** The catalog the spawned server knows (custom profiles); default the built-in one. */
+  catalogSpec?: CatalogSpec;
   scenario?: string;
   scale?: number;
   seed?: number;
@@ -186,9 +191,10 @@ export async function runBackupUnderLoad(o: BackupUnderLoadOptions = {}): Promis
   const opts = {
     ...BACKUP_UNDER_LOAD_DEFAULTS,
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
-  } as typeof BACKUP_UNDER_LOAD_DEFAULTS;
+  } as Omit<typeof BACKUP_UNDER_LOAD_DEFAULTS, 'profile'>;
+  const profile = o.profile ?? builtinProfile(BACKUP_UNDER_LOAD_DEFAULTS.profile);
   const dataDir = resolve(opts.dataDir);
-  const seeded = seededDatabase(dataDir, opts.profile, opts.scale, opts.seed);
+  const seeded = seededDatabase(dataDir, profile, opts.scale, opts.seed);
   const runDir = join(dataDir, `run-${process.pid}-${Date.now().toString(36)}`);
   ensureDir(runDir);
   const db = join(runDir, 'live.sqlite');
@@ -200,7 +206,7 @@ export async function runBackupUnderLoad(o: BackupUnderLoadOptions = {}): Promis
   const base = {
     kind: 'backup-under-load' as const,
     environment,
-    profile: opts.profile,
+    profile: profile.name,
     scenario: opts.scenario,
     scale: opts.scale,
     connections: opts.connections,
@@ -215,7 +221,8 @@ export async function runBackupUnderLoad(o: BackupUnderLoadOptions = {}): Promis
   try {
     server = await spawnServer({
       db,
-      profile: opts.profile,
+      profile: profile.name,
+      ...(o.catalogSpec ? { catalog: o.catalogSpec } : {}),
       startTimeoutMs: 30_000,
       ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}),
     });

@@ -3,13 +3,15 @@ import { UsageError } from '../lib/errors.ts';
 import { errorPct } from './aggregate.ts';
 import { resolveLoadOptions, type LoadOptions } from './options.ts';
 import { loadPinning, runArm, seededDatabase, type RunHooks } from './runner.ts';
-import { findScenario } from './scenarios.ts';
+import type { ScenarioDef } from './scenarios.ts';
+import type { Profile } from '../db/profiles.ts';
 
 export const CAPACITY_LEVELS = [10, 25, 50, 100, 200, 400, 800, 1600] as const;
 
 export interface CapacityOptions extends Omit<LoadOptions, 'scenarios' | 'profiles' | 'connections'> {
-  scenario: string;
-  profile: string;
+  scenario: ScenarioDef;
+  /** The SQLite profile to seed and serve; null with `target`. */
+  profile: Profile | null;
   /** p95 must be below this, ms (default 200). */
   sloP95Ms?: number;
   /** Errors (non-2xx, connection errors, timeouts) must be below this percentage (default 1). */
@@ -99,17 +101,20 @@ export async function runCapacity(
   const opts = resolveLoadOptions({
     ...options,
     scenarios: [options.scenario],
-    profiles: [options.profile],
+    profiles: options.profile ? [options.profile] : [],
     trials: options.trials ?? CAPACITY_DEFAULTS.trials,
     connections: levels[0]!,
     // Errors over the budget miss a level here (the SLO's error share), they do not fail the sweep.
     enforceErrorBudget: false,
   });
   if (opts.rate !== null) throw new UsageError('capacity steps concurrency in closed loop; --rate does not apply');
-  const scenario = findScenario(options.scenario)!;
-  const profile = opts.profiles[0]!;
+  const scenario = options.scenario;
+  const profile = opts.profileNames[0]!;
   const pinning = loadPinning(opts);
-  const seededDb = opts.target ? null : seededDatabase(opts.dataDir, profile, opts.scale, opts.seed, hooks.onProgress);
+  const seededDb =
+    opts.target || !options.profile
+      ? null
+      : seededDatabase(opts.dataDir, options.profile, opts.scale, opts.seed, hooks.onProgress);
 
   const records: LoadRecord[] = [];
   let failure: string | undefined;

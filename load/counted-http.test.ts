@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findCountingTools } from '../bench/counted/tools.ts';
 import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 import { measureHttpCounted } from './counted-http.ts';
+import { profiles, scenarios } from '../test-support/catalog.ts';
 
 const tools = findCountingTools(process.env.PATH);
 const tmp = tempDir('loadlab-http-counted-');
@@ -13,9 +14,9 @@ describe('load --counted: exact cost per HTTP request, server-side (real server 
     async () => {
       const seeded = new Map(['untuned', 'tuned'].map((p) => [p, tinyDb(tmp.dir, p)]));
       const records = await measureHttpCounted({
-        scenarios: ['write'],
-        profiles: ['untuned', 'tuned'],
-        seededFor: (p) => seeded.get(p)!,
+        scenarios: scenarios('write'),
+        profiles: profiles('untuned', 'tuned'),
+        seededFor: (p) => seeded.get(p.name)!,
         scale: 0.005,
         seed: 42,
         workDir: tmp.dir,
@@ -36,8 +37,8 @@ describe('load --counted: exact cost per HTTP request, server-side (real server 
 
   it('is skipped with the install hint when the tools are missing', async () => {
     const records = await measureHttpCounted({
-      scenarios: ['read-point'],
-      profiles: ['tuned'],
+      scenarios: scenarios('read-point'),
+      profiles: profiles('tuned'),
       seededFor: () => 'unused',
       scale: 0.005,
       seed: 42,

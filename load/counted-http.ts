@@ -12,16 +12,19 @@ import { CHILD_NODE_FLAGS } from '../bench/counted/measure-counted.ts';
 import { parseCachegrindInstructions, parseStraceTrace, TRACED_SYSCALLS } from '../bench/counted/parse.ts';
 import { findCountingTools, missingToolReason, type CountingTools } from '../bench/counted/tools.ts';
 import { copyDatabase } from '../bench/workspace.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import type { Profile } from '../db/profiles.ts';
+import type { CatalogSpec } from '../lib/records/catalog-spec.ts';
 import { perOpFigures, uncountedRecord, type CountedRecord, type CountedRun } from '../lib/records/counted.ts';
 import { spawnServer } from '../lib/server-process.ts';
-import { createRequestStream, findScenario, scenarioWrites, type LoadRequest } from './scenarios.ts';
+import { createRequestStream, scenarioWrites, type LoadRequest, type ScenarioDef } from './scenarios.ts';
 
 export interface HttpCountedOptions {
-  scenarios: readonly string[];
-  profiles: readonly string[];
+  scenarios: readonly ScenarioDef[];
+  profiles: readonly Profile[];
   /** The seeded database of a profile (never written: each server gets its own copy). */
-  seededFor: (profile: string) => string;
+  seededFor: (profile: Profile) => string;
+  /** The catalog the spawned servers know (custom profiles); default the built-in one. */
+  catalogSpec?: CatalogSpec;
   scale: number;
   seed: number;
   /** A directory on a real disk for the copies and the tools' output (removed after). */
@@ -78,6 +81,7 @@ async function countServer(
   const server = await spawnServer({
     db,
     profile,
+    ...(opts.catalogSpec ? { catalog: opts.catalogSpec } : {}),
     wrap,
     nodeFlags: CHILD_NODE_FLAGS.filter((f) => f !== '--expose-gc'),
     stopOnStdinEnd: true,
@@ -114,15 +118,15 @@ export async function measureHttpCounted(opts: HttpCountedOptions): Promise<Coun
     node: process.versions.node,
     sqlite: null,
   };
-  const record = (scenario: string, profile: string, status: CountedRecord['status'], reason?: string) =>
+  const record = (scenario: ScenarioDef, profile: Profile, status: CountedRecord['status'], reason?: string) =>
     uncountedRecord(
       {
-        op: scenario,
-        profile,
+        op: scenario.name,
+        profile: profile.name,
         status,
         n,
         batch: 1,
-        writes: scenarioWrites(findScenario(scenario)!),
+        writes: scenarioWrites(scenario),
         tools: versions,
         nodeFlags: [...CHILD_NODE_FLAGS],
       },
@@ -131,26 +135,27 @@ export async function measureHttpCounted(opts: HttpCountedOptions): Promise<Coun
   const missing = missingToolReason(tools, instructions);
   const pairs = opts.scenarios.flatMap((s) => opts.profiles.map((p) => [s, p] as const));
   if (missing) return pairs.map(([s, p]) => record(s, p, 'skipped', missing));
+  const catalog = opts.catalogSpec ? { catalog: opts.catalogSpec } : {};
   const base = mkdtempSync(join(opts.workDir, 'http-counted-'));
   const out: CountedRecord[] = [];
   try {
-    for (const [scenarioName, profile] of pairs) {
+    for (const [scenario, p] of pairs) {
       if (opts.signal?.aborted) {
-        out.push(record(scenarioName, profile, 'skipped', 'interrupted'));
+        out.push(record(scenario, p, 'skipped', 'interrupted'));
         continue;
       }
+      const scenarioName = scenario.name;
+      const profile = p.name;
       opts.onProgress?.({ scenario: scenarioName, profile, done: out.length, total: pairs.length });
       const started = performance.now();
-      const scenario = findScenario(scenarioName)!;
-      resolveProfile(profile);
       const stream = createRequestStream(scenario, opts.scale, opts.seed);
       const requests = Array.from({ length: 2 * n }, () => stream.next());
       try {
-        const seeded = opts.seededFor(profile);
+        const seeded = opts.seededFor(p);
         // One plain start first, so both counted starts find tsx's compile cache warm alike.
         const warmDb = join(base, `warm-${profile}.sqlite`);
         copyDatabase(seeded, warmDb);
-        const warm = await spawnServer({ db: warmDb, profile, stopOnStdinEnd: true }).catch(() => null);
+        const warm = await spawnServer({ db: warmDb, profile, ...catalog, stopOnStdinEnd: true }).catch(() => null);
         if (warm) {
           warm.endStdin();
           await warm.stop(5000);
@@ -175,13 +180,13 @@ export async function measureHttpCounted(opts: HttpCountedOptions): Promise<Coun
         const runN: CountedRun = { ops: n, instructions: cg?.[0].instructions ?? null, syscalls: sN.syscalls };
         const run2N: CountedRun = { ops: 2 * n, instructions: cg?.[1].instructions ?? null, syscalls: s2N.syscalls };
         out.push({
-          ...record(scenarioName, profile, 'ok'),
+          ...record(scenario, p, 'ok'),
           ...perOpFigures(runN, run2N),
           wallMs: performance.now() - started,
         });
       } catch (err) {
         const reason = (err as Error).message.split('\n')[0]!;
-        out.push({ ...record(scenarioName, profile, opts.signal?.aborted ? 'skipped' : 'failed', reason) });
+        out.push({ ...record(scenario, p, opts.signal?.aborted ? 'skipped' : 'failed', reason) });
       }
     }
   } finally {

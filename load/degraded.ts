@@ -1,6 +1,6 @@
 import type { LoadTrial } from '../lib/records/load.ts';
 import { pooledErrorPct } from './aggregate.ts';
-import { findScenario, SCENARIOS, type ScenarioDef } from './scenarios.ts';
+import { builtinScenario, SCENARIOS, type ScenarioDef } from './scenarios.ts';
 
 /**
  * The error budget of a built-in scenario: its requests all expect 2xx from the fixture
@@ -14,7 +14,9 @@ export const BUILT_IN_ERROR_BUDGET_PCT = 1;
 /** A scenario of the suite's own (the built-ins and the mix-wNN sweep), not one from a scenario file. */
 export function isBuiltInScenario(s: Pick<ScenarioDef, 'name' | 'maxErrorPct'>): boolean {
   if (s.maxErrorPct !== undefined) return false;
-  return SCENARIOS.some((x) => x.name === s.name) || (/^mix-w\d+$/.test(s.name) && findScenario(s.name) !== undefined);
+  return (
+    SCENARIOS.some((x) => x.name === s.name) || (/^mix-w\d+$/.test(s.name) && builtinScenario(s.name) !== undefined)
+  );
 }
 
 /** Why a built-in arm is degraded (its pooled error share over the budget), or undefined. */

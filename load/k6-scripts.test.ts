@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { createApp } from '../fixture-server/app.ts';
 import { openDatabase } from '../db/open.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import { builtinProfile } from '../db/profiles.ts';
 import { createSqliteStore, type Store } from '../db/store.ts';
 import { describeProfile } from '../fixture-server/serve.ts';
 import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 import { deriveSeed } from '../lib/rng.ts';
 import { FailError, recorder } from '../test-support/k6-double.ts';
-import { SCENARIOS, createRequestStream, findScenario } from './scenarios.ts';
+import { SCENARIOS, createRequestStream, builtinScenario } from './scenarios.ts';
 import { buildUserScenario } from './user-scenario/build.ts';
 
 vi.mock('k6/http', async () => (await import('../test-support/k6-double.ts')).httpModule);
@@ -42,7 +42,7 @@ let app: Hono;
 let store: Store;
 
 beforeAll(() => {
-  const opened = openDatabase(tinyDb(tmp.dir, 'tuned', SCALE), resolveProfile('tuned'));
+  const opened = openDatabase(tinyDb(tmp.dir, 'tuned', SCALE), builtinProfile('tuned'));
   store = createSqliteStore(opened);
   app = createApp({ store, profileInfo: describeProfile(opened) });
 });
@@ -133,7 +133,7 @@ describe('k6 scripts', () => {
       for (let i = 0; i < ITERATIONS; i++) script.default();
       expect(recorder.requests).toHaveLength(ITERATIONS);
 
-      const def = findScenario(name)!;
+      const def = builtinScenario(name)!;
       const expected = createRequestStream(def, SCALE, deriveSeed(42, 'k6-vu:1'));
       for (const req of recorder.requests) {
         const same = expected.next();

@@ -5,6 +5,7 @@ import { checkTarget, resolveLoadOptions } from './options.ts';
 import { runLoad } from './runner.ts';
 import { runCapacity } from './capacity.ts';
 import { remoteWarning } from './cli-support.ts';
+import { profiles, scenarios } from '../test-support/catalog.ts';
 
 describe('--target is loopback only', () => {
   it.each(['http://127.0.0.1:3000', 'http://127.9.9.9/', 'http://localhost:8080', 'http://[::1]:3000'])(
@@ -35,30 +36,33 @@ describe('--target is loopback only', () => {
     const t0 = Date.now();
     await expect(
       runLoad({
-        scenarios: ['ceiling'],
+        scenarios: scenarios('ceiling'),
         profiles: [],
         target: 'http://192.0.2.1:9/',
         dataDir: '/nonexistent/never-created',
       }),
     ).rejects.toThrow(UsageError);
     await expect(
-      runCapacity({ scenario: 'ceiling', profile: 'external', target: 'http://192.0.2.1:9/' }),
+      runCapacity({ scenario: scenarios('ceiling')[0]!, profile: null, target: 'http://192.0.2.1:9/' }),
     ).rejects.toThrow(UsageError);
     expect(liveChildren()).toBe(0);
     expect(Date.now() - t0).toBeLessThan(1000);
   });
 
   it('rejects bad combinations naming the option', () => {
-    expect(() => resolveLoadOptions({ scenarios: ['nope'], profiles: ['tuned'] })).toThrow(/unknown scenario 'nope'/);
-    expect(() => resolveLoadOptions({ scenarios: ['ceiling'], profiles: ['fast'] })).toThrow(/unknown profile 'fast'/);
-    expect(() => resolveLoadOptions({ scenarios: ['ceiling'], profiles: ['tuned'], topology: 'cluster:0' })).toThrow(
-      /--topology/,
-    );
     expect(() =>
-      resolveLoadOptions({ scenarios: ['ceiling'], profiles: [], target: 'http://127.0.0.1:1', topology: 'cluster:2' }),
+      resolveLoadOptions({ scenarios: scenarios('ceiling'), profiles: profiles('tuned'), topology: 'cluster:0' }),
+    ).toThrow(/--topology/);
+    expect(() =>
+      resolveLoadOptions({
+        scenarios: scenarios('ceiling'),
+        profiles: [],
+        target: 'http://127.0.0.1:1',
+        topology: 'cluster:2',
+      }),
     ).toThrow(/--target/);
-    expect(() => resolveLoadOptions({ scenarios: ['ceiling'], profiles: ['tuned'], rate: 5, connections: 10 })).toThrow(
-      /--rate/,
-    );
+    expect(() =>
+      resolveLoadOptions({ scenarios: scenarios('ceiling'), profiles: profiles('tuned'), rate: 5, connections: 10 }),
+    ).toThrow(/--rate/);
   });
 });

@@ -1,11 +1,13 @@
 import { UsageError } from '../lib/errors.ts';
 import { isLoopbackHost } from '../lib/loopback.ts';
-import { resolveProfile } from '../db/profiles.ts';
-import { findScenario, scenarioNames } from './scenarios.ts';
+import type { Profile } from '../db/profiles.ts';
+import { SCALE_RANGE } from '../db/data-shape.ts';
+import type { ScenarioDef } from './scenarios.ts';
+import { BUILTIN_SPEC, type CatalogSpec } from '../lib/records/catalog-spec.ts';
 import { parseTopology } from '../fixture-server/topology.ts';
 import { requireK6 } from './engines/k6/runner.ts';
 import { hasWrk } from './engines/wrk.ts';
-import { resolvePgProfile } from '../pg/profiles.ts';
+import { PG_PROFILES, type PgProfile } from '../pg/profiles.ts';
 import { checkPgUrl } from '../pg/url.ts';
 import { findPg, PG_INSTALL_HINT } from '../pg/cluster.ts';
 
@@ -17,9 +19,14 @@ export type EngineDb = 'sqlite' | 'postgres';
 export interface LoadOptions {
   /** The generator: autocannon (default, in-suite) or k6 (found on PATH or K6_BIN). */
   engine?: LoadEngine;
-  scenarios: string[];
-  /** Profiles to seed and serve; ignored with `target` (the record says 'external'). */
-  profiles: string[];
+  /** The scenarios, resolved from the catalog at the door (scripts/cli.ts). */
+  scenarios: ScenarioDef[];
+  /** SQLite profiles to seed and serve; ignored with `target` (the record says 'external') and with PostgreSQL. */
+  profiles: Profile[];
+  /** PostgreSQL profiles (engineDb 'postgres'); default PG_DEFAULT_PROFILES. */
+  pgProfiles?: PgProfile[];
+  /** What a spawned `serve` needs to know the custom profiles by name (lib/records/catalog-spec.ts); default built-in only. */
+  catalogSpec?: CatalogSpec;
   scale?: number;
   seed?: number;
   connections?: number;
@@ -63,6 +70,8 @@ export const LOAD_DEFAULTS = {
 } as const;
 
 export type ResolvedLoadOptions = Required<Omit<LoadOptions, 'target' | 'rate' | 'pgUrl'>> & {
+  /** Names of the arms' profiles, in order: SQLite, PostgreSQL or ['external'] with a target. */
+  profileNames: string[];
   target: URL | null;
   rate: number | null;
   pgUrl: string | null;
@@ -77,27 +86,21 @@ export const PG_DEFAULT_PROFILES = ['pg-tuned'] as const;
  */
 export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   const target = o.target === undefined ? null : checkTarget(o.target, o.allowRemote ?? false);
-  for (const s of o.scenarios)
-    if (!findScenario(s))
-      throw new UsageError(
-        `unknown scenario '${s}' (known: ${scenarioNames().join(', ')}, or mix-wNN for NN % writes)`,
-      );
   if (o.scenarios.length === 0) throw new UsageError('--scenario is required (or --scenario-file FILE with --target)');
   const engineDb = o.engineDb ?? 'sqlite';
   if (engineDb !== 'sqlite' && engineDb !== 'postgres')
     throw new UsageError(`--engine-db must be sqlite or postgres, got '${String(engineDb)}'`);
   if (o.pgUrl !== undefined && engineDb !== 'postgres') throw new UsageError('--pg-url needs --engine-db postgres');
   const pgUrl = o.pgUrl === undefined ? null : checkPgUrl(o.pgUrl, o.allowRemote ?? false);
-  let profiles = o.profiles;
+  const pgProfiles = o.pgProfiles?.length
+    ? o.pgProfiles
+    : PG_PROFILES.filter((p) => (PG_DEFAULT_PROFILES as readonly string[]).includes(p.name));
   if (engineDb === 'postgres') {
     if (target)
       throw new UsageError("--engine-db chooses the fixture server's database; it cannot be combined with --target");
-    if (profiles.length === 0) profiles = [...PG_DEFAULT_PROFILES];
-    for (const p of profiles) resolvePgProfile(p);
     if (!pgUrl && !findPg()) throw new UsageError(PG_INSTALL_HINT);
   } else if (!target) {
-    if (profiles.length === 0) throw new UsageError('--profile is required (or --target URL)');
-    for (const p of profiles) resolveProfile(p);
+    if (o.profiles.length === 0) throw new UsageError('--profile is required (or --target URL)');
   }
   const topology = o.topology ?? LOAD_DEFAULTS.topology;
   parseTopology(topology);
@@ -112,7 +115,14 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
   const r: ResolvedLoadOptions = {
     engine,
     scenarios: o.scenarios,
-    profiles: target ? ['external'] : profiles,
+    profiles: target || engineDb === 'postgres' ? [] : o.profiles,
+    pgProfiles: engineDb === 'postgres' ? pgProfiles : [],
+    profileNames: target
+      ? ['external']
+      : engineDb === 'postgres'
+        ? pgProfiles.map((p) => p.name)
+        : o.profiles.map((p) => p.name),
+    catalogSpec: o.catalogSpec ?? BUILTIN_SPEC,
     scale: o.scale ?? LOAD_DEFAULTS.scale,
     seed: o.seed ?? LOAD_DEFAULTS.seed,
     connections: o.connections ?? LOAD_DEFAULTS.connections,
@@ -133,7 +143,8 @@ export function resolveLoadOptions(o: LoadOptions): ResolvedLoadOptions {
     pgUrl,
   };
   if (r.wrk && !hasWrk()) throw new UsageError('--wrk: wrk not found (Debian/Ubuntu: apt-get install wrk)');
-  if (!(r.scale > 0 && r.scale <= 10)) throw new UsageError(`--scale must be in (0, 10], got ${r.scale}`);
+  if (!(r.scale >= SCALE_RANGE.min && r.scale <= SCALE_RANGE.max))
+    throw new UsageError(`--scale must be in [${SCALE_RANGE.min}, ${SCALE_RANGE.max}], got ${r.scale}`);
   if (!Number.isInteger(r.connections) || r.connections < 1 || r.connections > 10_000)
     throw new UsageError(`--connections must be 1..10000, got ${r.connections}`);
   if (!(r.durationS > 0 && r.durationS <= 3600))

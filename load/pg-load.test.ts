@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_BIN } from '../lib/server-process.ts';
-import { findPg } from '../pg/cluster.ts';
 import { LoadFile } from '../lib/records/load.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
+import { runPgTests } from '../test-support/pg.ts';
 
 const tmp = tempDir('loadlab-pg-load-');
 afterAll(() => tmp.cleanup());
@@ -24,7 +24,7 @@ function processesMentioning(needle: string): string[] {
   return out;
 }
 
-describe.skipIf(!findPg())('load --engine-db postgres', () => {
+describe.skipIf(!runPgTests())('load --engine-db postgres', () => {
   it('runs read, write and mix on a cluster it starts, audits the writes, and leaves no postgres process', () => {
     // The command's temporary directory (its cluster lives there) is ours alone: a process
     // still naming it afterwards is one this command left behind.

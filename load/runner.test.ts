@@ -5,6 +5,7 @@ import { LoadRecord } from '../lib/records/load.ts';
 import { liveChildren } from '../lib/server-process.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { runLoad, type LoadProgress } from './runner.ts';
+import { profiles, scenarios } from '../test-support/catalog.ts';
 
 const tmp = tempDir('loadlab-runner-');
 afterAll(() => tmp.cleanup());
@@ -14,8 +15,8 @@ describe('runLoad end to end (tiny DB, 1 s)', () => {
     const events: LoadProgress[] = [];
     const records = await runLoad(
       {
-        scenarios: ['read-point', 'write'],
-        profiles: ['tuned'],
+        scenarios: scenarios('read-point', 'write'),
+        profiles: profiles('tuned'),
         scale: 0.005,
         durationS: 1,
         warmupS: 0.5,
@@ -58,8 +59,8 @@ describe('runLoad with --engine k6 (a stand-in k6 binary: the suite never fakes 
     try {
       const [record] = await runLoad({
         engine: 'k6',
-        scenarios: ['read-point'],
-        profiles: ['tuned'],
+        scenarios: scenarios('read-point'),
+        profiles: profiles('tuned'),
         scale: 0.005,
         durationS: 1,
         warmupS: 0,
@@ -86,8 +87,8 @@ describe('runLoad when an arm cannot start', () => {
     const notADir = join(tmp.dir, 'a-file');
     writeFileSync(notADir, 'x');
     const records = await runLoad({
-      scenarios: ['ceiling', 'write'],
-      profiles: ['tuned'],
+      scenarios: scenarios('ceiling', 'write'),
+      profiles: profiles('tuned'),
       scale: 0.005,
       durationS: 1,
       trials: 1,
@@ -116,8 +117,8 @@ describe('item 9: a built-in arm over its error budget is degraded, not ok', () 
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     try {
       const [record] = await runLoad({
-        scenarios: ['read-point'],
-        profiles: ['tuned'],
+        scenarios: scenarios('read-point'),
+        profiles: profiles('tuned'),
         target: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         durationS: 1,
         warmupS: 0.2,

@@ -6,15 +6,15 @@ import { join, resolve } from 'node:path';
 import { choosePinning } from '../lib/environment.ts';
 import type { Pinning } from '../lib/records/environment.ts';
 import type { Audit, LoadRecord, LoadTrial, ServerTiming } from '../lib/records/load.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import { builtinProfile, type Profile } from '../db/profiles.ts';
 import { seedDatabase } from '../db/seed.ts';
 import { parseTopology } from '../fixture-server/topology.ts';
 import { median, medianTrial, medianTrialIndex, spreadOf } from './aggregate.ts';
 import type { WrkResult } from './engines/wrk.ts';
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './options.ts';
-import { findScenario, scenarioWrites, type ScenarioDef } from './scenarios.ts';
+import { scenarioWrites, type ScenarioDef } from './scenarios.ts';
 import { runTrial } from './trial.ts';
-import { resolvePgProfile } from '../pg/profiles.ts';
+import type { PgProfile } from '../pg/profiles.ts';
 import { preparePgEnvironment, type PgEnvironment } from '../pg/trial-env.ts';
 
 /** Progress events for a CLI or an orchestrator to show; the runner itself never prints. */
@@ -41,18 +41,18 @@ export interface RunHooks {
 /** The seeded database for a profile at a scale and seed: built once, reused (seeding is deterministic). */
 export function seededDatabase(
   dataDir: string,
-  profile: string,
+  profile: Profile,
   scale: number,
   seed: number,
   onProgress?: RunHooks['onProgress'],
 ): string {
-  const file = resolve(join(dataDir, `seed-${profile}-s${scale}-r${seed}.sqlite`));
+  const file = resolve(join(dataDir, `seed-${profile.name}-s${scale}-r${seed}.sqlite`));
   const reused = existsSync(file);
   if (!reused) {
     ensureDir(dataDir);
-    seedDatabase({ out: file, profile: resolveProfile(profile), scale, seed });
+    seedDatabase({ out: file, profile, scale, seed });
   }
-  onProgress?.({ kind: 'seed', profile, file, reused });
+  onProgress?.({ kind: 'seed', profile: profile.name, file, reused });
   return file;
 }
 
@@ -249,17 +249,23 @@ export function loadPinning(opts: ResolvedLoadOptions): Pinning {
  * the cluster stopped and removed (also when an arm throws).
  */
 async function runPgProfile(
-  profile: string,
+  pgProfile: PgProfile,
   opts: ResolvedLoadOptions,
   pinning: Pinning,
   hooks: RunHooks,
 ): Promise<LoadRecord[]> {
   const records: LoadRecord[] = [];
-  const pgProfile = resolvePgProfile(profile);
+  const profile = pgProfile.name;
   let env: PgEnvironment;
   let seededDb: string;
   try {
-    seededDb = seededDatabase(opts.dataDir, pgProfile.seedFrom, opts.scale, opts.seed, hooks.onProgress);
+    seededDb = seededDatabase(
+      opts.dataDir,
+      builtinProfile(pgProfile.seedFrom),
+      opts.scale,
+      opts.seed,
+      hooks.onProgress,
+    );
     env = await preparePgEnvironment({
       profile: pgProfile,
       seededSqlite: seededDb,
@@ -268,7 +274,7 @@ async function runPgProfile(
       ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}),
     });
   } catch (err) {
-    for (const name of opts.scenarios) {
+    for (const { name } of opts.scenarios) {
       const record = failedRecord(
         name,
         profile,
@@ -282,10 +288,8 @@ async function runPgProfile(
     return records;
   }
   try {
-    for (const name of opts.scenarios) {
-      const scenario = findScenario(name)!;
+    for (const scenario of opts.scenarios)
       records.push(await runArm({ scenario, profile, seededDb, opts, pinning, pg: env }, hooks));
-    }
   } finally {
     await env.close();
   }
@@ -300,26 +304,30 @@ export async function runLoad(options: LoadOptions, hooks: RunHooks = {}): Promi
   const opts = resolveLoadOptions(options);
   const pinning = loadPinning(opts);
   const records: LoadRecord[] = [];
-  for (const profile of opts.profiles) {
-    if (opts.engineDb === 'postgres') {
-      records.push(...(await runPgProfile(profile, opts, pinning, hooks)));
-      continue;
-    }
-    let seededDb: string | null = null;
+  if (opts.engineDb === 'postgres') {
+    for (const pg of opts.pgProfiles) records.push(...(await runPgProfile(pg, opts, pinning, hooks)));
+    return records;
+  }
+  if (opts.target) {
+    for (const scenario of opts.scenarios)
+      records.push(await runArm({ scenario, profile: 'external', seededDb: null, opts, pinning }, hooks));
+    return records;
+  }
+  for (const p of opts.profiles) {
+    const profile = p.name;
+    let seededDb: string;
     try {
-      if (!opts.target) seededDb = seededDatabase(opts.dataDir, profile, opts.scale, opts.seed, hooks.onProgress);
+      seededDb = seededDatabase(opts.dataDir, p, opts.scale, opts.seed, hooks.onProgress);
     } catch (err) {
-      for (const name of opts.scenarios) {
+      for (const { name } of opts.scenarios) {
         const record = failedRecord(name, profile, opts, pinning, `seeding failed: ${(err as Error).message}`);
         hooks.onProgress?.({ kind: 'arm-done', record });
         records.push(record);
       }
       continue;
     }
-    for (const name of opts.scenarios) {
-      const scenario = findScenario(name)!;
+    for (const scenario of opts.scenarios)
       records.push(await runArm({ scenario, profile, seededDb, opts, pinning }, hooks));
-    }
   }
   return records;
 }

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import { createApp } from '../fixture-server/app.ts';
 import { openDatabase } from '../db/open.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import { builtinProfile } from '../db/profiles.ts';
 import { createSqliteStore, type Store } from '../db/store.ts';
 import { describeProfile } from '../fixture-server/serve.ts';
 import { tempDir, tinyDb } from '../test-support/temp-db.ts';
-import { SCENARIOS, createDrawStream, createRequestStream, findScenario, scenarioWrites } from './scenarios.ts';
+import { SCENARIOS, createDrawStream, createRequestStream, builtinScenario, scenarioWrites } from './scenarios.ts';
 
 const SCALE = 0.005;
 const tmp = tempDir();
@@ -14,7 +14,7 @@ let app: Hono;
 let store: Store;
 
 beforeAll(() => {
-  const opened = openDatabase(tinyDb(tmp.dir, 'tuned', SCALE), resolveProfile('tuned'));
+  const opened = openDatabase(tinyDb(tmp.dir, 'tuned', SCALE), builtinProfile('tuned'));
   store = createSqliteStore(opened);
   app = createApp({ store, profileInfo: describeProfile(opened) });
 });
@@ -37,7 +37,7 @@ describe('scenarios', () => {
   });
 
   it('mix-80-20 sends about 20 % writes and uses both write endpoints', () => {
-    const stream = createRequestStream(findScenario('mix-80-20')!, SCALE, 1);
+    const stream = createRequestStream(builtinScenario('mix-80-20')!, SCALE, 1);
     const seen = new Map<string, number>();
     let writes = 0;
     for (let i = 0; i < 5000; i++) {
@@ -52,7 +52,7 @@ describe('scenarios', () => {
   });
 
   it('is deterministic for a seed and differs between seeds', () => {
-    const s = findScenario('mix-50-50')!;
+    const s = builtinScenario('mix-50-50')!;
     const take = (seed: number) => {
       const st = createRequestStream(s, SCALE, seed);
       return Array.from({ length: 50 }, () => st.next());
@@ -81,7 +81,7 @@ describe('scenarios', () => {
       if (e.inserts) expect(e.token?.length, e.name).toBeGreaterThan(0);
       else expect(e.updates, e.name).toEqual({ table: 'contents', column: 'status' });
     }
-    const draws = createDrawStream(findScenario('mix-50-50')!, SCALE, 1);
+    const draws = createDrawStream(builtinScenario('mix-50-50')!, SCALE, 1);
     for (let i = 0; i < 300; i++) {
       const d = draws.next();
       for (const field of d.endpoint.token ?? []) expect(d.body as object, d.endpoint.name).toHaveProperty(field);

@@ -247,18 +247,6 @@ export function scenarioNames(): string[] {
   return SCENARIOS.map((s) => s.name);
 }
 
-/** Scenarios from scenario files, registered by name (load/user-scenario/read.ts); never among the defaults. */
-const REGISTERED: ScenarioDef[] = [];
-
-/** Makes a scenario findable by name (a later one of the same name replaces it); refuses a built-in name. */
-export function registerScenario(def: ScenarioDef): void {
-  if (SCENARIOS.some((s) => s.name === def.name))
-    throw new Error(`scenario '${def.name}' is a built-in scenario's name; choose another`);
-  const i = REGISTERED.findIndex((s) => s.name === def.name);
-  if (i >= 0) REGISTERED.splice(i, 1);
-  REGISTERED.push(def);
-}
-
 /** `mix-wNN`: the mixes' endpoints with NN % writes (0-100), for sweeping the write share (crossover). */
 const MIX_BY_WRITE_SHARE = /^mix-w(0|[1-9][0-9]?|100)$/;
 
@@ -276,8 +264,12 @@ export function mixScenario(writePct: number): ScenarioDef {
   };
 }
 
-export function findScenario(name: string): ScenarioDef | undefined {
-  const builtIn = SCENARIOS.find((s) => s.name === name) ?? REGISTERED.find((s) => s.name === name);
+/**
+ * A built-in scenario (or `mix-wNN`) by name, or undefined. Scenario files' scenarios are
+ * the catalog's (catalog/catalog.ts); a child process gets one back with `scenarioFromRef`.
+ */
+export function builtinScenario(name: string): ScenarioDef | undefined {
+  const builtIn = SCENARIOS.find((s) => s.name === name);
   if (builtIn) return builtIn;
   const m = MIX_BY_WRITE_SHARE.exec(name);
   return m ? mixScenario(Number(m[1])) : undefined;

@@ -165,6 +165,7 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
         server = await spawnServer({
           db: serveDb,
           profile: input.profile,
+          catalog: opts.catalogSpec,
           args: [...topologyArgs, ...opts.serveArgs, ...pgArgs],
           ...(serveEnv ? { env: serveEnv } : {}),
           ...(input.pinning.serverCpu !== null ? { cpu: input.pinning.serverCpu } : {}),
@@ -189,12 +190,13 @@ async function trialLifecycle(input: TrialInput): Promise<TrialOutcome> {
     const start =
       opts.engine === 'k6'
         ? (c: Parameters<typeof startGenerator>[0], o: Parameters<typeof startGenerator>[1]) =>
-            startK6Generator(c, { ...o, summaryDir: join(opts.dataDir, 'k6') })
+            startK6Generator(c, { ...o, scenario, summaryDir: join(opts.dataDir, 'k6') })
         : startGenerator;
     generator = start(
       {
         url,
         scenario: scenario.name,
+        ...(scenario.source ? { scenarioFile: scenario.source } : {}),
         scale: opts.scale,
         seed: opts.seed,
         connections,

@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { backupDatabase, type BackupMethod } from './backup.ts';
 import { restoreDatabase } from './restore.ts';
-import { plainDb } from './testing.ts';
+import { plainDb } from '../test-support/ops-files.ts';
 
 const tmp = tempDir('loadlab-backup-live-');
 afterAll(() => tmp.cleanup());
-const WRITER = fileURLToPath(new URL('./writer-child.ts', import.meta.url));
+const WRITER = fileURLToPath(new URL('../test-support/writer-child.ts', import.meta.url));
 const SQLITE3 = spawnSync('sh', ['-c', 'command -v sqlite3'], { encoding: 'utf8' }).stdout.trim();
 
 /** Starts the writer process and resolves once it has committed its first pair. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { backupDatabase, type BackupMethod } from './backup.ts';
 import { isGzipFile } from './durable.ts';
-import { fileChecksum, plainDb } from './testing.ts';
+import { fileChecksum, plainDb } from '../test-support/ops-files.ts';
 
 const tmp = tempDir('loadlab-backup-');
 afterAll(() => tmp.cleanup());

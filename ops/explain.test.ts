@@ -5,7 +5,7 @@ import { SQL } from '../db/store.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { explainQueries } from './explain.ts';
 import { inlineQuery, parseExplainQueries, readExplainQueries } from './queries-file.ts';
-import { fileChecksum, plainDb } from './testing.ts';
+import { fileChecksum, plainDb } from '../test-support/ops-files.ts';
 
 const tmp = tempDir('loadlab-explain-');
 afterAll(() => tmp.cleanup());

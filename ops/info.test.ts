@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { UsageError } from '../lib/errors.ts';
 import { collectInfo } from './info.ts';
-import { fileChecksum, plainDb } from './testing.ts';
+import { fileChecksum, plainDb } from '../test-support/ops-files.ts';
 
 const tmp = tempDir('loadlab-info-');
 afterAll(() => tmp.cleanup());

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { maintainDatabase } from './maintain.ts';
-import { plainDb } from './testing.ts';
+import { plainDb } from '../test-support/ops-files.ts';
 
 const tmp = tempDir('loadlab-maintain-');
 afterAll(() => tmp.cleanup());

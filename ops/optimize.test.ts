@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveProfile } from '../db/profiles.ts';
+import { builtinProfile } from '../db/profiles.ts';
 import { tempDir, tinyDb } from '../test-support/temp-db.ts';
 import { optimizeDatabase } from './optimize.ts';
 import { connectionSnippet } from './snippet.ts';
-import { fileChecksum, plainDb } from './testing.ts';
+import { fileChecksum, plainDb } from '../test-support/ops-files.ts';
 
 const tmp = tempDir('loadlab-optimize-');
 afterAll(() => tmp.cleanup());
@@ -22,7 +22,7 @@ describe('optimizeDatabase', () => {
   it('--dry-run changes nothing and shows the plan', () => {
     const file = tinyDb(tmp.dir, 'untuned');
     const before = fileChecksum(file);
-    const r = optimizeDatabase(file, { profile: resolveProfile('tuned'), dryRun: true });
+    const r = optimizeDatabase(file, { profile: builtinProfile('tuned'), dryRun: true });
     expect(fileChecksum(file)).toBe(before);
     expect(r.steps.find((s) => s.step === 'journal_mode')).toMatchObject({
       status: 'planned',
@@ -34,7 +34,7 @@ describe('optimizeDatabase', () => {
 
   it('on a database of another schema: applies journal_mode, skips the indexes whose tables are missing, warns about auto_vacuum', () => {
     const file = plainDb(tmp.dir, { name: 'other.db' });
-    const r = optimizeDatabase(file, { profile: resolveProfile('tuned') });
+    const r = optimizeDatabase(file, { profile: builtinProfile('tuned') });
     expect(readPragma(file, 'journal_mode')).toBe('wal');
     const indexSteps = r.steps.filter((s) => s.step === 'index');
     expect(indexSteps.every((s) => s.status === 'skipped' && /does not exist in this database/.test(s.message))).toBe(
@@ -53,14 +53,14 @@ describe('optimizeDatabase', () => {
 
   it('--vacuum applies auto_vacuum through VACUUM; the indexes are created and analysed on the guide schema', () => {
     const file = tinyDb(tmp.dir, 'untuned', 0.005, 9);
-    const r = optimizeDatabase(file, { profile: resolveProfile('tuned'), vacuum: true });
+    const r = optimizeDatabase(file, { profile: builtinProfile('tuned'), vacuum: true });
     expect(r.steps.find((s) => s.step === 'auto_vacuum')!.status).toBe('done');
     expect(readPragma(file, 'auto_vacuum')).toBe(2);
     expect(r.steps.filter((s) => s.step === 'index' && s.status === 'done')).toHaveLength(5);
     expect(r.steps.find((s) => s.step === 'optimize')!.message).toMatch(/ANALYZE/);
     expect(r.mismatches).toEqual([]);
     // Idempotent: a second run has nothing to do.
-    const again = optimizeDatabase(file, { profile: resolveProfile('tuned'), vacuum: true });
+    const again = optimizeDatabase(file, { profile: builtinProfile('tuned'), vacuum: true });
     expect(again.steps.filter((s) => s.step !== 'optimize').every((s) => s.status === 'unchanged')).toBe(true);
   });
 
@@ -69,7 +69,7 @@ describe('optimizeDatabase', () => {
     const db = new Database(file);
     db.exec('CREATE INDEX my_status ON contents(status)');
     db.close();
-    const r = optimizeDatabase(file, { profile: resolveProfile('tuned') });
+    const r = optimizeDatabase(file, { profile: builtinProfile('tuned') });
     expect(r.steps.find((s) => s.target.startsWith('idx_contents_status'))).toMatchObject({
       status: 'unchanged',
       message: expect.stringMatching(/covered by my_status/),
@@ -79,7 +79,7 @@ describe('optimizeDatabase', () => {
 
 describe('connectionSnippet', () => {
   it('is the better-sqlite3 code for the per-connection PRAGMAs, in a safe order', () => {
-    const s = connectionSnippet(resolveProfile('consensus'), 'data/app.sqlite');
+    const s = connectionSnippet(builtinProfile('consensus'), 'data/app.sqlite');
     expect(s).toContain(`const db = new Database("data/app.sqlite", { timeout: 5000 });`);
     const calls = [...s.matchAll(/db\.pragma\("([^"]+)"\)/g)].map((m) => m[1]);
     expect(calls).toEqual([

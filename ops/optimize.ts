@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { applyFilePragmas, readEffectivePragmas, requestedPragmas, type PragmaValues } from '../db/open.ts';
 import type { Profile } from '../db/profiles.ts';
-import { createIndexSql, indexDef } from '../db/schema.ts';
+import { createIndexSql } from '../db/schema.ts';
 import { AUTO_VACUUM_NAMES, pragmaValue, tableColumns, tableIndexes, tableNames } from './catalog.ts';
 import { connectionSnippet, connectionTimeout, runConnectionStatements } from './snippet.ts';
 import { withReadOnly, withReadWrite } from './sqlite-access.ts';
@@ -102,8 +102,8 @@ function planJournalMode(db: Database.Database, profile: Profile): OptimizeStep 
 
 function planIndexes(db: Database.Database, profile: Profile): OptimizeStep[] {
   const tables = new Set(tableNames(db));
-  return profile.indexes.map((name) => {
-    const def = indexDef(name);
+  return profile.indexes.map((def) => {
+    const name = def.name;
     const target = `${name} ON ${def.table}(${def.columns.join(', ')})`;
     if (!tables.has(def.table))
       return {

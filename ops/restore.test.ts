@@ -6,7 +6,7 @@ import { tempDir } from '../test-support/temp-dir.ts';
 import { UsageError } from '../lib/errors.ts';
 import { backupDatabase } from './backup.ts';
 import { restoreDatabase } from './restore.ts';
-import { fileChecksum, plainDb } from './testing.ts';
+import { fileChecksum, plainDb } from '../test-support/ops-files.ts';
 
 const tmp = tempDir('loadlab-restore-');
 afterAll(() => tmp.cleanup());

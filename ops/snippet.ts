@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Profile } from '../db/profiles.ts';
+import { applyOpenPragmas, openPragmaStatements, openTimeout } from '../db/open.ts';
 
 const NAMED: Record<string, Record<number, string>> = {
   synchronous: { 0: 'OFF', 1: 'NORMAL', 2: 'FULL', 3: 'EXTRA' },
@@ -7,44 +8,32 @@ const NAMED: Record<string, Record<number, string>> = {
   foreign_keys: { 0: 'OFF', 1: 'ON' },
 };
 
-/** busy_timeout is better-sqlite3's `timeout` open option; the rest are `db.pragma()` calls. */
-const SNIPPET_ORDER = [
-  'synchronous',
-  'cache_size',
-  'temp_store',
-  'mmap_size',
-  'foreign_keys',
-  'journal_size_limit',
-] as const;
-
 /**
- * The per-connection PRAGMA statements of a profile, in the order an application runs them
- * after opening (synchronous first: better-sqlite3 silently pairs WAL with NORMAL otherwise).
- * The same list builds the printed snippet and is what `optimize` verifies on a real connection.
+ * The per-connection PRAGMA statements of a profile, exactly those openDatabase runs
+ * (db/open.ts, recorded from it: synchronous first, since better-sqlite3 silently pairs WAL
+ * with NORMAL otherwise), values named where SQLite has names. busy_timeout is left out: it
+ * is better-sqlite3's `timeout` open option. The same list builds the printed snippet and is
+ * what `optimize` verifies on a real connection.
  */
 export function connectionStatements(profile: Profile): string[] {
-  const out: string[] = [];
-  for (const name of SNIPPET_ORDER) {
-    const value = profile.connection[name];
-    if (value === undefined) continue;
-    out.push(`${name} = ${NAMED[name]?.[value] ?? value}`);
-  }
-  if (profile.optimizeOnOpen !== null) out.push(`optimize = 0x${profile.optimizeOnOpen.toString(16)}`);
-  return out;
+  return openPragmaStatements(profile, { setJournalMode: false, readonly: false })
+    .filter((s) => !s.startsWith('busy_timeout'))
+    .map((s) => {
+      const [name, value] = s.split(' = ') as [string, string];
+      if (name === 'optimize') return `optimize = 0x${Number(value).toString(16)}`;
+      return `${name} = ${NAMED[name]?.[Number(value)] ?? value}`;
+    });
 }
 
-/** The busy timeout (ms) an application should pass as better-sqlite3's `timeout` option. */
+/** The busy timeout (ms) an application should pass as better-sqlite3's `timeout` option: the one openDatabase uses. */
 export function connectionTimeout(profile: Profile): number {
-  return profile.connection.busy_timeout ?? 5000;
+  return openTimeout(profile);
 }
 
-/** Opens nothing: runs the statements of `connectionStatements` on an open connection. */
+/** Opens nothing: applies on an open connection what openDatabase applies (db/open.ts), journal mode aside. */
 export function runConnectionStatements(db: Database.Database, profile: Profile): void {
-  for (const statement of connectionStatements(profile)) {
-    // optimize needs a writable connection; on a read-only one it is part of the snippet only.
-    if (statement.startsWith('optimize') && db.readonly) continue;
-    db.pragma(statement);
-  }
+  // optimize needs a writable connection; on a read-only one it is part of the snippet only.
+  applyOpenPragmas(db, profile, { setJournalMode: false, readonly: db.readonly });
 }
 
 /** The exact code an application must run at every open, better-sqlite3 form. */

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { findPg, liveClusters, startCluster } from './cluster.ts';
-
-const tools = findPg();
+import { liveClusters, startCluster } from './cluster.ts';
+import { runPgTests } from '../test-support/pg.ts';
 
 /** True when something accepts TCP connections on the port. */
 const listening = (port: number) =>
@@ -13,7 +12,7 @@ const listening = (port: number) =>
     s.once('error', () => resolve(false));
   });
 
-describe.skipIf(!tools)('a throwaway PostgreSQL cluster', () => {
+describe.skipIf(!runPgTests())('a throwaway PostgreSQL cluster', () => {
   it('starts on a loopback port, answers, and leaves nothing behind when stopped', async () => {
     const c = await startCluster({ settings: { shared_buffers: '16MB' } });
     try {
@@ -30,7 +29,7 @@ describe.skipIf(!tools)('a throwaway PostgreSQL cluster', () => {
   }, 120_000);
 });
 
-describe.skipIf(!tools)('a runner killed outright (SIGKILL: no exit hook runs)', () => {
+describe.skipIf(!runPgTests())('a runner killed outright (SIGKILL: no exit hook runs)', () => {
   it('leaves no postgres process and no directory: the watchdog stops and removes the cluster', async () => {
     const { spawn } = await import('node:child_process');
     const { readdirSync, readFileSync } = await import('node:fs');
@@ -59,7 +58,8 @@ describe.skipIf(!tools)('a runner killed outright (SIGKILL: no exit hook runs)',
     expect(mentioning().length).toBeGreaterThan(0);
     child.kill('SIGKILL');
     const deadline = Date.now() + 20_000;
-    while ((mentioning().length > 0 || existsSync(dir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    while ((mentioning().length > 0 || existsSync(dir)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
     expect(mentioning()).toEqual([]);
     expect(existsSync(dir)).toBe(false);
   }, 120_000);

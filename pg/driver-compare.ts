@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import pg from 'pg';
 import { seedDatabase } from '../db/seed.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import { builtinProfile } from '../db/profiles.ts';
 import { rowCounts } from '../db/data-shape.ts';
 import { median } from '../stats/index.ts';
 import { packageVersion } from '../lib/versions.ts';
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const scale = Number(values.scale);
   const work = mkdtempSync(join(tmpdir(), 'loadlab-drivers-'));
   const seeded = join(work, 'seed.sqlite');
-  seedDatabase({ out: seeded, profile: resolveProfile('tuned'), scale, seed: 42 });
+  seedDatabase({ out: seeded, profile: builtinProfile('tuned'), scale, seed: 42 });
   const cluster = await startCluster({ settings: { synchronous_commit: 'off' } });
   const max = pgPoolSize();
   const campaigns = rowCounts(scale).campaigns;

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { seedDatabase } from '../db/seed.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import { builtinProfile } from '../db/profiles.ts';
 import { median } from '../stats/index.ts';
 import { startCluster } from './cluster.ts';
 import { buildAwkwardDb } from './migrate/awkward-fixture.ts';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     { name: `seeded fixture, scale ${values.scale}`, file: join(work, 'seeded.sqlite') },
     { name: 'awkward data (sqlite3 CLI)', file: join(work, 'awkward.sqlite') },
   ];
-  seedDatabase({ out: sources[0]!.file, profile: resolveProfile('tuned'), scale: Number(values.scale), seed: 42 });
+  seedDatabase({ out: sources[0]!.file, profile: builtinProfile('tuned'), scale: Number(values.scale), seed: 42 });
   const builtBy = buildAwkwardDb(sources[1]!.file);
   sources[1]!.name = `awkward data (${builtBy})`;
   const cluster = await startCluster();

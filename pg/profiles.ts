@@ -6,7 +6,6 @@
  * so requested and effective compare as text.
  */
 import { availableParallelism } from 'node:os';
-import { UsageError } from '../lib/errors.ts';
 
 export interface PgProfile {
   name: string;
@@ -24,7 +23,7 @@ export interface PgProfile {
 export const PG_PROFILES: readonly PgProfile[] = [
   {
     name: 'pg-default',
-    description: "PostgreSQL as initdb leaves it: shared_buffers 128MB, synchronous_commit on, fsync on.",
+    description: 'PostgreSQL as initdb leaves it: shared_buffers 128MB, synchronous_commit on, fsync on.',
     server: {},
     session: {},
     seedFrom: 'tuned',
@@ -52,16 +51,6 @@ export const PG_PROFILES: readonly PgProfile[] = [
       'acknowledged commits (up to 3 x wal_writer_delay, 600 ms by default); it never corrupts the database',
   },
 ];
-
-export const pgProfileNames = (): string[] => PG_PROFILES.map((p) => p.name);
-
-export const isPgProfile = (name: string): boolean => PG_PROFILES.some((p) => p.name === name);
-
-export function resolvePgProfile(name: string): PgProfile {
-  const p = PG_PROFILES.find((x) => x.name === name);
-  if (!p) throw new UsageError(`unknown PostgreSQL profile '${name}' (known: ${pgProfileNames().join(', ')})`);
-  return p;
-}
 
 /**
  * Connections per server process: (cores x 2) + 1, the PostgreSQL wiki's starting point

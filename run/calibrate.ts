@@ -4,7 +4,7 @@ import { identityArms } from '../bench/ablation-arms.ts';
 import { runAblation } from '../bench/ablation.ts';
 import { createWorkspace } from '../bench/workspace.ts';
 import { workloadNames } from '../bench/workloads/index.ts';
-import { registerCustomProfiles, resolveProfile } from '../db/profiles.ts';
+import { catalogFromSpec, type Catalog } from '../catalog/catalog.ts';
 import { writeJsonAtomic } from '../lib/atomic-write.ts';
 import { ensureDir } from '../lib/ensure-dir.ts';
 import type { AaEstimate, CalibrationRun } from '../lib/records/calibration.ts';
@@ -39,6 +39,8 @@ const SIZE_METRICS = ['beforeVacuum', 'afterMaintenance', 'afterVacuum'] as cons
 export const MAX_CALIBRATION_RUNS = 50;
 
 export interface CalibrateOptions {
+  /** The catalog the config's names are looked up in (its custom profiles); the A/A twin is added to it. */
+  catalog?: Catalog;
   /** A/A runs per kind of metric (1..MAX_CALIBRATION_RUNS). */
   runs: number;
   /** Where the run files go: a folder per calibration is made inside. */
@@ -89,10 +91,16 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrationRe
   ensureDir(sessionDir);
   ensureDir(o.dataDir);
   const dataDir = mkdtempSync(join(resolve(o.dataDir), 'calibrate-'));
-  registerCustomProfiles(
-    { [AA_TWIN]: { extends: AA_PROFILE, description: `${AA_PROFILE} under a second name: the A/A twin of calibrate` } },
-    'loadlab calibrate',
-  );
+  // The A/A twin: AA_PROFILE under a second name, beside the catalog's own custom profiles.
+  const base = o.catalog?.spec;
+  const catalog = await catalogFromSpec({
+    source: base?.source ?? 'loadlab calibrate',
+    customProfiles: {
+      ...(base?.customProfiles ?? {}),
+      [AA_TWIN]: { extends: AA_PROFILE, description: `${AA_PROFILE} under a second name: the A/A twin of calibrate` },
+    },
+    scenarioFiles: base?.scenarioFiles ?? [],
+  });
   const scenarios = [...new Set([c.headline.readScenario, c.headline.writeScenario, c.headline.p95Scenario])];
   const specs = aaSpecs(scenarios);
   const workspace = createWorkspace({ dataDir: join(dataDir, 'bench'), scale: c.scale, seed: c.seed });
@@ -123,6 +131,7 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrationRe
       let startedAt = new Date().toISOString();
       const paired = await runPaired({
         config: { ...c, profiles: [AA_PROFILE, AA_TWIN] },
+        catalog,
         cores: o.cores,
         pinning: o.pinning,
         dataDir: join(dataDir, 'http'),
@@ -185,9 +194,9 @@ export async function runCalibration(o: CalibrateOptions): Promise<CalibrationRe
       startedAt = new Date().toISOString();
       const vacuum = c.profiles.map((profile) =>
         measureVacuum({
-          seeded: seededDatabase(join(dataDir, 'size'), profile, c.scale, c.seed),
+          seeded: seededDatabase(join(dataDir, 'size'), catalog.profile(profile), c.scale, c.seed),
           workFile: join(dataDir, `vacuum-${profile}.sqlite`),
-          profile: resolveProfile(profile),
+          profile: catalog.profile(profile),
           deleteShare: c.vacuum.deleteShare,
           updateShare: c.vacuum.updateShare,
         }),

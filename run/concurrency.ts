@@ -4,6 +4,8 @@ import type { ReadsWhileWritingRecord } from '../lib/records/reads-while-writing
 import { runLoad, seededDatabase, type RunHooks } from '../load/runner.ts';
 import { measureReadsWhileWriting } from '../bench/reads-while-writing/measure.ts';
 import { POOL_PROFILE, WAL_AFTER, WAL_BEFORE } from '../lib/records/concurrency-arms.ts';
+import { builtinProfile } from '../db/profiles.ts';
+import { builtinCatalog, type Catalog } from '../catalog/catalog.ts';
 
 /** One group of arms of the concurrency stage: a scenario on some profiles under one topology. */
 export interface ConcurrencyArm {
@@ -41,6 +43,8 @@ export function concurrencyPlan(c: RunConfig, cores: number): ConcurrencyArm[] {
 
 export interface ConcurrencyStageOptions {
   config: RunConfig;
+  /** The catalog the config's scenario names are looked up in; default the built-in one. */
+  catalog?: Catalog;
   cores: number;
   dataDir: string;
   serveArgs?: string[];
@@ -55,13 +59,15 @@ export interface ConcurrencyStageOptions {
  */
 export async function runConcurrency(o: ConcurrencyStageOptions): Promise<LoadRecord[]> {
   const c = o.config;
+  const catalog = o.catalog ?? builtinCatalog();
   const out: LoadRecord[] = [];
   for (const arm of concurrencyPlan(c, o.cores)) {
     if (o.hooks.signal?.aborted) break;
     const records = await runLoad(
       {
-        scenarios: [arm.scenario],
-        profiles: arm.profiles,
+        scenarios: [catalog.scenario(arm.scenario)],
+        profiles: arm.profiles.map((n) => catalog.profile(n)),
+        catalogSpec: catalog.spec,
         topology: arm.topology,
         scale: c.scale,
         seed: c.seed,
@@ -97,7 +103,7 @@ export async function runEngineReadsWhileWriting(o: {
 }): Promise<ReadsWhileWritingRecord[]> {
   const c = o.config;
   const out: ReadsWhileWritingRecord[] = [];
-  for (const profile of [WAL_BEFORE, WAL_AFTER]) {
+  for (const profile of [WAL_BEFORE, WAL_AFTER].map((n) => builtinProfile(n))) {
     if (o.signal?.aborted) break;
     out.push(
       await measureReadsWhileWriting({

@@ -1,87 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { UsageError } from '../lib/errors.ts';
-import { ConfigFile, mergeConfig, type RunConfig } from '../lib/records/run-config.ts';
-import { registerCustomProfiles } from '../db/profiles.ts';
+import { firstIssue, readConfigFile } from '../lib/config-file.ts';
+import { mergeConfig, type ConfigFile, type RunConfig } from '../lib/records/run-config.ts';
 
-/** Names a config file is found by in the current directory when --config is not given, in this order. */
-export const CONFIG_NAMES = [
-  'loadlab.config.ts',
-  'loadlab.config.mts',
-  'loadlab.config.js',
-  'loadlab.config.mjs',
-  'loadlab.config.json',
-];
+export { CONFIG_NAMES, findConfigFile } from '../lib/config-file.ts';
 
-/** The config file to use: the one given, else the first of CONFIG_NAMES in `dir`, else none. */
-export function findConfigFile(given: string | undefined, dir = process.cwd()): string | undefined {
-  if (given !== undefined) return given;
-  return CONFIG_NAMES.map((n) => join(dir, n)).find((p) => existsSync(p));
-}
-
-function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  const i = error.issues[0]!;
-  return `${i.path.map(String).join('.') || '(root)'}: ${i.message}`;
+/** A preset with a config file's contents laid over it; a bad combination is a UsageError naming the file. */
+export function configOver(preset: RunConfig, data: ConfigFile, path: string): RunConfig {
+  try {
+    return mergeConfig(preset, data);
+  } catch (err) {
+    const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    throw new UsageError(`${path}: invalid config${issues ? ` at ${firstIssue({ issues })}` : ''}`);
+  }
 }
 
 /**
- * Reads a config file: JSON, or TypeScript/JavaScript whose default export is the config
- * object (run through tsx, so `.ts` works without a build). Validated with zod; unknown
- * keys are errors. Returns the preset with the file laid over it.
+ * Reads a config file (lib/config-file.ts) and returns the preset with the file laid over it.
+ * Its customProfiles are the catalog's business (catalog/open.ts), not this function's.
  */
 export async function loadConfigFile(path: string, preset: RunConfig): Promise<RunConfig> {
-  const parsed = ConfigFile.safeParse(await readConfigModule(path));
-  if (!parsed.success) throw new UsageError(`${path}: invalid config at ${firstIssue(parsed.error)}`);
-  if (parsed.data.customProfiles) registerCustomProfiles(parsed.data.customProfiles, path);
-  const merged = (() => {
-    try {
-      return mergeConfig(preset, parsed.data);
-    } catch (err) {
-      const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
-      throw new UsageError(`${path}: invalid config${issues ? ` at ${firstIssue({ issues })}` : ''}`);
-    }
-  })();
-  return merged;
-}
-
-/** The raw default export (or JSON) of a config file; UsageError when it cannot be read. */
-async function readConfigModule(path: string): Promise<unknown> {
-  if (!existsSync(path)) throw new UsageError(`config file not found: ${path}`);
-  let raw: unknown;
-  const ext = extname(path);
-  if (ext === '.json') {
-    try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (err) {
-      throw new UsageError(`${path}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
-    }
-  } else if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {
-    try {
-      const mod = (await import(pathToFileURL(resolve(path)).href)) as { default?: unknown };
-      raw = mod.default;
-    } catch (err) {
-      throw new UsageError(`${path}: could not be loaded (${(err as Error).message.split('\n')[0]})`);
-    }
-    if (raw === undefined) throw new UsageError(`${path}: no default export (export default { … })`);
-  } else {
-    throw new UsageError(`${path}: config files are .json, .ts, .mts, .js or .mjs`);
-  }
-  return raw;
-}
-
-/**
- * For commands that take profiles but not a whole run config (bench, load, profiles):
- * registers the file's customProfiles (the given file, else one found in the current
- * directory) and returns its path, or undefined when there is none.
- */
-export async function useConfigProfiles(given: string | undefined): Promise<string | undefined> {
-  const path = findConfigFile(given);
-  if (path === undefined) return undefined;
-  const parsed = ConfigFile.safeParse(await readConfigModule(path));
-  if (!parsed.success) throw new UsageError(`${path}: invalid config at ${firstIssue(parsed.error)}`);
-  if (parsed.data.customProfiles) registerCustomProfiles(parsed.data.customProfiles, path);
-  return path;
+  return configOver(preset, await readConfigFile(path), path);
 }
 
 /** What a config file may contain, typed, for `loadlab.config.ts`: `export default defineConfig({ … })`. */

@@ -8,6 +8,7 @@ import { estimateStages } from './estimate.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import { SCENARIOS, scenarioNames } from '../load/scenarios.ts';
 import { workloadNames } from '../bench/workloads/index.ts';
+import { builtinCatalog, type Catalog } from '../catalog/catalog.ts';
 import { writeReport } from '../reports/write.ts';
 import { OK, type StageContext, type StageOutcome } from './stage-context.ts';
 import { benchStage, seedStage, vacuumStage } from './stages-db.ts';
@@ -26,6 +27,8 @@ export interface RunSuiteOptions {
   keepData?: boolean;
   progress?: ProgressSink;
   signal?: AbortSignal;
+  /** The catalog the config's names are looked up in (its custom profiles); default the built-in one. */
+  catalog?: Catalog;
 }
 
 function scenarioKind(name: string): string {
@@ -93,11 +96,13 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
   };
 
   const serveArgs = c.injectDelayMs > 0 ? ['--inject-delay-ms', String(c.injectDelayMs)] : [];
+  const catalog = opts.catalog ?? builtinCatalog();
   const common = {
     scale: c.scale,
     seed: c.seed,
     dataDir: join(dataDir, 'load'),
     ...(serveArgs.length ? { serveArgs } : {}),
+    catalogSpec: catalog.spec,
   };
   const hooks = {
     ...(opts.signal ? { signal: opts.signal } : {}),
@@ -139,7 +144,7 @@ export async function runSuite(opts: RunSuiteOptions): Promise<RunResults> {
   results.stages = stages;
   save();
   const r = results;
-  const ctx: StageContext = { c, r, save, progress, opts, dataDir, common, serveArgs, hooks, scenarios, k6 };
+  const ctx: StageContext = { c, r, save, progress, opts, dataDir, common, serveArgs, hooks, scenarios, k6, catalog };
 
   await stage('seed', () => seedStage(ctx));
 

@@ -11,10 +11,13 @@ import { abbaOrder, SLICE, slicesPerSide, type SliceResult } from '../load/engin
 import { startAlternatingMany } from '../load/engines/autocannon/generator-process.ts';
 import { LOAD_DEFAULTS } from '../load/options.ts';
 import { seededDatabase } from '../load/runner.ts';
+import { builtinCatalog, type Catalog } from '../catalog/catalog.ts';
 import { pairedPlan, type ComparisonSpec } from './paired-plan.ts';
 
 export interface PairedStageOptions {
   config: RunConfig;
+  /** The catalog the config's profile and scenario names are looked up in; default the built-in one. */
+  catalog?: Catalog;
   cores: number;
   pinning: Pinning;
   /** Where the seeded databases are (shared with the load stage) and the per-round copies go. */
@@ -95,6 +98,7 @@ const serverKey = (spec: ComparisonSpec, side: 'baseline' | 'candidate') => `${s
  */
 export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
   const c = o.config;
+  const catalog = o.catalog ?? builtinCatalog();
   const p = c.paired;
   const specs = o.specs ?? pairedPlan(c, o.cores);
   const perSide = slicesPerSide(p.durationS);
@@ -131,7 +135,8 @@ export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
       wanted.set(serverKey(spec, name), { side: spec[name], pin: pinned(spec) });
   const seeded = new Map<string, string>();
   for (const { side } of wanted.values())
-    if (!seeded.has(side.profile)) seeded.set(side.profile, seededDatabase(o.dataDir, side.profile, c.scale, c.seed));
+    if (!seeded.has(side.profile))
+      seeded.set(side.profile, seededDatabase(o.dataDir, catalog.profile(side.profile), c.scale, c.seed));
 
   let done = 0;
   for (let round = 0; round < p.rounds && !o.signal?.aborted; round++) {
@@ -157,6 +162,7 @@ export async function runPaired(o: PairedStageOptions): Promise<PairedRecord> {
               await spawnServer({
                 db,
                 profile: side.profile,
+                catalog: catalog.spec,
                 args: [
                   ...(side.topology === 'single' ? [] : ['--topology', side.topology]),
                   ...(o.serveArgs ?? []),

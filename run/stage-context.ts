@@ -1,6 +1,8 @@
 import type { RunResults } from '../lib/records/run.ts';
 import type { RunConfig } from '../lib/records/run-config.ts';
 import type { ProgressSink } from './progress.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { CatalogSpec } from '../lib/records/catalog-spec.ts';
 
 /** Outcome of one stage body: ok, or skipped with a reason. Throwing makes it 'failed'. */
 export type StageOutcome = { status: 'ok' } | { status: 'skipped'; reason: string };
@@ -18,7 +20,9 @@ export interface StageContext {
   /** OUT/data (or the given data directory): seeded databases and per-trial copies. */
   dataDir: string;
   /** What every load-runner call shares: scale, seed, its data directory, the server's extra flags. */
-  common: { scale: number; seed: number; dataDir: string; serveArgs?: string[] };
+  common: { scale: number; seed: number; dataDir: string; serveArgs?: string[]; catalogSpec: CatalogSpec };
+  /** The catalog the run's names (config profiles and scenarios) are looked up in. */
+  catalog: Catalog;
   serveArgs: string[];
   hooks: { signal?: AbortSignal };
   /** The load scenarios of this run (the config's, or all). */

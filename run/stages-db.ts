@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResults } from '../lib/records/run.ts';
-import { resolveProfile } from '../db/profiles.ts';
 import { seededDatabase } from '../load/runner.ts';
 import { measureCounted } from '../bench/counted/measure-counted.ts';
 import { runBench } from '../bench/suite.ts';
@@ -21,10 +20,10 @@ import { OK, type StageContext, type StageOutcome } from './stage-context.ts';
 export const RUN_COUNTED_OPS = ['point-read', 'indexed-list', 'insert-autocommit', 'insert-100-tx', 'update-by-key'];
 
 /** One seeded database per profile. */
-export async function seedStage({ c, r, progress, common }: StageContext): Promise<StageOutcome> {
+export async function seedStage({ c, r, progress, common, catalog }: StageContext): Promise<StageOutcome> {
   for (const profile of c.profiles) {
     const s0 = performance.now();
-    const file = seededDatabase(common.dataDir, profile, c.scale, c.seed);
+    const file = seededDatabase(common.dataDir, catalog.profile(profile), c.scale, c.seed);
     r.seed.push({
       profile,
       file,
@@ -39,16 +38,17 @@ export async function seedStage({ c, r, progress, common }: StageContext): Promi
 }
 
 /** File size after churn, after the profile's own maintenance and after VACUUM, per profile. */
-export async function vacuumStage({ c, r, progress, common, dataDir }: StageContext): Promise<StageOutcome> {
+export async function vacuumStage({ c, r, progress, common, dataDir, catalog }: StageContext): Promise<StageOutcome> {
   if (!c.vacuum.enabled) return { status: 'skipped', reason: 'disabled in the config' };
   for (const profile of c.profiles) {
     const seeded =
-      r.seed.find((s) => s.profile === profile)?.file ?? seededDatabase(common.dataDir, profile, c.scale, c.seed);
+      r.seed.find((s) => s.profile === profile)?.file ??
+      seededDatabase(common.dataDir, catalog.profile(profile), c.scale, c.seed);
     r.vacuum.push(
       measureVacuum({
         seeded,
         workFile: join(dataDir, `vacuum-${profile}.sqlite`),
-        profile: resolveProfile(profile),
+        profile: catalog.profile(profile),
         deleteShare: c.vacuum.deleteShare,
         updateShare: c.vacuum.updateShare,
       }),
@@ -59,11 +59,19 @@ export async function vacuumStage({ c, r, progress, common, dataDir }: StageCont
 }
 
 /** tinybench operations × profiles, ablation, index sweep; your queries (--db) and exact counts (--counted) when asked. */
-export async function benchStage({ c, r, save, progress, dataDir, opts }: StageContext): Promise<StageOutcome> {
+export async function benchStage({
+  c,
+  r,
+  save,
+  progress,
+  dataDir,
+  opts,
+  catalog,
+}: StageContext): Promise<StageOutcome> {
   if (!c.bench.enabled) return { status: 'skipped', reason: 'disabled in the config' };
   const sweep = c.bench.indexSweepRows;
   await runBench({
-    profiles: c.profiles,
+    profiles: c.profiles.map((n) => catalog.profile(n)),
     scale: c.scale,
     seed: c.seed,
     timeMs: c.bench.timeMs,
@@ -86,7 +94,7 @@ export async function benchStage({ c, r, save, progress, dataDir, opts }: StageC
   if (opts.byo && !opts.signal?.aborted) {
     // Your database and queries, per profile, on copies (the file itself is never opened).
     const mine = await runBench({
-      profiles: c.profiles,
+      profiles: c.profiles.map((n) => catalog.profile(n)),
       timeMs: c.bench.timeMs,
       dataDir: join(dataDir, 'byo'),
       byo: opts.byo,
@@ -98,7 +106,7 @@ export async function benchStage({ c, r, save, progress, dataDir, opts }: StageC
   }
   if (c.bench.counted) {
     r.counted = await measureCounted({
-      profiles: c.profiles,
+      profiles: c.profiles.map((n) => catalog.profile(n)),
       scale: c.scale,
       seed: c.seed,
       dataDir: join(dataDir, 'bench'),

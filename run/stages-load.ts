@@ -21,14 +21,15 @@ export async function loadStage({
   common,
   hooks,
   scenarios,
+  catalog,
 }: StageContext): Promise<StageOutcome> {
   if (!c.load.enabled) return { status: 'skipped', reason: 'disabled in the config' };
   const earlier = r.load.length;
   const returned = await runLoad(
     {
       ...common,
-      scenarios,
-      profiles: c.profiles,
+      scenarios: scenarios.map((n) => catalog.scenario(n)),
+      profiles: c.profiles.map((n) => catalog.profile(n)),
       connections: c.load.connections,
       durationS: c.load.durationS,
       warmupS: c.load.warmupS,
@@ -62,10 +63,12 @@ export async function pairedStage({
   common,
   hooks,
   serveArgs,
+  catalog,
 }: StageContext): Promise<StageOutcome> {
   if (!c.paired.enabled) return { status: 'skipped', reason: 'disabled in the config' };
   r.paired = await runPaired({
     config: c,
+    catalog,
     cores: r.environment.cores,
     pinning: r.environment.pinning ?? choosePinning(),
     dataDir: common.dataDir,
@@ -94,12 +97,14 @@ export async function concurrencyStage({
   hooks,
   serveArgs,
   opts,
+  catalog,
 }: StageContext): Promise<StageOutcome> {
   if (!c.concurrency.enabled) return { status: 'skipped', reason: 'disabled in the config' };
   const returned = !c.concurrency.sequential
     ? []
     : await runConcurrency({
         config: c,
+        catalog,
         cores: r.environment.cores,
         dataDir: common.dataDir,
         ...(serveArgs.length ? { serveArgs } : {}),
@@ -129,7 +134,16 @@ export async function concurrencyStage({
 }
 
 /** The same scenarios through k6 when it is installed. */
-export async function k6Stage({ c, r, save, progress, common, hooks, k6 }: StageContext): Promise<StageOutcome> {
+export async function k6Stage({
+  c,
+  r,
+  save,
+  progress,
+  common,
+  hooks,
+  k6,
+  catalog,
+}: StageContext): Promise<StageOutcome> {
   if (!c.k6.enabled) return { status: 'skipped', reason: 'disabled in the config' };
   if (!k6)
     return {
@@ -141,8 +155,8 @@ export async function k6Stage({ c, r, save, progress, common, hooks, k6 }: Stage
     {
       ...common,
       engine: 'k6',
-      scenarios: c.k6.scenarios.length ? c.k6.scenarios : scenarioNames(),
-      profiles: c.profiles,
+      scenarios: (c.k6.scenarios.length ? c.k6.scenarios : scenarioNames()).map((n) => catalog.scenario(n)),
+      profiles: c.profiles.map((n) => catalog.profile(n)),
       connections: c.load.connections,
       durationS: c.k6.durationS,
       warmupS: c.load.warmupS,
@@ -166,15 +180,23 @@ export async function k6Stage({ c, r, save, progress, common, hooks, k6 }: Stage
 }
 
 /** Concurrency stepped up to the SLO, per profile. */
-export async function capacityStage({ c, r, save, progress, common, hooks }: StageContext): Promise<StageOutcome> {
+export async function capacityStage({
+  c,
+  r,
+  save,
+  progress,
+  common,
+  hooks,
+  catalog,
+}: StageContext): Promise<StageOutcome> {
   if (!c.capacity.enabled) return { status: 'skipped', reason: 'disabled in the config' };
   const profiles = c.capacity.profiles.length ? c.capacity.profiles : c.profiles;
   for (const profile of profiles) {
     const out = await runCapacity(
       {
         ...common,
-        scenario: c.capacity.scenario,
-        profile,
+        scenario: catalog.scenario(c.capacity.scenario),
+        profile: catalog.profile(profile),
         durationS: c.capacity.durationS,
         warmupS: c.capacity.warmupS,
         sloP95Ms: c.capacity.sloP95Ms,
@@ -196,13 +218,21 @@ export async function capacityStage({ c, r, save, progress, common, hooks }: Sta
 }
 
 /** SQLite tuned vs PostgreSQL (needs PostgreSQL; skipped with the install hint without it). */
-export async function crossoverStage({ c, r, save, progress, hooks, dataDir }: StageContext): Promise<StageOutcome> {
+export async function crossoverStage({
+  c,
+  r,
+  save,
+  progress,
+  hooks,
+  dataDir,
+  catalog,
+}: StageContext): Promise<StageOutcome> {
   if (!c.crossover.enabled) return { status: 'skipped', reason: 'disabled in the config (on in --full)' };
   if (!findPg()) return { status: 'skipped', reason: PG_INSTALL_HINT };
   const bands = loadNoiseBands(c.thresholds.ledgerNoisePct);
   r.crossover = await runCrossover({
     preset: c.crossover.preset,
-    pgProfile: c.crossover.pgProfile,
+    pgProfile: catalog.pgProfile(c.crossover.pgProfile),
     seed: c.seed,
     dataDir: join(dataDir, 'crossover'),
     noise: { pct: bands.pct.http, from: bands.from },

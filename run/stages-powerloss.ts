@@ -1,3 +1,4 @@
+import { builtinProfile } from '../db/profiles.ts';
 import { join } from 'node:path';
 import { choosePinning } from '../lib/environment.ts';
 import { POWERLOSS_DEFAULTS, runPowerloss } from '../load/powerloss/run.ts';
@@ -12,7 +13,7 @@ export async function powerlossStage({ c, r, save, progress, dataDir, opts }: St
   if (!c.powerloss.enabled) return { status: 'skipped', reason: 'disabled in the config (--full runs it)' };
   const pinning = choosePinning();
   r.powerloss = await runPowerloss({
-    profiles: [...POWERLOSS_DEFAULTS.profiles],
+    profiles: POWERLOSS_DEFAULTS.profiles.map((n) => builtinProfile(n)),
     writers: POWERLOSS_DEFAULTS.writers,
     durationS: c.powerloss.durationS,
     cuts: c.powerloss.cuts,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { tempDir, tinyDb } from '../test-support/temp-db.ts';
-import { resolveProfile } from '../db/profiles.ts';
+import { builtinProfile } from '../db/profiles.ts';
 import { measureVacuum } from './vacuum.ts';
 
 describe('measureVacuum', () => {
@@ -14,7 +14,7 @@ describe('measureVacuum', () => {
         const r = measureVacuum({
           seeded,
           workFile: join(dir, `work-${name}.sqlite`),
-          profile: resolveProfile(name),
+          profile: builtinProfile(name),
           deleteShare: 0.35,
           updateShare: 0.1,
         });
@@ -43,7 +43,7 @@ describe('measureVacuum', () => {
     const r = measureVacuum({
       seeded: '/nonexistent/x.sqlite',
       workFile: '/tmp/loadlab-vacuum-none.sqlite',
-      profile: resolveProfile('untuned'),
+      profile: builtinProfile('untuned'),
       deleteShare: 0.3,
       updateShare: 0,
     });

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { closestName, helpText, parseCommandArgs, type Command } from '../lib/cli-kit.ts';
 import { UsageError } from '../lib/errors.ts';
+import { CATALOG_FLAG } from '../lib/records/catalog-spec.ts';
+import { builtinCatalog, catalogFromSpec } from '../catalog/catalog.ts';
+import { openCatalog } from '../catalog/open.ts';
+import type { CommandContext } from './context.ts';
 
 /** Every command, loaded lazily so `loadlab serve` does not pay for the report renderer. */
-export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command<any, CommandContext>> }> = {
   init: {
     summary: 'Write a starter config, scenario file and perf workflow into your project',
     load: async () => (await import('./commands/init.ts')).command,
@@ -153,14 +157,56 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const command = await entry.load();
-    if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(helpText(command));
+    const { argv, spec } = takeCatalogSpec(rest);
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(await helpWithCatalog(command, argv));
       return 0;
     }
-    return await command.run(parseCommandArgs(command, rest));
+    const args = parseCommandArgs(command, argv);
+    return await command.run(args, await contextFor(command, args.values as { config?: string }, spec));
   } catch (err) {
     return reportError(err);
   }
+}
+
+/** The hidden `--catalog SPEC` a parent process passes (lib/records/catalog-spec.ts), taken out of argv. */
+function takeCatalogSpec(argv: string[]): { argv: string[]; spec: unknown } {
+  const i = argv.indexOf(CATALOG_FLAG);
+  if (i < 0) return { argv, spec: undefined };
+  const text = argv[i + 1];
+  if (text === undefined) throw new UsageError(`${CATALOG_FLAG} needs a value`);
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${CATALOG_FLAG}: not JSON`);
+  }
+  return { argv: [...argv.slice(0, i), ...argv.slice(i + 2)], spec };
+}
+
+/**
+ * The catalog, built once for the command: from a parent's spec when given; else, for a
+ * command that takes --config, from that file or one found here; else the built-in one.
+ */
+async function contextFor(command: Command, values: { config?: string }, spec: unknown): Promise<CommandContext> {
+  if (spec !== undefined) return { catalog: await catalogFromSpec(spec), config: null };
+  if (!('config' in command.options)) return { catalog: builtinCatalog(), config: null };
+  return openCatalog(values.config);
+}
+
+/** --help, with the profile names of the catalog (a config file given or found here adds its own; a broken one is ignored here). */
+async function helpWithCatalog(command: Command, argv: string[]): Promise<string> {
+  if (!Object.values(command.options).some((f) => f.help.includes('{profiles}'))) return helpText(command);
+  const at = argv.indexOf('--config');
+  const catalog = await openCatalog(at >= 0 ? argv[at + 1] : undefined).then(
+    (o) => o.catalog,
+    () => builtinCatalog(),
+  );
+  const names = catalog.profileNames().join(', ');
+  const options = Object.fromEntries(
+    Object.entries(command.options).map(([k, f]) => [k, { ...f, help: f.help.replaceAll('{profiles}', names) }]),
+  );
+  return helpText({ ...command, options });
 }
 
 /** Exit code of a crash (a bug, not a failed check): distinct from 1 so a CI gate never reads a crash as a verdict. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { resolveProfile } from '../../db/profiles.ts';
+import { builtinProfile } from '../../db/profiles.ts';
 import { findWorkload } from '../workloads/index.ts';
 import { buildJob, openPragmas, unportableParams } from './job.ts';
 
 describe('openPragmas', () => {
   it('sets every stock default explicitly for untuned, journal_mode before synchronous', () => {
-    expect(openPragmas(resolveProfile('untuned'))).toEqual([
+    expect(openPragmas(builtinProfile('untuned'))).toEqual([
       'busy_timeout = 0',
       'journal_mode = delete',
       'synchronous = 2',
@@ -18,13 +18,13 @@ describe('openPragmas', () => {
   });
 
   it('sets synchronous after switching to WAL (better-sqlite3 would otherwise pick NORMAL)', () => {
-    const pragmas = openPragmas(resolveProfile('wal-full'));
+    const pragmas = openPragmas(builtinProfile('wal-full'));
     expect(pragmas.indexOf('synchronous = 2')).toBeGreaterThan(pragmas.indexOf('journal_mode = wal'));
   });
 
   it("ends with consensus's PRAGMA optimize at open, as openDatabase runs it", () => {
-    expect(openPragmas(resolveProfile('consensus')).at(-1)).toBe('optimize = 65538');
-    expect(openPragmas(resolveProfile('tuned')).some((p) => p.startsWith('optimize'))).toBe(false);
+    expect(openPragmas(builtinProfile('consensus')).at(-1)).toBe('optimize = 65538');
+    expect(openPragmas(builtinProfile('tuned')).some((p) => p.startsWith('optimize'))).toBe(false);
   });
 });
 
@@ -32,7 +32,7 @@ describe('buildJob', () => {
   it("carries the workload's SQL and batch and the profile's write transaction and busy timeout", () => {
     const job = buildJob({
       workload: findWorkload('insert-100-tx')!,
-      profile: resolveProfile('consensus'),
+      profile: builtinProfile('consensus'),
       paramSets: [[1, 't', 'draft', 'x']],
       database: '/d/db.sqlite',
       resultFile: '/d/result.json',

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { applyConnectionPragmas, READBACK_PRAGMAS } from '../../db/open.ts';
+import { openPragmaStatements, READBACK_PRAGMAS } from '../../db/open.ts';
 import type { Profile } from '../../db/profiles.ts';
 import type { SqlParams } from '../../db/sql-params.ts';
 import type { Workload } from '../workloads/types.ts';
@@ -46,23 +46,9 @@ export const ChildResult = z.object({
 });
 export type ChildResult = z.infer<typeof ChildResult>;
 
-/**
- * The `db.pragma()` calls openDatabase makes for a profile, in its order: recorded from the
- * project's own applyConnectionPragmas (so the two can never disagree), then `optimize`.
- * Read-backs inside it (PRAGMA without a value) are not setup, so they are left out.
- */
+/** The `db.pragma()` calls openDatabase makes for a profile, in its order (db/open.ts records them from itself). */
 export function openPragmas(profile: Profile): string[] {
-  const calls: string[] = [];
-  const recorder = {
-    pragma(source: string): unknown {
-      if (source.includes('=')) calls.push(source);
-      return profile.file.journal_mode;
-    },
-  };
-  // Only `pragma` is ever called on the connection by applyConnectionPragmas.
-  applyConnectionPragmas(recorder as unknown as Database.Database, profile, { setJournalMode: true });
-  if (profile.optimizeOnOpen !== null) calls.push(`optimize = ${profile.optimizeOnOpen}`);
-  return calls;
+  return openPragmaStatements(profile, { setJournalMode: true, readonly: false });
 }
 
 /** Why parameter sets cannot travel to the child as JSON (bigint, Buffer, NaN), or null when they can. */

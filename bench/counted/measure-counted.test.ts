@@ -5,6 +5,7 @@ import { CountedRecord } from '../../lib/records/counted.ts';
 import { tempDir, tinyDb } from '../../test-support/temp-db.ts';
 import { measureCounted, type CountedOptions } from './measure-counted.ts';
 import { findCountingTools } from './tools.ts';
+import { profiles } from '../../test-support/catalog.ts';
 
 const tools = findCountingTools();
 const haveTools = tools.valgrind !== null && tools.strace !== null;
@@ -15,7 +16,11 @@ describe('measureCounted, checks that need no tools', () => {
     const saved = process.env.PATH;
     process.env.PATH = empty.dir;
     try {
-      const records = await measureCounted({ profiles: ['untuned', 'tuned'], ops: ['point-read'], dataDir: empty.dir });
+      const records = await measureCounted({
+        profiles: profiles('untuned', 'tuned'),
+        ops: ['point-read'],
+        dataDir: empty.dir,
+      });
       expect(records.map((r) => [r.profile, r.status, r.reason])).toEqual([
         ['untuned', 'skipped', 'valgrind not found (apt-get install valgrind strace)'],
         ['tuned', 'skipped', 'valgrind not found (apt-get install valgrind strace)'],
@@ -49,7 +54,7 @@ describe.skipIf(!haveTools && !process.env.CI)('measureCounted with valgrind and
 
   it('counts several fsyncs per autocommit insert untuned (DELETE+FULL), almost none tuned (WAL+NORMAL)', async () => {
     const ops = ['insert-autocommit'];
-    const records = await count({ profiles: ['untuned', 'tuned'], ops, n: 50, instructions: false });
+    const records = await count({ profiles: profiles('untuned', 'tuned'), ops, n: 50, instructions: false });
     const [untuned, tuned] = records;
     expect(untuned).toMatchObject({ status: 'ok', effective: { journal_mode: 'delete', synchronous: 2 } });
     expect(tuned).toMatchObject({ status: 'ok', effective: { journal_mode: 'wal', synchronous: 1 } });
@@ -61,7 +66,7 @@ describe.skipIf(!haveTools && !process.env.CI)('measureCounted with valgrind and
   }, 120_000);
 
   it('counts a point read in thousands of instructions, the same to 0.5 % in two runs', async () => {
-    const opts: CountedOptions = { profiles: ['untuned'], ops: ['point-read'], n: 500 };
+    const opts: CountedOptions = { profiles: profiles('untuned'), ops: ['point-read'], n: 500 };
     const [first] = await count(opts);
     const [second] = await count(opts);
     expect(first).toMatchObject({ status: 'ok', writes: false, fsyncPerOp: 0, writeCallsPerOp: 0 });
@@ -74,7 +79,7 @@ describe.skipIf(!haveTools && !process.env.CI)('measureCounted with valgrind and
 
   it('turns a database that cannot be copied into a failed record with the reason', async () => {
     const [record] = await measureCounted({
-      profiles: ['untuned'],
+      profiles: profiles('untuned'),
       ops: ['point-read'],
       n: 1,
       dataDir: dir,

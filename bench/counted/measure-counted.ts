@@ -20,7 +20,7 @@ import {
   type SyscallTotals,
 } from '../../lib/records/counted.ts';
 import { errorText } from '../measure.ts';
-import { BENCH_DEFAULTS, checkCommon, resolveProfiles, resolveWorkloads } from '../options.ts';
+import { BENCH_DEFAULTS, checkCommon, benchProfiles, resolveWorkloads } from '../options.ts';
 import { drawParamSets } from '../prepare.ts';
 import type { Workload } from '../workloads/types.ts';
 import { copyDatabase, createWorkspace, type Workspace } from '../workspace.ts';
@@ -78,7 +78,7 @@ export interface CountedProgress {
 
 export interface CountedOptions {
   /** Profile names (default: untuned, tuned, consensus). */
-  profiles?: readonly string[];
+  profiles?: readonly Profile[];
   /** Operation names (default: every operation). */
   ops?: readonly string[];
   /** Data scale and seed of the seeded databases; the seed also draws the parameters. */
@@ -132,7 +132,7 @@ interface Context {
  */
 export async function measureCounted(opts: CountedOptions = {}): Promise<CountedRecord[]> {
   const { scale, seed, dataDir } = checkCommon({ scale: opts.scale, seed: opts.seed, dataDir: opts.dataDir });
-  const profiles = resolveProfiles(opts.profiles ?? COUNTED_DEFAULTS.profiles);
+  const profiles = benchProfiles(opts.profiles, COUNTED_DEFAULTS.profiles);
   const workloads = resolveWorkloads(opts.ops);
   if (opts.n !== undefined && !(Number.isInteger(opts.n) && opts.n >= 1 && opts.n <= 1_000_000)) {
     throw new UsageError(`n (operations per counted run) must be an integer from 1 to 1000000, got ${opts.n}`);

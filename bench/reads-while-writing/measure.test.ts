@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinProfile } from '../../db/profiles.ts';
 import { tempDir, tinyDb } from '../../test-support/temp-db.ts';
 import { ReadsWhileWritingRecord } from '../../lib/records/reads-while-writing.ts';
 import { measureReadsWhileWriting } from './measure.ts';
@@ -13,7 +15,14 @@ describe('reads while a writer thread commits (engine level)', () => {
     for (const profile of ['untuned', 'untuned-wal']) {
       const seeded = tinyDb(tmp.dir, profile);
       const before = readdirSync(tmp.dir).length;
-      const r = await measureReadsWhileWriting({ seeded, profile, scale: 0.005, seed: 42, workDir: tmp.dir, durationMs: 300 });
+      const r = await measureReadsWhileWriting({
+        seeded,
+        profile: builtinProfile(profile),
+        scale: 0.005,
+        seed: 42,
+        workDir: tmp.dir,
+        durationMs: 300,
+      });
       records.push(ReadsWhileWritingRecord.parse(r));
       expect(r, JSON.stringify(r)).toMatchObject({ profile, status: 'ok' });
       expect(r.reads).toBeGreaterThan(100);
@@ -28,9 +37,11 @@ describe('reads while a writer thread commits (engine level)', () => {
   }, 60_000);
 
   it('a database that cannot be opened is a failed record, not a crash', async () => {
+    const notSqlite = join(tmp.dir, 'not-sqlite.sqlite');
+    writeFileSync(notSqlite, 'this is not a database, it only has the name of one\n'.repeat(200));
     const r = await measureReadsWhileWriting({
-      seeded: tinyDb(tmp.dir, 'untuned', 0.005, 7),
-      profile: 'no-such-profile',
+      seeded: notSqlite,
+      profile: builtinProfile('untuned'),
       scale: 0.005,
       seed: 42,
       workDir: tmp.dir,

@@ -2,7 +2,7 @@ import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { openDatabase } from '../../db/open.ts';
-import { resolveProfile } from '../../db/profiles.ts';
+import type { Profile } from '../../db/profiles.ts';
 import { rowCounts } from '../../db/data-shape.ts';
 import { createSqliteStore } from '../../db/store.ts';
 import { createRng } from '../../lib/rng.ts';
@@ -15,7 +15,7 @@ const BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
 export interface ReadsWhileWritingOptions {
   /** The seeded database (copied; the copy is removed after). */
   seeded: string;
-  profile: string;
+  profile: Profile;
   scale: number;
   seed: number;
   workDir: string;
@@ -35,9 +35,9 @@ interface WriterResult {
  * writer stops when the read loop ends, and is terminated if it does not within 10 s.
  */
 export async function measureReadsWhileWriting(o: ReadsWhileWritingOptions): Promise<ReadsWhileWritingRecord> {
-  const file = join(o.workDir, `rww-${o.profile}-${process.pid}-${Date.now().toString(36)}.sqlite`);
+  const file = join(o.workDir, `rww-${o.profile.name}-${process.pid}-${Date.now().toString(36)}.sqlite`);
   const failed = (reason: string): ReadsWhileWritingRecord => ({
-    profile: o.profile,
+    profile: o.profile.name,
     status: 'failed',
     reason,
     durationS: 0,
@@ -72,7 +72,10 @@ export async function measureReadsWhileWriting(o: ReadsWhileWritingOptions): Pro
     new Promise<unknown>((resolve) => {
       if (messages.length) return resolve(messages.shift());
       if (workerError) return resolve({ error: (workerError as Error).message });
-      const timer = setTimeout(() => resolve({ error: `no answer from the writer thread within ${timeoutMs} ms` }), timeoutMs);
+      const timer = setTimeout(
+        () => resolve({ error: `no answer from the writer thread within ${timeoutMs} ms` }),
+        timeoutMs,
+      );
       waiters.push((m) => {
         clearTimeout(timer);
         resolve(m);
@@ -80,7 +83,7 @@ export async function measureReadsWhileWriting(o: ReadsWhileWritingOptions): Pro
     });
   let store: ReturnType<typeof createSqliteStore> | null = null;
   try {
-    store = createSqliteStore(openDatabase(file, resolveProfile(o.profile)));
+    store = createSqliteStore(openDatabase(file, o.profile));
     const ready = (await next(30_000)) as { ready?: boolean; error?: string };
     if (!ready.ready) return failed(`writer thread did not start: ${ready.error ?? 'unknown'}`);
     const rng = createRng(o.seed);
@@ -119,7 +122,7 @@ export async function measureReadsWhileWriting(o: ReadsWhileWritingOptions): Pro
     if (w.error !== undefined || w.writes === undefined) return failed(`writer thread: ${w.error ?? 'no result'}`);
     if (w.errors) return failed(`writer thread: ${w.errors} failed writes, e.g. ${w.lastError}`);
     return {
-      profile: o.profile,
+      profile: o.profile.name,
       status: 'ok',
       durationS,
       reads,

@@ -5,17 +5,17 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../db/open.ts';
-import { resolveProfile } from '../../db/profiles.ts';
+import type { Profile } from '../../db/profiles.ts';
 import { createSqliteStore } from '../../db/store.ts';
 
 const { db, profile, stop, campaigns } = workerData as {
   db: string;
-  profile: string;
+  profile: Profile;
   stop: SharedArrayBuffer;
   campaigns: number;
 };
 const flag = new Int32Array(stop);
-const store = createSqliteStore(openDatabase(db, resolveProfile(profile)));
+const store = createSqliteStore(openDatabase(db, profile));
 parentPort!.postMessage({ ready: true });
 
 let writes = 0;

@@ -8,6 +8,7 @@ import { DurabilityFile, DurabilityRecord } from '../../lib/records/durability.t
 import { CLI_BIN } from '../../lib/server-process.ts';
 import { renderDurability } from './durability-table.ts';
 import { durabilityPassed, runDurability } from './run.ts';
+import { profiles } from '../../test-support/catalog.ts';
 
 const tmp = tempDir('loadlab-durability-');
 afterAll(() => tmp.cleanup());
@@ -15,7 +16,7 @@ afterAll(() => tmp.cleanup());
 describe('runDurability', () => {
   it('kills and restarts the server each cycle and finds every acknowledged write', async () => {
     const records = await runDurability({
-      profiles: ['untuned', 'tuned'],
+      profiles: profiles('untuned', 'tuned'),
       cycles: 2,
       writers: 2,
       seed: 7,
@@ -40,7 +41,7 @@ describe('runDurability', () => {
 
   it('catches acknowledged writes that vanish between the kill and the restart (injected loss)', async () => {
     const [r] = await runDurability({
-      profiles: ['tuned'],
+      profiles: profiles('tuned'),
       cycles: 1,
       writers: 2,
       seed: 3,
@@ -64,7 +65,7 @@ describe('runDurability', () => {
   it('(1) a lost tail in cycle 1 stays lost after cycle 2 reuses its ids', async () => {
     let tail: number[] = [];
     const [r] = await runDurability({
-      profiles: ['tuned'],
+      profiles: profiles('tuned'),
       cycles: 2,
       writers: 2,
       seed: 5,
@@ -96,7 +97,7 @@ describe('runDurability', () => {
 
   it('(3) a run whose every write failed does not pass: no acknowledged write, nothing audited', async () => {
     const [r] = await runDurability({
-      profiles: ['tuned'],
+      profiles: profiles('tuned'),
       cycles: 2,
       writers: 1,
       seed: 2,
@@ -180,7 +181,7 @@ describe('runDurability', () => {
     expect(durabilityPassed([one])).toBe(false);
     expect(durabilityPassed([{ ...one, budgetExplicit: true }])).toBe(true);
     const opts = {
-      profiles: ['tuned'],
+      profiles: profiles('tuned'),
       cycles: 20,
       writers: 1,
       seed: 3,
@@ -203,7 +204,7 @@ describe('runDurability', () => {
 
   it('records an arm it cannot run as failed data', async () => {
     const [r] = await runDurability({
-      profiles: ['tuned'],
+      profiles: profiles('tuned'),
       cycles: 1,
       writers: 1,
       seed: 1,

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rowCounts } from '../../db/data-shape.ts';
-import { resolveProfile } from '../../db/profiles.ts';
+import type { Profile } from '../../db/profiles.ts';
+import type { CatalogSpec } from '../../lib/records/catalog-spec.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { createRng, deriveSeed, type Rng } from '../../lib/rng.ts';
 import { spawnServer, type ServerHandle } from '../../lib/server-process.ts';
@@ -9,7 +10,10 @@ import type { DurabilityCycle, DurabilityRecord } from '../../lib/records/durabi
 import { auditDurability, maxContentId, readDatabaseState, type AckedWrite, type LostWrite } from './audit.ts';
 
 export interface DurabilityOptions {
-  profiles: string[];
+  /** Resolved from the catalog at the door (DURABILITY_DEFAULTS.profiles are names). */
+  profiles: Profile[];
+  /** The catalog the spawned servers know (custom profiles); default the built-in one. */
+  catalogSpec?: CatalogSpec;
   /** Kill + restart + audit cycles per profile. */
   cycles: number;
   /** Concurrent write loops. */
@@ -120,16 +124,22 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Runs the kill/restart/audit cycles for one profile. Never throws: a failure is the record's status. */
 export async function runDurabilityArm(
-  profileName: string,
+  profile: Profile,
   opts: DurabilityOptions,
   deadline: number,
 ): Promise<DurabilityRecord> {
   const t0 = performance.now();
+  const profileName = profile.name;
   const db = join(opts.dir, `durability-${profileName}.sqlite`);
   const campaigns = rowCounts(opts.scale).campaigns;
   const rng = createRng(deriveSeed(opts.seed, `durability:${profileName}`));
   const spawn = () =>
-    spawnServer({ db, profile: profileName, ...(opts.serverCpu === undefined ? {} : { cpu: opts.serverCpu }) });
+    spawnServer({
+      db,
+      profile: profileName,
+      ...(opts.catalogSpec ? { catalog: opts.catalogSpec } : {}),
+      ...(opts.serverCpu === undefined ? {} : { cpu: opts.serverCpu }),
+    });
 
   const acked: AckedWrite[] = [];
   /** Every write found lost after some restart, kept even if a later audit would miss it. */
@@ -147,7 +157,7 @@ export async function runDurabilityArm(
 
   try {
     mkdirSync(opts.dir, { recursive: true });
-    seedDatabase({ out: db, profile: resolveProfile(profileName), scale: opts.scale, seed: opts.seed, force: true });
+    seedDatabase({ out: db, profile, scale: opts.scale, seed: opts.seed, force: true });
     baseline = maxContentId(db);
     server = await spawn();
     const effective = (server.info.effective ?? {}) as Record<string, unknown>;

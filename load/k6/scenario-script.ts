@@ -7,7 +7,7 @@
 import http from 'k6/http';
 import { check, fail } from 'k6';
 import type { Options } from 'k6/options';
-import { createRequestStream, findScenario, type RequestStream, type ScenarioDef } from '../scenarios.ts';
+import { builtinScenario, createRequestStream, type RequestStream, type ScenarioDef } from '../scenarios.ts';
 import { deriveSeed } from '../../lib/rng.ts';
 import { buildOptions, readSettings, type K6Settings } from './shapes.ts';
 
@@ -38,10 +38,10 @@ function fmt(n: number | undefined, digits: number): string {
   return n === undefined ? '?' : n.toFixed(digits);
 }
 
-/** Builds the exports of a script for one of the suite's scenarios (see load/scenarios.ts). */
-export function scenarioScript(name: string): ScenarioScript {
-  const found = findScenario(name);
-  if (!found) throw new Error(`unknown scenario '${name}'`);
+/** Builds the exports of a script for a scenario: a built-in one by name (see load/scenarios.ts), or a scenario file's. */
+export function scenarioScript(scenario: string | ScenarioDef): ScenarioScript {
+  const found = typeof scenario === 'string' ? builtinScenario(scenario) : scenario;
+  if (!found) throw new Error(`unknown scenario '${String(scenario)}'`);
   const def: ScenarioDef = found;
   const settings = readSettings(__ENV);
   const base = settings.baseUrl;

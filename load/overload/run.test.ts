@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveProfile } from '../../db/profiles.ts';
+import { builtinProfile } from '../../db/profiles.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 import { OverloadRecord } from '../../lib/records/overload.ts';
 import { renderOverload } from './overload-table.ts';
 import { overloadFigures, overloadPassed, runOverloadStep, type OverloadRunOptions } from './run.ts';
+import { profiles } from '../../test-support/catalog.ts';
 
 const tmp = tempDir('loadlab-overload-run-');
 afterAll(() => tmp.cleanup());
@@ -32,7 +33,7 @@ describe('overloadFigures', () => {
 
 function options(dir: string): OverloadRunOptions {
   return {
-    profiles: ['tuned'],
+    profiles: profiles('tuned'),
     connections: [10],
     scenario: 'mix-80-20',
     durationS: 1,
@@ -52,7 +53,7 @@ describe('runOverloadStep', () => {
   const seeded = `${tmp.dir}/seed.sqlite`;
 
   it('measures a short step against the real server: rps, statuses, memory, server alive', async () => {
-    seedDatabase({ out: seeded, profile: resolveProfile('tuned'), scale: 0.005, seed: 1 });
+    seedDatabase({ out: seeded, profile: builtinProfile('tuned'), scale: 0.005, seed: 1 });
     const r = await runOverloadStep('tuned', 10, seeded, options(tmp.dir));
     expect(OverloadRecord.parse(r)).toEqual(r);
     expect(r.status).toBe('ok');

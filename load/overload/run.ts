@@ -1,6 +1,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveProfile } from '../../db/profiles.ts';
+import type { Profile } from '../../db/profiles.ts';
+import type { CatalogSpec } from '../../lib/records/catalog-spec.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import type { Pinning } from '../../lib/records/environment.ts';
 import type { OverloadRecord } from '../../lib/records/overload.ts';
@@ -10,7 +11,10 @@ import type { GeneratorResult } from '../engines/autocannon/generator.ts';
 import { sampleRss } from './memory.ts';
 
 export interface OverloadRunOptions {
-  profiles: string[];
+  /** Resolved from the catalog at the door (OVERLOAD_DEFAULTS.profiles are names). */
+  profiles: Profile[];
+  /** The catalog the spawned servers know (custom profiles); default the built-in one. */
+  catalogSpec?: CatalogSpec;
   /** One step per value: closed-loop connections, far beyond capacity at the top. */
   connections: number[];
   scenario: string;
@@ -108,6 +112,7 @@ export async function runOverloadStep(
     server = await spawnServer({
       db,
       profile,
+      ...(opts.catalogSpec ? { catalog: opts.catalogSpec } : {}),
       args: [
         '--max-inflight',
         String(opts.maxInflight),
@@ -224,10 +229,11 @@ export async function runOverloadStep(
 /** Every profile at every step, in order; a failed step is a record, and the rest still run. */
 export async function runOverload(opts: OverloadRunOptions): Promise<OverloadRecord[]> {
   const records: OverloadRecord[] = [];
-  for (const profile of opts.profiles) {
+  for (const p of opts.profiles) {
+    const profile = p.name;
     const seeded = join(opts.dir, `overload-${profile}-seed.sqlite`);
     try {
-      seedDatabase({ out: seeded, profile: resolveProfile(profile), scale: opts.scale, seed: opts.seed, force: true });
+      seedDatabase({ out: seeded, profile: p, scale: opts.scale, seed: opts.seed, force: true });
     } catch (err) {
       opts.onProgress?.(`${profile}: seeding failed: ${err instanceof Error ? err.message : String(err)}`);
     }

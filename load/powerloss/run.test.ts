@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { tempDir } from '../../test-support/temp-dir.ts';
 import { liveChildren } from '../../lib/server-process.ts';
 import { runPowerlossArm, type PowerlossOptions } from './run.ts';
+import { builtinProfile } from '../../db/profiles.ts';
 
 const small = (dir: string): PowerlossOptions => ({
   profiles: [],
@@ -19,7 +20,7 @@ describe('power loss, simulated (real server under the recorder, real SQLite ope
   it('the control (synchronous=OFF) loses acknowledged writes at most cut points; WAL+FULL loses nothing', async () => {
     const tmp = tempDir('loadlab-powerloss-');
     try {
-      const off = await runPowerlossArm('sync-off', small(join(tmp.dir, 'off')));
+      const off = await runPowerlossArm(builtinProfile('sync-off'), small(join(tmp.dir, 'off')));
       expect(off.status, off.reason).toBe('ok');
       expect(off).toMatchObject({
         synchronous: 0,
@@ -29,7 +30,7 @@ describe('power loss, simulated (real server under the recorder, real SQLite ope
         replayMatchesDisk: true,
       });
       expect(off.cutsWithLoss / off.cutsWithAcked).toBeGreaterThan(0.5);
-      const full = await runPowerlossArm('wal-full', small(join(tmp.dir, 'full')));
+      const full = await runPowerlossArm(builtinProfile('wal-full'), small(join(tmp.dir, 'full')));
       expect(full.status, full.reason).toBe('ok');
       expect(full.syncs).toBeGreaterThan(0);
       expect(full).toMatchObject({
@@ -49,7 +50,7 @@ describe('power loss, simulated (real server under the recorder, real SQLite ope
   it('with the sync barriers taken out of the replay, WAL+FULL loses writes: the simulator sees what it claims to', async () => {
     const tmp = tempDir('loadlab-powerloss-');
     try {
-      const blind = await runPowerlossArm('wal-full', { ...small(tmp.dir), ignoreBarriers: true });
+      const blind = await runPowerlossArm(builtinProfile('wal-full'), { ...small(tmp.dir), ignoreBarriers: true });
       expect(blind.status, blind.reason).toBe('ok');
       expect(blind.withLoss).toBeGreaterThan(0);
       expect(blind.verdict).toBe('NOT as expected');

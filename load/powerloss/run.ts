@@ -1,7 +1,9 @@
+import { median } from '../../stats/basic.ts';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rowCounts } from '../../db/data-shape.ts';
-import { resolveProfile } from '../../db/profiles.ts';
+import type { Profile } from '../../db/profiles.ts';
+import type { CatalogSpec } from '../../lib/records/catalog-spec.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { createRng, deriveSeed } from '../../lib/rng.ts';
 import { spawnServer, type ServerHandle } from '../../lib/server-process.ts';
@@ -13,7 +15,10 @@ import { ensureRecorder } from './recorder.ts';
 import { expectationOf, verdictOf } from './verdict.ts';
 
 export interface PowerlossOptions {
-  profiles: string[];
+  /** Resolved from the catalog at the door (POWERLOSS_DEFAULTS.profiles are names). */
+  profiles: Profile[];
+  /** The catalog the spawned servers know (custom profiles); default the built-in one. */
+  catalogSpec?: CatalogSpec;
   /** Concurrent write loops against the server under the recorder. */
   writers: number;
   /** Seconds of writing per profile. */
@@ -133,14 +138,10 @@ export function pickCuts(n: number, count: number, seed: number): number[] {
   return Array.from({ length: count }, () => rng.int(1, Math.max(1, n))).sort((a, b) => a - b);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
 /** One profile: write under the recorder, cut, rebuild, open, audit. Never throws: a failure is the record's status. */
-export async function runPowerlossArm(profileName: string, opts: PowerlossOptions): Promise<PowerlossRecord> {
+export async function runPowerlossArm(profile: Profile, opts: PowerlossOptions): Promise<PowerlossRecord> {
   const t0 = performance.now();
+  const profileName = profile.name;
   const say = opts.onProgress ?? (() => {});
   mkdirSync(opts.dir, { recursive: true });
   const dir = realpathSync(opts.dir);
@@ -157,7 +158,6 @@ export async function runPowerlossArm(profileName: string, opts: PowerlossOption
   };
   let server: ServerHandle | undefined;
   try {
-    const profile = resolveProfile(profileName);
     for (const f of [0, 1, 2] as FileId[]) rmSync(db + FILE_SUFFIX[f], { force: true });
     seedDatabase({ out: db, profile, scale: opts.scale, seed: opts.seed, force: true });
     rmSync(`${db}-shm`, { force: true });
@@ -168,6 +168,7 @@ export async function runPowerlossArm(profileName: string, opts: PowerlossOption
     server = await spawnServer({
       db,
       profile: profileName,
+      ...(opts.catalogSpec ? { catalog: opts.catalogSpec } : {}),
       env: {
         ...process.env,
         LD_PRELOAD: [recorder, process.env.LD_PRELOAD].filter(Boolean).join(' '),

@@ -1,7 +1,7 @@
 /**
  * Reads a scenario file (JSON, or a JS/TS module whose default export is the object),
- * validates it, reads its CSV columns, and registers the scenario by name, here and in
- * every process started after (the generator processes find it through an env variable).
+ * validates it and reads its CSV columns. The catalog (catalog/catalog.ts) holds the
+ * scenario by name; a child process reads the same file again (`scenarioFromRef`).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
@@ -9,11 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { csvParse } from 'd3-dsv';
 import { UsageError } from '../../lib/errors.ts';
 import { ScenarioFile, type ScenarioParam } from '../../lib/records/scenario-file.ts';
-import { registerScenario, type ScenarioDef } from '../scenarios.ts';
+import { builtinScenario, type ScenarioDef } from '../scenarios.ts';
 import { buildUserScenario, checkPlaceholders, type ResolvedParam, type ResolvedScenarioFile } from './build.ts';
-
-/** Child processes (load generators) register the same file from this variable. */
-export const SCENARIO_FILE_ENV = 'LOADLAB_SCENARIO_FILE';
 
 const MODULE_EXTS = new Set(['.js', '.mjs', '.ts', '.mts']);
 
@@ -92,21 +89,28 @@ export async function readScenarioFile(path: string): Promise<ResolvedScenarioFi
   };
 }
 
-/** Reads, registers and exports the scenario file to child processes; returns its scenario. */
-export async function useScenarioFile(path: string): Promise<ScenarioDef> {
+/** The scenario of a scenario file; its name must not be a built-in scenario's. */
+export async function readUserScenario(path: string): Promise<ScenarioDef> {
   const file = resolve(path);
   const def = buildUserScenario(await readScenarioFile(file), file);
-  try {
-    registerScenario(def);
-  } catch (err) {
-    throw new UsageError(`scenario file ${path}: ${(err as Error).message}`);
-  }
-  process.env[SCENARIO_FILE_ENV] = file;
+  if (builtinScenario(def.name))
+    throw new UsageError(`scenario file ${path}: scenario '${def.name}' is a built-in scenario's name; choose another`);
   return def;
 }
 
-/** In a child process: registers the parent's scenario file, if it used one. */
-export async function useScenarioFileFromEnv(): Promise<void> {
-  const file = process.env[SCENARIO_FILE_ENV];
-  if (file) await useScenarioFile(file);
+/** What a child process needs to rebuild a scenario: its name, and its file when it has one. */
+export interface ScenarioRef {
+  name: string;
+  source?: string;
+}
+
+export const scenarioRef = (s: ScenarioDef): ScenarioRef =>
+  s.source ? { name: s.name, source: s.source } : { name: s.name };
+
+/** A scenario back from its ref (in a generator process): the built-in one, or its file read again. */
+export async function scenarioFromRef(ref: ScenarioRef): Promise<ScenarioDef> {
+  const def = ref.source ? await readUserScenario(ref.source) : builtinScenario(ref.name);
+  if (!def || def.name !== ref.name)
+    throw new Error(`scenario '${ref.name}' not found${ref.source ? ` in ${ref.source}` : ''}`);
+  return def;
 }

@@ -7,9 +7,9 @@ import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { CLI_BIN } from '../../lib/server-process.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
-import { createRequestStream, findScenario } from '../scenarios.ts';
+import { createRequestStream } from '../scenarios.ts';
 import { buildUserScenario, checkPlaceholders, fill, fillBody } from './build.ts';
-import { readScenarioFile, useScenarioFile } from './read.ts';
+import { readScenarioFile, readUserScenario, scenarioFromRef, scenarioRef } from './read.ts';
 
 const tmp = tempDir('loadlab-scenario-file-');
 afterAll(() => tmp.cleanup());
@@ -80,11 +80,19 @@ describe('scenario file: reading and validating', () => {
   it('reads a CSV column (numbers stay numbers) relative to the file', async () => {
     write('users.csv', 'id,name\n10,ann\n11,"bo, b"\n');
     const file = await readScenarioFile(
-      write('csv.json', { name: 'csv-api', params: { u: { csv: 'users.csv', column: 'id' } }, requests: [{ path: '/u/{u}' }] }),
+      write('csv.json', {
+        name: 'csv-api',
+        params: { u: { csv: 'users.csv', column: 'id' } },
+        requests: [{ path: '/u/{u}' }],
+      }),
     );
     expect(file.params).toEqual({ u: { list: [10, 11] } });
     const names = await readScenarioFile(
-      write('csv2.json', { name: 'csv-api', params: { n: { csv: 'users.csv', column: 'name' } }, requests: [{ path: '/u/{n}' }] }),
+      write('csv2.json', {
+        name: 'csv-api',
+        params: { n: { csv: 'users.csv', column: 'name' } },
+        requests: [{ path: '/u/{n}' }],
+      }),
     );
     expect(names.params).toEqual({ n: { list: ['ann', 'bo, b'] } });
   });
@@ -112,10 +120,15 @@ describe('scenario file: reading and validating', () => {
 
   it('a TS module whose default export is the scenario works too, and a built-in name is refused', async () => {
     const ts = write('spec.ts', `export default ${JSON.stringify({ ...SPEC, name: 'from-ts' })};\n`);
-    const def = await useScenarioFile(ts);
-    expect(findScenario('from-ts')).toBe(def);
+    const def = await readUserScenario(ts);
+    expect(def.name).toBe('from-ts');
+    // What a generator process gets back from the ref: the same scenario, read again from its file.
+    const again = await scenarioFromRef(scenarioRef(def));
+    expect(again.name).toBe('from-ts');
+    expect(again.source).toBe(def.source);
+    expect(again.endpoints.map((e) => e.name)).toEqual(def.endpoints.map((e) => e.name));
     const builtIn = write('builtin.json', { name: 'read-list', requests: [{ path: '/' }] });
-    await expect(useScenarioFile(builtIn)).rejects.toThrow(/built-in scenario's name/);
+    await expect(readUserScenario(builtIn)).rejects.toThrow(/built-in scenario's name/);
   });
 });
 
@@ -144,8 +157,25 @@ describe('load --scenario-file against a small node:http service (not the fixtur
     try {
       const { stdout, stderr } = await promisify(execFile)(
         process.execPath,
-        [CLI_BIN, 'load', '--scenario-file', spec, '--target', url, '--duration', '1', '--warmup', '0',
-          '--trials', '1', '--connections', '4', '--no-pin', '--json-out', json],
+        [
+          CLI_BIN,
+          'load',
+          '--scenario-file',
+          spec,
+          '--target',
+          url,
+          '--duration',
+          '1',
+          '--warmup',
+          '0',
+          '--trials',
+          '1',
+          '--connections',
+          '4',
+          '--no-pin',
+          '--json-out',
+          json,
+        ],
         { timeout: 60_000 },
       );
       return { code: 0, stdout, stderr };
@@ -168,7 +198,9 @@ describe('load --scenario-file against a small node:http service (not the fixtur
     expect(failed.code).toBe(1);
     const b = JSON.parse(readFileSync(join(tmp.dir, 'bad.json'), 'utf8')).records[0];
     expect(b.status).toBe('failed');
-    expect(b.reason).toMatch(/% of requests failed \(unexpected status \d+, .*500: \d+.*over the scenario's error budget of 1 %/);
+    expect(b.reason).toMatch(
+      /% of requests failed \(unexpected status \d+, .*500: \d+.*over the scenario's error budget of 1 %/,
+    );
   }, 120_000);
 
   it('needs --target, and not --scenario too: exit 2, one line', async () => {
@@ -176,6 +208,9 @@ describe('load --scenario-file against a small node:http service (not the fixtur
     const noTarget = await promisify(execFile)(process.execPath, [CLI_BIN, 'load', '--scenario-file', spec]).catch(
       (e: { code: number; stderr: string }) => e,
     );
-    expect(noTarget).toMatchObject({ code: 2, stderr: 'error: --scenario-file describes your own service: give its address with --target URL\n' });
+    expect(noTarget).toMatchObject({
+      code: 2,
+      stderr: 'error: --scenario-file describes your own service: give its address with --target URL\n',
+    });
   });
 });

@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { tempDir, tinyDb } from '../../test-support/temp-db.ts';
-import { findPg, startCluster, type PgCluster } from '../cluster.ts';
+import { startCluster, type PgCluster } from '../cluster.ts';
 import { migrate } from './run.ts';
 import { buildAwkwardDb } from './awkward-fixture.ts';
+import { runPgTests } from '../../test-support/pg.ts';
 
-const tools = findPg();
 const tmp = tempDir('loadlab-migrate-run-');
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
@@ -20,7 +20,7 @@ function awkward(name = 'awkward.sqlite'): string {
   return file;
 }
 
-describe.skipIf(!tools)('migrate into a real PostgreSQL (a throwaway cluster)', () => {
+describe.skipIf(!runPgTests())('migrate into a real PostgreSQL (a throwaway cluster)', () => {
   let cluster: PgCluster;
   let sql: postgres.Sql;
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { colourEnabled, paintVerdicts } from '../../lib/colour.ts';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AB_PRESETS } from '../../ab/presets.ts';
 import { runAb, type AbProgress } from '../../ab/run.ts';
 import { notEnoughRounds, tooFewRounds } from '../../ab/judge.ts';
@@ -7,15 +7,17 @@ import { checkoutOf, configMismatches, type AbCheckout } from '../../ab/sides.ts
 import { checkTarget } from '../../load/options.ts';
 import { findCountingTools, missingToolReason } from '../../bench/counted/tools.ts';
 import { remoteWarning } from '../../load/cli-support.ts';
-import { useScenarioFile } from '../../load/user-scenario/read.ts';
-import { defineCommand } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
+import { catalogFromSpec } from '../../catalog/catalog.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { ensureDir } from '../../lib/ensure-dir.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { AbFile, AbSideName } from '../../lib/records/ab.ts';
 import { RunConfig } from '../../lib/records/run-config.ts';
 import { abHeadline, renderAbMarkdown } from '../../reports/ab-markdown.ts';
-import { findConfigFile, loadConfigFile } from '../../run/config-file.ts';
+import { configOver, loadConfigFile } from '../../run/config-file.ts';
 import { checkNames } from './run.ts';
 import { streamProgress } from '../../run/progress.ts';
 
@@ -57,8 +59,7 @@ examples:
     },
     full: { kind: 'boolean', help: 'all profiles, 12 rounds of 10 s at scale 1' },
     config: {
-      kind: 'string',
-      value: 'FILE',
+      ...SHARED.config,
       help: 'config file (as for run) applied to both sides; default: ./loadlab.config.{ts,mts,js,mjs,json} if present',
     },
     'baseline-config': {
@@ -98,18 +99,19 @@ examples:
     'scenario-file': { kind: 'string', value: 'FILE', help: "your service's requests (docs/load.md), for the targets" },
     'allow-remote': { kind: 'boolean', help: 'allow non-loopback targets (prints what they will receive)' },
   },
-  async run({ values, positionals }) {
+  async run({ values, positionals }, { catalog, config: file }) {
     if (values.quick && values.full) throw new UsageError('--quick and --full are exclusive');
     const mode = values.full ? 'full' : 'quick';
     const preset = AB_PRESETS[mode];
-    const configPath = findConfigFile(values.config);
-    const shared: RunConfig = configPath ? await loadConfigFile(configPath, preset) : preset;
+    const configPath = file?.path;
+    const shared: RunConfig = file ? configOver(preset, file.data, file.path) : preset;
+    let scenarioFile: string | undefined;
     const targetMode = values['baseline-target'] !== undefined || values['candidate-target'] !== undefined;
     let baseline: AbCheckout;
     let candidate: AbCheckout;
     let targets: Record<AbSideName, string> | undefined;
     if (targetMode) {
-      ({ baseline, candidate, targets } = await targetSides(values, positionals, shared));
+      ({ baseline, candidate, targets, scenarioFile } = await targetSides(values, positionals, shared, catalog));
     } else {
       if (positionals.length !== 2)
         throw new UsageError('ab needs BASELINE and CANDIDATE checkouts (or --baseline-target and --candidate-target)');
@@ -118,7 +120,9 @@ examples:
       const sideConfig = async (file: string | undefined) => (file ? await loadConfigFile(file, shared) : shared);
       const baseConfig = await sideConfig(values['baseline-config']);
       const candConfig = await sideConfig(values['candidate-config']);
-      for (const c of [baseConfig, candConfig]) checkNames(c);
+      // Each side's names in that side's own catalog (its config's custom profiles).
+      for (const c of [baseConfig, candConfig])
+        checkNames(c, await catalogFromSpec({ ...catalog.spec, customProfiles: c.customProfiles }));
       const mismatch = configMismatches(baseConfig, candConfig);
       if (mismatch.length) {
         throw new UsageError(
@@ -174,6 +178,7 @@ examples:
         signal: controller.signal,
         ...(values.counted ? { counted: true } : {}),
         ...(targets ? { targets } : {}),
+        ...(scenarioFile ? { scenarioFile } : {}),
       });
     } finally {
       sink.close?.();
@@ -206,7 +211,13 @@ async function targetSides(
   },
   positionals: string[],
   shared: RunConfig,
-): Promise<{ baseline: AbCheckout; candidate: AbCheckout; targets: Record<AbSideName, string> }> {
+  catalog: Catalog,
+): Promise<{
+  baseline: AbCheckout;
+  candidate: AbCheckout;
+  targets: Record<AbSideName, string>;
+  scenarioFile: string;
+}> {
   if (positionals.length) throw new UsageError('give two checkouts or two targets, not both');
   const base = values['baseline-target'];
   const cand = values['candidate-target'];
@@ -223,7 +234,8 @@ async function targetSides(
     const warning = remoteWarning(new URL(t));
     if (warning) process.stderr.write(warning + '\n');
   }
-  const def = await useScenarioFile(values['scenario-file']);
+  const scenarioFile = resolve(values['scenario-file']);
+  const def = (await catalog.withScenarioFiles([scenarioFile])).userScenarios.at(-1)!;
   const config = RunConfig.parse({
     ...shared,
     profiles: ['external'],
@@ -247,5 +259,5 @@ async function targetSides(
       injectWork: 0,
     },
   });
-  return { baseline: side('baseline'), candidate: side('candidate'), targets };
+  return { baseline: side('baseline'), candidate: side('candidate'), targets, scenarioFile };
 }

@@ -1,4 +1,5 @@
-import { defineCommand } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { BACKUP_METHODS, type BackupMethod } from '../../ops/backup.ts';
@@ -8,7 +9,6 @@ import {
   runBackupUnderLoad,
   type BackupUnderLoadRecord,
 } from '../../load/backup-under-load.ts';
-import { resolveProfile } from '../../db/profiles.ts';
 
 /** The text report (pure). */
 export function renderBackupUnderLoad(r: BackupUnderLoadRecord): string {
@@ -56,8 +56,9 @@ it claims and lie between the live counts just before and after it.
 exit: 0 ok, 1 the backup failed or its rows are inconsistent, 2 bad options.
 example: loadlab backup-under-load --scale 0.1 --duration 10 --out reports/runs/backup-under-load.json`,
   options: {
-    profile: { kind: 'string', value: 'NAME', default: D.profile, help: 'untuned | tuned | consensus' },
-    scale: { kind: 'number', value: 'F', default: D.scale, min: 0.001, max: 10, help: 'data scale' },
+    profile: { ...SHARED.profile, default: D.profile },
+    config: SHARED.config,
+    scale: { ...SHARED.scale, default: D.scale },
     connections: {
       kind: 'number',
       value: 'N',
@@ -92,13 +93,14 @@ example: loadlab backup-under-load --scale 0.1 --duration 10 --out reports/runs/
     out: { kind: 'string', value: 'FILE', help: 'also write the record as JSON' },
     json: { kind: 'boolean', help: 'print the record as JSON' },
   },
-  async run({ values }) {
-    const profile = resolveProfile(values.profile).name;
+  async run({ values }, { catalog }) {
+    const profile = catalog.profile(values.profile);
     const method = values.method as BackupMethod;
     if (!BACKUP_METHODS.includes(method))
       throw new UsageError(`--method must be one of ${BACKUP_METHODS.join(', ')}, got '${values.method}'`);
     const record = await runBackupUnderLoad({
       profile,
+      catalogSpec: catalog.spec,
       method,
       gzip: values.gzip ?? false,
       scale: values.scale,

@@ -1,5 +1,5 @@
-import { useConfigProfiles } from '../../run/config-file.ts';
-import { defineCommand } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { TOGGLES } from '../../bench/ablation-arms.ts';
@@ -27,25 +27,13 @@ examples:
   loadlab bench --db app.sqlite --queries queries.sql`,
   options: {
     profile: {
-      kind: 'list',
-      value: 'A[,B]',
+      ...SHARED.profiles,
       default: BENCH_DEFAULTS.profiles,
-      help: 'profiles to compare (built-in or custom); the first is the baseline',
+      help: `profiles to compare: ${SHARED.profiles.help}; the first is the baseline`,
     },
-    config: {
-      kind: 'string',
-      value: 'FILE',
-      help: 'config file whose customProfiles these profile names may use; default: ./loadlab.config.* if present',
-    },
+    config: SHARED.config,
     ops: { kind: 'list', value: 'LIST', defaultText: 'all', help: `operations: ${workloadNames().join(', ')}` },
-    scale: {
-      kind: 'number',
-      value: 'F',
-      default: BENCH_DEFAULTS.scale,
-      min: 0.0001,
-      max: 100,
-      help: 'data scale of the seeded databases; 1 = 20,000 campaigns, 200,000 contents',
-    },
+    scale: { ...SHARED.scale, default: BENCH_DEFAULTS.scale },
     seed: {
       kind: 'number',
       value: 'N',
@@ -62,7 +50,7 @@ examples:
       max: 600_000,
       help: 'measured time per operation and profile; warm-up is extra',
     },
-    'json-out': { kind: 'string', value: 'FILE', help: 'write the records (validated; rewritten after each stage)' },
+    'json-out': { ...SHARED['json-out'], help: 'write the records (validated; rewritten after each stage)' },
     json: { kind: 'boolean', help: 'print the records (the same BenchFile) to stdout instead of the tables' },
     markdown: { kind: 'boolean', help: 'print Markdown tables instead of plain text' },
     ablation: { kind: 'boolean', help: 'also switch one PRAGMA at a time: on in untuned, off in tuned' },
@@ -136,8 +124,8 @@ examples:
     },
     quiet: { kind: 'boolean', help: 'no progress on stderr' },
   },
-  async run({ values }) {
-    await useConfigProfiles(values.config);
+  async run({ values }, { catalog }) {
+    const profiles = values.profile.map((n) => catalog.profile(n));
     if ((values.db === undefined) !== (values.queries === undefined))
       throw new UsageError('bench: --db and --queries go together');
     if (values['inject-work'] !== undefined && !values.counted)
@@ -163,7 +151,7 @@ examples:
         }
       : undefined;
     const options: BenchOptions = {
-      profiles: values.profile,
+      profiles,
       scale: values.scale,
       seed: values.seed,
       timeMs: values.time,
@@ -199,7 +187,7 @@ examples:
       file = await runBench({ ...options, workspace });
       if (values.counted) {
         file.counted = await measureCounted({
-          profiles: values.profile,
+          profiles,
           scale: values.scale,
           seed: values.seed,
           workspace,

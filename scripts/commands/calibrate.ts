@@ -1,3 +1,4 @@
+import { SHARED } from '../flags.ts';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
@@ -61,7 +62,7 @@ example: loadlab calibrate --runs 10`,
       defaultText: 'reports/calibration/noise-bands.json, the file the ledger reads',
       help: 'the bands file to write (atomically)',
     },
-    'json-out': { kind: 'string', value: 'FILE', help: 'also write the content of the bands file to FILE' },
+    'json-out': { ...SHARED['json-out'], help: 'also write the content of the bands file to FILE' },
   },
   async run({ values }) {
     const bandsFile = fileTarget('bands', values.bands ?? CALIBRATION_FILE);

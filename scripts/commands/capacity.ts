@@ -1,5 +1,5 @@
-import { useConfigProfiles } from '../../run/config-file.ts';
-import { defineCommand } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { CAPACITY_DEFAULTS, capacityLevels, runCapacity } from '../../load/capacity.ts';
 import { resolveLoadOptions } from '../../load/options.ts';
@@ -26,7 +26,7 @@ and the first failing level (the true capacity lies between them); --sweeps repe
 load record. Exit 1 when a level could not be measured (server died, audit failed).`,
   options: {
     scenario: { ...scenario, value: 'NAME', help: `one of ${scenarioNames().join(', ')}` },
-    profile: { ...profile, value: 'NAME', help: 'untuned, tuned or consensus; required unless --target' },
+    profile: { ...profile, value: 'NAME', help: `${SHARED.profile.help}; required unless --target` },
     'slo-p95': {
       kind: 'number',
       value: 'MS',
@@ -74,10 +74,9 @@ load record. Exit 1 when a level could not be measured (server died, audit faile
     connections: { ...connections, default: undefined, help: 'refused: capacity chooses it (see --max-connections)' },
     rate: { ...rate, help: 'refused: capacity steps concurrency in closed loop' },
   },
-  async run({ values: flags }) {
-    await useConfigProfiles(flags.config);
-    const values = await withScenarioFile(flags);
-    const base = loadOptionsFromFlags(values);
+  async run({ values: flags }, context) {
+    const { values, catalog } = await withScenarioFile(flags, context.catalog);
+    const base = loadOptionsFromFlags(values, catalog);
     if (values.connections !== undefined)
       throw new UsageError('capacity chooses --connections itself; use --max-connections');
     if (base.scenarios.length !== 1 || (!values.target && base.profiles.length !== 1)) {
@@ -86,7 +85,7 @@ load record. Exit 1 when a level could not be measured (server died, audit faile
     const options = {
       ...base,
       scenario: base.scenarios[0]!,
-      profile: base.profiles[0] ?? 'external',
+      profile: base.profiles[0] ?? null,
       sloP95Ms: values['slo-p95'],
       maxErrorPct: values['max-errors'],
       maxConnections: values['max-connections'],

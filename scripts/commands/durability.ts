@@ -1,4 +1,5 @@
-import { defineCommand } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
 import { streamProgress } from '../../run/progress.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { choosePinning } from '../../lib/environment.ts';
@@ -10,7 +11,6 @@ import {
   type DurabilityOptions,
 } from '../../load/durability/run.ts';
 import { DURABILITY_NOT_TESTED, renderDurability } from '../../load/durability/durability-table.ts';
-import { resolveProfile } from '../../db/profiles.ts';
 import { measureCommand, workDirectory } from '../measure-command.ts';
 
 const D = DURABILITY_DEFAULTS;
@@ -26,11 +26,11 @@ This is a process-crash test: it does not test power loss or an OS crash, where 
 may lose the last commits.`,
   options: {
     profile: {
-      kind: 'list',
-      value: 'A[,B]',
+      ...SHARED.profiles,
       default: D.profiles,
-      help: 'profiles to test; wal-full is tuned with synchronous=FULL',
+      help: `profiles to test: ${SHARED.profiles.help}; wal-full is tuned with synchronous=FULL`,
     },
+    config: SHARED.config,
     cycles: {
       kind: 'number',
       value: 'N',
@@ -75,7 +75,7 @@ may lose the last commits.`,
       integer: true,
       help: 'RNG seed for kill moments and writes',
     },
-    scale: { kind: 'number', value: 'F', default: D.scale, min: 0.001, max: 1, help: 'seed scale of each database' },
+    scale: { ...SHARED.scale, default: D.scale },
     dir: {
       kind: 'string',
       value: 'DIR',
@@ -91,15 +91,15 @@ may lose the last commits.`,
       max: 86_400,
       help: 'whole-run budget; no cycle starts after it. Given, fewer cycles pass; by default they fail',
     },
-    'json-out': { kind: 'string', value: 'FILE', help: 'write the records (schema lib/records/durability.ts)' },
+    'json-out': { ...SHARED['json-out'], help: 'write the records (schema lib/records/durability.ts)' },
     json: { kind: 'boolean', help: 'print the records (the same file) to stdout instead of the table' },
     markdown: { kind: 'boolean', help: 'print the table as Markdown (for a report or PR)' },
   },
-  async run({ values }) {
-    const profiles = values.profile;
-    for (const p of profiles) resolveProfile(p);
-    if (new Set(profiles).size !== profiles.length)
-      throw new UsageError(`--profile lists a profile twice: ${profiles.join(',')}`);
+  async run({ values }, { catalog }) {
+    const names = values.profile;
+    if (new Set(names).size !== names.length)
+      throw new UsageError(`--profile lists a profile twice: ${names.join(',')}`);
+    const profiles = names.map((n) => catalog.profile(n));
     const killMinMs = values['kill-min-ms'];
     const killMaxMs = values['kill-max-ms'] ?? Math.max(D.killMaxMs, killMinMs);
     if (killMaxMs < killMinMs)
@@ -115,6 +115,7 @@ may lose the last commits.`,
     let cyclesDone = 0;
     const opts: DurabilityOptions = {
       profiles,
+      catalogSpec: catalog.spec,
       cycles: values.cycles,
       writers: values.writers,
       seed: values.seed,
@@ -132,7 +133,9 @@ may lose the last commits.`,
         sink.stageStart(Math.min(cyclesDone + 1, totalCycles), totalCycles, m, eta);
       },
     };
-    const { onProgress: _drop, ...options } = opts;
+    // The record names the profiles; the catalog's spec stays out of it.
+    const { onProgress: _drop, catalogSpec: _spec, ...rest } = opts;
+    const options = { ...rest, profiles: names };
     try {
       return await measureCommand({
         workDir: work.path,

@@ -1,3 +1,4 @@
+import { SHARED } from '../flags.ts';
 import { tmpdir } from 'node:os';
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
@@ -60,8 +61,7 @@ example: loadlab import-k6 results/k6-*.json --scenario mix-80-20 --profile tune
     profile: { kind: 'string', value: 'NAME', default: 'unknown', help: 'what the server ran with, for the record' },
     target: { kind: 'string', value: 'URL', help: 'the system under test, for the record' },
     'json-out': {
-      kind: 'string',
-      value: 'FILE',
+      ...SHARED['json-out'],
       help: `write a LoadFile (schemaVersion ${LOAD_SCHEMA_VERSION}) with the merged record`,
     },
     json: { kind: 'boolean', help: 'print that LoadFile to stdout instead of the summary' },

@@ -2,8 +2,10 @@ import { measureHttpCounted } from '../../load/counted-http.ts';
 import { seededDatabase } from '../../load/runner.ts';
 import { renderCountedTable } from '../../bench/bench-markdown.ts';
 import type { CountedRecord } from '../../lib/records/counted.ts';
-import { useConfigProfiles } from '../../run/config-file.ts';
-import { defineCommand, defineFlags, type FlagValues } from '../../lib/cli-kit.ts';
+import { defineFlags, type FlagValues } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
 import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { probeEnvironment } from '../../lib/environment.ts';
 import { LOAD_SCHEMA_VERSION, LoadFile, type CapacityRecord, type LoadRecord } from '../../lib/records/load.ts';
@@ -18,7 +20,6 @@ import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../lib/errors.ts';
 import { streamProgress } from '../../run/progress.ts';
-import { useScenarioFile } from '../../load/user-scenario/read.ts';
 
 /** Flags shared by `load` and `capacity`. */
 export const LOAD_FLAGS = defineFlags({
@@ -26,22 +27,17 @@ export const LOAD_FLAGS = defineFlags({
   'scenario-file': {
     kind: 'string',
     value: 'FILE',
-    help: 'your own service\'s requests (JSON or TS; docs/load.md), run against --target URL',
+    help: "your own service's requests (JSON or TS; docs/load.md), run against --target URL",
   },
   profile: {
-    kind: 'list',
-    value: 'A[,B]',
-    help: 'untuned, tuned, consensus or a custom profile (seeded once per profile, fresh copy per trial); required unless --target',
+    ...SHARED.profiles,
+    help: `${SHARED.profiles.help} (seeded once per profile, fresh copy per trial); required unless --target`,
   },
   counted: {
     kind: 'boolean',
     help: 'also count exact cost per request server-side (valgrind, strace; n vs 2n sequential requests per scenario and profile)',
   },
-  config: {
-    kind: 'string',
-    value: 'FILE',
-    help: 'config file whose customProfiles these profile names may use; default: ./loadlab.config.* if present',
-  },
+  config: SHARED.config,
   engine: {
     kind: 'string',
     value: 'E',
@@ -89,14 +85,7 @@ export const LOAD_FLAGS = defineFlags({
     max: 1_000_000,
     help: 'open loop at a fixed overall rate instead of closed loop',
   },
-  scale: {
-    kind: 'number',
-    value: 'F',
-    default: LOAD_DEFAULTS.scale,
-    min: 0.0001,
-    max: 10,
-    help: 'data scale; 1 = 200,000 contents',
-  },
+  scale: { ...SHARED.scale, default: LOAD_DEFAULTS.scale },
   seed: {
     kind: 'number',
     value: 'N',
@@ -125,8 +114,7 @@ export const LOAD_FLAGS = defineFlags({
   'no-pin': { kind: 'boolean', help: 'do not pin server and generator to separate CPUs' },
   wrk: { kind: 'boolean', help: 'cross-check: after each ceiling trial run wrk (if installed) on the same server' },
   'json-out': {
-    kind: 'string',
-    value: 'FILE',
+    ...SHARED['json-out'],
     help: `write the records (LoadFile, schemaVersion ${LOAD_SCHEMA_VERSION}), rewritten after each arm`,
   },
   json: { kind: 'boolean', help: 'print the records (the same LoadFile) to stdout instead of the table' },
@@ -150,25 +138,35 @@ export const ENGINE_DB_FLAGS = defineFlags({
 });
 
 /**
- * --scenario-file: reads and registers the file and returns the flags with its scenario
- * selected. It describes your service, so it needs --target (the fixture has other routes).
+ * --scenario-file: the catalog with the file's scenario, and the flags with it selected. It
+ * describes your service, so it needs --target (the fixture has other routes).
  */
-export async function withScenarioFile<V extends Partial<FlagValues<typeof LOAD_FLAGS>>>(values: V): Promise<V> {
+export async function withScenarioFile<V extends Partial<FlagValues<typeof LOAD_FLAGS>>>(
+  values: V,
+  catalog: Catalog,
+): Promise<{ values: V; catalog: Catalog }> {
   const file = values['scenario-file'];
-  if (file === undefined) return values;
+  if (file === undefined) return { values, catalog };
   if (values.scenario?.length) throw new UsageError('give --scenario or --scenario-file, not both');
   if (values.target === undefined)
     throw new UsageError('--scenario-file describes your own service: give its address with --target URL');
-  const def = await useScenarioFile(file);
-  return { ...values, scenario: [def.name] };
+  const withFile = await catalog.withScenarioFiles([resolve(file)]);
+  return { values: { ...values, scenario: [withFile.userScenarios.at(-1)!.name] }, catalog: withFile };
 }
 
-/** LoadOptions from parsed flags (numbers already checked against LOAD_FLAGS, the rest in resolveLoadOptions). */
-export function loadOptionsFromFlags(values: Partial<FlagValues<typeof LOAD_FLAGS>>): LoadOptions {
+/**
+ * LoadOptions from parsed flags (numbers already checked against LOAD_FLAGS, the rest in
+ * resolveLoadOptions): every name looked up in the catalog here, once.
+ */
+export function loadOptionsFromFlags(values: Partial<FlagValues<typeof LOAD_FLAGS>>, catalog: Catalog): LoadOptions {
+  const postgres = (values as { 'engine-db'?: string })['engine-db'] === 'postgres';
+  const names = values.profile ?? [];
   return {
     ...(values.engine !== undefined ? { engine: values.engine as LoadOptions['engine'] } : {}),
-    scenarios: values.scenario ?? [],
-    profiles: values.profile ?? [],
+    scenarios: (values.scenario ?? []).map((n) => catalog.scenario(n)),
+    profiles: postgres ? [] : names.map((n) => catalog.profile(n)),
+    ...(postgres ? { pgProfiles: names.map((n) => catalog.pgProfile(n)) } : {}),
+    catalogSpec: catalog.spec,
     scale: values.scale,
     seed: values.seed,
     connections: values.connections,
@@ -239,7 +237,7 @@ export async function runWithProgress<T>(
   opts: ResolvedLoadOptions,
   json: string | undefined,
   measure: (hooks: ProgressHooks) => Promise<T>,
-  plan: TrialPlan = trialPlan(opts, opts.scenarios.length * opts.profiles.length * opts.trials),
+  plan: TrialPlan = trialPlan(opts, opts.scenarios.length * opts.profileNames.length * opts.trials),
 ): Promise<{ result: T; records: LoadRecord[]; env: LoadFile['environment']; interrupted: boolean }> {
   checkJsonPath(json);
   if (opts.target) {
@@ -303,7 +301,14 @@ export function loadFileOf(
   env: LoadFile['environment'],
   counted: CountedRecord[] = [],
 ): LoadFile {
-  const options = { ...opts, target: opts.target?.href ?? null };
+  // The record names the scenarios and profiles; the catalog's spec stays out of it.
+  const { scenarios, profiles: _profiles, pgProfiles: _pg, catalogSpec: _spec, profileNames, ...rest } = opts;
+  const options = {
+    ...rest,
+    scenarios: scenarios.map((s) => s.name),
+    profiles: profileNames,
+    target: opts.target?.href ?? null,
+  };
   return LoadFile.parse({
     schemaVersion: LOAD_SCHEMA_VERSION,
     kind: 'load',
@@ -333,11 +338,10 @@ audited: 2xx writes must equal new rows, integrity_check ok. Exit 1 when an arm 
 (server died, audit mismatch; with --scenario-file: more unexpected answers than its error
 budget), 130 when interrupted.`,
   options: { ...LOAD_FLAGS, ...ENGINE_DB_FLAGS },
-  async run({ values: flags }) {
-    await useConfigProfiles(flags.config);
-    const values = await withScenarioFile(flags);
+  async run({ values: flags }, context) {
+    const { values, catalog } = await withScenarioFile(flags, context.catalog);
     const options: LoadOptions = {
-      ...loadOptionsFromFlags(values),
+      ...loadOptionsFromFlags(values, catalog),
       engineDb: values['engine-db'] as LoadOptions['engineDb'],
       ...(values['pg-url'] !== undefined ? { pgUrl: values['pg-url'] } : {}),
     };
@@ -345,7 +349,9 @@ budget), 130 when interrupted.`,
     if (values.counted && opts.target)
       throw new UsageError('load: --counted counts the fixture server this machine starts, not a --target');
     if (values.counted && opts.engineDb === 'postgres')
-      throw new UsageError('load: --counted counts the SQLite fixture server; with --engine-db postgres the work happens in PostgreSQL\'s own processes');
+      throw new UsageError(
+        "load: --counted counts the SQLite fixture server; with --engine-db postgres the work happens in PostgreSQL's own processes",
+      );
     const out = values['json-out'];
     const { records, env, interrupted } = await runWithProgress(opts, out, (hooks) => runLoad(options, hooks));
     if (!values.json) process.stdout.write(loadTable(records));
@@ -356,6 +362,7 @@ budget), 130 when interrupted.`,
         scenarios: opts.scenarios,
         profiles: opts.profiles,
         seededFor: (p) => seededDatabase(opts.dataDir, p, opts.scale, opts.seed),
+        catalogSpec: opts.catalogSpec,
         scale: opts.scale,
         seed: opts.seed,
         workDir: opts.dataDir,

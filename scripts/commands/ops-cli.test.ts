@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_BIN } from '../../lib/server-process.ts';
 import { tempDir, tinyDb } from '../../test-support/temp-db.ts';
-import { fileChecksum, plainDb } from '../../ops/testing.ts';
+import { fileChecksum, plainDb } from '../../test-support/ops-files.ts';
 import { main } from '../cli.ts';
 
 const tmp = tempDir('loadlab-ops-cli-');

@@ -1,8 +1,8 @@
-import { defineCommand } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
 import { optimizeDatabase, type OptimizeResult } from '../../ops/optimize.ts';
 import { duration } from '../../lib/format.ts';
 import { alignColumns } from '../../lib/table.ts';
-import { resolveProfile } from '../../db/profiles.ts';
 
 const show = (v: number | string | undefined) => (v === undefined ? '-' : String(v));
 
@@ -45,19 +45,15 @@ real connection.
 exit: 0 applied, 1 a PRAGMA still differs or a step failed, 2 bad path / not SQLite / locked.
 example: loadlab optimize data/app.sqlite --profile consensus --dry-run`,
   options: {
-    profile: {
-      kind: 'string',
-      value: 'NAME',
-      required: true,
-      help: "untuned | tuned | consensus (see 'loadlab profiles')",
-    },
+    profile: { ...SHARED.profile, required: true },
+    config: SHARED.config,
     'dry-run': { kind: 'boolean', help: 'open read-only, change nothing, show the plan' },
     vacuum: { kind: 'boolean', help: 'allow VACUUM to apply auto_vacuum (rewrites the file; needs its size free)' },
     json: { kind: 'boolean', help: 'print the result as JSON' },
   },
   positionals: [1, 1],
-  async run({ values, positionals }) {
-    const profile = resolveProfile(values.profile);
+  async run({ values, positionals }, { catalog }) {
+    const profile = catalog.profile(values.profile);
     const result = optimizeDatabase(positionals[0]!, {
       profile,
       dryRun: values['dry-run'] ?? false,

@@ -1,9 +1,9 @@
-import { defineCommand } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { choosePinning } from '../../lib/environment.ts';
 import { OVERLOAD_SCHEMA_VERSION, OverloadFile } from '../../lib/records/overload.ts';
 import { OVERLOAD_DEFAULTS } from '../../fixture-server/overload.ts';
-import { findScenario } from '../../load/scenarios.ts';
 import {
   OVERLOAD_RUN_DEFAULTS as D,
   overloadPassed,
@@ -11,7 +11,6 @@ import {
   type OverloadRunOptions,
 } from '../../load/overload/run.ts';
 import { renderOverload } from '../../load/overload/overload-table.ts';
-import { resolveProfile } from '../../db/profiles.ts';
 import { parseTopology } from '../../fixture-server/topology.ts';
 import { measureCommand, workDirectory } from '../measure-command.ts';
 
@@ -23,7 +22,8 @@ export const command = defineCommand({
 (taskset, when available). Server RSS is sampled from /proc every 250 ms. Exit 1 if the server
 died or answered a 5xx other than 503; 130 when interrupted (partial figures printed).`,
   options: {
-    profile: { kind: 'list', value: 'A[,B]', default: D.profiles, help: 'profiles' },
+    profile: { ...SHARED.profiles, default: D.profiles },
+    config: SHARED.config,
     connections: {
       kind: 'numbers',
       value: 'N[,N]',
@@ -36,7 +36,7 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
     scenario: { kind: 'string', value: 'NAME', default: D.scenario, help: 'load scenario (see load/scenarios.ts)' },
     duration: { kind: 'number', value: 'S', default: D.durationS, min: 1, max: 600, help: 'measured seconds per step' },
     warmup: { kind: 'number', value: 'S', default: D.warmupS, min: 0, max: 60, help: 'warm-up seconds, excluded' },
-    scale: { kind: 'number', value: 'F', default: D.scale, min: 0.001, max: 10, help: 'seed scale' },
+    scale: { ...SHARED.scale, default: D.scale },
     'max-inflight': {
       kind: 'number',
       value: 'N',
@@ -68,16 +68,14 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
       defaultText: 'a fresh folder under data/, removed afterwards',
       help: 'where the databases go',
     },
-    'json-out': { kind: 'string', value: 'FILE', help: 'write the records (schema lib/records/overload.ts)' },
+    'json-out': { ...SHARED['json-out'], help: 'write the records (schema lib/records/overload.ts)' },
     json: { kind: 'boolean', help: 'print the records (the same file) to stdout instead of the table' },
     markdown: { kind: 'boolean', help: 'print the table as Markdown (for a report or PR)' },
   },
-  async run({ values }) {
-    const profiles = values.profile;
-    for (const p of profiles) resolveProfile(p);
+  async run({ values }, { catalog }) {
+    const profiles = values.profile.map((n) => catalog.profile(n));
     const connections = values.connections;
-    const scenario = values.scenario;
-    if (!findScenario(scenario)) throw new UsageError(`unknown scenario '${scenario}'`);
+    const scenario = catalog.scenario(values.scenario).name;
     if (values['json-out'] === '') throw new UsageError('--json-out needs a file name');
     const topology = values.topology;
     parseTopology(topology);
@@ -86,6 +84,7 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
     const pinning = choosePinning();
     const opts: OverloadRunOptions = {
       profiles,
+      catalogSpec: catalog.spec,
       connections,
       scenario,
       durationS: values.duration,
@@ -100,7 +99,9 @@ died or answered a 5xx other than 503; 130 when interrupted (partial figures pri
       pinning,
       onProgress: (m) => process.stderr.write(`${m}\n`),
     };
-    const { onProgress: _drop, ...options } = opts;
+    // The record names the profiles; the catalog's spec stays out of it.
+    const { onProgress: _drop, catalogSpec: _spec, ...rest } = opts;
+    const options = { ...rest, profiles: values.profile };
     try {
       return await measureCommand({
         workDir: work.path,

@@ -1,4 +1,5 @@
-import { defineCommand } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
 import { streamProgress } from '../../run/progress.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { choosePinning } from '../../lib/environment.ts';
@@ -12,7 +13,6 @@ import {
   type PowerlossOptions,
 } from '../../load/powerloss/run.ts';
 import { renderPowerloss } from '../../load/powerloss/table.ts';
-import { resolveProfile } from '../../db/profiles.ts';
 import { measureCommand, workDirectory } from '../measure-command.ts';
 
 const D = POWERLOSS_DEFAULTS;
@@ -35,11 +35,11 @@ when one did not (or an arm failed), 2 for bad input, 130 when interrupted.`,
     },
     full: { kind: 'boolean', help: 'every cut in all four modes, 5 s of writes per profile' },
     profile: {
-      kind: 'list',
-      value: 'A[,B]',
+      ...SHARED.profiles,
       default: D.profiles,
-      help: 'profiles to test; untuned-extra is untuned with synchronous=EXTRA, sync-off the control',
+      help: `profiles to test: ${SHARED.profiles.help}; untuned-extra is untuned with synchronous=EXTRA, sync-off the control`,
     },
+    config: SHARED.config,
     cuts: {
       kind: 'number',
       value: 'N',
@@ -80,7 +80,7 @@ when one did not (or an arm failed), 2 for bad input, 130 when interrupted.`,
       integer: true,
       help: 'seed of the writes, cuts and subsets',
     },
-    scale: { kind: 'number', value: 'F', default: D.scale, min: 0.001, max: 1, help: 'seed scale of each database' },
+    scale: { ...SHARED.scale, default: D.scale },
     dir: {
       kind: 'string',
       value: 'DIR',
@@ -88,16 +88,16 @@ when one did not (or an arm failed), 2 for bad input, 130 when interrupted.`,
       help: 'where the databases, logs and images go',
     },
     keep: { kind: 'boolean', help: 'keep the databases and logs' },
-    'json-out': { kind: 'string', value: 'FILE', help: 'write the records (schema lib/records/powerloss.ts)' },
+    'json-out': { ...SHARED['json-out'], help: 'write the records (schema lib/records/powerloss.ts)' },
     json: { kind: 'boolean', help: 'print the records (the same file) to stdout instead of the table' },
     markdown: { kind: 'boolean', help: 'print the table as Markdown' },
   },
-  async run({ values }) {
+  async run({ values }, { catalog }) {
     if (values.quick && values.full) throw new UsageError('--quick and --full are exclusive');
-    const profiles = values.profile;
-    for (const p of profiles) resolveProfile(p);
-    if (new Set(profiles).size !== profiles.length)
-      throw new UsageError(`--profile lists a profile twice: ${profiles.join(',')}`);
+    const names = values.profile;
+    if (new Set(names).size !== names.length)
+      throw new UsageError(`--profile lists a profile twice: ${names.join(',')}`);
+    const profiles = names.map((n) => catalog.profile(n));
     if (values['json-out'] === '') throw new UsageError('--json-out needs a file name');
     const metadata = values.metadata;
     if (metadata !== 'journaled' && metadata !== 'synchronous')
@@ -107,6 +107,7 @@ when one did not (or an arm failed), 2 for bad input, 130 when interrupted.`,
     const sink = streamProgress(process.stderr);
     const opts: PowerlossOptions = {
       profiles,
+      catalogSpec: catalog.spec,
       writers: values.writers,
       durationS: values['duration-s'] ?? (values.full ? 5 : D.durationS),
       cuts: values.cuts,
@@ -118,7 +119,9 @@ when one did not (or an arm failed), 2 for bad input, 130 when interrupted.`,
       ...(pinning.pinned && pinning.serverCpu !== null ? { serverCpu: pinning.serverCpu } : {}),
       onProgress: (m) => sink.note(m),
     };
-    const { onProgress: _drop, ...options } = opts;
+    // The record names the profiles; the catalog's spec stays out of it.
+    const { onProgress: _drop, catalogSpec: _spec, ...rest } = opts;
+    const options = { ...rest, profiles: names };
     try {
       return await measureCommand({
         workDir: work.path,

@@ -1,7 +1,6 @@
-import { defineCommand } from '../../lib/cli-kit.ts';
-import { customProfiles, PROFILES, type Profile } from '../../db/profiles.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
 import { requestedPragmas } from '../../db/open.ts';
-import { useConfigProfiles } from '../../run/config-file.ts';
 
 export const command = defineCommand({
   name: 'profiles',
@@ -12,21 +11,21 @@ example: loadlab profiles --config loadlab.config.json`,
   options: {
     json: { kind: 'boolean', help: 'print the profiles as JSON' },
     config: {
-      kind: 'string',
-      value: 'FILE',
+      ...SHARED.config,
       help: 'also list this config file’s customProfiles; default: ./loadlab.config.* if present',
     },
   },
-  async run({ values }) {
-    await useConfigProfiles(values.config);
-    const all: { profile: Profile; source: string }[] = [
-      ...PROFILES.map((profile) => ({ profile, source: 'built-in' })),
-      ...customProfiles().map((c) => ({ profile: c.profile, source: c.source })),
-    ];
+  async run({ values }, { catalog }) {
+    const all = catalog.listed;
     if (values.json) {
       process.stdout.write(
         JSON.stringify(
-          all.map(({ profile: p, source }) => ({ ...p, source, pragmas: requestedPragmas(p) })),
+          all.map(({ profile: p, source }) => ({
+            ...p,
+            indexes: p.indexes.map((i) => i.name),
+            source,
+            pragmas: requestedPragmas(p),
+          })),
           null,
           2,
         ) + '\n',
@@ -37,7 +36,7 @@ example: loadlab profiles --config loadlab.config.json`,
       const pragmas = Object.entries(requestedPragmas(p)).map(([k, v]) => `${k}=${v}`);
       process.stdout.write(
         `${p.name}${source === 'built-in' ? '' : ` (from ${source})`}\n  ${p.description}\n  pragmas: ${pragmas.join(' ')}\n` +
-          `  indexes: ${p.indexes.length ? p.indexes.join(', ') : '(primary keys only)'}\n` +
+          `  indexes: ${p.indexes.length ? p.indexes.map((i) => i.name).join(', ') : '(primary keys only)'}\n` +
           `  writes: BEGIN ${p.writeTransaction.toUpperCase()}${p.optimizeOnOpen !== null ? `; PRAGMA optimize=0x${p.optimizeOnOpen.toString(16)} at open` : ''}\n\n`,
       );
     }

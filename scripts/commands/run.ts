@@ -1,10 +1,10 @@
 import { existingFile, existingSqliteFile } from '../../lib/files.ts';
 import { join } from 'node:path';
-import { defineCommand } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { resolveProfile } from '../../db/profiles.ts';
-import { findScenario, scenarioNames } from '../../load/scenarios.ts';
-import { findConfigFile, loadConfigFile } from '../../run/config-file.ts';
+import { configOver } from '../../run/config-file.ts';
 import { PRESETS, type Mode } from '../../run/presets.ts';
 import type { RunConfig } from '../../lib/records/run-config.ts';
 import { runSuite } from '../../run/orchestrate.ts';
@@ -18,8 +18,8 @@ export function defaultOutDir(now = new Date()): string {
 }
 
 /** Names in the config that nothing knows are usage errors, found before anything runs. */
-export function checkNames(c: RunConfig): void {
-  for (const p of [...c.profiles, ...c.capacity.profiles]) resolveProfile(p);
+export function checkNames(c: RunConfig, catalog: Catalog): void {
+  for (const p of [...c.profiles, ...c.capacity.profiles]) catalog.profile(p);
   const scenarios = [
     ...c.load.scenarios,
     ...c.k6.scenarios,
@@ -28,9 +28,15 @@ export function checkNames(c: RunConfig): void {
     c.headline.writeScenario,
     c.headline.p95Scenario,
   ];
-  for (const s of scenarios)
-    if (!findScenario(s))
-      throw new UsageError(`unknown scenario '${s}' in the config (known: ${scenarioNames().join(', ')})`);
+  for (const s of scenarios) {
+    try {
+      catalog.scenario(s);
+    } catch (err) {
+      throw new UsageError(
+        `${(err as Error).message.replace(/^unknown scenario '[^']*'/, `unknown scenario '${s}' in the config`)}`,
+      );
+    }
+  }
 }
 
 export const command = defineCommand({
@@ -51,8 +57,7 @@ others succeeded: stderr names each.`,
       help: 'the monthly run: scale 1, every scenario, 5 minutes of load per scenario (3 trials × 100 s)',
     },
     config: {
-      kind: 'string',
-      value: 'FILE',
+      ...SHARED.config,
       help: 'JSON or TS (default export) overriding parts of the preset (default: ./loadlab.config.* if present); see docs/run-report-ci.md, "Config file"',
     },
     out: {
@@ -78,7 +83,7 @@ others succeeded: stderr names each.`,
       help: 'your queries for --db (format: docs/bench.md, "Bring your own database")',
     },
   },
-  async run({ values }) {
+  async run({ values }, { catalog, config: file }) {
     if (values.quick && values.full) throw new UsageError('--quick and --full are exclusive');
     if ((values.db === undefined) !== (values.queries === undefined))
       throw new UsageError('run: --db and --queries go together');
@@ -87,10 +92,9 @@ others succeeded: stderr names each.`,
         ? { db: existingSqliteFile(values.db), queries: existingFile(values.queries!, 'queries file') }
         : undefined;
     const mode: Mode = values.full ? 'full' : 'quick';
-    const configPath = findConfigFile(values.config);
-    const loaded = configPath ? await loadConfigFile(configPath, PRESETS[mode]) : PRESETS[mode];
+    const loaded = file ? configOver(PRESETS[mode], file.data, file.path) : PRESETS[mode];
     const config = values.counted ? { ...loaded, bench: { ...loaded.bench, counted: true } } : loaded;
-    checkNames(config);
+    checkNames(config, catalog);
     const outDir = values.out ?? defaultOutDir();
 
     const controller = new AbortController();
@@ -105,7 +109,8 @@ others succeeded: stderr names each.`,
       results = await runSuite({
         config,
         mode,
-        configFile: configPath ?? null,
+        configFile: file?.path ?? null,
+        catalog,
         outDir,
         keepData: values['keep-data'] ?? false,
         ...(byo ? { byo } : {}),

@@ -1,6 +1,6 @@
-import { defineCommand } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
 import { SEED_DEFAULTS, seedDatabase } from '../../db/seed.ts';
-import { resolveProfile } from '../../db/profiles.ts';
 
 export const command = defineCommand({
   name: 'seed',
@@ -13,20 +13,9 @@ export const command = defineCommand({
       required: true,
       help: 'database to create (refuses to overwrite without --force)',
     },
-    profile: {
-      kind: 'string',
-      value: 'NAME',
-      required: true,
-      help: "untuned | tuned | consensus (see 'loadlab profiles')",
-    },
-    scale: {
-      kind: 'number',
-      value: 'F',
-      default: SEED_DEFAULTS.scale,
-      min: 0.0001,
-      max: 100,
-      help: '1 = 1,000 clients, 20,000 campaigns, 200,000 contents, 50,000 audio generations',
-    },
+    profile: { ...SHARED.profile, required: true },
+    config: SHARED.config,
+    scale: { ...SHARED.scale, default: SEED_DEFAULTS.scale },
     seed: {
       kind: 'number',
       value: 'N',
@@ -38,8 +27,8 @@ export const command = defineCommand({
     force: { kind: 'boolean', help: 'replace an existing file' },
     json: { kind: 'boolean', help: 'print the result as JSON' },
   },
-  async run({ values }) {
-    const profile = resolveProfile(values.profile);
+  async run({ values }, { catalog }) {
+    const profile = catalog.profile(values.profile);
     const { out, scale, seed } = values;
     const result = seedDatabase({ out, profile, scale, seed, force: values.force ?? false });
     if (values.json) {

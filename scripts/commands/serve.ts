@@ -1,11 +1,10 @@
-import { defineCommand } from '../../lib/cli-kit.ts';
+import { defineCommand } from '../context.ts';
+import { SHARED } from '../flags.ts';
 import { SERVE_DEFAULTS, startServer, type RunningServer } from '../../fixture-server/serve.ts';
 import { startPgServer } from '../../fixture-server/serve-pg.ts';
 import { checkPgUrl } from '../../pg/url.ts';
-import { resolvePgProfile } from '../../pg/profiles.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { existingSqliteFile } from '../../lib/files.ts';
-import { resolveProfile } from '../../db/profiles.ts';
 import { isLoopbackHost } from '../../lib/loopback.ts';
 import { OVERLOAD_DEFAULTS } from '../../fixture-server/overload.ts';
 import { parseTopology } from '../../fixture-server/topology.ts';
@@ -29,11 +28,11 @@ SIGTERM or SIGINT closes the server and the database, exit 0.`,
     },
     'allow-remote': { kind: 'boolean', help: 'let --pg-url name a server that is not on loopback' },
     profile: {
-      kind: 'string',
-      value: 'NAME',
+      ...SHARED.profile,
       required: true,
-      help: 'untuned | tuned | consensus (SQLite: PRAGMAs applied at open and read back); pg-default | pg-tuned with --pg-url',
+      help: `${SHARED.profile.help} (SQLite: PRAGMAs applied at open and read back); pg-default | pg-tuned with --pg-url`,
     },
+    config: SHARED.config,
     port: {
       kind: 'number',
       value: 'N',
@@ -88,9 +87,10 @@ SIGTERM or SIGINT closes the server and the database, exit 0.`,
         'detects one. Never use for real figures.',
     },
   },
-  async run({ values }) {
+  async run({ values }, { catalog }) {
     const pgUrl = values['pg-url'];
-    if ((values.db === undefined) === (pgUrl === undefined)) throw new UsageError('give exactly one of --db FILE or --pg-url URL');
+    if ((values.db === undefined) === (pgUrl === undefined))
+      throw new UsageError('give exactly one of --db FILE or --pg-url URL');
     const { port, host } = values;
     const slowMs = values['slow-ms'];
     if (!isLoopbackHost(host))
@@ -115,13 +115,22 @@ SIGTERM or SIGINT closes the server and the database, exit 0.`,
     let server: RunningServer;
     if (pgUrl !== undefined) {
       checkPgUrl(pgUrl, values['allow-remote'] ?? false);
-      if (readers) throw new UsageError('--topology readers:N is a SQLite topology; on PostgreSQL use single or cluster:N');
-      if (slowMs !== undefined) throw new UsageError('--slow-ms logs SQLite statements; on PostgreSQL use log_min_duration_statement');
-      server = await startPgServer({ url: pgUrl, profile: resolvePgProfile(values.profile), host, port, overload, injectDelayMs });
+      if (readers)
+        throw new UsageError('--topology readers:N is a SQLite topology; on PostgreSQL use single or cluster:N');
+      if (slowMs !== undefined)
+        throw new UsageError('--slow-ms logs SQLite statements; on PostgreSQL use log_min_duration_statement');
+      server = await startPgServer({
+        url: pgUrl,
+        profile: catalog.pgProfile(values.profile),
+        host,
+        port,
+        overload,
+        injectDelayMs,
+      });
     } else {
       server = await startServer({
         db: existingSqliteFile(values.db!),
-        profile: resolveProfile(values.profile),
+        profile: catalog.profile(values.profile),
         host,
         port,
         slowMs,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequestStream, findScenario } from '../../scenarios.ts';
+import { createRequestStream, builtinScenario } from '../../scenarios.ts';
 import { runAlternating } from './alternating.ts';
 
 /** A tiny HTTP server (not the fixture) that notes which side each request reached, in arrival order. */
@@ -60,7 +60,7 @@ describe('runAlternating (two real HTTP servers, real autocannon)', () => {
     const runs = log.map((x) => x.side).filter((s, i, all) => i === 0 || s !== all[i - 1]);
     expect(runs).toEqual(['baseline', 'candidate', 'baseline']);
     // Each side drew the same request sequence from the same seed.
-    const stream = createRequestStream(findScenario('read-point')!, 0.01, 7);
+    const stream = createRequestStream(builtinScenario('read-point')!, 0.01, 7);
     const expected = Array.from({ length: 50 }, () => stream.next().path);
     for (const s of ['baseline', 'candidate']) {
       const paths = log.filter((x) => x.side === s).map((x) => x.path);

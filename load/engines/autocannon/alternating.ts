@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
-import { createRequestStream, findScenario, type RequestStream, type ScenarioDef } from '../../scenarios.ts';
+import { createRequestStream, type RequestStream, type ScenarioDef } from '../../scenarios.ts';
+import { scenarioFromRef } from '../../user-scenario/read.ts';
 import { latencySummary, newHistogram, renderRequest, useFastBuilder, type LatencySummary } from './generator.ts';
 
 /**
@@ -12,6 +13,8 @@ export interface AlternatingConfig {
   /** Where each side's server listens. */
   urls: { baseline: string; candidate: string };
   scenario: string;
+  /** The scenario file a user scenario comes from (read again in the generator process); absent: built in. */
+  scenarioFile?: string;
   scale: number;
   /** The same seed on both sides: each side gets the same request sequence. */
   seed: number;
@@ -211,8 +214,10 @@ export async function drain(url: string, timeoutS = 2): Promise<number> {
  * stops itself, `signal` stops the rest. Never prints.
  */
 export async function runAlternating(cfg: AlternatingConfig, signal?: AbortSignal): Promise<AlternatingResult> {
-  const scenario = findScenario(cfg.scenario);
-  if (!scenario) throw new Error(`unknown scenario '${cfg.scenario}'`);
+  const scenario = await scenarioFromRef({
+    name: cfg.scenario,
+    ...(cfg.scenarioFile ? { source: cfg.scenarioFile } : {}),
+  });
   const streams = {
     baseline: createRequestStream(scenario, cfg.scale, cfg.seed),
     candidate: createRequestStream(scenario, cfg.scale, cfg.seed),

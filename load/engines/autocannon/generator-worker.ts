@@ -9,7 +9,6 @@
  */
 import { runAlternating, runAlternatingMany, type AlternatingConfig } from './alternating.ts';
 import { runGenerator, type GeneratorConfig } from './generator.ts';
-import { useScenarioFileFromEnv } from '../../user-scenario/read.ts';
 
 const controller = new AbortController();
 const stop = () => controller.abort();
@@ -20,8 +19,6 @@ process.stdin.on('error', stop);
 process.stdin.resume();
 
 try {
-  // A scenario file of the parent (load --scenario-file) is found by name here too.
-  await useScenarioFileFromEnv();
   const mode = process.argv[2]?.startsWith('--') ? process.argv[2] : null;
   const config = JSON.parse(process.argv[mode ? 3 : 2] ?? '') as unknown;
   const result =

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderRequest, runGenerator } from './generator.ts';
 import { answeredId, createWriteRecorder } from './write-recorder.ts';
-import { SCENARIOS, createRequestStream, findScenario } from '../../scenarios.ts';
+import { SCENARIOS, createRequestStream, builtinScenario } from '../../scenarios.ts';
 import { checkWritesInDatabase } from '../../audit.ts';
 import { spawnServer } from '../../../lib/server-process.ts';
 import { tempDir, tinyDb } from '../../../test-support/temp-db.ts';
@@ -49,7 +49,7 @@ describe('renderRequest (the generator’s fast request builder)', () => {
 });
 
 describe('the write log (what the audit checks one by one)', () => {
-  const mix = findScenario('mix-80-20')!;
+  const mix = builtinScenario('mix-80-20')!;
 
   it('reads the id of a write answer', () => {
     expect(answeredId('{"id":123}')).toBe(123);
@@ -109,12 +109,12 @@ describe('the write log (what the audit checks one by one)', () => {
     expect(patch.seq.length).toBeGreaterThan(10);
     const ids = log.inserts['POST /contents']!.id;
     expect(new Set(ids).size).toBe(ids.length);
-    const check = checkWritesInDatabase(db, { scenario: findScenario('mix-50-50')!, scale: 0.005, seed: 9, log });
+    const check = checkWritesInDatabase(db, { scenario: builtinScenario('mix-50-50')!, scale: 0.005, seed: 9, log });
     expect(check).toMatchObject({ missing: 0, mismatched: 0, examples: [] });
     expect(check.checked).toBeGreaterThan(100);
   });
 
   it('keeps no write log for a read-only scenario', () => {
-    expect(createWriteRecorder(findScenario('read-point')!).log(3)).toEqual({ drawn: 3, inserts: {}, updates: {} });
+    expect(createWriteRecorder(builtinScenario('read-point')!).log(3)).toEqual({ drawn: 3, inserts: {}, updates: {} });
   });
 });

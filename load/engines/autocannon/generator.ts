@@ -1,12 +1,15 @@
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
-import { createRequestStream, findScenario, scenarioWrites, type LoadRequest } from '../../scenarios.ts';
+import { createRequestStream, scenarioWrites, type LoadRequest } from '../../scenarios.ts';
+import { scenarioFromRef } from '../../user-scenario/read.ts';
 import { createWriteRecorder, type WriteLog } from './write-recorder.ts';
 
 /** What the generator process is asked to do (passed as JSON on its command line). */
 export interface GeneratorConfig {
   url: string;
   scenario: string;
+  /** The scenario file a user scenario comes from (read again in the generator process); absent: built in. */
+  scenarioFile?: string;
   scale: number;
   seed: number;
   connections: number;
@@ -155,8 +158,10 @@ interface ClientContext {
  * warm-up from each response's own (fractional ms) time. Never prints. `signal` stops early.
  */
 export async function runGenerator(config: GeneratorConfig, signal?: AbortSignal): Promise<GeneratorResult> {
-  const scenario = findScenario(config.scenario);
-  if (!scenario) throw new Error(`unknown scenario '${config.scenario}'`);
+  const scenario = await scenarioFromRef({
+    name: config.scenario,
+    ...(config.scenarioFile ? { source: config.scenarioFile } : {}),
+  });
   const stream = createRequestStream(scenario, config.scale, config.seed);
   const writes = createWriteRecorder(scenario);
   let drawn = 0;

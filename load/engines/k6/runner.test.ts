@@ -8,6 +8,7 @@ import { parseK6Summary } from './ingest.ts';
 import { k6EndpointCounts } from './ingest-trial.ts';
 import { K6_INSTALL_HINT, k6ScriptFor, requireK6, runK6Trial, startK6Generator } from './runner.ts';
 import { writeK6StandIn } from '../../../test-support/k6-standin.ts';
+import { scenarios } from '../../../test-support/catalog.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../k6/fixtures/${name}`, import.meta.url));
 const tmp = tempDir('loadlab-k6-');
@@ -27,7 +28,7 @@ function setup(b: Parameters<typeof writeK6StandIn>[1]) {
   return { bin, argvFile, summaryPath: join(dir, 'out', 'summary.json') };
 }
 
-const base = { script: k6ScriptFor('read-point'), baseUrl: 'http://127.0.0.1:39999', timeoutMs: 15_000 };
+const base = { script: k6ScriptFor(scenarios('read-point')[0]!), baseUrl: 'http://127.0.0.1:39999', timeoutMs: 15_000 };
 
 describe('runK6Trial with a stand-in k6', () => {
   it('exit 0: runs `k6 run --summary-export=FILE -e BASE_URL=URL -e … SCRIPT` and returns the summary figures', async () => {
@@ -124,7 +125,7 @@ describe('finding k6', () => {
   });
 
   it('every scenario script path exists', () => {
-    expect(existsSync(k6ScriptFor('mix-80-20'))).toBe(true);
+    expect(existsSync(k6ScriptFor(scenarios('mix-80-20')[0]!))).toBe(true);
   });
 });
 
@@ -162,7 +163,11 @@ describe('startK6Generator: k6 in place of the autocannon generator', () => {
   it('passes the trial settings as -e variables and returns the measured window as a GeneratorResult', async () => {
     const s = setup({ summary: fixture('summary-export.phased.json') });
     process.env.K6_BIN = s.bin;
-    const run = startK6Generator(config, { deadlineMs: 15_000, summaryDir: join(tmp.dir, 'gen') });
+    const run = startK6Generator(config, {
+      deadlineMs: 15_000,
+      summaryDir: join(tmp.dir, 'gen'),
+      scenario: scenarios('write')[0]!,
+    });
     const r = await run.result;
     const argv = JSON.parse(readFileSync(s.argvFile, 'utf8')) as string[];
     const envs = argv.filter((_, i) => argv[i - 1] === '-e');
@@ -178,7 +183,7 @@ describe('startK6Generator: k6 in place of the autocannon generator', () => {
         'REQUEST_TIMEOUT=5s',
       ]),
     );
-    expect(argv.at(-1)).toBe(k6ScriptFor('write'));
+    expect(argv.at(-1)).toBe(k6ScriptFor(scenarios('write')[0]!));
     expect(r.measured).toMatchObject({
       requests: 1000,
       durationS: 10,
@@ -194,8 +199,10 @@ describe('startK6Generator: k6 in place of the autocannon generator', () => {
   it('--rate becomes a constant-arrival-rate run; exit 99 is a gate failure next to valid figures', async () => {
     const s = setup({ summary: fixture('summary-export.phased.json'), exitCode: 99 });
     process.env.K6_BIN = s.bin;
-    const r = await startK6Generator({ ...config, rate: 300 }, { deadlineMs: 15_000, summaryDir: join(tmp.dir, 'gen') })
-      .result;
+    const r = await startK6Generator(
+      { ...config, rate: 300 },
+      { deadlineMs: 15_000, summaryDir: join(tmp.dir, 'gen'), scenario: scenarios('write')[0]! },
+    ).result;
     const argv = JSON.parse(readFileSync(s.argvFile, 'utf8')) as string[];
     expect(argv).toEqual(expect.arrayContaining(['EXECUTOR=rate', 'RATE=300', 'VUS=8', 'MAX_VUS=8']));
     expect(r.measured.requests).toBe(1000);

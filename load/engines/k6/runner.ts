@@ -17,7 +17,7 @@ import { readK6Summary, type K6Summary } from './ingest.ts';
 import { failedThresholds, k6EndpointCounts, k6SummaryToTrial } from './ingest-trial.ts';
 import type { EndpointCounts, GeneratorConfig, GeneratorResult } from '../autocannon/generator.ts';
 import type { GeneratorRun } from '../autocannon/generator-process.ts';
-import { findScenario } from '../../scenarios.ts';
+import type { ScenarioDef } from '../../scenarios.ts';
 
 /** k6's exit code when a threshold was crossed. */
 export const K6_THRESHOLDS_FAILED = 99;
@@ -33,8 +33,8 @@ export function requireK6(): { bin: string; version: string } {
 }
 
 /** The suite's k6 script for a scenario; a scenario file's is one script for all (SCENARIO_JSON says which). */
-export function k6ScriptFor(scenario: string): string {
-  const file = findScenario(scenario)?.source ? 'scenario-file' : scenario;
+export function k6ScriptFor(scenario: ScenarioDef): string {
+  const file = scenario.source ? 'scenario-file' : scenario.name;
   return fileURLToPath(new URL(`../../k6/${file}.ts`, import.meta.url));
 }
 
@@ -190,10 +190,10 @@ export function k6SummaryPath(dir: string, label: string): string {
  */
 export function startK6Generator(
   config: GeneratorConfig,
-  opts: { cpu?: number; deadlineMs: number; summaryDir: string },
+  opts: { cpu?: number; deadlineMs: number; summaryDir: string; scenario: ScenarioDef },
 ): GeneratorRun {
-  const scenario = findScenario(config.scenario);
-  if (!scenario) throw new Error(`unknown scenario '${config.scenario}'`);
+  const { scenario } = opts;
+  if (scenario.name !== config.scenario) throw new Error(`scenario '${scenario.name}' given for '${config.scenario}'`);
   const summaryPath = k6SummaryPath(opts.summaryDir, scenario.name);
   const vus = String(config.connections);
   const env: Record<string, string> = {
@@ -217,7 +217,7 @@ export function startK6Generator(
   const controller = new AbortController();
   const inserting = scenario.endpoints.filter((e) => e.inserts !== null).map((e) => e.name);
   const result = runK6Trial({
-    script: k6ScriptFor(scenario.name),
+    script: k6ScriptFor(scenario),
     baseUrl: config.url.replace(/\/+$/, ''),
     env,
     summaryPath,

@@ -3,7 +3,7 @@
 //   npx tsx reports/calibration/powerloss/recorder-overhead.ts
 import { copyFileSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveProfile } from '../../../db/profiles.ts';
+import { builtinProfile } from '../../../db/profiles.ts';
 import { seedDatabase } from '../../../db/seed.ts';
 import { spawnServer } from '../../../lib/server-process.ts';
 import { ensureRecorder } from '../../../load/powerloss/recorder.ts';
@@ -34,7 +34,7 @@ async function writes(url: string, ms: number): Promise<number> {
 }
 for (const profile of ['wal-full', 'untuned', 'tuned']) {
   const seeded = join(dir, `${profile}.seed.sqlite`);
-  seedDatabase({ out: seeded, profile: resolveProfile(profile), scale: 0.005, seed: 1, force: true });
+  seedDatabase({ out: seeded, profile: builtinProfile(profile), scale: 0.005, seed: 1, force: true });
   const out: Record<string, number[]> = { with: [], without: [] };
   for (const side of ['without', 'with', 'with', 'without', 'without', 'with']) {
     const db = join(dir, `${profile}-${side}.sqlite`);

@@ -4,7 +4,7 @@
  * rows in each table. Bounded: stops by itself after `maxMs` or a million pairs.
  * `pauseMs` between 20 ms bursts gives readers of a rollback-journal database a gap to
  * take their lock (a tight loop of commits starves them; WAL readers need no gap).
- * Usage: node --import tsx ops/writer-child.ts DB [maxMs] [pauseMs]
+ * Usage: node --import tsx test-support/writer-child.ts DB [maxMs] [pauseMs]
  */
 import Database from 'better-sqlite3';
 
