@@ -25,7 +25,9 @@ describe('the catalog', () => {
     expect(c.scenario('mix-w30').name).toBe('mix-w30');
     expect(() => c.profile('fast')).toThrow(/unknown profile 'fast' \(known: untuned, tuned, consensus\)/);
     expect(() => c.scenario('nope')).toThrow(/unknown scenario 'nope' \(known: .*read-point/);
-    expect(() => c.pgProfile('pg-fast')).toThrow(/unknown PostgreSQL profile 'pg-fast' \(known: pg-default, pg-tuned\)/);
+    expect(() => c.pgProfile('pg-fast')).toThrow(
+      /unknown PostgreSQL profile 'pg-fast' \(known: pg-default, pg-tuned\)/,
+    );
   });
 
   it('builds custom profiles from a spec, lists them with their source, and the profile carries its index', async () => {
@@ -47,9 +49,9 @@ describe('the catalog', () => {
   });
 
   it('refuses a built-in name, a taken index name and a spec that is not one', async () => {
-    await expect(catalogFromSpec({ source: 'x.json', customProfiles: { tuned: mine }, scenarioFiles: [] })).rejects.toThrow(
-      /'tuned' is a built-in profile name/,
-    );
+    await expect(
+      catalogFromSpec({ source: 'x.json', customProfiles: { tuned: mine }, scenarioFiles: [] }),
+    ).rejects.toThrow(/'tuned' is a built-in profile name/);
     const twice = { a: mine, b: mine };
     await expect(catalogFromSpec({ source: 'x.json', customProfiles: twice, scenarioFiles: [] })).rejects.toThrow(
       /customProfiles\.b: index name 'idx_contents_created' is already taken/,

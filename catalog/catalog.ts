@@ -57,7 +57,8 @@ function buildCustom(spec: CatalogSpec): ListedProfile[] {
 function makeCatalog(spec: CatalogSpec, userScenarios: ScenarioDef[]): Catalog {
   const custom = buildCustom(spec);
   const listed: ListedProfile[] = [...PROFILES.map((profile) => ({ profile, source: 'built-in' })), ...custom];
-  const findProfile = (name: string) => findBuiltinProfile(name) ?? custom.find((c) => c.profile.name === name)?.profile;
+  const findProfile = (name: string) =>
+    findBuiltinProfile(name) ?? custom.find((c) => c.profile.name === name)?.profile;
   const profileNames = () => listed.map((l) => l.profile.name);
   const findScenario = (name: string) => builtinScenario(name) ?? userScenarios.find((s) => s.name === name);
   const catalog: Catalog = {

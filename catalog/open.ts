@@ -13,9 +13,12 @@ export interface LoadedConfig {
  * current directory (lib/config-file.ts CONFIG_NAMES), else none; its customProfiles join
  * the built-in ones. The file is read once, here; `config` is what run and ab lay over their preset.
  */
-export async function openCatalog(given: string | undefined): Promise<{ catalog: Catalog; config: LoadedConfig | null }> {
+export async function openCatalog(
+  given: string | undefined,
+): Promise<{ catalog: Catalog; config: LoadedConfig | null }> {
   const path = findConfigFile(given);
-  if (path === undefined) return { catalog: await catalogFromSpec({ source: null, customProfiles: {}, scenarioFiles: [] }), config: null };
+  if (path === undefined)
+    return { catalog: await catalogFromSpec({ source: null, customProfiles: {}, scenarioFiles: [] }), config: null };
   const data = await readConfigFile(path);
   const catalog = await catalogFromSpec({ source: path, customProfiles: data.customProfiles ?? {}, scenarioFiles: [] });
   return { catalog, config: { path, data } };

@@ -13,7 +13,8 @@ const ratio = (r: RatioSummary | null) =>
   r === null
     ? '–'
     : `×${r.median.toFixed(2)} [${r.low.toFixed(2)}, ${r.high.toFixed(2)}] ${Math.round(r.coverage * 100)} % ${r.state === 'within noise' ? '' : `**${r.state}**`}`.trim();
-const shown = (p: PointVerdict, dim: string) => (dim === 'size' ? `${p.shown.toFixed(p.shown < 10 ? 1 : 0)} MB` : String(p.value));
+const shown = (p: PointVerdict, dim: string) =>
+  dim === 'size' ? `${p.shown.toFixed(p.shown < 10 ? 1 : 0)} MB` : String(p.value);
 
 /** The chart of one dimension: throughput of both engines per value (line: median, rule: the rounds' range). */
 export function crossoverChart(file: CrossoverFile, v: DimensionVerdict): TopLevelSpec {
@@ -44,7 +45,10 @@ export function crossoverChart(file: CrossoverFile, v: DimensionVerdict): TopLev
     data: { values },
     encoding: { x, color: { field: 'engine', type: 'nominal', title: 'engine', scale: { scheme: 'tableau10' } } },
     layer: [
-      { mark: { type: 'line', point: true }, encoding: { y: { field: 'rps', type: 'quantitative', title: 'requests/s' } } },
+      {
+        mark: { type: 'line', point: true },
+        encoding: { y: { field: 'rps', type: 'quantitative', title: 'requests/s' } },
+      },
       { mark: 'rule', encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
     ],
     width: 420,
@@ -52,7 +56,11 @@ export function crossoverChart(file: CrossoverFile, v: DimensionVerdict): TopLev
   } as TopLevelSpec;
 }
 
-export function crossoverMarkdown(file: CrossoverFile, verdicts: DimensionVerdict[], charts: Record<string, string> = {}): string {
+export function crossoverMarkdown(
+  file: CrossoverFile,
+  verdicts: DimensionVerdict[],
+  charts: Record<string, string> = {},
+): string {
   const cores = file.environment.cores;
   const o = file.options as { rounds?: number; durationS?: number; sqliteProfile?: string; pgProfile?: string };
   const lines: string[] = [];
@@ -77,7 +85,7 @@ export function crossoverMarkdown(file: CrossoverFile, verdicts: DimensionVerdic
       `write audit failed gives no verdict.`,
     '',
   );
-  lines.push('## The guide\'s thresholds', '', '| guide says | verdict (throughput) | why | p95 |', '|---|---|---|---|');
+  lines.push("## The guide's thresholds", '', '| guide says | verdict (throughput) | why | p95 |', '|---|---|---|---|');
   for (const v of verdicts)
     lines.push(`| ${v.plan.claim} | **${v.ledger.verdict}** | ${v.ledger.reason} | ${v.p95.text} |`);
   lines.push('');
@@ -95,7 +103,10 @@ export function crossoverMarkdown(file: CrossoverFile, verdicts: DimensionVerdic
       );
     lines.push('');
   }
-  const sizes = file.sizes.map((s) => `scale ${s.scale}: SQLite ${(s.sqliteBytes / 1048576).toFixed(1)} MB, PostgreSQL ${s.pgBytes === null ? '?' : (s.pgBytes / 1048576).toFixed(1)} MB`);
+  const sizes = file.sizes.map(
+    (s) =>
+      `scale ${s.scale}: SQLite ${(s.sqliteBytes / 1048576).toFixed(1)} MB, PostgreSQL ${s.pgBytes === null ? '?' : (s.pgBytes / 1048576).toFixed(1)} MB`,
+  );
   lines.push(`Data sizes: ${sizes.join('; ')}.`, '');
   return lines.join('\n');
 }

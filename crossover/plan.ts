@@ -42,7 +42,11 @@ const CLAIMS = {
   size: { threshold: 10 * 1024, claim: 'move to PostgreSQL above 10 GB of data', unit: 'MB (SQLite file)' },
 } as const satisfies Record<CrossoverDimension, { threshold: number; claim: string; unit: string }>;
 
-const dim = (dimension: CrossoverDimension, values: number[]): DimensionPlan => ({ dimension, ...CLAIMS[dimension], values });
+const dim = (dimension: CrossoverDimension, values: number[]): DimensionPlan => ({
+  dimension,
+  ...CLAIMS[dimension],
+  values,
+});
 
 export const CROSSOVER_PRESETS: Record<'quick' | 'full', CrossoverPreset> = {
   quick: {

@@ -143,8 +143,10 @@ export function createApp(deps: AppDeps): Hono {
       checkQueryOf(c, []);
       const id = parseId(c.req.param('id'), 'campaign id');
       // The database serialises the row itself: one allocation instead of an object plus JSON.stringify.
-      return then(timeDb(t, () => store.getCampaignJson(id)), (json) =>
-        json === undefined ? c.json({ error: `campaign ${id} not found` }, 404) : c.body(json, 200, JSON_HEADERS),
+      return then(
+        timeDb(t, () => store.getCampaignJson(id)),
+        (json) =>
+          json === undefined ? c.json({ error: `campaign ${id} not found` }, 404) : c.body(json, 200, JSON_HEADERS),
       );
     }),
   );
@@ -161,7 +163,9 @@ export function createApp(deps: AppDeps): Hono {
           found ? store.listClientCampaigns(clientId, limit, status) : undefined,
         ),
       );
-      return then(items, (rows) => (rows ? c.json({ items: rows }) : c.json({ error: `client ${clientId} not found` }, 404)));
+      return then(items, (rows) =>
+        rows ? c.json({ items: rows }) : c.json({ error: `client ${clientId} not found` }, 404),
+      );
     }),
   );
 
@@ -174,7 +178,9 @@ export function createApp(deps: AppDeps): Hono {
       const items = timeDb(t, () =>
         then(store.clientExists(clientId), (found) => (found ? store.listClientContents(clientId, limit) : undefined)),
       );
-      return then(items, (rows) => (rows ? c.json({ items: rows }) : c.json({ error: `client ${clientId} not found` }, 404)));
+      return then(items, (rows) =>
+        rows ? c.json({ items: rows }) : c.json({ error: `client ${clientId} not found` }, 404),
+      );
     }),
   );
 
@@ -184,7 +190,10 @@ export function createApp(deps: AppDeps): Hono {
       checkQueryOf(c, ['limit', 'status']);
       const limit = parseLimit(c.req.query('limit'));
       const status = contentStatus(c.req.query('status'));
-      return then(timeDb(t, () => store.listContents(limit, status)), (items) => c.json({ items }));
+      return then(
+        timeDb(t, () => store.listContents(limit, status)),
+        (items) => c.json({ items }),
+      );
     }),
   );
 
@@ -225,7 +234,10 @@ export function createApp(deps: AppDeps): Hono {
       checkQueryOf(c, ['task_id', 'limit']);
       const taskId = parseTaskId(c.req.query('task_id'));
       const limit = parseLimit(c.req.query('limit'));
-      return then(timeDb(t, () => store.listAudioByTask(taskId, limit)), (items) => c.json({ items }));
+      return then(
+        timeDb(t, () => store.listAudioByTask(taskId, limit)),
+        (items) => c.json({ items }),
+      );
     }),
   );
 

@@ -42,7 +42,9 @@ export async function startPgServer(opts: PgServeOptions): Promise<RunningServer
       await pool.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'campaigns'")
     ).rows[0] as { n: number };
     if (n === 0)
-      throw new UsageError(`${redactUrl(opts.url)} has no fixture tables: seed it first (loadlab load --engine-db postgres seeds its own)`);
+      throw new UsageError(
+        `${redactUrl(opts.url)} has no fixture tables: seed it first (loadlab load --engine-db postgres seeds its own)`,
+      );
   } catch (err) {
     await pool.end().catch(() => undefined);
     if (err instanceof UsageError) throw err;

@@ -14,7 +14,10 @@ describe('flag spellings', () => {
     expect(parseCommandArgs(plural, ['--profile', 'a']).values).toEqual({ profiles: ['a'] });
   });
   it('leaves other flags and values alone, and still refuses unknown ones', () => {
-    const c = cmd({ profile: { kind: 'string', value: 'P', help: 'h' }, sql: { kind: 'string', value: 'S', help: 'h' } });
+    const c = cmd({
+      profile: { kind: 'string', value: 'P', help: 'h' },
+      sql: { kind: 'string', value: 'S', help: 'h' },
+    });
     expect(parseCommandArgs(c, ['--sql', 'select 1']).values).toEqual({ sql: 'select 1' });
     expect(() => parseCommandArgs(c, ['--profilez', 'a'])).toThrow(/unknown option '--profilez'/);
   });

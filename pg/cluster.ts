@@ -130,7 +130,9 @@ export async function startCluster(
     const [c, a] = root ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
     const r = spawnSync(c, a, { encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0)
-      throw new Error(`${cmd.split('/').pop()} failed: ${(r.stderr || r.stdout || r.error?.message || '').trim().split('\n').pop()}`);
+      throw new Error(
+        `${cmd.split('/').pop()} failed: ${(r.stderr || r.stdout || r.error?.message || '').trim().split('\n').pop()}`,
+      );
     return r.stdout;
   };
   if (root) {

@@ -10,13 +10,7 @@
  * text columns (created_at) hold the same text and the answers are the same bytes.
  */
 import pg from 'pg';
-import type {
-  AsyncStore,
-  AudioGeneration,
-  Campaign,
-  ClientContentRow,
-  ContentSummary,
-} from '../db/store.ts';
+import type { AsyncStore, AudioGeneration, Campaign, ClientContentRow, ContentSummary } from '../db/store.ts';
 import { pgPoolSize, type PgProfile } from './profiles.ts';
 
 /** `created_at` as SQLite writes it: strftime('%Y-%m-%d %H:%M:%S', 'now'), in UTC. */
@@ -106,7 +100,12 @@ export function createPgStore(pool: pg.Pool): AsyncStore {
   return {
     getCampaign: (id) => one<Campaign>(PG_SQL.getCampaign, [id]),
     getCampaignJson: async (id) => {
-      const r = await query(pool, { name: 'getCampaignJson', text: PG_SQL.getCampaignJson, values: [id], rowMode: 'array' });
+      const r = await query(pool, {
+        name: 'getCampaignJson',
+        text: PG_SQL.getCampaignJson,
+        values: [id],
+        rowMode: 'array',
+      });
       return (r.rows[0] as string[] | undefined)?.[0];
     },
     clientExists: async (id) => (await q(PG_SQL.clientExists, [id])).length > 0,
@@ -122,7 +121,8 @@ export function createPgStore(pool: pg.Pool): AsyncStore {
     createContent: async (c) =>
       (await one<{ id: number }>(PG_SQL.insertContent, [c.campaign_id, c.title, c.status, c.body]))!.id,
     updateContentStatus: async (id, status) =>
-      ((await query(pool, { name: 'updateContentStatus', text: PG_SQL.updateContentStatus, values: [status, id] })).rowCount ?? 0) > 0,
+      ((await query(pool, { name: 'updateContentStatus', text: PG_SQL.updateContentStatus, values: [status, id] }))
+        .rowCount ?? 0) > 0,
     createAudioGeneration: async (a) =>
       (await one<{ id: number }>(PG_SQL.insertAudio, [a.task_id, a.content_id, a.status]))!.id,
     listAudioByTask: (taskId, limit) => q<AudioGeneration>(PG_SQL.listAudioByTask, [taskId, limit]),
@@ -134,7 +134,12 @@ export function createPgStore(pool: pg.Pool): AsyncStore {
 export async function pgEffective(
   pool: pg.Pool,
   profile: PgProfile,
-): Promise<{ requested: Record<string, string>; effective: Record<string, string>; mismatches: string[]; version: string }> {
+): Promise<{
+  requested: Record<string, string>;
+  effective: Record<string, string>;
+  mismatches: string[];
+  version: string;
+}> {
   const requested = { ...profile.server, ...profile.session };
   const effective: Record<string, string> = {};
   const mismatches: string[] = [];

@@ -94,7 +94,9 @@ export async function preparePgEnvironment(opts: {
     } finally {
       await t.end({ timeout: 5 });
     }
-    const [{ bytes }] = (await admin`SELECT pg_database_size(${template})::bigint AS bytes`) as unknown as [{ bytes: string }];
+    const [{ bytes }] = (await admin`SELECT pg_database_size(${template})::bigint AS bytes`) as unknown as [
+      { bytes: string },
+    ];
     return {
       origin: cluster ? 'throwaway cluster' : (opts.origin ?? 'given URL'),
       templateBytes: Number(bytes),

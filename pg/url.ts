@@ -14,7 +14,9 @@ export function checkPgUrl(raw: string, allowRemote: boolean, flag = '--pg-url')
   // A Unix socket (host=/path in the query) is local by nature.
   const socket = url.searchParams.get('host')?.startsWith('/') ?? false;
   if (!allowRemote && !socket && !isLoopbackHost(url.hostname || 'localhost'))
-    throw new UsageError(`${flag} ${url.host} is not loopback (127.0.0.0/8, ::1, localhost); refusing without --allow-remote`);
+    throw new UsageError(
+      `${flag} ${url.host} is not loopback (127.0.0.0/8, ::1, localhost); refusing without --allow-remote`,
+    );
   return raw;
 }
 

@@ -129,7 +129,11 @@ function fileCases(): { command: string; args: string[]; writes?: string }[] {
     { command: 'run', args: ['--config', MISSING, '--out', OUT], writes: OUT },
     { command: 'run', args: ['--config', f.garbageConfig, '--out', OUT], writes: OUT },
     { command: 'run', args: ['--config', f.badConfig, '--out', OUT], writes: OUT },
-    { command: 'bench', args: ['--db', MISSING_DB, '--queries', MISSING, '--json-out', join(OUT, 'b.json')], writes: OUT },
+    {
+      command: 'bench',
+      args: ['--db', MISSING_DB, '--queries', MISSING, '--json-out', join(OUT, 'b.json')],
+      writes: OUT,
+    },
     { command: 'durability', args: ['--profile', 'no-such-profile', '--json-out', join(OUT, 'd.json')], writes: OUT },
     {
       command: 'overload',

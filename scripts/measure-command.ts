@@ -47,9 +47,7 @@ export async function measureCommand<R>(m: Measurement<R>): Promise<number> {
   try {
     const environment = probeEnvironment({ dataDir: m.workDir, pinning: m.pinning });
     const result = await m.measure(interrupt.signal);
-    process.stdout.write(
-      m.printJson ? JSON.stringify(m.file(environment, result), null, 2) + '\n' : m.render(result),
-    );
+    process.stdout.write(m.printJson ? JSON.stringify(m.file(environment, result), null, 2) + '\n' : m.render(result));
     if (m.jsonOut) {
       writeJsonAtomic(m.jsonOut, m.file(environment, result));
       process.stderr.write(`wrote ${m.jsonOut}\n`);

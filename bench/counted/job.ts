@@ -3,7 +3,6 @@
  * the profile's PRAGMAs in the order openDatabase sets them, the workload's SQL and batch,
  * and parameter sets drawn from the seed exactly as the bench driver draws them.
  */
-import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';

@@ -21,7 +21,10 @@ export const ScenarioParam = z.union([
 ]);
 export type ScenarioParam = z.infer<typeof ScenarioParam>;
 
-const Params = z.record(z.string().regex(PARAM_NAME, 'a parameter name is a letter or _ then letters, digits, _'), ScenarioParam);
+const Params = z.record(
+  z.string().regex(PARAM_NAME, 'a parameter name is a letter or _ then letters, digits, _'),
+  ScenarioParam,
+);
 
 export const ScenarioRequest = z.strictObject({
   /** Shown in per-endpoint counts; default 'METHOD path'. */
@@ -31,7 +34,9 @@ export const ScenarioRequest = z.strictObject({
   path: z.string().startsWith('/', 'path must start with /').max(2000),
   /** Share of the traffic, relative to the other requests' weights. */
   weight: z.number().positive().default(1),
-  headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a valid header name'), z.string()).default({}),
+  headers: z
+    .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a valid header name'), z.string())
+    .default({}),
   /** A JSON body (sent with content-type application/json unless a header says otherwise). */
   body: z.unknown().optional(),
   /** Status codes that count as success; default any 2xx. */

@@ -86,7 +86,11 @@ export function buildUserScenario(file: ResolvedScenarioFile, source: string): S
     const params: Record<string, ResolvedParam> = { ...file.params, ...r.params };
     const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
     const used = [
-      ...new Set([...placeholders(r.path), ...Object.values(headers).flatMap(placeholders), ...bodyPlaceholders(r.body)]),
+      ...new Set([
+        ...placeholders(r.path),
+        ...Object.values(headers).flatMap(placeholders),
+        ...bodyPlaceholders(r.body),
+      ]),
     ];
     // Names are keys of per-endpoint counts: the same name twice gets a number.
     const base = r.name ?? `${r.method} ${r.path}`;

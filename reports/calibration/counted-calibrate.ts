@@ -159,7 +159,8 @@ function sizeWork(pct: number, plain: StoredRun): number {
   const perIteration = (high - low) / 10;
   const fixed = low - base - 0.01 * perIteration;
   const want = (pct / 100) * base - fixed;
-  if (want <= 0) throw new Error(`the injection alone costs ${((100 * fixed) / base).toFixed(2)} %: more than ${pct} %`);
+  if (want <= 0)
+    throw new Error(`the injection alone costs ${((100 * fixed) / base).toFixed(2)} %: more than ${pct} %`);
   process.stderr.write(`sizing: ${perIteration.toFixed(0)} instructions per iteration, ${fixed.toFixed(0)} fixed\n`);
   return Math.round((want / perIteration) * 100) / 100;
 }

@@ -47,12 +47,14 @@ export function renderConcurrencySection(run: RunResults): string {
     renderTable(COLUMNS, run.concurrency),
   );
   const notes = [
-    ...new Set(run.concurrency.flatMap((r) => (typeof r.extra?.topologyNote === 'string' ? [r.extra.topologyNote] : []))),
+    ...new Set(
+      run.concurrency.flatMap((r) => (typeof r.extra?.topologyNote === 'string' ? [r.extra.topologyNote] : [])),
+    ),
   ];
   if (notes.length) out.push(notes.map((n) => `- ${n}`).join('\n'), '');
   if (run.readsWhileWriting.length)
     out.push(
-      'WAL at the engine level: primary-key reads on one connection while a writer thread commits one row per transaction on another, for one trial\'s duration.',
+      "WAL at the engine level: primary-key reads on one connection while a writer thread commits one row per transaction on another, for one trial's duration.",
       '',
       renderTable(ENGINE, run.readsWhileWriting),
     );

@@ -19,7 +19,8 @@ export function renderCrossoverSection(run: RunResults): string {
     '| guide says | verdict | why | throughput | p95 |',
     '|---|---|---|---|---|',
     ...verdicts.map(
-      (v) => `| ${v.plan.claim} | **${v.ledger.verdict}** | ${v.ledger.reason} | ${v.throughput.text} | ${v.p95.text} |`,
+      (v) =>
+        `| ${v.plan.claim} | **${v.ledger.verdict}** | ${v.ledger.reason} | ${v.throughput.text} | ${v.p95.text} |`,
     ),
     '',
   ];

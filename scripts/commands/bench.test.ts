@@ -23,7 +23,10 @@ describe('loadlab bench', () => {
     [['--toggles', 'wal'], /--toggles needs --ablation/],
     [['--ablation', '--toggles', 'wal,journal'], /unknown ablation toggle 'journal'/],
     [['--db', 'missing.sqlite', '--queries', 'q.sql'], /database not found: missing.sqlite/],
-    [['--json-out', '/proc/loadlab-bench.json', '--ops', 'point-read'], /cannot write --json-out \/proc\/loadlab-bench.json/],
+    [
+      ['--json-out', '/proc/loadlab-bench.json', '--ops', 'point-read'],
+      /cannot write --json-out \/proc\/loadlab-bench.json/,
+    ],
   ])('%j is a one-line usage error with exit 2', (args, message) => {
     const r = loadlab(...args, '--data-dir', tmp.dir);
     expect(r.code).toBe(2);

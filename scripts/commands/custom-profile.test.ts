@@ -3,6 +3,7 @@ import { execFile, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_BIN } from '../../lib/server-process.ts';
 import { runPgTests } from '../../test-support/pg.ts';
@@ -16,6 +17,8 @@ import { tinyDb } from '../../test-support/temp-db.ts';
  * seeded file, its cache_size or synchronous level read back from a connection.
  */
 const run = promisify(execFile);
+/** This checkout: both sides of the A/B. */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = tempDir('loadlab-custom-cli-');
 afterAll(() => tmp.cleanup());
 
@@ -265,6 +268,31 @@ describe('a custom profile from the config file works in every command that take
     ).toEqual(['mine']);
     expect(indexes(results.seed[0]!.file)).toContain(MARKER);
   }, 90_000);
+
+  it('ab: each side seeds and serves the config’s custom profile with its own code', async () => {
+    const abConfig = join(tmp.dir, 'ab.config.json');
+    writeFileSync(
+      abConfig,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(config, 'utf8')),
+        profiles: ['mine'],
+        scale: 0.005,
+        load: { scenarios: ['read-point'], durationS: 0.25, warmupS: 0, trials: 8 },
+        bench: { enabled: false },
+      }),
+    );
+    const out = join(tmp.dir, 'ab-out');
+    const r = await loadlab(['ab', ROOT, ROOT, '--config', abConfig, '--out', out]);
+    expect([0, 1], r.stderr).toContain(r.code);
+    const ab = JSON.parse(readFileSync(join(out, 'ab.json'), 'utf8')) as {
+      trials: { profile: string; status: string }[];
+    };
+    expect(ab.trials.length).toBeGreaterThan(0);
+    expect(new Set(ab.trials.map((t) => t.profile))).toEqual(new Set(['mine']));
+    expect(ab.trials.filter((t) => t.status === 'ok').length).toBeGreaterThan(ab.trials.length / 2);
+    for (const side of ['baseline', 'candidate'])
+      expect(indexes(join(out, 'data', side, 'mine.sqlite'))).toContain(MARKER);
+  }, 180_000);
 
   // crossover starts PostgreSQL: under CI it is installed (.ci/run), so it never skips there.
   it.skipIf(!runPgTests())(

@@ -35,7 +35,9 @@ describe('loadlab init', () => {
     } finally {
       warn.mockRestore();
     }
-    expect(ScenarioFile.safeParse(JSON.parse(readFileSync(join(dir, 'loadlab.scenario.json'), 'utf8'))).success).toBe(true);
+    expect(ScenarioFile.safeParse(JSON.parse(readFileSync(join(dir, 'loadlab.scenario.json'), 'utf8'))).success).toBe(
+      true,
+    );
     expect(readFileSync(join(dir, 'loadlab.config.ts'), 'utf8')).toContain("from 'sqlite-loadlab'");
 
     writeFileSync(join(dir, 'loadlab.config.ts'), '// mine\n');

@@ -11,8 +11,16 @@ const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
 /** What `init` writes: template file -> path in the project. */
 export const INIT_FILES: readonly { template: string; target: string; what: string }[] = [
   { template: 'loadlab.config.ts', target: 'loadlab.config.ts', what: 'profiles to measure, your own as `mine`' },
-  { template: 'loadlab.scenario.json', target: 'loadlab.scenario.json', what: "your service's requests, for load --scenario-file" },
-  { template: 'perf.yml', target: '.github/workflows/perf.yml', what: 'A/B of config changes on PRs, the full run monthly' },
+  {
+    template: 'loadlab.scenario.json',
+    target: 'loadlab.scenario.json',
+    what: "your service's requests, for load --scenario-file",
+  },
+  {
+    template: 'perf.yml',
+    target: '.github/workflows/perf.yml',
+    what: 'A/B of config changes on PRs, the full run monthly',
+  },
 ];
 
 export const command = defineCommand({
@@ -26,7 +34,8 @@ naming them, unless --force. Then: npx loadlab run --quick`,
   },
   async run({ values }) {
     const root = resolve(values.dir);
-    if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--dir: ${values.dir} is not a directory`);
+    if (!existsSync(root) || !statSync(root).isDirectory())
+      throw new UsageError(`--dir: ${values.dir} is not a directory`);
     const plan = INIT_FILES.map((f) => ({ ...f, path: join(root, f.target) }));
     const existing = plan.filter((f) => existsSync(f.path));
     if (existing.length && !values.force)
@@ -38,7 +47,9 @@ naming them, unless --force. Then: npx loadlab run --quick`,
       writeFileAtomic(f.path, readFileSync(join(TEMPLATES, f.template)));
       process.stdout.write(`wrote ${relative(process.cwd(), f.path) || f.path}: ${f.what}\n`);
     }
-    process.stdout.write('\nnext: npx loadlab run --quick   (REPORT.md about your settings, about 4 minutes on 2 cores)\n');
+    process.stdout.write(
+      '\nnext: npx loadlab run --quick   (REPORT.md about your settings, about 4 minutes on 2 cores)\n',
+    );
     return 0;
   },
 });

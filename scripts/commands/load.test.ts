@@ -18,7 +18,10 @@ async function run(argv: string[]): Promise<{ code: number; stderr: string }> {
 describe('load / capacity usage errors: one line, exit 2, nothing started', () => {
   it.each([
     [['load', '--scenario', 'ceiling', '--target', 'http://192.0.2.1:9/'], /not loopback/],
-    [['load', '--scenario', 'ceiling', '--profile', 'tuned', '--json-out', '/proc/x/y.json'], /--json-out: cannot write/],
+    [
+      ['load', '--scenario', 'ceiling', '--profile', 'tuned', '--json-out', '/proc/x/y.json'],
+      /--json-out: cannot write/,
+    ],
     [['load', '--scenario', 'nope', '--profile', 'tuned'], /unknown scenario 'nope'/],
     [['load', '--scenario', 'ceiling', '--profile', 'tuned', '--duration', 'x'], /--duration must be a number/],
     [['load', '--scenario', 'ceiling', '--profile', 'tuned', '--topology', 'pool:3'], /--topology/],

@@ -18,7 +18,12 @@ The SQLite file is only read. Exit 0 verified, 1 failed (rolled back), 2 bad inp
 
 example: loadlab migrate data/app.sqlite --to postgres://me@127.0.0.1:5432/app`,
   options: {
-    to: { kind: 'string', value: 'URL', required: true, help: 'the target database (postgres://…), loopback unless --allow-remote' },
+    to: {
+      kind: 'string',
+      value: 'URL',
+      required: true,
+      help: 'the target database (postgres://…), loopback unless --allow-remote',
+    },
     'allow-remote': { kind: 'boolean', help: 'allow a non-loopback target' },
     json: { kind: 'boolean', help: 'print the result (plan, per-table checks) as JSON' },
   },
