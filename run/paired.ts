@@ -7,7 +7,14 @@ import type { Pinning } from '../lib/records/environment.ts';
 import type { PairedComparison, PairedRecord, PairedSide, PairedSlice } from '../lib/records/paired.ts';
 import type { RunConfig } from '../lib/records/run-config.ts';
 import { spawnServer, type ServerHandle } from '../lib/server-process.ts';
-import { abbaOrder, SLICE, slicesPerSide, type SliceResult } from '../load/engines/autocannon/alternating.ts';
+import {
+  abbaOrder,
+  MAX_SIZING_S,
+  MAX_STRETCH,
+  SLICE,
+  slicesPerSide,
+  type SliceResult,
+} from '../load/engines/autocannon/alternating.ts';
 import { startAlternatingMany } from '../load/engines/autocannon/generator-process.ts';
 import { LOAD_DEFAULTS } from '../load/options.ts';
 import { seededDatabase } from '../load/runner.ts';
@@ -252,8 +259,8 @@ async function runRound(
   const run = startAlternatingMany(configs, {
     ...(o.pinning.pinned && o.pinning.generatorCpu !== null ? { cpu: o.pinning.generatorCpu } : {}),
     deadlineMs:
-      (configs.length * (2 * p.warmupS + 2) +
-        slicesTotal * (SLICE.settleS + SLICE.measureS + 0.5) +
+      (configs.length * (2 * p.warmupS + 2 + 4 * MAX_SIZING_S) +
+        slicesTotal * ((SLICE.settleS + SLICE.measureS) * MAX_STRETCH + 0.5) +
         LOAD_DEFAULTS.timeoutS +
         20) *
       1000,

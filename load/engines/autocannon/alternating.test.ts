@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestStream, builtinScenario } from '../../scenarios.ts';
-import { runAlternating } from './alternating.ts';
+import { MAX_STRETCH, runAlternating, sliceStretch } from './alternating.ts';
 
 /** A tiny HTTP server (not the fixture) that notes which side each request reached, in arrival order. */
 function side(name: 'baseline' | 'candidate', log: { side: string; path: string }[], status = 200) {
@@ -88,5 +88,59 @@ describe('runAlternating (two real HTTP servers, real autocannon)', () => {
     );
     expect(r.stoppedEarly).toBe(true);
     expect(r.slices.length).toBeLessThan(6);
+  }, 30_000);
+});
+
+describe('slices as long as the answers need (sliceStretch)', () => {
+  it('leaves slices alone while the warm-up p95 fits twice in one, stretches them beyond, caps the stretch', () => {
+    expect(sliceStretch(34, 0.15, 0.125)).toBe(1); // ab --quick's slowest arm here (mix-80-20 p95)
+    expect(sliceStretch(62.5, 0.15, 0.125)).toBe(1);
+    expect(sliceStretch(135, 0.15, 0.125)).toBeCloseTo(2.16, 5);
+    expect(sliceStretch(null, 0.15, 0.125)).toBeCloseTo(2.4, 5); // no answer in the measured half
+    expect(sliceStretch(60_000, 0.15, 0.125)).toBe(MAX_STRETCH);
+    expect(sliceStretch(135, 0, 0.125)).toBe(1); // no warm-up, nothing to size from
+  });
+
+  /** Two servers that answer every request after `ms`. */
+  const slow = (ms: number) =>
+    createServer((_req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"ok":true}');
+      }, ms);
+    });
+  const servers = [slow(200), slow(200)];
+  let urls: { baseline: string; candidate: string };
+  beforeAll(async () => {
+    urls = { baseline: await listen(servers[0]!), candidate: await listen(servers[1]!) };
+  });
+  afterAll(() => servers.forEach((s) => s.close()));
+  const block = (warmupS: number) =>
+    runAlternating({
+      urls,
+      scenario: 'read-point',
+      scale: 0.01,
+      seed: 7,
+      connections: 4,
+      warmupS,
+      settleS: 0.03,
+      measureS: 0.095,
+      order: ['baseline', 'candidate', 'candidate', 'baseline'],
+      timeoutS: 5,
+    });
+
+  it('answers slower than a 0.125 s slice: unsized slices see none, sized ones see them on both sides', async () => {
+    // Without a warm-up to size from, every request of a slice ends after its window: nothing counted.
+    const blind = await block(0);
+    expect(blind.stretch).toBe(1);
+    expect(blind.slices.map((s) => s.requests)).toEqual([0, 0, 0, 0]);
+    // With one, the slices are made twice the warm-up p95 (200 ms here) and every one counts answers.
+    const sized = await block(0.6);
+    expect(sized.stretch).toBeGreaterThan(3);
+    expect(sized.stretch).toBeLessThan(4);
+    for (const s of sized.slices) {
+      expect(s.requests).toBeGreaterThan(0);
+      expect(s.durationS).toBeGreaterThan(0.095 * 3);
+    }
   }, 30_000);
 });

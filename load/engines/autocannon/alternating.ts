@@ -58,6 +58,11 @@ export interface SliceResult {
 export interface AlternatingResult {
   slices: SliceResult[];
   stoppedEarly: boolean;
+  /**
+   * How much longer than `settleS` + `measureS` every slice of the block ran (1: as asked),
+   * from the warm-up's p95 latency (sliceStretch). Absent in older records.
+   */
+  stretch?: number;
 }
 
 /**
@@ -69,6 +74,27 @@ export interface AlternatingResult {
  * 0.065 s slices showed a bias (0.967). Used by `ab` and by `run`'s paired stage.
  */
 export const SLICE = { settleS: 0.03, measureS: 0.095 } as const;
+
+/** The most a slice is stretched: a 0.125 s slice becomes at most 4 s (answers up to 2 s). */
+export const MAX_STRETCH = 32;
+
+/** The longest a side's warm-up is measured while it has seen no answer (it doubles up to this). */
+export const MAX_SIZING_S = 4;
+
+/**
+ * How much to lengthen every slice of a block so that it can see the answers: a slice opens
+ * its connections, settles, then measures, so a request slower than the whole slice ends
+ * after the window closes and an arm that slow shows no answer at all (read as a stall).
+ * The slice is made at least twice the warm-up's p95 latency (both sides' worse), capped at
+ * MAX_STRETCH; a warm-up whose measured half saw no answer counts as a latency of that half. 1
+ * (slices as asked) when the p95 fits: every arm of `ab --quick` here (p95 2-34 ms, under
+ * the 62 ms that 0.125 s slices hold twice), so its calibrated slices do not change.
+ */
+export function sliceStretch(warmupP95Ms: number | null, warmupS: number, sliceS: number): number {
+  if (warmupS <= 0) return 1;
+  const latencyS = warmupP95Ms === null ? warmupS : warmupP95Ms / 1000;
+  return Math.min(MAX_STRETCH, Math.max(1, (2 * latencyS) / sliceS));
+}
 
 /** Slices per side in a block: the measured seconds per side, cut into slices. */
 export function slicesPerSide(durationS: number): number {
@@ -222,23 +248,38 @@ export async function runAlternating(cfg: AlternatingConfig, signal?: AbortSigna
     baseline: createRequestStream(scenario, cfg.scale, cfg.seed),
     candidate: createRequestStream(scenario, cfg.scale, cfg.seed),
   };
+  // The warm-up's second half is measured (the load is the same): its p95 sizes the slices.
+  // A side that answered nothing in it is measured again, twice as long each time, up to
+  // MAX_SIZING_S, so an arm slower than the warm-up still gets its latency measured.
+  const stretches: number[] = [];
   if (cfg.warmupS > 0) {
     // Warm each side in the order it will first be measured, so neither starts colder.
     const firsts = [...new Set(cfg.order)].filter((side) => !cfg.warmSides || cfg.warmSides.includes(side));
     for (const side of firsts) {
-      if (signal?.aborted) break;
-      await slice(cfg.urls[side], scenario, streams[side], cfg, cfg.warmupS, 0, signal);
+      let half = cfg.warmupS / 2;
+      let settle = half;
+      for (;;) {
+        if (signal?.aborted) break;
+        const w = await slice(cfg.urls[side], scenario, streams[side], cfg, settle, half, signal);
+        const p95 = w.requests > 0 ? w.latencyMs.p95 : null;
+        if (p95 !== null || half >= MAX_SIZING_S) {
+          stretches.push(sliceStretch(p95, half, cfg.settleS + cfg.measureS));
+          break;
+        }
+        settle = 0;
+        half = Math.min(MAX_SIZING_S, half * 2);
+      }
     }
   }
+  const stretch = stretches.length ? Math.max(...stretches) : 1;
   const slices: SliceResult[] = [];
   for (const side of cfg.order) {
     if (signal?.aborted) break;
-    slices.push({
-      side,
-      ...(await slice(cfg.urls[side], scenario, streams[side], cfg, cfg.settleS, cfg.measureS, signal)),
-    });
+    const settle = cfg.settleS * stretch;
+    const measure = cfg.measureS * stretch;
+    slices.push({ side, ...(await slice(cfg.urls[side], scenario, streams[side], cfg, settle, measure, signal)) });
   }
-  return { slices, stoppedEarly: signal?.aborted === true };
+  return { slices, stoppedEarly: signal?.aborted === true, stretch };
 }
 
 /**
