@@ -139,7 +139,7 @@ export async function loadBlock(
       deadlineMs:
         (2 * warmupS +
           4 * MAX_SIZING_S +
-          block.order.length * ((AB_SLICE.settleS + AB_SLICE.measureS) * MAX_STRETCH + 0.5) +
+          block.order.length * ((AB_SLICE.settleS + AB_SLICE.measureS) * MAX_STRETCH * 2 + 0.5) +
           LOAD_DEFAULTS.timeoutS +
           20) *
         1000,

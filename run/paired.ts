@@ -260,7 +260,7 @@ async function runRound(
     ...(o.pinning.pinned && o.pinning.generatorCpu !== null ? { cpu: o.pinning.generatorCpu } : {}),
     deadlineMs:
       (configs.length * (2 * p.warmupS + 2 + 4 * MAX_SIZING_S) +
-        slicesTotal * ((SLICE.settleS + SLICE.measureS) * MAX_STRETCH + 0.5) +
+        slicesTotal * ((SLICE.settleS + SLICE.measureS) * MAX_STRETCH * 2 + 0.5) +
         LOAD_DEFAULTS.timeoutS +
         20) *
       1000,

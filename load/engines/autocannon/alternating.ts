@@ -78,22 +78,21 @@ export const SLICE = { settleS: 0.03, measureS: 0.095 } as const;
 /** The most a slice is stretched: a 0.125 s slice becomes at most 4 s (answers up to 2 s). */
 export const MAX_STRETCH = 32;
 
-/** The longest a side's warm-up is measured while it has seen no answer (it doubles up to this). */
-export const MAX_SIZING_S = 4;
+/** The longest one measurement of a side's warm-up, while it has seen no answer (it doubles up to this). */
+export const MAX_SIZING_S = 1.2;
 
 /**
  * How much to lengthen every slice of a block so that it can see the answers: a slice opens
  * its connections, settles, then measures, so a request slower than the whole slice ends
  * after the window closes and an arm that slow shows no answer at all (read as a stall).
  * The slice is made at least twice the warm-up's p95 latency (both sides' worse), capped at
- * MAX_STRETCH; a warm-up whose measured half saw no answer counts as a latency of that half. 1
+ * MAX_STRETCH; a warm-up that saw no answer sizes nothing (its slices show the stall). 1
  * (slices as asked) when the p95 fits: every arm of `ab --quick` here (p95 2-34 ms, under
  * the 62 ms that 0.125 s slices hold twice), so its calibrated slices do not change.
  */
 export function sliceStretch(warmupP95Ms: number | null, warmupS: number, sliceS: number): number {
-  if (warmupS <= 0) return 1;
-  const latencyS = warmupP95Ms === null ? warmupS : warmupP95Ms / 1000;
-  return Math.min(MAX_STRETCH, Math.max(1, (2 * latencyS) / sliceS));
+  if (warmupS <= 0 || warmupP95Ms === null) return 1;
+  return Math.min(MAX_STRETCH, Math.max(1, (2 * warmupP95Ms) / 1000 / sliceS));
 }
 
 /** Slices per side in a block: the measured seconds per side, cut into slices. */
@@ -249,8 +248,9 @@ export async function runAlternating(cfg: AlternatingConfig, signal?: AbortSigna
     candidate: createRequestStream(scenario, cfg.scale, cfg.seed),
   };
   // The warm-up's second half is measured (the load is the same): its p95 sizes the slices.
-  // A side that answered nothing in it is measured again, twice as long each time, up to
-  // MAX_SIZING_S, so an arm slower than the warm-up still gets its latency measured.
+  // A side that answered nothing in it (and refused nothing) is measured again, twice as long
+  // each time, up to MAX_SIZING_S, so an arm slower than the warm-up still gets its latency
+  // measured; a side that refuses connections, or still answers nothing, is not waited for.
   const stretches: number[] = [];
   if (cfg.warmupS > 0) {
     // Warm each side in the order it will first be measured, so neither starts colder.
@@ -262,7 +262,7 @@ export async function runAlternating(cfg: AlternatingConfig, signal?: AbortSigna
         if (signal?.aborted) break;
         const w = await slice(cfg.urls[side], scenario, streams[side], cfg, settle, half, signal);
         const p95 = w.requests > 0 ? w.latencyMs.p95 : null;
-        if (p95 !== null || half >= MAX_SIZING_S) {
+        if (p95 !== null || w.errors > 0 || half >= MAX_SIZING_S) {
           stretches.push(sliceStretch(p95, half, cfg.settleS + cfg.measureS));
           break;
         }
@@ -278,6 +278,9 @@ export async function runAlternating(cfg: AlternatingConfig, signal?: AbortSigna
     const settle = cfg.settleS * stretch;
     const measure = cfg.measureS * stretch;
     slices.push({ side, ...(await slice(cfg.urls[side], scenario, streams[side], cfg, settle, measure, signal)) });
+    // A slow arm's slice leaves answers owed: wait until the server has worked them off (at
+    // most one slice more), so its backlog does not start the next slice of either side.
+    if (stretch > 1 && !signal?.aborted) await drain(cfg.urls[side], Math.max(2, settle + measure));
   }
   return { slices, stoppedEarly: signal?.aborted === true, stretch };
 }
