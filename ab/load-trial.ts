@@ -2,13 +2,7 @@ import type { AbSideName, AbTrial } from '../lib/records/ab.ts';
 import type { Pinning } from '../lib/records/environment.ts';
 import type { RunConfig } from '../lib/records/run-config.ts';
 import type { ServerHandle } from '../lib/server-process.ts';
-import {
-  MAX_SIZING_S,
-  MAX_STRETCH,
-  SLICE,
-  slicesPerSide,
-  type SliceResult,
-} from '../load/engines/autocannon/alternating.ts';
+import { blockBoundS, SLICE, slicesPerSide, type SliceResult } from '../load/engines/autocannon/alternating.ts';
 import { startAlternating } from '../load/engines/autocannon/generator-process.ts';
 import { LOAD_DEFAULTS } from '../load/options.ts';
 import type { PlannedBlock } from './plan.ts';
@@ -136,13 +130,7 @@ export async function loadBlock(
     },
     {
       ...(pinning.generatorCpu !== null ? { cpu: pinning.generatorCpu } : {}),
-      deadlineMs:
-        (2 * warmupS +
-          4 * MAX_SIZING_S +
-          block.order.length * ((AB_SLICE.settleS + AB_SLICE.measureS) * MAX_STRETCH * 2 + 0.5) +
-          LOAD_DEFAULTS.timeoutS +
-          20) *
-        1000,
+      deadlineMs: (blockBoundS(block.order.length, warmupS, LOAD_DEFAULTS.timeoutS) + 20) * 1000,
     },
   );
   const onAbort = () => run.stop();

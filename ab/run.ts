@@ -8,8 +8,7 @@ import { abExitCode, judgeAb, type AbThresholds } from './judge.ts';
 import { benchOrder, planRounds, type AbArm } from './plan.ts';
 import { loadBlock, serverEndpoint, slicesPerSide, targetEndpoint, type AbEndpoint } from './load-trial.ts';
 import { benchRun, countedRun, seedSide } from './side-commands.ts';
-import { sideCatalog, type AbCheckout } from './sides.ts';
-import { isBuiltinSpec } from '../lib/records/catalog-spec.ts';
+import { sideServeCatalog, type AbCheckout } from './sides.ts';
 
 export interface AbProgress {
   kind: 'stage' | 'trial' | 'round';
@@ -130,7 +129,7 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
             args: c.config.injectDelayMs ? ['--inject-delay-ms', String(c.config.injectDelayMs)] : [],
             ...(pinning.serverCpu !== null ? { cpu: pinning.serverCpu } : {}),
             startTimeoutMs: 60_000,
-            ...(isBuiltinSpec(sideCatalog(c)) ? {} : { catalog: sideCatalog(c) }),
+            ...sideServeCatalog(c),
           });
           servers.set(serverKey(side, profile), server);
         } catch (err) {

@@ -43,6 +43,12 @@ export function sideCatalogArgs(c: Pick<AbCheckout, 'config' | 'side'>): string[
   return isBuiltinSpec(spec) ? [] : catalogArgs(spec);
 }
 
+/** The same for a side's `serve` (spawnServer's `catalog` option): none when it has no custom profiles. */
+export function sideServeCatalog(c: Pick<AbCheckout, 'config' | 'side'>): { catalog?: CatalogSpec } {
+  const spec = sideCatalog(c);
+  return isBuiltinSpec(spec) ? {} : { catalog: spec };
+}
+
 /** True when the directory's bin can load tsx (its dependencies are installed, here or in a parent node_modules). */
 function resolvesTsx(dir: string): boolean {
   try {

@@ -1,6 +1,6 @@
 import { findConfigFile, readConfigFile } from '../lib/config-file.ts';
 import type { ConfigFile } from '../lib/records/run-config.ts';
-import { catalogFromSpec, type Catalog } from './catalog.ts';
+import { builtinCatalog, catalogFromSpec, type Catalog } from './catalog.ts';
 
 /** A config file as read at the door: its path and validated contents. */
 export interface LoadedConfig {
@@ -17,8 +17,7 @@ export async function openCatalog(
   given: string | undefined,
 ): Promise<{ catalog: Catalog; config: LoadedConfig | null }> {
   const path = findConfigFile(given);
-  if (path === undefined)
-    return { catalog: await catalogFromSpec({ source: null, customProfiles: {}, scenarioFiles: [] }), config: null };
+  if (path === undefined) return { catalog: builtinCatalog(), config: null };
   const data = await readConfigFile(path);
   const catalog = await catalogFromSpec({ source: path, customProfiles: data.customProfiles ?? {}, scenarioFiles: [] });
   return { catalog, config: { path, data } };

@@ -9,8 +9,7 @@ import type { RunConfig } from '../lib/records/run-config.ts';
 import { spawnServer, type ServerHandle } from '../lib/server-process.ts';
 import {
   abbaOrder,
-  MAX_SIZING_S,
-  MAX_STRETCH,
+  blockBoundS,
   SLICE,
   slicesPerSide,
   type SliceResult,
@@ -255,14 +254,11 @@ async function runRound(
       timeoutS: LOAD_DEFAULTS.timeoutS,
     };
   });
-  const slicesTotal = configs.reduce((s, x) => s + x.order.length, 0);
   const run = startAlternatingMany(configs, {
     ...(o.pinning.pinned && o.pinning.generatorCpu !== null ? { cpu: o.pinning.generatorCpu } : {}),
+    // Every block's bound, plus 2 s a block for the drains of run's paired stage.
     deadlineMs:
-      (configs.length * (2 * p.warmupS + 2 + 4 * MAX_SIZING_S) +
-        slicesTotal * ((SLICE.settleS + SLICE.measureS) * MAX_STRETCH * 2 + 0.5) +
-        LOAD_DEFAULTS.timeoutS +
-        20) *
+      (configs.reduce((t, x) => t + blockBoundS(x.order.length, p.warmupS, 0) + 2, 0) + LOAD_DEFAULTS.timeoutS + 20) *
       1000,
   });
   const onAbort = () => run.stop();

@@ -95,6 +95,17 @@ export function sliceStretch(warmupP95Ms: number | null, warmupS: number, sliceS
   return Math.min(MAX_STRETCH, Math.max(1, (2 * warmupP95Ms) / 1000 / sliceS));
 }
 
+/**
+ * The most a block can take, in seconds (the generator process is killed after it): both
+ * sides' warm-ups and their re-measuring, every slice at MAX_STRETCH followed by a drain of
+ * the same length, and a request timeout of slack.
+ */
+export function blockBoundS(slices: number, warmupS: number, timeoutS: number): number {
+  return (
+    2 * warmupS + 4 * MAX_SIZING_S + slices * ((SLICE.settleS + SLICE.measureS) * MAX_STRETCH * 2 + 0.5) + timeoutS
+  );
+}
+
 /** Slices per side in a block: the measured seconds per side, cut into slices. */
 export function slicesPerSide(durationS: number): number {
   return Math.max(1, Math.round(durationS / (SLICE.settleS + SLICE.measureS)));
