@@ -12,32 +12,9 @@ import {
   tooFewRounds,
 } from './judge.ts';
 import { createRng } from '../lib/rng.ts';
+import { abFileOf, quickLike, trial } from '../test-support/ab-records.ts';
 import { beyondThreshold } from '../reports/ab-verdict.ts';
 import { familyConfidence, isNotEnough, medianInterval } from '../stats/index.ts';
-
-function trial(round: number, side: AbTrial['side'], rps: number, p95 = 2, extra: Partial<AbTrial> = {}): AbTrial {
-  return {
-    round,
-    pair: round,
-    slice: side === 'baseline' ? 0 : 1,
-    seq: 0,
-    side,
-    scenario: 'read-point',
-    profile: 'tuned',
-    status: 'ok',
-    rps,
-    requests: Math.round(rps),
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    errorPct: 0,
-    p50Ms: 1,
-    p95Ms: p95,
-    p99Ms: 3,
-    durationS: 1,
-    ...extra,
-  } as AbTrial;
-}
 
 /** Eight rounds whose baseline drifts a lot between rounds; the candidate is `ratio` × its pair. */
 function pairs(ratio: number, noise: number[] = [0, 0.01, -0.01, 0.005, -0.005, 0.008, -0.008, 0.002]): AbTrial[] {
@@ -342,21 +319,6 @@ const roundsOf = (rounds: number, ratio = 1): AbTrial[] =>
   ]).flat();
 
 /** Like `ab --quick`: four arms whose rps, p95 and error share all vary, so 12 gating metrics can reject. */
-const quickLike = (rounds: number, ratio = 1): AbTrial[] =>
-  ['read-point', 'read-list', 'write', 'mix-80-20'].flatMap((scenario, a) =>
-    Array.from({ length: rounds }, (_, r) => {
-      const wobble = 1 + (r % 2 ? 0.01 : -0.01) * ((r + a) % 5) * 0.1;
-      const base = { scenario, errorPct: 0.1 * ((r + a) % 3) };
-      return [
-        trial(r, 'baseline', 1000 + 100 * r, 2 + 0.1 * r, base),
-        trial(r, 'candidate', (1000 + 100 * r) * ratio * wobble, (2 + 0.1 * r) / (ratio * wobble), {
-          ...base,
-          errorPct: 0.1 * ((r + a + 1) % 3),
-        }),
-      ];
-    }).flat(),
-  );
-
 describe('rounds, method and coverage', () => {
   it('item 4: 12 gating metrics are one family: each interval asked at 1 − 0.1/12, and 8 rounds reach it with [min, max]', () => {
     const metrics = judgeAb({ trials: quickLike(8), bench: [], rounds: 8 });
@@ -445,49 +407,7 @@ describe('rounds, method and coverage', () => {
 });
 
 describe('AB.md', () => {
-  const abFile = (rounds: number, ratio = 1, trials = quickLike(rounds, ratio)): AbFile => {
-    const metrics = judgeAb({ trials, bench: [], rounds });
-    return {
-      schemaVersion: 4,
-      kind: 'ab',
-      environment: {} as AbFile['environment'],
-      mode: 'quick',
-      config: { profiles: ['tuned'], scale: 0.05, load: { connections: 50 } } as AbFile['config'],
-      sides: {
-        baseline: {
-          name: 'baseline',
-          dir: '../main',
-          gitSha: null,
-          branch: null,
-          dirty: null,
-          configFile: null,
-          injectDelayMs: 0,
-          injectWork: 0,
-        },
-        candidate: {
-          name: 'candidate',
-          dir: '.',
-          gitSha: null,
-          branch: null,
-          dirty: null,
-          configFile: null,
-          injectDelayMs: 0,
-          injectWork: 0,
-        },
-      },
-      orderSeed: 1,
-      roundsPlanned: rounds,
-      roundsDone: rounds,
-      trials: [],
-      bench: [],
-      counted: { baseline: [], candidate: [] },
-      metrics,
-      problems: [],
-      notMeasured: [],
-      exitCode: abExitCode(metrics, []),
-      wallS: 10,
-    };
-  };
+  const abFile = (rounds: number, ratio = 1, trials = quickLike(rounds, ratio)): AbFile => abFileOf(trials, rounds);
 
   it('states the method, the family and the coverage computed for the rounds from the record, never a typed "95 %"', () => {
     const md = renderAbMarkdown(abFile(8));

@@ -98,6 +98,8 @@ interface Series {
   candStalled: boolean[];
   /** The round of each pair (parallel to base and cand): pairs of one round are a cluster. */
   rounds: number[];
+  /** Why the arm cannot be judged: a block was refused (its baseline too slow to slice). */
+  refused?: string;
   /** Why a round of the candidate (or the baseline) has no value (failures, not stalls). */
   candFailures: string[];
   baseFailures: string[];
@@ -105,6 +107,7 @@ interface Series {
 
 type Prepared =
   | { common: Omit<AbMetric, 'median' | 'low' | 'high' | 'coverage' | 'verdict'>; failed: string }
+  | { common: Omit<AbMetric, 'median' | 'low' | 'high' | 'coverage' | 'verdict'>; unjudged: string }
   | { common: Omit<AbMetric, 'median' | 'low' | 'high' | 'coverage' | 'verdict'>; values: number[] };
 
 const count = (xs: readonly boolean[]) => xs.filter(Boolean).length;
@@ -195,6 +198,7 @@ function prepare(s: Series): Prepared {
     ...(s.work ? { stalled: stalls } : {}),
     ...(notes.length ? { note: notes.join('; ') } : {}),
   };
+  if (s.refused !== undefined) return { common, unjudged: s.refused };
   const failure = s.candFailures[0] ?? s.baseFailures[0];
   if (failure !== undefined)
     return { common, failed: `${s.candFailures.length ? 'candidate' : 'baseline'}: ${failure}` };
@@ -217,6 +221,8 @@ function judged(p: Prepared, confidence: number, familySize: number | null, s: S
   const noInterval = { low: null, high: null, coverage: null };
   const common = { ...p.common, confidence, ...(familySize !== null ? { familySize } : {}) };
   if ('failed' in p) return { ...common, ...noInterval, median: null, verdict: 'failed', reason: p.failed };
+  if ('unjudged' in p)
+    return { ...common, ...noInterval, median: null, verdict: 'cannot be judged', reason: p.unjudged };
   const ci = medianInterval(p.values, confidence, 'rounds');
   if (isNotEnough(ci))
     return { ...common, ...noInterval, median: median(p.values), verdict: 'not enough rounds', reason: ci.reason };
@@ -228,7 +234,11 @@ function judged(p: Prepared, confidence: number, familySize: number | null, s: S
 }
 
 const failureOf = (t: { status: string; reason?: string | undefined } | undefined) =>
-  t === undefined ? 'missing' : t.status === 'ok' || t.status === 'stalled' ? null : (t.reason ?? t.status);
+  t === undefined
+    ? 'missing'
+    : t.status === 'ok' || t.status === 'stalled' || t.status === 'refused'
+      ? null
+      : (t.reason ?? t.status);
 
 type Sample = AbTrial | AbBenchSample;
 type Side = 'baseline' | 'candidate';
@@ -253,6 +263,7 @@ function byPair<S extends Sample>(
     values: at.map((s) => (s?.status === 'ok' ? value(s) : s?.status === 'stalled' && work ? 0 : null)),
     stalled: at.map((s) => s?.status === 'stalled'),
     failures: at.map(failureOf).filter((f): f is string => f !== null),
+    refused: at.find((s) => s?.status === 'refused')?.reason,
   };
 }
 
@@ -282,6 +293,7 @@ function series<S extends Sample>(
     rounds: ids.map((id) => roundOf.get(id)!),
     baseFailures: b.failures,
     candFailures: c.failures,
+    ...((b.refused ?? c.refused) ? { refused: (b.refused ?? c.refused)! } : {}),
   };
 }
 
@@ -390,7 +402,19 @@ export function abExitCode(
 ): 0 | 1 | 2 {
   if (problems.length > 0) return 1;
   if (metrics.some((m) => m.verdict === 'failed' || (m.gating && isRegression(m.verdict)))) return 1;
-  return notEnoughRounds(metrics) === undefined && notMeasured.length === 0 ? 0 : 2;
+  return notEnoughRounds(metrics) === undefined && nothingJudged(metrics) === undefined && notMeasured.length === 0
+    ? 0
+    : 2;
+}
+
+/**
+ * Why no gating metric could be judged (every one 'cannot be judged': each arm's baseline
+ * too slow to slice), or undefined: a gate that checked nothing does not pass.
+ */
+export function nothingJudged(metrics: readonly AbMetric[]): string | undefined {
+  const gating = metrics.filter((m) => m.gating);
+  if (gating.length === 0 || gating.some((m) => m.verdict !== 'cannot be judged')) return undefined;
+  return `no gating metric can be judged: ${gating[0]!.name.split(' · ').slice(0, 2).join(' · ')}: ${gating[0]!.reason}`;
 }
 
 /** The reason of the first gating metric without a verdict for want of rounds (the one-line error of exit 2). */

@@ -56,6 +56,16 @@ function trialOf(place: Place, s: SliceResult | undefined, failure: string | und
   };
 }
 
+/** A slice the block did not run: its baseline is too slow to be judged by slices. */
+function refusedTrial(place: Place, reason: string): AbTrial {
+  return { ...failedTrial(place, reason), status: 'refused', errorPct: 0 };
+}
+
+/** Every slice of a block that was refused (now, or in an earlier round: `reason`). */
+export function refusedBlock(block: PlannedBlock, seqStart: number, reason: string): AbTrial[] {
+  return placesOf(block, seqStart).map((p) => refusedTrial(p, reason));
+}
+
 /** Where one side's load goes: a server this A/B started, or a service already running (--baseline-target). */
 export interface AbEndpoint {
   url: string;
@@ -80,6 +90,20 @@ export function targetEndpoint(url: string): AbEndpoint {
 
 const alive = (s: AbEndpoint | undefined): boolean => s !== undefined && s.alive();
 
+/** Where every slice of a block sits in the run. */
+function placesOf(block: PlannedBlock, seqStart: number): Place[] {
+  const pairsPerRound = block.order.length / 2;
+  return block.order.map((side, i) => ({
+    round: block.round,
+    pair: block.round * pairsPerRound + Math.floor(i / 2),
+    slice: i,
+    seq: seqStart + i,
+    side,
+    scenario: block.arm.scenario,
+    profile: block.arm.profile,
+  }));
+}
+
 /**
  * One arm's block in one round: one generator process alternates the load between the two
  * sides' servers slice by slice (plan order), one side at a time. Returns one record per
@@ -93,16 +117,7 @@ export async function loadBlock(
   seqStart: number,
   warmupS: number,
 ): Promise<AbTrial[]> {
-  const pairsPerRound = block.order.length / 2;
-  const places: Place[] = block.order.map((side, i) => ({
-    round: block.round,
-    pair: block.round * pairsPerRound + Math.floor(i / 2),
-    slice: i,
-    seq: seqStart + i,
-    side,
-    scenario: block.arm.scenario,
-    profile: block.arm.profile,
-  }));
+  const places = placesOf(block, seqStart);
   const dead = (['baseline', 'candidate'] as const).filter((side) => !alive(servers[side]));
   if (dead.length > 0) {
     const why = (side: AbSideName) => {
@@ -137,6 +152,7 @@ export async function loadBlock(
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const r = await run.result;
+    if (r.refused && !opts.signal?.aborted) return places.map((p) => refusedTrial(p, r.refused!));
     return places.map((p, i) => {
       const s = r.slices[i];
       const failure = opts.signal?.aborted

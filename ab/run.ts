@@ -6,7 +6,14 @@ import type { RunConfig } from '../lib/records/run-config.ts';
 import { spawnServer, type ServerHandle } from '../lib/server-process.ts';
 import { abExitCode, judgeAb, type AbThresholds } from './judge.ts';
 import { benchOrder, planRounds, type AbArm } from './plan.ts';
-import { loadBlock, serverEndpoint, slicesPerSide, targetEndpoint, type AbEndpoint } from './load-trial.ts';
+import {
+  loadBlock,
+  refusedBlock,
+  serverEndpoint,
+  slicesPerSide,
+  targetEndpoint,
+  type AbEndpoint,
+} from './load-trial.ts';
 import { benchRun, countedRun, seedSide } from './side-commands.ts';
 import { sideServeCatalog, type AbCheckout } from './sides.ts';
 
@@ -75,6 +82,8 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
   const servers: Servers = new Map();
   const counted: AbFile['counted'] = { baseline: [], candidate: [] };
   let roundsDone = 0;
+  /** Arms whose baseline was too slow to slice, and why (ab/load-trial.ts refusedBlock). */
+  const refused = new Map<string, string>();
   /** Progress units done (blocks and bench runs). */
   let seq = 0;
   /** Position of the next sample in the order things really ran. */
@@ -180,17 +189,24 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
           done: seq,
           total,
         });
-        const got = await loadBlock(
-          opts,
-          {
-            baseline: endpoint('baseline', block.arm.profile),
-            candidate: endpoint('candidate', block.arm.profile),
-          },
-          pinning,
-          block,
-          pos,
-          cfg.load.warmupS,
-        );
+        // An arm refused once cannot be judged whatever the other rounds show: not run again.
+        const armKey = `${block.arm.scenario}/${block.arm.profile}`;
+        const before = refused.get(armKey);
+        const got = before
+          ? refusedBlock(block, pos, before)
+          : await loadBlock(
+              opts,
+              {
+                baseline: endpoint('baseline', block.arm.profile),
+                candidate: endpoint('candidate', block.arm.profile),
+              },
+              pinning,
+              block,
+              pos,
+              cfg.load.warmupS,
+            );
+        const refusal = got.find((t) => t.status === 'refused');
+        if (!before && refusal?.reason) refused.set(armKey, `${refusal.reason} (round ${r + 1}; later rounds not run)`);
         pos += got.length;
         trials.push(...got);
         seq++;

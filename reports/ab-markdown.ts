@@ -43,8 +43,8 @@ const COLUMNS: Column<AbMetric>[] = [
         ? `FAILED: ${m.reason ?? ''}`
         : m.verdict === 'small regression'
           ? `small regression (within ${m.threshold}${m.scale === 'ratio' ? ' %' : ' pt'}: not failed)`
-          : m.verdict === 'not enough rounds'
-            ? (m.reason ?? m.verdict)
+          : m.verdict === 'not enough rounds' || m.verdict === 'cannot be judged'
+            ? `${m.verdict === 'cannot be judged' ? 'cannot be judged: ' : ''}${m.reason ?? m.verdict}`
             : m.verdict,
   },
 ];
@@ -130,6 +130,13 @@ export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): 
     lines.push('### Regressions and failures', '', renderTable(COLUMNS, failedOrRegressed, format));
   const unjudged = ab.metrics.filter((m) => m.gating && m.verdict === 'not enough rounds');
   if (unjudged.length) lines.push('### Not enough rounds for a verdict', '', renderTable(COLUMNS, unjudged, format));
+  const unsliced = ab.metrics.filter((m) => m.gating && m.verdict === 'cannot be judged');
+  if (unsliced.length)
+    lines.push(
+      '### Cannot be judged (not measured: the gate says nothing about these)',
+      '',
+      renderTable(COLUMNS, unsliced, format),
+    );
   const small = smallRegressionsOf(ab);
   if (small.length)
     lines.push(

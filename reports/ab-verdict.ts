@@ -107,6 +107,10 @@ export function abHeadline(ab: AbFile): string {
   const unjudged = ab.metrics.filter((m) => m.gating && m.verdict === 'not enough rounds');
   if (unjudged.length > 0)
     return `NO VERDICT: ${unjudged.length} gating metric(s) cannot be judged (${unjudged[0]!.reason})`;
+  const unsliced = ab.metrics.filter((m) => m.gating && m.verdict === 'cannot be judged');
+  const gating = ab.metrics.filter((m) => m.gating).length;
+  if (unsliced.length > 0 && unsliced.length === gating)
+    return `NO VERDICT: none of the ${gating} gating metric(s) can be judged (${unsliced[0]!.name}: ${unsliced[0]!.reason})`;
   if (ab.notMeasured.length > 0) return `NOT MEASURED: ${ab.notMeasured[0]}`;
   const improved = improvementsOf(ab);
   const small = smallRegressionsOf(ab);
@@ -120,6 +124,11 @@ export function abHeadline(ab: AbFile): string {
     (small.length
       ? `; ${small.length} small regression(s) within the threshold: ${small.map((m) => `${m.name} ${changeWithInterval(m)}`).join('; ')}`
       : '') +
-    (improved.length ? `; ${improved.length} improvement(s)` : '')
+    (improved.length ? `; ${improved.length} improvement(s)` : '') +
+    (unsliced.length
+      ? `; ${unsliced.length} of ${gating} gating metric(s) cannot be judged, not checked ` +
+        `(${[...new Set(unsliced.map((m) => m.name.split(' · ').slice(0, 2).join(' · ')))].join(', ')}: ` +
+        `${unsliced[0]!.reason})`
+      : '')
   );
 }

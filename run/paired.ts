@@ -247,7 +247,6 @@ async function runRound(
       seed: c.seed + round,
       connections: c.paired.connections,
       warmupS: p.warmupS,
-      drain: true,
       settleS: SLICE.settleS,
       measureS: SLICE.measureS,
       order: abbaOrder((opens[i]! + round) % 2, perSide),
@@ -256,10 +255,9 @@ async function runRound(
   });
   const run = startAlternatingMany(configs, {
     ...(o.pinning.pinned && o.pinning.generatorCpu !== null ? { cpu: o.pinning.generatorCpu } : {}),
-    // Every block's bound, plus 2 s a block for the drains of run's paired stage.
+    // Every block's bound (its drains included).
     deadlineMs:
-      (configs.reduce((t, x) => t + blockBoundS(x.order.length, p.warmupS, 0) + 2, 0) + LOAD_DEFAULTS.timeoutS + 20) *
-      1000,
+      (configs.reduce((t, x) => t + blockBoundS(x.order.length, p.warmupS, 0), 0) + LOAD_DEFAULTS.timeoutS + 20) * 1000,
   });
   const onAbort = () => run.stop();
   o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -270,6 +268,7 @@ async function runRound(
       const block = r.blocks[b];
       const cfg = configs[b]!;
       if (!block || 'error' in block) return fail(i, block ? `generator: ${block.error}` : 'the block did not run');
+      if (block.refused) return fail(i, `cannot be judged: ${block.refused}`);
       const dead = sides.filter((side) => !alive(servers.get(serverKey(spec, side))!));
       out[i]!.slices.push(
         ...cfg.order.map((side, k) =>

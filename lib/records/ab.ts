@@ -49,8 +49,12 @@ export const AbTrial = z.object({
   side: AbSideName,
   scenario: z.string(),
   profile: z.string(),
-  /** 'stalled': the slice ran and no request was answered in its window (a failed slice; see judge). */
-  status: z.enum(['ok', 'failed', 'stalled']),
+  /**
+   * 'stalled': the slice ran and no request was answered in its window (a failed slice; see
+   * judge). 'refused': the block ran no slice because its baseline is too slow to be judged by
+   * slices (the reason says why): the arm's metrics cannot be judged.
+   */
+  status: z.enum(['ok', 'failed', 'stalled', 'refused']),
   reason: z.string().optional(),
   rps: z.number(),
   requests: z.number().int(),
@@ -80,7 +84,11 @@ export const AbBenchSample = z.object({
 });
 export type AbBenchSample = z.infer<typeof AbBenchSample>;
 
-/** 'not enough rounds': fewer rounds with a pair than the confidence needs, so no interval and no verdict. */
+/**
+ * 'not enough rounds': fewer rounds with a pair than the confidence needs, so no interval and
+ * no verdict. 'cannot be judged': the arm could not be measured by slices (its baseline too
+ * slow): listed with the reason, never a pass on its own.
+ */
 export const AbVerdict = z.enum([
   'regressed',
   'small regression',
@@ -88,6 +96,7 @@ export const AbVerdict = z.enum([
   'no significant change',
   'failed',
   'not enough rounds',
+  'cannot be judged',
 ]);
 export type AbVerdict = z.infer<typeof AbVerdict>;
 
@@ -169,7 +178,10 @@ export const AbFile = z.object({
   problems: z.array(z.string()),
   /** What was asked for and could not be measured (counters without valgrind/strace): exit 2. */
   notMeasured: z.array(z.string()).default([]),
-  /** 0 no significant regression, 1 a gating regression or a failure, 2 a gating metric with not enough rounds. */
+  /**
+   * 0 no significant regression, 1 a gating regression or a failure, 2 a gating metric with
+   * not enough rounds, or no gating metric that could be judged.
+   */
   exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
   wallS: z.number().nullable(),
 });

@@ -2,7 +2,7 @@ import { colourEnabled, paintVerdicts } from '../../lib/colour.ts';
 import { join, resolve } from 'node:path';
 import { AB_PRESETS } from '../../ab/presets.ts';
 import { runAb, type AbProgress } from '../../ab/run.ts';
-import { notEnoughRounds, tooFewRounds } from '../../ab/judge.ts';
+import { nothingJudged, notEnoughRounds, tooFewRounds } from '../../ab/judge.ts';
 import { checkoutOf, configMismatches, type AbCheckout } from '../../ab/sides.ts';
 import { checkTarget } from '../../load/options.ts';
 import { findCountingTools, missingToolReason } from '../../bench/counted/tools.ts';
@@ -189,7 +189,8 @@ examples:
     else process.stdout.write(paintVerdicts(`ab: ${abHeadline(ab)}\n`, colourEnabled(process.stdout)));
     process.stderr.write(`wrote ${abJson} and ${join(outDir, 'AB.md')}\n`);
     if (controller.signal.aborted) return 130;
-    const unjudged = ab.exitCode === 2 ? (notEnoughRounds(ab.metrics) ?? ab.notMeasured[0]) : undefined;
+    const unjudged =
+      ab.exitCode === 2 ? (notEnoughRounds(ab.metrics) ?? nothingJudged(ab.metrics) ?? ab.notMeasured[0]) : undefined;
     if (unjudged) process.stderr.write(`error: ${unjudged}\n`);
     return ab.exitCode;
   },

@@ -2,7 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestStream, builtinScenario } from '../../scenarios.ts';
-import { MAX_STRETCH, runAlternating, sliceStretch } from './alternating.ts';
+import {
+  cannotSlice,
+  littleMs,
+  MAX_DRAIN_S,
+  MAX_JUDGED_STRETCH,
+  MAX_STRETCH,
+  runAlternating,
+  sliceSizing,
+} from './alternating.ts';
 
 /** A tiny HTTP server (not the fixture) that notes which side each request reached, in arrival order. */
 function side(name: 'baseline' | 'candidate', log: { side: string; path: string }[], status = 200) {
@@ -91,14 +99,43 @@ describe('runAlternating (two real HTTP servers, real autocannon)', () => {
   }, 30_000);
 });
 
-describe('slices as long as the answers need (sliceStretch)', () => {
-  it('leaves slices alone while the warm-up p95 fits twice in one, stretches them beyond, caps the stretch', () => {
-    expect(sliceStretch(34, 0.15, 0.125)).toBe(1); // ab --quick's slowest arm here (mix-80-20 p95)
-    expect(sliceStretch(62.5, 0.15, 0.125)).toBe(1);
-    expect(sliceStretch(135, 0.15, 0.125)).toBeCloseTo(2.16, 5);
-    expect(sliceStretch(null, 0.15, 0.125)).toBe(1); // no answer: nothing to size from, the slices show the stall
-    expect(sliceStretch(60_000, 0.15, 0.125)).toBe(MAX_STRETCH);
-    expect(sliceStretch(135, 0, 0.125)).toBe(1); // no warm-up, nothing to size from
+describe('slices as long as the answers need (sliceSizing)', () => {
+  const SLICE = { settleS: 0.03, measureS: 0.095 };
+  const sample = (p95Ms: number | null, answers: number, windowS = 0.15) => ({ p95Ms, answers, windowS });
+  it('leaves fast arms alone: no stretch, no drain (the calibrated --quick slices)', () => {
+    // ab --quick's slowest arm here: mix-80-20, p95 34 ms, ~3,000 answers/s at 50 connections.
+    expect(sliceSizing(sample(34, 450), 50, SLICE)).toMatchObject({ stretch: 1, drainS: 0 });
+    expect(sliceSizing(sample(62.5, 450), 50, SLICE)).toMatchObject({ stretch: 1, drainS: 0 });
+    // Nothing to size from: no warm-up, or a warm-up with no answer (the slices show the stall).
+    expect(sliceSizing(null, 50, SLICE)).toEqual({ stretch: 1, drainS: 0, meanMs: null });
+    expect(sliceSizing(sample(null, 0), 50, SLICE)).toEqual({ stretch: 1, drainS: 0, meanMs: null });
+  });
+
+  it('stretches to twice the p95 and drains when the p95 does not fit', () => {
+    const s = sliceSizing(sample(135, 300), 100, SLICE);
+    expect(s.stretch).toBeCloseTo(2.16, 5);
+    expect(s.drainS).toBe(2); // mean wait 50 ms: the shortest drain
+    // Not capped here: the block caps at MAX_STRETCH, and a baseline needing more than
+    // MAX_JUDGED_STRETCH is refused (cannotSlice).
+    expect(sliceSizing(sample(60_000, 300), 100, SLICE).stretch).toBe(960);
+  });
+
+  it("sees an arm slower than the window through Little's law, not the few fast answers' p95", () => {
+    // untuned mix-80-20 at scale 1, 100 connections, as first sized here: a window of 0.15 s
+    // saw 9 answers with a p95 of 500 ms, although a request waits 100 × 0.15 / 9 = 1.7 s on
+    // average (requests that interleave all finish about together).
+    const w = sample(500, 9);
+    expect(littleMs(100, w)).toBeCloseTo(1667, 0);
+    const s = sliceSizing(w, 100, SLICE);
+    expect(s.stretch).toBeCloseTo(26.7, 1); // twice the mean wait: 3.3 s slices
+    expect(s.stretch).toBeGreaterThan(MAX_JUDGED_STRETCH); // … more than a baseline may need: refused
+    expect(s.drainS).toBeCloseTo(5, 5); // three mean waits
+    // Few answers at a low rate: stretched until the window expects MIN_ANSWERS (8 answers
+    // at 20/s in a 0.095 s window: 4.2×) when that is the longest need.
+    const sparse = sliceSizing({ p95Ms: 20, answers: 20, windowS: 1 }, 2, SLICE);
+    expect(sparse.stretch).toBeCloseTo(4.21, 2);
+    expect(sparse.drainS).toBe(2);
+    expect(sliceSizing(sample(20, 3), 100, SLICE).drainS).toBe(MAX_DRAIN_S);
   });
 
   /** Two servers that answer every request after `ms`. */
@@ -134,13 +171,69 @@ describe('slices as long as the answers need (sliceStretch)', () => {
     const blind = await block(0);
     expect(blind.stretch).toBe(1);
     expect(blind.slices.map((s) => s.requests)).toEqual([0, 0, 0, 0]);
-    // With one, the slices are made twice the warm-up p95 (200 ms here) and every one counts answers.
+    // With one, the slices are stretched (twice the p95 of 200 ms: 3.2×; 8 answers expected in
+    // the window at 4 connections / 0.2 s: 4.2× or more), drained, and every one counts answers.
     const sized = await block(0.6);
     expect(sized.stretch).toBeGreaterThan(3);
-    expect(sized.stretch).toBeLessThan(4);
+    expect(sized.stretch).toBeLessThan(8); // 4-8 answers fall in the 0.3 s window: 4.2-8.4×
+    expect(sized.drainS).toBe(2);
     for (const s of sized.slices) {
       expect(s.requests).toBeGreaterThan(0);
       expect(s.durationS).toBeGreaterThan(0.095 * 3);
     }
   }, 30_000);
+});
+
+describe('a baseline too slow to slice is refused, a slow candidate is measured', () => {
+  it('cannotSlice: only the baseline decides, beyond half the largest stretch', () => {
+    const sized = (stretch: number) => ({ stretch, drainS: 2, meanMs: 1450 });
+    expect(cannotSlice(sized(MAX_JUDGED_STRETCH), 100, 0.125)).toBeUndefined();
+    expect(cannotSlice(undefined, 100, 0.125)).toBeUndefined();
+    expect(cannotSlice(sized(23.2), 100, 0.125)).toBe(
+      'the baseline is too slow to slice at 100 connections (a request waits 1.45 s on average, its slices would ' +
+        'need 2.9 s; at most 2.0 s are judged): fewer connections or a lighter scenario',
+    );
+  });
+
+  /** A server that answers every request after `ms`. */
+  const after = (ms: number) =>
+    createServer((_req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"ok":true}');
+      }, ms);
+    });
+  const servers = { slow: after(1000), fast: after(0) };
+  let url: { slow: string; fast: string };
+  beforeAll(async () => {
+    url = { slow: await listen(servers.slow), fast: await listen(servers.fast) };
+  });
+  afterAll(() => Object.values(servers).forEach((s) => s.close()));
+  const block = (urls: { baseline: string; candidate: string }) =>
+    runAlternating({
+      urls,
+      scenario: 'read-point',
+      scale: 0.01,
+      seed: 7,
+      connections: 2,
+      // One sizing window of 1.2 s after 1.2 s of settling: each connection answers once (1 s waits).
+      warmupS: 2.4,
+      settleS: 0.03,
+      measureS: 0.095,
+      order: ['baseline', 'candidate'],
+      timeoutS: 5,
+    });
+
+  it('answers taking 1 s at 2 connections on the baseline: no slice runs, the reason is returned', async () => {
+    const r = await block({ baseline: url.slow, candidate: url.fast });
+    expect(r.slices).toEqual([]);
+    expect(r.refused).toMatch(/^the baseline is too slow to slice at 2 connections \(a request waits 1\.\d\d s/);
+  }, 30_000);
+
+  it('the same slowness on the candidate alone is measured: the slices run (and show it)', async () => {
+    const r = await block({ baseline: url.fast, candidate: url.slow });
+    expect(r.refused).toBeUndefined();
+    expect(r.slices).toHaveLength(2);
+    expect(r.stretch).toBe(MAX_STRETCH);
+  }, 60_000);
 });

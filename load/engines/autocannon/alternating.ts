@@ -27,13 +27,6 @@ export interface AlternatingConfig {
   measureS: number;
   /** Which side each slice loads, in order. */
   order: ('baseline' | 'candidate')[];
-  /**
-   * After every slice, wait (at most `drainTimeoutS`) until the server just loaded answers a
-   * request of its own (GET /health on a new connection; any status counts): the requests
-   * the slice abandoned are worked off before the other side's slice starts, so a slow side's
-   * backlog does not eat into a fast side's slice on a shared core. Off by default.
-   */
-  drain?: boolean;
   /** Which sides get the warm-up (default both): a server already warmed in this process's run needs none. */
   warmSides?: ('baseline' | 'candidate')[];
   timeoutS: number;
@@ -60,9 +53,13 @@ export interface AlternatingResult {
   stoppedEarly: boolean;
   /**
    * How much longer than `settleS` + `measureS` every slice of the block ran (1: as asked),
-   * from the warm-up's p95 latency (sliceStretch). Absent in older records.
+   * from the warm-up (sliceSizing). Absent in older records.
    */
   stretch?: number;
+  /** The longest wait for a slow arm's server to work off a slice's abandoned requests (0: no draining). */
+  drainS?: number;
+  /** Why the block ran no slice: its baseline is too slow to be judged by slices (cannotSlice). */
+  refused?: string;
 }
 
 /**
@@ -78,31 +75,113 @@ export const SLICE = { settleS: 0.03, measureS: 0.095 } as const;
 /** The most a slice is stretched: a 0.125 s slice becomes at most 4 s (answers up to 2 s). */
 export const MAX_STRETCH = 32;
 
-/** The longest one measurement of a side's warm-up, while it has seen no answer (it doubles up to this). */
-export const MAX_SIZING_S = 1.2;
+/** The longest window of a side's warm-up, re-measured while it has seen fewer answers than connections. */
+export const MAX_SIZING_S = 2.4;
+
+/** What a side's warm-up showed, in its measured second half. */
+export interface WarmupSample {
+  /** p95 latency of the answers in the window (null: none). */
+  p95Ms: number | null;
+  /** Responses in the window, any status. */
+  answers: number;
+  windowS: number;
+}
 
 /**
- * How much to lengthen every slice of a block so that it can see the answers: a slice opens
- * its connections, settles, then measures, so a request slower than the whole slice ends
- * after the window closes and an arm that slow shows no answer at all (read as a stall).
- * The slice is made at least twice the warm-up's p95 latency (both sides' worse), capped at
- * MAX_STRETCH; a warm-up that saw no answer sizes nothing (its slices show the stall). 1
- * (slices as asked) when the p95 fits: every arm of `ab --quick` here (p95 2-34 ms, under
- * the 62 ms that 0.125 s slices hold twice), so its calibrated slices do not change.
+ * Little's law: c connections in a closed loop, answered at X per second, hold each request
+ * c / X seconds on average (ms here). Unlike the window's p95, it counts the requests that
+ * have not come back yet: an arm whose answers take longer than the window shows a p95 of
+ * the few fast ones only.
  */
-export function sliceStretch(warmupP95Ms: number | null, warmupS: number, sliceS: number): number {
-  if (warmupS <= 0 || warmupP95Ms === null) return 1;
-  return Math.min(MAX_STRETCH, Math.max(1, (2 * warmupP95Ms) / 1000 / sliceS));
+export function littleMs(connections: number, w: WarmupSample): number | null {
+  return w.answers > 0 && w.windowS > 0 ? (1000 * connections * w.windowS) / w.answers : null;
+}
+
+/** The fewest answers a slow arm's measured window should expect at the warm-up's rate. */
+export const MIN_ANSWERS = 8;
+
+/** The longest wait for a slow arm's server to work off what a slice abandoned. */
+export const MAX_DRAIN_S = 15;
+
+/**
+ * The longest stretch a baseline may need for its arm to be judged: half of MAX_STRETCH, so
+ * a slice holds answers twice as slow as the baseline's before the candidate's read as stalls.
+ * An arm whose baseline needs more cannot be judged by slices (AlternatingResult.refused).
+ */
+export const MAX_JUDGED_STRETCH = MAX_STRETCH / 2;
+
+/** How one side's warm-up says a block should be sliced. */
+export interface Sizing {
+  /** Slice length over the asked one, before the MAX_STRETCH cap (1: as asked). */
+  stretch: number;
+  /** The longest wait after each slice for the server to work off what it abandoned (0: none). */
+  drainS: number;
+  /** Little's law's mean wait (ms), null without answers. */
+  meanMs: number | null;
+}
+
+/**
+ * How to slice a block, from one side's warm-up:
+ * - **stretch** every slice to at least twice the warm-up's p95, so answers that start at a
+ *   slice's start end inside its window (a slice shorter than its answers counts none);
+ * - an arm is **slow** when it stretches, or when Little's law says a request waits longer
+ *   than half a slice. A slow arm's server, after a slice closed, still works on what the
+ *   slice's connections asked (writes), or only starts answering after about one mean wait
+ *   (requests that interleave: all of a fresh slice's connections finish together). Its
+ *   slices are therefore at least twice the mean wait, stretched until the window expects
+ *   MIN_ANSWERS, and each is followed by a **drain** (wait, up to three mean waits, for the
+ *   server to answer a request of its own).
+ * A warm-up that saw no answer sizes nothing (its slices show the stall). Every arm of
+ * `ab --quick` here (p95 2-34 ms at 50 connections) stays at 1 with no drain: its
+ * calibrated slices do not change.
+ */
+export function sliceSizing(
+  w: WarmupSample | null,
+  connections: number,
+  slice: { settleS: number; measureS: number },
+): Sizing {
+  if (!w || w.p95Ms === null) return { stretch: 1, drainS: 0, meanMs: null };
+  const sliceS = slice.settleS + slice.measureS;
+  const meanMs = littleMs(connections, w) ?? 0;
+  const byP95 = (2 * w.p95Ms) / 1000 / sliceS;
+  const slow = byP95 > 1 || meanMs / 1000 > sliceS / 2;
+  if (!slow) return { stretch: 1, drainS: 0, meanMs };
+  const byMean = (2 * meanMs) / 1000 / sliceS;
+  const byAnswers = MIN_ANSWERS / ((w.answers / w.windowS) * slice.measureS);
+  return {
+    stretch: Math.max(1, byP95, byMean, byAnswers),
+    drainS: Math.min(MAX_DRAIN_S, Math.max(2, (3 * meanMs) / 1000)),
+    meanMs,
+  };
+}
+
+/**
+ * Why a block cannot be judged by slices, or undefined: the baseline's warm-up asks for
+ * slices longer than MAX_JUDGED_STRETCH allows (its answers take seconds: an overloaded
+ * arm). Decided on the baseline alone, so a candidate that became that slow is measured (and
+ * stalls), never excused.
+ */
+export function cannotSlice(baseline: Sizing | undefined, connections: number, sliceS: number): string | undefined {
+  if (!baseline || baseline.stretch <= MAX_JUDGED_STRETCH) return undefined;
+  const wait = baseline.meanMs === null ? '' : `a request waits ${(baseline.meanMs / 1000).toFixed(2)} s on average, `;
+  return (
+    `the baseline is too slow to slice at ${connections} connections (${wait}its slices would need ` +
+    `${(baseline.stretch * sliceS).toFixed(1)} s; at most ${(MAX_JUDGED_STRETCH * sliceS).toFixed(1)} s are judged): ` +
+    'fewer connections or a lighter scenario'
+  );
 }
 
 /**
  * The most a block can take, in seconds (the generator process is killed after it): both
- * sides' warm-ups and their re-measuring, every slice at MAX_STRETCH followed by a drain of
- * the same length, and a request timeout of slack.
+ * sides' warm-ups and their re-measuring with a drain after each, every slice at MAX_STRETCH
+ * followed by the longest drain, and a request timeout of slack.
  */
 export function blockBoundS(slices: number, warmupS: number, timeoutS: number): number {
   return (
-    2 * warmupS + 4 * MAX_SIZING_S + slices * ((SLICE.settleS + SLICE.measureS) * MAX_STRETCH * 2 + 0.5) + timeoutS
+    2 * warmupS +
+    4 * (2 * MAX_SIZING_S + MAX_DRAIN_S) +
+    slices * ((SLICE.settleS + SLICE.measureS) * MAX_STRETCH + MAX_DRAIN_S + 0.5) +
+    timeoutS
   );
 }
 
@@ -258,42 +337,53 @@ export async function runAlternating(cfg: AlternatingConfig, signal?: AbortSigna
     baseline: createRequestStream(scenario, cfg.scale, cfg.seed),
     candidate: createRequestStream(scenario, cfg.scale, cfg.seed),
   };
-  // The warm-up's second half is measured (the load is the same): its p95 sizes the slices.
-  // A side that answered nothing in it (and refused nothing) is measured again, twice as long
-  // each time, up to MAX_SIZING_S, so an arm slower than the warm-up still gets its latency
-  // measured; a side that refuses connections, or still answers nothing, is not waited for.
-  const stretches: number[] = [];
+  // The warm-up's second half is measured (the load is the same): it sizes the slices. A
+  // side whose window saw fewer answers than it has connections (and no error) has not shown
+  // its waits yet: it is measured again, four times as long each time (settle and window), up
+  // to MAX_SIZING_S. A side that refuses connections, or still answers nothing, is not waited
+  // for. A slow side's warm-up is drained like its slices, so its backlog starts nothing.
+  const sizings: Partial<Record<'baseline' | 'candidate', Sizing>> = {};
+  const sliceShape = { settleS: cfg.settleS, measureS: cfg.measureS };
   if (cfg.warmupS > 0) {
     // Warm each side in the order it will first be measured, so neither starts colder.
     const firsts = [...new Set(cfg.order)].filter((side) => !cfg.warmSides || cfg.warmSides.includes(side));
     for (const side of firsts) {
       let half = cfg.warmupS / 2;
-      let settle = half;
       for (;;) {
         if (signal?.aborted) break;
-        const w = await slice(cfg.urls[side], scenario, streams[side], cfg, settle, half, signal);
-        const p95 = w.requests > 0 ? w.latencyMs.p95 : null;
-        if (p95 !== null || w.errors > 0 || half >= MAX_SIZING_S) {
-          stretches.push(sliceStretch(p95, half, cfg.settleS + cfg.measureS));
+        const w = await slice(cfg.urls[side], scenario, streams[side], cfg, half, half, signal);
+        const sample = { p95Ms: w.requests > 0 ? w.latencyMs.p95 : null, answers: w.requests, windowS: w.durationS };
+        const sized = sliceSizing(sample, cfg.connections, sliceShape);
+        const done = w.requests >= cfg.connections || w.errors > 0 || half >= MAX_SIZING_S;
+        // What this window sent may still be owed: let the server work it off before going on.
+        if (!signal?.aborted && (!done || sized.drainS > 0))
+          await drain(cfg.urls[side], done ? sized.drainS : Math.max(1, half));
+        if (done) {
+          sizings[side] = sized;
           break;
         }
-        settle = 0;
-        half = Math.min(MAX_SIZING_S, half * 2);
+        half = Math.min(MAX_SIZING_S, half * 4);
       }
+      // A baseline too slow to slice refuses the block: the other side's sizing would change nothing.
+      if (side === 'baseline' && cannotSlice(sizings.baseline, cfg.connections, cfg.settleS + cfg.measureS)) break;
     }
   }
-  const stretch = stretches.length ? Math.max(...stretches) : 1;
+  const refused = cannotSlice(sizings.baseline, cfg.connections, cfg.settleS + cfg.measureS);
+  if (refused) return { slices: [], stoppedEarly: signal?.aborted === true, refused };
+  const sized = Object.values(sizings);
+  const stretch = Math.min(MAX_STRETCH, Math.max(1, ...sized.map((x) => x.stretch)));
+  const drainS = Math.max(0, ...sized.map((x) => x.drainS));
   const slices: SliceResult[] = [];
   for (const side of cfg.order) {
     if (signal?.aborted) break;
     const settle = cfg.settleS * stretch;
     const measure = cfg.measureS * stretch;
     slices.push({ side, ...(await slice(cfg.urls[side], scenario, streams[side], cfg, settle, measure, signal)) });
-    // A slow arm's slice leaves answers owed: wait until the server has worked them off (at
-    // most one slice more), so its backlog does not start the next slice of either side.
-    if (stretch > 1 && !signal?.aborted) await drain(cfg.urls[side], Math.max(2, settle + measure));
+    // A slow arm's slice leaves answers owed: wait until the server has worked them off, so
+    // its backlog does not start the next slice of either side.
+    if (drainS > 0 && !signal?.aborted) await drain(cfg.urls[side], drainS);
   }
-  return { slices, stoppedEarly: signal?.aborted === true, stretch };
+  return { slices, stoppedEarly: signal?.aborted === true, stretch, drainS };
 }
 
 /**
