@@ -40,6 +40,8 @@ export interface AbOptions {
   signal?: AbortSignal;
   /** Also count exact cost per operation on each side (`bench --counted`, its own code), once per side. */
   counted?: boolean;
+  /** Profiles only one side's config has (scripts/commands/ab.ts): listed in AB.md, not run. */
+  notCompared?: string[];
   /**
    * Services already running instead of servers started from the checkouts (a scenario file
    * of your own service): no seeding, no microbenchmarks, the same alternating load.
@@ -117,6 +119,7 @@ export async function runAb(opts: AbOptions): Promise<AbFile> {
       metrics,
       problems: allProblems,
       notMeasured,
+      notCompared: opts.notCompared ?? [],
       exitCode: abExitCode(metrics, allProblems, notMeasured),
       wallS: final ? (performance.now() - t0) / 1000 : null,
     });

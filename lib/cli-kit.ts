@@ -235,7 +235,8 @@ export function parseCommandArgs<O extends Flags>(command: Command<O>, argv: str
   try {
     parsed = parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError(`${command.name}: ${cleanParseError(err, Object.keys(command.options))}`);
+    const text = cleanParseError(err, Object.keys(command.options));
+    throw new UsageError(/ needs a value$/.test(text) ? text : `${command.name}: ${text}`);
   }
   const [min, max] = command.positionals ?? [0, 0];
   const n = parsed.positionals.length;
@@ -279,6 +280,10 @@ function cleanParseError(err: unknown, known: string[]): string {
     const suggestion = unknown.startsWith('--') ? closestName(name, known) : undefined;
     return `unknown option '${unknown}'${suggestion ? ` (did you mean '--${suggestion}'?)` : ''}`;
   }
+  // node's "Option '--out <value>' argument missing" and "Option '--out' argument is
+  // ambiguous" (the next word is a flag): the usual one line.
+  const missing = /^Option '(-[\w-]+|-\w, --[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(msg)?.[1];
+  if (missing !== undefined) return `${missing.split(', ').pop()} needs a value`;
   return msg.replace(/\. To specify a positional argument.*$/, '');
 }
 

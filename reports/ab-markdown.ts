@@ -123,6 +123,13 @@ export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): 
     '',
   ];
   if (ab.problems.length) lines.push('### Problems', '', ...ab.problems.map((p) => `- ${p}`), '');
+  if (ab.notCompared.length)
+    lines.push(
+      "### Not compared (a profile only one side's config has: no pair)",
+      '',
+      ...ab.notCompared.map((p) => `- ${p}`),
+      '',
+    );
   if (ab.notMeasured.length)
     lines.push('### Asked for and not measured (exit 2)', '', ...ab.notMeasured.map((p) => `- ${p}`), '');
   const failedOrRegressed = [...ab.metrics.filter((m) => m.verdict === 'failed'), ...regressionsOf(ab)];

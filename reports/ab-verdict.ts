@@ -129,6 +129,7 @@ export function abHeadline(ab: AbFile): string {
       ? `; ${unsliced.length} of ${gating} gating metric(s) cannot be judged, not checked ` +
         `(${[...new Set(unsliced.map((m) => m.name.split(' · ').slice(0, 2).join(' · ')))].join(', ')}: ` +
         `${unsliced[0]!.reason})`
-      : '')
+      : '') +
+    (ab.notCompared.length ? `; not compared: ${ab.notCompared.join('; ')}` : '')
   );
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_BIN } from '../lib/server-process.ts';
-import { COMMANDS } from './cli.ts';
+import { COMMAND_GROUPS, COMMANDS } from './cli.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
 
 function loadlab(...args: string[]) {
@@ -34,6 +34,36 @@ describe('loadlab CLI', () => {
       expect(r.stderr).toMatch(/^error: /);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
+  });
+
+  it('the command list is grouped, the main job first, every command in exactly one group', () => {
+    const listed = COMMAND_GROUPS.flatMap((g) => g.commands);
+    expect([...listed].sort()).toEqual(Object.keys(COMMANDS).sort());
+    expect(new Set(listed).size).toBe(listed.length);
+    const r = loadlab('--help');
+    const body = r.stdout.slice(r.stdout.indexOf('the main job:'));
+    expect(body.split('\n')[1]).toMatch(/^ {2}run +The main job/);
+    for (const g of COMMAND_GROUPS) expect(r.stdout).toContain(`\n${g.title}:\n`);
+  });
+
+  it("'loadlab help run' is run's help; a bare 'loadlab' prints the help and exits 0", () => {
+    const help = loadlab('help', 'run');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(loadlab('run', '--help').stdout);
+    const bare = loadlab();
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toMatch(/^usage: loadlab <command> \[options\]/);
+    expect(bare.stderr).toBe('');
+  });
+
+  it('a flag missing its value is one line naming it, at the end or before another flag; --versio gets a did-you-mean', () => {
+    for (const r of [loadlab('seed', '--profile', 'tuned', '--out'), loadlab('seed', '--out', '--profile', 'tuned')]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('error: --out needs a value\n');
+    }
+    const v = loadlab('--versio');
+    expect(v.code).toBe(2);
+    expect(v.stderr).toBe("error: unknown option '--versio' (did you mean '--version'?)\n");
   });
 
   it('serve refuses a file that is not SQLite, without a stack trace', () => {

@@ -112,24 +112,50 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   },
 };
 
+/**
+ * The command list of `loadlab --help`, grouped by what a reader came for, the main job
+ * first. Every command sits in exactly one group (scripts/cli.test.ts).
+ */
+export const COMMAND_GROUPS: readonly { title: string; commands: readonly string[] }[] = [
+  { title: 'the main job', commands: ['run', 'report', 'trend'] },
+  { title: 'the gate (pull requests, CI)', commands: ['ab', 'compare'] },
+  { title: 'your own project and service', commands: ['init', 'load', 'import-k6'] },
+  {
+    title: 'one measurement at a time',
+    commands: ['bench', 'capacity', 'durability', 'powerloss', 'overload', 'backup-under-load', 'calibrate'],
+  },
+  {
+    title: 'operations on a database',
+    commands: ['profiles', 'seed', 'serve', 'info', 'optimize', 'explain', 'backup', 'restore', 'maintain'],
+  },
+  { title: 'PostgreSQL', commands: ['crossover', 'migrate'] },
+];
+
 function topHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  const lines = COMMAND_GROUPS.flatMap((g) => [
+    '',
+    `${g.title}:`,
+    ...g.commands.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name]!.summary}`),
+  ]);
   return [
     'usage: loadlab <command> [options]',
+    '       loadlab help <command>',
     '       loadlab --version',
     '',
-    'Measures the SQLite production-tuning claims on this machine.',
-    '',
-    'commands:',
+    'Measures the SQLite production-tuning claims on this machine. Start with:',
+    '  npx loadlab run --quick      # REPORT.md, charts and results.json; prints where they went',
     ...lines,
     '',
-    "Run 'loadlab <command> --help' for a command's options.",
+    "Run 'loadlab <command> --help' (or 'loadlab help <command>') for a command's options.",
     `Exit codes: 0 ok, 1 a check or gate failed, 2 usage or input error, ${EXIT_INTERNAL} internal error (a bug:`,
     '  rerun with LOADLAB_DEBUG=1 for the stack and report it).',
     '',
   ].join('\n');
 }
+
+/** What `loadlab` takes before a command. */
+const TOP_FLAGS = ['--help', '--version'];
 
 /** The version in package.json. */
 export function version(): string {
@@ -139,10 +165,12 @@ export function version(): string {
 
 /** Runs the CLI and returns the exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
+  // `loadlab help run` is `loadlab run --help`.
+  if (argv[0] === 'help' && argv[1] !== undefined) argv = [argv[1], '--help'];
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(topHelp());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   if (name === '--version' || name === '-V') {
     process.stdout.write(`loadlab ${version()}\n`);
@@ -150,9 +178,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    const guess = closestName(name, Object.keys(COMMANDS));
-    const hint = guess ? `did you mean '${guess}'?` : "run 'loadlab --help' for the list";
-    process.stderr.write(`error: unknown command '${name}' (${hint})\n`);
+    const known = name.startsWith('-') ? TOP_FLAGS : Object.keys(COMMANDS);
+    const guess = closestName(
+      name.replace(/^-+/, ''),
+      known.map((k) => k.replace(/^-+/, '')),
+    );
+    const shown = guess === undefined ? undefined : known.find((k) => k.replace(/^-+/, '') === guess);
+    const what = name.startsWith('-') ? 'option' : 'command';
+    const hint = shown ? `did you mean '${shown}'?` : "run 'loadlab --help' for the list";
+    process.stderr.write(`error: unknown ${what} '${name}' (${hint})\n`);
     return 2;
   }
   try {
@@ -190,6 +224,7 @@ function takeCatalogSpec(argv: string[]): { argv: string[]; spec: unknown } {
  */
 async function contextFor(command: Command, values: { config?: string }, spec: unknown): Promise<CommandContext> {
   if (spec !== undefined) return { catalog: await catalogFromSpec(spec), config: null };
+  if ((values as { 'no-config'?: boolean })['no-config']) return { catalog: builtinCatalog(), config: null };
   if (!('config' in command.options)) return { catalog: builtinCatalog(), config: null };
   return openCatalog(values.config);
 }

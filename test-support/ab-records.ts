@@ -90,6 +90,7 @@ export function abFileOf(trials: AbTrial[], rounds: number): AbFile {
     metrics,
     problems: [],
     notMeasured: [],
+    notCompared: [],
     exitCode: abExitCode(metrics, []),
     wallS: 10,
   };

@@ -178,6 +178,8 @@ export const AbFile = z.object({
   problems: z.array(z.string()),
   /** What was asked for and could not be measured (counters without valgrind/strace): exit 2. */
   notMeasured: z.array(z.string()).default([]),
+  /** Profiles only one side's config has: not compared (no pair), listed, not an error. */
+  notCompared: z.array(z.string()).default([]),
   /**
    * 0 no significant regression, 1 a gating regression or a failure, 2 a gating metric with
    * not enough rounds, or no gating metric that could be judged.

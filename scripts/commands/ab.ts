@@ -62,6 +62,10 @@ examples:
       ...SHARED.config,
       help: 'config file (as for run) applied to both sides; default: ./loadlab.config.{ts,mts,js,mjs,json} if present',
     },
+    'no-config': {
+      kind: 'boolean',
+      help: "read no shared config (not even ./loadlab.config.*): each side's config is laid over the preset alone",
+    },
     'baseline-config': {
       kind: 'string',
       value: 'FILE',
@@ -110,6 +114,9 @@ examples:
     let baseline: AbCheckout;
     let candidate: AbCheckout;
     let targets: Record<AbSideName, string> | undefined;
+    let notCompared: string[] = [];
+    if (values['no-config'] && values.config !== undefined)
+      throw new UsageError('--no-config and --config are exclusive');
     if (targetMode) {
       ({ baseline, candidate, targets, scenarioFile } = await targetSides(values, positionals, shared, catalog));
     } else {
@@ -118,8 +125,12 @@ examples:
       if (values['scenario-file'] !== undefined)
         throw new UsageError('--scenario-file runs against --baseline-target and --candidate-target, not checkouts');
       const sideConfig = async (file: string | undefined) => (file ? await loadConfigFile(file, shared) : shared);
-      const baseConfig = await sideConfig(values['baseline-config']);
-      const candConfig = await sideConfig(values['candidate-config']);
+      const sideConfigs = sharedProfiles(
+        await sideConfig(values['baseline-config']),
+        await sideConfig(values['candidate-config']),
+      );
+      const { baseConfig, candConfig } = sideConfigs;
+      notCompared = sideConfigs.notCompared;
       // Each side's names in that side's own catalog (its config's custom profiles).
       for (const c of [baseConfig, candConfig])
         checkNames(c, await catalogFromSpec({ ...catalog.spec, customProfiles: c.customProfiles }));
@@ -133,7 +144,7 @@ examples:
       candidate = checkoutOf('candidate', positionals[1]!, candConfig, values['candidate-config'] ?? null);
     }
     // Fewer rounds than the interval needs can only end without a verdict: say so before measuring.
-    const config = targets ? baseline.config : shared;
+    const config = targets ? baseline.config : { ...shared, profiles: candidate.config.profiles };
     const short = tooFewRounds(config.load.trials, config.profiles.length * config.load.scenarios.length);
     if (short) throw new UsageError(`${short} (load.trials is the number of rounds)`);
     // Counters asked for that cannot be made would end in exit 2 after the whole run: say so now.
@@ -177,6 +188,7 @@ examples:
         onRound: write,
         signal: controller.signal,
         ...(values.counted ? { counted: true } : {}),
+        ...(notCompared.length ? { notCompared } : {}),
         ...(targets ? { targets } : {}),
         ...(scenarioFile ? { scenarioFile } : {}),
       });
@@ -261,4 +273,28 @@ async function targetSides(
     },
   });
   return { baseline: side('baseline'), candidate: side('candidate'), targets, scenarioFile };
+}
+
+/**
+ * The profiles both sides' configs name, in the candidate's order, given to both; the others
+ * are listed as not compared (a pull request that adds or renames a profile has no baseline
+ * for it). No profile in common is a usage error.
+ */
+export function sharedProfiles(
+  baseConfig: RunConfig,
+  candConfig: RunConfig,
+): { baseConfig: RunConfig; candConfig: RunConfig; notCompared: string[] } {
+  const profiles = candConfig.profiles.filter((p) => baseConfig.profiles.includes(p));
+  if (profiles.length === 0)
+    throw new UsageError(
+      `the two sides' configs have no profile in common (baseline: ${baseConfig.profiles.join(', ')}; ` +
+        `candidate: ${candConfig.profiles.join(', ')})`,
+    );
+  const only = (c: RunConfig, side: string) =>
+    c.profiles.filter((p) => !profiles.includes(p)).map((p) => `${p}: only in the ${side}'s config`);
+  return {
+    baseConfig: { ...baseConfig, profiles },
+    candConfig: { ...candConfig, profiles },
+    notCompared: [...only(baseConfig, 'baseline'), ...only(candConfig, 'candidate')],
+  };
 }

@@ -184,6 +184,43 @@ describe('slices as long as the answers need (sliceSizing)', () => {
   }, 30_000);
 });
 
+describe('one slow warm-up window is a hiccup, not a slow arm', () => {
+  /** Answers after 200 ms during the first 0.35 s after its first request, at once after that. */
+  const hiccup = () => {
+    let until = 0;
+    return createServer((_req, res) => {
+      until ||= performance.now() + 350;
+      setTimeout(
+        () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"ok":true}');
+        },
+        performance.now() < until ? 200 : 0,
+      );
+    });
+  };
+  const servers = [hiccup(), hiccup()];
+  afterAll(() => servers.forEach((s) => s.close()));
+
+  it('a second window that sees the arm fast keeps the slices as asked, with no drain', async () => {
+    const urls = { baseline: await listen(servers[0]!), candidate: await listen(servers[1]!) };
+    const r = await runAlternating({
+      urls,
+      scenario: 'read-point',
+      scale: 0.01,
+      seed: 7,
+      connections: 4,
+      warmupS: 0.3, // the first window (0.15-0.3 s) sees only 200 ms answers
+      settleS: 0.03,
+      measureS: 0.095,
+      order: ['baseline', 'candidate'],
+      timeoutS: 5,
+    });
+    expect(r).toMatchObject({ stretch: 1, drainS: 0 });
+    for (const s of r.slices) expect(s.durationS).toBeLessThan(0.11);
+  }, 30_000);
+});
+
 describe('a baseline too slow to slice is refused, a slow candidate is measured', () => {
   it('cannotSlice: only the baseline decides, beyond half the largest stretch', () => {
     const sized = (stretch: number) => ({ stretch, drainS: 2, meanMs: 1450 });
