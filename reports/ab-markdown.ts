@@ -2,7 +2,14 @@ import type { AbFile, AbMetric, AbSide } from '../lib/records/ab.ts';
 import { DASH, num, share } from '../lib/format.ts';
 import { PAIRED_METHOD, PAIRED_METHOD_TEXT } from '../stats/index.ts';
 import { renderTable, type Column, type TableFormat } from '../lib/table.ts';
-import { abHeadline, changeText as change, improvementsOf, regressionsOf, smallRegressionsOf } from './ab-verdict.ts';
+import {
+  abHeadline,
+  changeText as change,
+  improvementsOf,
+  regressionsOf,
+  reviewerLine,
+  smallRegressionsOf,
+} from './ab-verdict.ts';
 
 export { abHeadline };
 
@@ -111,12 +118,15 @@ export function abMethodText(metrics: readonly AbMetric[]): string {
  * AB.md: the verdict first, then problems, regressions, improvements, and every metric in a
  * collapsed section, with how the pairs were made. Pure.
  */
-export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown'): string {
+export function renderAbMarkdown(ab: AbFile, format: TableFormat = 'markdown', chart?: string): string {
   const b = ab.sides.baseline;
   const c = ab.sides.candidate;
   const lines = [
     `**A/B: ${abHeadline(ab)}**`,
     '',
+    reviewerLine(ab),
+    '',
+    ...(chart ? [`![paired changes, + is better](${chart})`, ''] : []),
     `baseline ${sideLabel(b)} vs candidate ${sideLabel(c)} · ${ab.mode} · ${ab.roundsDone}/${ab.roundsPlanned} rounds · ` +
       `profiles ${ab.config.profiles.join(', ')} · scale ${ab.config.scale} · ${ab.config.load.connections} connections` +
       (ab.wallS === null ? '' : ` · ${Math.round(ab.wallS)} s`),

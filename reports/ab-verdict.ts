@@ -133,3 +133,47 @@ export function abHeadline(ab: AbFile): string {
     (ab.notCompared.length ? `; not compared: ${ab.notCompared.join('; ')}` : '')
   );
 }
+
+/** A ratio as a factor with two decimals: 1.2649 -> "1.26×". */
+const times = (v: number) => `${v.toFixed(2)}×`;
+
+/**
+ * One metric's change as a reviewer reads it, hyperfine-style: "1.26× slower on read-point ·
+ * tuned · rps (2xx) (1.18× … 1.35×, 99.2 %)". Throughput is turned into a slowdown factor
+ * (baseline over candidate), p95 stays a factor (candidate over baseline); an error share is
+ * in points. The interval and the coverage it was computed to have; exact counters have none.
+ */
+export function reviewerText(m: AbMetric, worse: boolean): string {
+  const where = `on ${m.name}`;
+  if (m.median === null) return `${where}: no value`;
+  if (m.scale === 'points') {
+    const range = m.low === null ? '' : ` (${changeText(m, m.low)} … ${changeText(m, m.high)}, ${share(m.coverage)})`;
+    return `${changeText(m, m.median)} ${m.median > 0 ? 'more' : 'fewer'} errors ${where}${range}`;
+  }
+  // Factor > 1 in the direction named: "slower" for a regression, "faster" for an improvement.
+  const factor = (v: number) => (m.direction === 'higher' ? (worse ? 1 / v : v) : worse ? v : 1 / v);
+  const word = m.method === 'exact' ? (worse ? 'costlier' : 'cheaper') : worse ? 'slower' : 'faster';
+  if (m.low === null || m.high === null || m.method === 'exact')
+    return `${times(factor(m.median))} ${word} ${where}${m.method === 'exact' ? ' (exact count)' : ''}`;
+  const [a, b] = [factor(m.low), factor(m.high)].sort((x, y) => x - y);
+  return `${times(factor(m.median))} ${word} ${where} (${times(a!)} … ${times(b!)}, ${share(m.coverage)})`;
+}
+
+/**
+ * The line a reviewer can act on, under AB.md's verdict: each regression as a factor with
+ * its interval ("candidate is 1.26× slower on …"), or on a pass the smallest slowdown this
+ * run could have seen, and the improvements the same way.
+ */
+export function reviewerLine(ab: AbFile): string {
+  const regressed = regressionsOf(ab);
+  if (regressed.length > 0) return `candidate is ${regressed.map((m) => reviewerText(m, true)).join('; ')}`;
+  const limit = detectionLimit(ab);
+  const f = familyWise(ab);
+  if (!limit.ratio || !f) return 'candidate: nothing judged, no factor to give';
+  const improved = improvementsOf(ab);
+  return (
+    `candidate is not slower than ${times(1 + limit.ratio.pct)} on any gating metric ` +
+    `(the widest interval: ${limit.ratio.metric}; family-wise ${share(f.coverage)})` +
+    (improved.length ? `; it is ${improved.map((m) => reviewerText(m, false)).join('; ')}` : '')
+  );
+}

@@ -42,4 +42,28 @@ describe('trend', () => {
     const svg = await renderSvg(trendChart(rows)!);
     expect(svg).toContain('<svg');
   });
+
+  it('never compares runs of different machines (CPU model, cores, Node, SQLite), and says so in its table', () => {
+    const other = (over: Partial<typeof feb.environment>) => ({
+      ...feb,
+      environment: { ...feb.environment, ...over },
+    });
+    for (const moved of [
+      other({ cpuModel: 'AMD EPYC 9654' }),
+      other({ cores: feb.environment.cores * 2 }),
+      other({ node: '99.0.0' }),
+      other({ sqlite: '9.99.0' }),
+    ]) {
+      const rows = trendRows([jan, moved]);
+      expect(rows.filter((r) => r.date.startsWith('2026-02')).every((r) => r.readChange === null)).toBe(true);
+      const table = renderTrend(rows);
+      expect(table).toMatch(
+        /^2 machines \(CPU model, cores, Node, SQLite\): separate series, never compared with each other\./,
+      );
+      expect(table.match(/^### /gm)).toHaveLength(2);
+      expect(JSON.stringify(trendChart(rows))).toContain('tuned · quick · machine 2');
+    }
+    // One machine: one table, headed by it.
+    expect(renderTrend(trendRows([jan, feb]))).toMatch(/^machine: .* ×\d+ · Node .* · SQLite /);
+  });
 });

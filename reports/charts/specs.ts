@@ -41,18 +41,29 @@ export const throughputChart: ChartDef = {
     if (values.length === 0) return null;
     return {
       $schema: SCHEMA,
-      title: 'Throughput (requests/s, higher is better)',
+      title: 'Throughput (requests/s, higher is better; lines: trial range)',
       data: { values },
       encoding: {
         x: { field: 'scenario', type: 'nominal', title: null, axis: { labelAngle: 0 } },
         xOffset: { field: 'profile', sort: PROFILE_ORDER },
         color: PROFILE_COLOR,
       },
+      // A log axis: untuned's tens of requests/s and tuned's tens of thousands both readable
+      // (a linear axis set by the largest hides the largest effect). Points, not bars: a bar
+      // on a log axis has no zero to start from.
       layer: [
-        { mark: 'bar', encoding: { y: { field: 'rps', type: 'quantitative', title: 'requests/s' } } },
         {
-          mark: { type: 'rule', color: 'black' },
-          encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } },
+          mark: { type: 'rule', color: '#333', strokeWidth: 1.5 },
+          encoding: {
+            y: { field: 'min', type: 'quantitative', scale: { type: 'log' } },
+            y2: { field: 'max' },
+          },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 90, opacity: 1 },
+          encoding: {
+            y: { field: 'rps', type: 'quantitative', title: 'requests/s (log scale)', scale: { type: 'log' } },
+          },
         },
       ],
       width: { step: 28 },
@@ -78,7 +89,9 @@ export const latencyChart: ChartDef = {
       $schema: SCHEMA,
       title: 'Latency percentiles (ms, lower is better)',
       data: { values },
-      facet: { column: { field: 'scenario', type: 'nominal', title: null } },
+      // Small multiples, three to a row: seven scenarios side by side were 2,500 px wide.
+      facet: { field: 'scenario', type: 'nominal', title: null },
+      columns: 3,
       spec: {
         mark: 'bar',
         encoding: {
@@ -146,9 +159,9 @@ export const capacityChart: ChartDef = {
   },
 };
 
-/** A setting and its arm as the heatmap's row label. */
-function armLabel(a: { pragma: string; direction: string }): string {
-  return a.direction === 'disable-on-tuned' ? `${a.pragma} off (in tuned)` : `${a.pragma} on (in untuned)`;
+/** Which way an ablation arm switched its setting, as the heatmap's panel title. */
+function armPanel(a: { direction: string }): string {
+  return a.direction === 'disable-on-tuned' ? 'switched off in tuned' : 'switched on in untuned';
 }
 
 export const ablationChart: ChartDef = {
@@ -162,44 +175,59 @@ export const ablationChart: ChartDef = {
       const ns = a.spread.low <= 0 && a.spread.high >= 0;
       const pctText = `${a.change >= 0 ? '+' : '−'}${Math.abs(Math.round(a.change * 100))} %`;
       return {
-        setting: armLabel(a),
+        setting: a.pragma,
+        arm: armPanel(a),
         op: a.op,
         // log2 of the ratio: symmetric, ×2 and ÷2 the same distance from "no change".
         log2: Math.max(-3, Math.min(3, Math.log2(ratio))),
         label: ns ? `${pctText} n.s.` : pctText,
       };
     });
-    return {
-      $schema: SCHEMA,
-      title: 'ops/s with one setting switched ÷ without (colour: log scale, white = no change)',
-      data: { values },
+    // One panel per direction, settings across and operations down: fits 800 px (1,600 px
+    // as the report's 2× PNG) with every operation's name whole.
+    const panel = (arm: string) => ({
+      title: { text: arm, anchor: 'start' as const, fontSize: 12 },
+      transform: [{ filter: { field: 'arm', equal: arm } }],
       encoding: {
-        x: { field: 'op', type: 'nominal', title: null, axis: { labelAngle: 0, labelLimit: 130 } },
-        y: { field: 'setting', type: 'nominal', title: null, sort: null, axis: { labelLimit: 220 } },
+        x: { field: 'setting', type: 'nominal' as const, title: null, axis: { labelAngle: 0, orient: 'top' as const } },
+        y: { field: 'op', type: 'nominal' as const, title: null, sort: null, axis: { labelLimit: 260 } },
       },
       layer: [
         {
-          mark: 'rect',
+          mark: 'rect' as const,
           encoding: {
             color: {
               field: 'log2',
-              type: 'quantitative',
-              title: 'log₂(arm ÷ base)',
+              type: 'quantitative' as const,
+              title: 'change',
               scale: { scheme: 'redblue', domain: [-3, 3], domainMid: 0 },
+              // The legend in percent, not log₂: −3 … +3 is −88 % … +700 %.
+              legend: { values: [-3, -2, -1, 0, 1, 2, 3], labelExpr: "format(pow(2, datum.value) - 1, '+.0%')" },
             },
           },
         },
         {
-          mark: { type: 'text', fontSize: 10 },
+          mark: { type: 'text' as const, fontSize: 10 },
           encoding: {
-            text: { field: 'label', type: 'nominal' },
+            text: { field: 'label', type: 'nominal' as const },
             color: { condition: { test: 'abs(datum.log2) > 1.8', value: 'white' }, value: 'black' },
           },
         },
       ],
-      width: { step: 118 },
-      height: { step: 26 },
-    };
+      width: { step: 72 },
+      height: { step: 20 },
+    });
+    const arms = [...new Set(values.map((v) => v.arm))].sort().reverse(); // "switched on …" first
+    return {
+      $schema: SCHEMA,
+      title: {
+        text: 'ops/s with one setting switched ÷ without it',
+        subtitle: 'colour on a log scale; white = no change',
+      },
+      data: { values },
+      vconcat: arms.map(panel),
+      resolve: { scale: { color: 'shared' } },
+    } as TopLevelSpec;
   },
 };
 

@@ -139,11 +139,16 @@ export function renderLedger(
     renderTable(COLUMNS, rows),
     'Gains are "better by": +50 % (or ×1.5) means 1.5 times the throughput, or the latency divided by 1.5. The VACUUM row is a change of file size, as in the headline (−35 % = 35 % smaller).',
     '',
+    // The bands and the rule behind every verdict, collapsed: the table is what a reader needs first.
+    '<details><summary>How each verdict is made: the noise bands and the rule</summary>',
+    '',
     describeNoiseBands(bands),
     '',
     `**Verdict rule** (applied by code, \`reports/ledger/verdict.ts\`):`,
     '',
     VERDICT_RULE,
+    '',
+    '</details>',
     '',
   ].join('\n');
 }

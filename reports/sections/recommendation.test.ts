@@ -19,7 +19,7 @@ const samplePairedWith = (consensus: PairedTruth, noise: PairedNoise = {}) =>
 import { buildLedger } from '../ledger/ledger.ts';
 import { CLAIMS } from '../ledger/claims.ts';
 import { uniformNoiseBands } from '../ledger/noise-bands.ts';
-import { consensusVsTuned, outcomeOf, renderRecommendation, settingOutcomes, writeCosts } from './recommendation.ts';
+import { consensusVsTuned, outcomeOf, renderRecommendation, settingOutcomes, writeEffects } from './recommendation.ts';
 
 const bands = uniformNoiseBands(5, 'test');
 
@@ -45,7 +45,7 @@ describe('the computed recommendation', () => {
     expect(at(0.7, 1.2)).toBe('not shown');
   });
 
-  it('lists what a setting cost on a write, only when its whole interval is a loss', () => {
+  it('lists what a setting did on a write, only when its whole interval lies beyond the band', () => {
     const run = sampleRun({
       ablation: [
         ablation('indexes', 'insert-100-tx', -0.3, 0.05),
@@ -53,9 +53,49 @@ describe('the computed recommendation', () => {
         ablation('indexes', 'indexed-list', -0.5, 0.05),
       ],
     });
-    const costs = writeCosts(run, 0.05);
-    expect(costs.map((c) => c.setting)).toEqual(['the five indexes on insert-100-tx, added to untuned']);
-    expect(costs[0]!.evidence).toBe('−35 % … −25 %');
+    const effects = writeEffects(run, 0.05);
+    expect(effects.map((e) => [e.pragma, e.effect.scope, e.effect.outcome])).toEqual([
+      ['indexes', 'insert-100-tx, added to untuned', 'cost something'],
+    ]);
+    expect(effects[0]!.effect.evidence).toBe('−35 % … −25 %');
+  });
+
+  it('WAL that helps writes and not reads is advice to turn it on, never "made no difference"; each setting sits in one bucket', () => {
+    // Reads: WAL within ±2 % (the ledger's read claim: no difference); writes: +472 % added
+    // to untuned, −90 % when removed from tuned (a gain of ×10 turned the setting's way).
+    const run = sampleRun({
+      ablation: [
+        ablation('wal', 'get-campaign', 0.01, 0.01),
+        ablation('wal', 'list-contents', 0.0, 0.01),
+        ablation('wal', 'insert-autocommit', 4.72, 0.1),
+        ablation('wal', 'update-by-key', -0.9, 0.01, { direction: 'disable-on-tuned' }),
+        ablation('normal', 'insert-content', 1.5, 0.2),
+        ablation('indexes', 'indexed-list', 12, 1),
+        ablation('indexes', 'insert-100-tx', -0.3, 0.05),
+      ],
+    });
+    const rows = buildLedger(run, CLAIMS, bands);
+    expect(rows.find((r) => r.claim.id === 'wal-reads')!.verdict).toBe('not confirmed');
+    const wal = settingOutcomes(rows, run, 0.05).find((x) => x.setting === 'journal_mode=WAL')!;
+    expect(wal.outcome).toBe('paid off');
+    expect(wal.effects.map((e) => [e.scope, e.outcome])).toEqual([
+      ['reads', 'no difference'],
+      ['insert-autocommit, added to untuned', 'paid off'],
+      ['update-by-key, removed from tuned', 'paid off'],
+    ]);
+    const md = renderRecommendation(run, rows, { http: 15, bench: 5 });
+    const line = (head: string) => md.split('\n').find((l) => l.startsWith(`- **${head}`)) ?? '';
+    expect(line('Paid off here')).toContain(
+      'journal_mode=WAL (reads: no difference −1 % … +2 %; insert-autocommit, added to untuned: gain +462 % … +482 %; ' +
+        'update-by-key, removed from tuned: gain +809 % … +1,011 % (the ablation table: −91 % … −89 % without it))',
+    );
+    expect(line('Made no difference here')).not.toContain('journal_mode=WAL');
+    // Indexes: a gain on reads, a loss on a batch insert: a trade-off, in that bucket only.
+    expect(line('A trade-off here')).toContain('the five indexes (');
+    expect(line('Paid off here')).not.toContain('the five indexes');
+    expect(line('Cost something here')).not.toContain('the five indexes');
+    const named = settingOutcomes(rows, run, 0.05).map((x) => x.setting);
+    expect(new Set(named).size).toBe(named.length);
   });
 
   it('says whether consensus beats tuned from the paired intervals and the band', () => {

@@ -15,13 +15,29 @@ const PRAGMA_NAMES: Readonly<Record<string, string>> = {
 };
 
 export type Outcome =
-  'paid off' | 'no difference' | 'not shown' | 'cost something' | 'not measured' | 'unstable in quick runs';
+  | 'paid off'
+  | 'trade-off'
+  | 'no difference'
+  | 'not shown'
+  | 'cost something'
+  | 'not measured'
+  | 'unstable in quick runs';
+
+/** One measured effect of a setting, on what it was measured (reads, writes, an operation). */
+export interface Effect {
+  scope: string;
+  outcome: Outcome;
+  /** The measured interval of the gain, as text (+ is better, e.g. "+12 % … +31 %"), when there is one. */
+  evidence: string | null;
+}
 
 export interface SettingOutcome {
   setting: string;
+  /** The net advice, weighing every measured effect (one bucket per setting). */
   outcome: Outcome;
-  /** The measured interval of the gain, as text (e.g. "+12 % … +31 %"), when there is one. */
+  /** The first effect's interval (the ledger claim's), as text. */
   evidence: string | null;
+  effects: Effect[];
 }
 
 /** A ledger verdict read as "did this setting pay off here". */
@@ -48,41 +64,91 @@ export function outcomeOf(row: LedgerRow): Outcome {
   }
 }
 
-/** Each of the guide's settings with what it did in this run, from the ledger's verdicts. Pure. */
-export function settingOutcomes(rows: readonly LedgerRow[]): SettingOutcome[] {
-  return rows
-    .flatMap((r) => (r.claim.source.kind === 'ablation' ? [{ r, pragma: r.claim.source.pragma }] : []))
-    .map(({ r, pragma }) => ({
-      setting: PRAGMA_NAMES[pragma] ?? pragma,
-      outcome: outcomeOf(r),
-      evidence:
-        'unavailable' in r.measurement ? null : `${pct(r.measurement.low - 1, 0)} … ${pct(r.measurement.high - 1, 0)}`,
-    }));
+/** What a ledger claim on an ablation was measured on. */
+function scopeOf(source: { ops: 'read' | 'write' | 'any'; opMatch?: string | undefined }): string {
+  if (source.opMatch) return source.opMatch.replace(/^\^\(?|\)?\$$/g, '').replaceAll('|', ', ');
+  return source.ops === 'read' ? 'reads' : source.ops === 'write' ? 'writes' : 'all operations';
 }
 
 /**
- * What a setting cost on a write, per operation, from the ablation: the setting's gain on
- * that op (arm over base, turned the setting's way) with its whole interval below the
- * no-effect band (a fraction). E.g. indexes slow a 100-row batch insert. Pure.
+ * Each measured write of the ablation whose whole interval lies beyond the no-effect band
+ * (a fraction), either way, as the setting's gain (arm over base, turned the setting's way):
+ * WAL on a write, indexes on a batch insert. Pure.
  */
-export function writeCosts(run: RunResults, band: number): SettingOutcome[] {
-  const out: SettingOutcome[] = [];
+export function writeEffects(run: RunResults, band: number): { pragma: string; effect: Effect }[] {
+  const out: { pragma: string; effect: Effect }[] = [];
   for (const r of run.ablation) {
     if (r.status !== 'ok' || opKind(r.op) !== 'write') continue;
     const [low, high] =
       r.direction === 'enable-on-untuned'
         ? [1 + r.spread.low, 1 + r.spread.high]
         : [1 / (1 + r.spread.high), 1 / (1 + r.spread.low)];
-    if (high < 1 / (1 + band)) {
-      const how = r.direction === 'enable-on-untuned' ? 'added to untuned' : 'removed from tuned';
-      out.push({
-        setting: `${PRAGMA_NAMES[r.pragma] ?? r.pragma} on ${r.op}, ${how}`,
-        outcome: 'cost something',
-        evidence: `${pct(low - 1, 0)} … ${pct(high - 1, 0)}`,
-      });
-    }
+    const outcome: Outcome | null = low > 1 + band ? 'paid off' : high < 1 / (1 + band) ? 'cost something' : null;
+    if (!outcome) continue;
+    const how = r.direction === 'enable-on-untuned' ? 'added to untuned' : 'removed from tuned';
+    out.push({
+      pragma: r.pragma,
+      effect: {
+        scope: `${r.op}, ${how}`,
+        outcome,
+        // A removal is shown as the setting's gain (+ is better) and, as the ablation table has
+        // it, the change without the setting.
+        evidence:
+          `${pct(low - 1, 0)} … ${pct(high - 1, 0)}` +
+          (r.direction === 'enable-on-untuned'
+            ? ''
+            : ` (the ablation table: ${pct(r.spread.low, 0)} … ${pct(r.spread.high, 0)} without it)`),
+      },
+    });
   }
   return out;
+}
+
+/** The net advice from a setting's effects: one bucket, whatever it did elsewhere. */
+export function netOutcome(effects: readonly Effect[]): Outcome {
+  const has = (o: Outcome) => effects.some((e) => e.outcome === o);
+  if (has('paid off') && has('cost something')) return 'trade-off';
+  if (has('paid off')) return 'paid off';
+  if (has('cost something')) return 'cost something';
+  if (has('unstable in quick runs')) return 'unstable in quick runs';
+  if (effects.length > 0 && effects.every((e) => e.outcome === 'no difference')) return 'no difference';
+  if (has('not shown') || has('no difference')) return 'not shown';
+  return 'not measured';
+}
+
+/**
+ * Each of the guide's settings with what it did in this run: its ledger claims' verdicts
+ * (each named by what it was measured on), plus, given the run, its measured effects on the
+ * ablation's writes where no claim of it covers writes; one net outcome per setting. Pure.
+ */
+export function settingOutcomes(rows: readonly LedgerRow[], run?: RunResults, benchBand = 0): SettingOutcome[] {
+  const by = new Map<string, { effects: Effect[]; writesClaimed: boolean }>();
+  const entry = (pragma: string) => {
+    const e = by.get(pragma) ?? { effects: [], writesClaimed: false };
+    by.set(pragma, e);
+    return e;
+  };
+  for (const r of rows) {
+    const src = r.claim.source;
+    if (src.kind !== 'ablation') continue;
+    const e = entry(src.pragma);
+    if (src.ops !== 'read') e.writesClaimed = true;
+    e.effects.push({
+      scope: scopeOf(src),
+      outcome: outcomeOf(r),
+      evidence:
+        'unavailable' in r.measurement ? null : `${pct(r.measurement.low - 1, 0)} … ${pct(r.measurement.high - 1, 0)}`,
+    });
+  }
+  if (run)
+    for (const w of writeEffects(run, benchBand))
+      if (!by.get(w.pragma)?.writesClaimed) entry(w.pragma).effects.push(w.effect);
+  return [...by.entries()].map(([pragma, { effects }]) => ({
+    setting: PRAGMA_NAMES[pragma] ?? pragma,
+    outcome: netOutcome(effects),
+    evidence: effects[0]?.evidence ?? null,
+    effects,
+  }));
 }
 
 export interface ProfileVerdict {
@@ -128,8 +194,13 @@ export function gainText(what: string, g: PairedOutcome): string {
   return `${what} ${pct(g.gain - 1, 0)} [${pct(g.low - 1, 0)}, ${pct(g.high - 1, 0)}]`;
 }
 
+const effectText = (e: Effect) =>
+  `${e.scope}: ${e.outcome === 'paid off' ? 'gain' : e.outcome === 'cost something' ? 'loss' : e.outcome}` +
+  (e.evidence ? ` ${e.evidence}` : '');
+
+/** "journal_mode=WAL (reads: not shown −2 % … +6 %; insert-autocommit, added to untuned: gain +472 % … +480 %)". */
 const list = (xs: SettingOutcome[]) =>
-  xs.map((x) => `${x.setting}${x.evidence ? ` (${x.evidence})` : ''}`).join('; ') || 'none';
+  xs.map((x) => `${x.setting} (${x.effects.map(effectText).join('; ')})`).join('; ') || 'none';
 
 /**
  * The report's first screen: what to do, computed from the ledger and the headline (never
@@ -152,14 +223,19 @@ export function renderRecommendation(
       '',
     );
   }
-  const s = [...settingOutcomes(rows), ...writeCosts(run, bandsPct.bench / 100)];
+  const s = settingOutcomes(rows, run, bandsPct.bench / 100);
   const by = (o: Outcome) => s.filter((x) => x.outcome === o);
   out.push(
+    'Each setting once, by what all its measured effects add up to; each effect says what it was measured on; ' +
+      '+ is faster (throughput, or the inverse of a time).',
+    '',
     `- **Paid off here:** ${list(by('paid off'))}.`,
-    `- **Made no difference here** (the whole interval inside the noise band): ${list(by('no difference'))}.`,
-    `- **Not shown either way here** (the interval reaches into no effect and past the band): ${list(by('not shown'))}.`,
+    `- **Made no difference here** (every interval inside the noise band): ${list(by('no difference'))}.`,
+    `- **Not shown either way here** (an interval reaches into no effect and past the band): ${list(by('not shown'))}.`,
     `- **Cost something here:** ${list(by('cost something'))}.`,
   );
+  if (by('trade-off').length)
+    out.push(`- **A trade-off here** (a gain on some operations, a loss on others): ${list(by('trade-off'))}.`);
   if (by('not measured').length) out.push(`- **Not measured in this run:** ${list(by('not measured'))}.`);
   if (by('unstable in quick runs').length)
     out.push(
@@ -174,6 +250,11 @@ export function renderRecommendation(
         `${cov ? ` (${Math.round(cov.coverage * 1000) / 10} % intervals)` : ''}; band ±${httpBandPct} %.`,
     );
   }
-  out.push('', 'Each line above is read from the claims ledger (section 2) and the headline table (section 1).', '');
+  out.push(
+    '',
+    'Each line above is read from the claims ledger (section 2), the headline table (section 1) and, for ' +
+      'the effects on single writes, the PRAGMA ablation table (section 3, microbenchmarks).',
+    '',
+  );
   return out.join('\n');
 }

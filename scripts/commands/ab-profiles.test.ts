@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AB_QUICK } from '../../ab/presets.ts';
 import { renderAbMarkdown } from '../../reports/ab-markdown.ts';
 import { abFileOf, quickLike } from '../../test-support/ab-records.ts';
-import { sharedProfiles } from './ab.ts';
+import { builtinCatalog, catalogFromSpec } from '../../catalog/catalog.ts';
+import { changedProfiles, sharedProfiles } from './ab.ts';
 
 const config = (profiles: string[]) => ({ ...AB_QUICK, profiles });
 
@@ -35,5 +36,19 @@ describe("ab with two sides' configs naming different profiles", () => {
     expect(md).toContain(
       "### Not compared (a profile only one side's config has: no pair)\n\n- mine2: only in the candidate's config",
     );
+  });
+
+  it('--changed-profiles: only a profile whose definition the change touched is measured', async () => {
+    const side = (cache: number) =>
+      catalogFromSpec({
+        ...builtinCatalog().spec,
+        customProfiles: { mine: { extends: 'tuned', pragmas: { cache_size: cache } } },
+      });
+    const names = ['untuned', 'tuned', 'mine'];
+    expect(changedProfiles(names, await side(-200000), await side(-100000))).toEqual({
+      profiles: ['mine'],
+      same: ['untuned', 'tuned'],
+    });
+    expect(changedProfiles(names, await side(-200000), await side(-200000)).profiles).toEqual([]);
   });
 });

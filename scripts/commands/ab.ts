@@ -17,6 +17,8 @@ import { UsageError } from '../../lib/errors.ts';
 import type { AbFile, AbSideName } from '../../lib/records/ab.ts';
 import { RunConfig } from '../../lib/records/run-config.ts';
 import { abHeadline, renderAbMarkdown } from '../../reports/ab-markdown.ts';
+import { AB_CHART, abChangesChart } from '../../reports/charts/ab-chart.ts';
+import { renderSvg, svgToPng } from '../../reports/charts/render.ts';
 import { configOver, loadConfigFile } from '../../run/config-file.ts';
 import { checkNames } from './run.ts';
 import { streamProgress } from '../../run/progress.ts';
@@ -65,6 +67,10 @@ examples:
     'no-config': {
       kind: 'boolean',
       help: "read no shared config (not even ./loadlab.config.*): each side's config is laid over the preset alone",
+    },
+    'changed-profiles': {
+      kind: 'boolean',
+      help: 'with two side configs on one checkout: measure only the profiles whose definition differs between them (a config-only change; nothing differs: exit 0, nothing measured)',
     },
     'baseline-config': {
       kind: 'string',
@@ -129,11 +135,27 @@ examples:
         await sideConfig(values['baseline-config']),
         await sideConfig(values['candidate-config']),
       );
-      const { baseConfig, candConfig } = sideConfigs;
+      let { baseConfig, candConfig } = sideConfigs;
       notCompared = sideConfigs.notCompared;
       // Each side's names in that side's own catalog (its config's custom profiles).
-      for (const c of [baseConfig, candConfig])
-        checkNames(c, await catalogFromSpec({ ...catalog.spec, customProfiles: c.customProfiles }));
+      const catalogs = [];
+      for (const c of [baseConfig, candConfig]) {
+        const sideCatalog = await catalogFromSpec({ ...catalog.spec, customProfiles: c.customProfiles });
+        checkNames(c, sideCatalog);
+        catalogs.push(sideCatalog);
+      }
+      if (values['changed-profiles']) {
+        const changed = changedProfiles(baseConfig.profiles, catalogs[0]!, catalogs[1]!);
+        notCompared.push(...changed.same.map((p) => `${p}: the same definition in both configs (not measured)`));
+        if (changed.profiles.length === 0) {
+          process.stdout.write(
+            `ab: no profile's definition differs between the two configs (${changed.same.join(', ')}): nothing to measure\n`,
+          );
+          return 0;
+        }
+        baseConfig = { ...baseConfig, profiles: changed.profiles };
+        candConfig = { ...candConfig, profiles: changed.profiles };
+      }
       const mismatch = configMismatches(baseConfig, candConfig);
       if (mismatch.length) {
         throw new UsageError(
@@ -197,6 +219,7 @@ examples:
       process.removeListener('SIGINT', onSignal);
     }
     write(ab);
+    await writeAbChart(ab, outDir);
     if (values.json) process.stdout.write(JSON.stringify(ab, null, 2) + '\n');
     else process.stdout.write(paintVerdicts(`ab: ${abHeadline(ab)}\n`, colourEnabled(process.stdout)));
     process.stderr.write(`wrote ${abJson} and ${join(outDir, 'AB.md')}\n`);
@@ -297,4 +320,28 @@ export function sharedProfiles(
     candConfig: { ...candConfig, profiles },
     notCompared: [...only(baseConfig, 'baseline'), ...only(candConfig, 'candidate')],
   };
+}
+
+/**
+ * The profiles whose resolved definition (PRAGMAs, indexes, what it extends) differs between
+ * the two sides' catalogs, and those that are the same: on one checkout, a profile defined
+ * alike on both sides is an A/A, not the change under review.
+ */
+export function changedProfiles(
+  names: readonly string[],
+  baseline: Catalog,
+  candidate: Catalog,
+): { profiles: string[]; same: string[] } {
+  const differs = (p: string) => JSON.stringify(baseline.profile(p)) !== JSON.stringify(candidate.profile(p));
+  return { profiles: names.filter(differs), same: names.filter((p) => !differs(p)) };
+}
+
+/** The chart of paired changes beside AB.md, SVG and PNG, once the A/B is over (never while it measures). */
+async function writeAbChart(ab: AbFile, outDir: string): Promise<void> {
+  const spec = abChangesChart(ab);
+  if (!spec) return;
+  const svg = await renderSvg(spec);
+  writeFileAtomic(join(outDir, AB_CHART.svg), svg);
+  writeFileAtomic(join(outDir, AB_CHART.png), await svgToPng(svg));
+  writeFileAtomic(join(outDir, 'AB.md'), renderAbMarkdown(ab, 'markdown', AB_CHART.png));
 }

@@ -127,7 +127,7 @@ describe('loadlab init', () => {
     // The base branch's config against the PR's, each whole (no shared config file).
     const gate = ab.steps.find((s) => s.name?.startsWith('Interleaved A/B'))!;
     expect(gate.run).toMatch(
-      /loadlab ab .* --no-config\s*\\\s*--baseline-config \.loadlab-base\/loadlab\.config\.ts --candidate-config loadlab\.config\.ts/,
+      /loadlab ab .* --no-config --changed-profiles\s*\\\s*--baseline-config \.loadlab-base\/loadlab\.config\.ts --candidate-config loadlab\.config\.ts/,
     );
     // The scenario file is run when a service is configured, and says so when not.
     const service = ab.steps.find((s) => s.run?.includes('--scenario-file loadlab.scenario.json'))!;

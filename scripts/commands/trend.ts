@@ -17,8 +17,9 @@ export const command = defineCommand({
   args: 'DIR|RESULTS.json...',
   details: `Each argument is a run directory (its results.json) or a results.json from 'loadlab run'.
 Runs are ordered by start time; one row per run and profile: read rps, write rps, p95, capacity
-(≥ when the capacity is only a lower bound). Quick and full runs are separate series: a change
-is only ever against the previous run of the same profile in the same mode.
+(≥ when the capacity is only a lower bound). Quick and full runs are separate series, and so are
+runs of different machines (CPU model, cores, Node or SQLite version: one table each): a change is
+only ever against the previous run of the same profile, mode and machine.
 
 example: loadlab trend reports/runs/* --out reports/trend`,
   options: {
