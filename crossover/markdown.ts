@@ -33,25 +33,52 @@ export function crossoverChart(file: CrossoverFile, v: DimensionVerdict): TopLev
     }),
   );
   const logX = v.plan.dimension === 'concurrency' || v.plan.dimension === 'size';
+  const xs = [...new Set(values.map((d) => d.x))].sort((a, b) => a - b);
+  // Ticks at the values swept, whole numbers where the dimension counts things (processes,
+  // connections, % writes): never "1.5 server processes".
   const x = {
     field: 'x',
     type: 'quantitative',
     title: v.plan.unit,
     ...(logX ? { scale: { type: 'log' } } : {}),
+    axis: { values: xs, ...(v.plan.dimension === 'size' ? {} : { format: 'd' }), labelAngle: 0 },
   } as const;
+  // The guide's threshold as a rule, when it falls inside the sweep (10 GB does not fit a quick one).
+  const threshold = v.plan.threshold;
+  const inside = xs.length > 0 && threshold >= xs[0]! && threshold <= xs[xs.length - 1]!;
+  const where = inside
+    ? "dashed: the guide's threshold"
+    : `the guide's threshold, ${threshold} ${v.plan.unit}, lies outside the sweep`;
   return {
     $schema: SCHEMA,
-    title: `Throughput by ${v.plan.dimension} (2xx requests/s; rule: range over rounds)`,
+    title: {
+      text: `Throughput by ${v.plan.dimension} (2xx requests/s)`,
+      subtitle: ['lines: medians; vertical bars: the range over rounds', where],
+    },
     data: { values },
     encoding: { x, color: { field: 'engine', type: 'nominal', title: 'engine', scale: { scheme: 'tableau10' } } },
     layer: [
       {
         mark: { type: 'line', point: true },
-        encoding: { y: { field: 'rps', type: 'quantitative', title: 'requests/s' } },
+        encoding: { y: { field: 'rps', type: 'quantitative', title: 'requests/s', scale: { zero: true, nice: true } } },
       },
-      { mark: 'rule', encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
+      {
+        // Whiskers only where there is a range, never clipped by the plot's edge.
+        transform: [{ filter: 'isValid(datum.min) && isValid(datum.max)' }],
+        mark: { type: 'rule', strokeWidth: 2, clip: false },
+        encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } },
+      },
+      ...(inside
+        ? [
+            {
+              data: { values: [{ t: threshold }] },
+              mark: { type: 'rule', color: 'firebrick', strokeDash: [4, 4] },
+              encoding: { x: { field: 't', type: 'quantitative' }, color: { value: 'firebrick' } },
+            },
+          ]
+        : []),
     ],
-    width: 420,
+    width: 380,
     height: 220,
   } as TopLevelSpec;
 }

@@ -81,11 +81,10 @@ export function renderReport(run: RunResults, ctx: ReportContext): string {
       : ['_No charts: the stages that feed them produced nothing._\n']),
     '## 5. Environment and method',
     '',
-    renderContext(run),
-    renderMethod(run),
-    '### Stages',
-    '',
-    renderTable(STAGES, run.stages),
+    details(
+      'The machine, the versions, what each stage did, and the stage table',
+      [renderContext(run), renderMethod(run), '### Stages', '', renderTable(STAGES, run.stages)].join('\n'),
+    ),
   ];
   return parts.join('\n');
 }

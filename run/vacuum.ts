@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { vacuumMethod } from '../lib/vacuum-method.ts';
 import { copyFileSync, rmSync, statSync } from 'node:fs';
 import type { Profile } from '../db/profiles.ts';
 import { applyFilePragmas } from '../db/open.ts';
@@ -43,7 +44,7 @@ export function routineMaintenance(autoVacuum: number): { sql: string | null; wo
  * nothing), and after VACUUM.
  */
 export function measureVacuum(opts: VacuumOptions): VacuumRecord {
-  const method = `copy of the seeded ${opts.profile.name} database; ${Math.round(opts.deleteShare * 100)} % of contents rows deleted (scattered ids, their audio generations too) and ${Math.round(opts.updateShare * 100)} % of the remaining bodies rewritten twice as long; WAL checkpointed; main file size after that churn, after the profile's routine maintenance, and after VACUUM`;
+  const method = vacuumMethod(opts.deleteShare, opts.updateShare);
   const base = {
     profile: opts.profile.name,
     method,

@@ -212,9 +212,14 @@ describe('buildLedger on a hand-built run', () => {
       '**Noise bands**: http ±15 % (HTTP throughput and latency), bench ±5 % (microbenchmarks), size ±1 % (file sizes); from test calibration.',
     );
     expect(md).toContain('**Verdict rule**');
+    // The long benchmark text sits under the table, collapsed, one note per row the table names.
+    expect(md).toContain('| note wal-reads |');
+    expect(md).toMatch(
+      /<details><summary>What each row measured[^\n]*\n\n- \*\*note wal-reads\*\*: tinybench ablation/,
+    );
     // Collapsed under the table: the first screen is the table, the method one click away.
     expect(md.indexOf('<details><summary>How each verdict is made')).toBeLessThan(md.indexOf('**Noise bands**'));
-    expect(md.indexOf('</details>')).toBeGreaterThan(md.indexOf('**Verdict rule**'));
+    expect(md.lastIndexOf('</details>')).toBeGreaterThan(md.indexOf('**Verdict rule**'));
     expect(md).toContain('A verdict reads the measured **interval**, never the point estimate');
     // VACUUM reads as the headline does: a size change with the same sign, not a gain.
     const vacuum = md.split('\n').find((l) => l.startsWith('| VACUUM'))!;

@@ -1,4 +1,5 @@
 import type { CapacityRecord, LoadRecord } from '../../lib/records/load.ts';
+import { vacuumMethod } from '../../lib/vacuum-method.ts';
 import type { RunResults, VacuumRecord } from '../../lib/records/run.ts';
 import { capacityBrackets, reachedBound } from '../ledger/measure.ts';
 import { bytes, DASH, ms, num, pct, share, us } from '../../lib/format.ts';
@@ -139,7 +140,8 @@ export function renderLoadSections(run: RunResults): string {
     '',
     run.vacuum.length ? renderTable(VACUUM, run.vacuum) : '_No VACUUM measurement in this run._\n',
   );
-  if (run.vacuum[0]) out.push(`Method: ${run.vacuum[0].method}.`, '');
+  if (run.vacuum[0])
+    out.push(`Method: ${vacuumMethod(run.config.vacuum.deleteShare, run.config.vacuum.updateShare)}.`, '');
   return out.join('\n');
 }
 

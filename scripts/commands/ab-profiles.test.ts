@@ -1,4 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CLI_BIN } from '../../lib/server-process.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
 import { AB_QUICK } from '../../ab/presets.ts';
 import { renderAbMarkdown } from '../../reports/ab-markdown.ts';
 import { abFileOf, quickLike } from '../../test-support/ab-records.ts';
@@ -51,4 +56,55 @@ describe("ab with two sides' configs naming different profiles", () => {
     });
     expect(changedProfiles(names, await side(-200000), await side(-200000)).profiles).toEqual([]);
   });
+
+  it("the starter workflow's A/B of two configs with nothing changed: says so, exit 0, measures nothing", () => {
+    const tmp = tempDir('loadlab-ab-configs-');
+    try {
+      const cfg = (name: string, cache: number) => {
+        const f = join(tmp.dir, name);
+        writeFileSync(
+          f,
+          JSON.stringify({
+            customProfiles: { mine: { extends: 'tuned', pragmas: { cache_size: cache } } },
+            profiles: ['untuned', 'tuned', 'mine'],
+          }),
+        );
+        return f;
+      };
+      const args = (b: string, c: string) => [
+        CLI_BIN,
+        'ab',
+        '.',
+        '.',
+        '--no-config',
+        '--changed-profiles',
+        '--baseline-config',
+        b,
+        '--candidate-config',
+        c,
+        '--quick',
+        '--out',
+        join(tmp.dir, 'out'),
+      ];
+      const same = spawnSync(process.execPath, args(cfg('a.json', -200000), cfg('b.json', -200000)), {
+        encoding: 'utf8',
+      });
+      expect(same.status, same.stderr).toBe(0);
+      expect(same.stdout).toBe(
+        "ab: no profile's definition differs between the two configs (untuned, tuned, mine): nothing to measure\n",
+      );
+      // --no-config with --config is a usage error, one line.
+      const both = spawnSync(
+        process.execPath,
+        [...args(cfg('c.json', 1), cfg('d.json', 1)), '--config', cfg('e.json', 1)],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(both.status).toBe(2);
+      expect(both.stderr).toBe('error: --no-config and --config are exclusive\n');
+    } finally {
+      tmp.cleanup();
+    }
+  }, 30_000);
 });
