@@ -74,4 +74,18 @@ describe('figures quoted in README and docs/ match the stored measurements', () 
       `${w.detectedAgainstEveryPlainRun} of ${w.runs} runs at ${change} instructions caught, ${c.aaFlagged} of ${c.aaPairs} A/A pairs flagged`,
     );
   });
+
+  it("ab --full's A/A on reduced durations: the runs and exit codes in its summary.json", () => {
+    const aa = json<{ rows: { slowdownPct: number; runs: number; exit1: number }[] }>(
+      'reports/calibration/ab-family-full/summary.json',
+    ).rows.find((r) => r.slowdownPct === 0)!;
+    const stored = readdirSync(join(ROOT, 'reports/calibration/ab-family-full')).filter((f) =>
+      /^s0-\d+\.json$/.test(f),
+    );
+    expect(stored).toHaveLength(aa.runs);
+    expect(text['docs/calibration.md']).toContain(`**${aa.runs} runs, exit 1 in ${aa.exit1} of ${aa.runs}**`);
+    expect(text['README.md']).toContain(
+      `\`ab --full\` A/A on reduced durations: ${aa.exit1} exit 1 in ${aa.runs} runs`,
+    );
+  });
 });
