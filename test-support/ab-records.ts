@@ -59,28 +59,7 @@ export function abFileOf(trials: AbTrial[], rounds: number): AbFile {
     environment: {} as AbFile['environment'],
     mode: 'quick',
     config: { profiles: ['tuned'], scale: 0.05, load: { connections: 50 } } as AbFile['config'],
-    sides: {
-      baseline: {
-        name: 'baseline',
-        dir: '../main',
-        gitSha: null,
-        branch: null,
-        dirty: null,
-        configFile: null,
-        injectDelayMs: 0,
-        injectWork: 0,
-      },
-      candidate: {
-        name: 'candidate',
-        dir: '.',
-        gitSha: null,
-        branch: null,
-        dirty: null,
-        configFile: null,
-        injectDelayMs: 0,
-        injectWork: 0,
-      },
-    },
+    sides: { baseline: madeUpSide('baseline', '../main'), candidate: madeUpSide('candidate', '.') },
     orderSeed: 1,
     roundsPlanned: rounds,
     roundsDone: rounds,
@@ -94,4 +73,9 @@ export function abFileOf(trials: AbTrial[], rounds: number): AbFile {
     exitCode: abExitCode(metrics, []),
     wallS: 10,
   };
+}
+
+/** A side of a made-up A/B: a directory, no git, nothing injected. */
+function madeUpSide<N extends 'baseline' | 'candidate'>(name: N, dir: string) {
+  return { name, dir, gitSha: null, branch: null, dirty: null, configFile: null, injectDelayMs: 0, injectWork: 0 };
 }
