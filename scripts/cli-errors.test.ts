@@ -115,6 +115,8 @@ function fileCases(): { command: string; args: string[]; writes?: string }[] {
     { command: 'import-k6', args: [f.corrupt, '--json-out', join(OUT, 'k6.json')], writes: OUT },
     { command: 'import-k6', args: [f.wrongShape, '--json-out', join(OUT, 'k6.json')], writes: OUT },
     { command: 'info', args: [MISSING_DB] },
+    { command: 'tune', args: [MISSING_DB, '--queries', MISSING, '--out', OUT], writes: OUT },
+    { command: 'tune', args: [f.text, '--queries', MISSING, '--out', OUT], writes: OUT },
     { command: 'info', args: [f.text] },
     { command: 'explain', args: [MISSING_DB, '--sql', 'SELECT 1'] },
     { command: 'explain', args: [f.text, '--sql', 'SELECT 1'] },

@@ -25,6 +25,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Describe any SQLite database without writing to it',
     load: async () => (await import('./commands/info.ts')).command,
   },
+  tune: {
+    summary: 'Find the best PRAGMAs and indexes for your own database and queries, with evidence',
+    load: async () => (await import('./commands/tune.ts')).command,
+  },
   optimize: {
     summary: "Apply a profile's file PRAGMAs and indexes, PRAGMA optimize, print the per-connection snippet",
     load: async () => (await import('./commands/optimize.ts')).command,
@@ -126,7 +130,7 @@ export const COMMAND_GROUPS: readonly { title: string; commands: readonly string
   },
   {
     title: 'operations on a database',
-    commands: ['profiles', 'seed', 'serve', 'info', 'optimize', 'explain', 'backup', 'restore', 'maintain'],
+    commands: ['profiles', 'seed', 'serve', 'info', 'tune', 'optimize', 'explain', 'backup', 'restore', 'maintain'],
   },
   { title: 'PostgreSQL', commands: ['crossover', 'migrate'] },
 ];

@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { defineCommand } from '../context.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-write.ts';
+import { ensureDir } from '../../lib/ensure-dir.ts';
+import { UsageError } from '../../lib/errors.ts';
+import { EXPLAIN_DEFAULTS } from '../../ops/explain.ts';
+import { baselineConfig, candidateConfig, applySql } from '../../tune/fragment.ts';
+import { comparisonLine, renderTuneMarkdown } from '../../tune/report.ts';
+import { runTune, TUNE_DEFAULTS, type TuneProgress } from '../../tune/run.ts';
+import { DURABILITIES, settingsText, type Durability } from '../../tune/space.ts';
+
+/** "5m", "90s", "1m30s", "120" (seconds) -> seconds; anything else a UsageError. */
+export function parseBudget(text: string): number {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(t);
+  if (!m || t === '' || (!m[1] && !m[2] && !m[3]))
+    throw new UsageError(`--budget: expected a duration such as 60s, 5m or 1m30s, got '${text}'`);
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
+const MIN_BUDGET_S = 10;
+const MAX_BUDGET_S = 6 * 3600;
+
+/** Progress on stderr: one live line on a terminal (redrawn every second with the time left), plain lines otherwise. */
+function progressLine(out: NodeJS.WriteStream, budgetS: number) {
+  const t0 = performance.now();
+  let last: TuneProgress | undefined;
+  const text = () => {
+    if (!last) return '';
+    const left = Math.max(0, Math.round(budgetS - (performance.now() - t0) / 1000));
+    return `tune [${last.stage}] ${last.message}${last.leader ? ` · leader: ${last.leader}` : ''} · ${left} s left`;
+  };
+  const tty = out.isTTY === true;
+  const timer = tty
+    ? setInterval(() => out.write(`\r\x1b[2K${text().slice(0, (out.columns ?? 120) - 1)}`), 1000)
+    : undefined;
+  timer?.unref();
+  return {
+    update(p: TuneProgress) {
+      last = p;
+      if (tty) out.write(`\r\x1b[2K${text().slice(0, (out.columns ?? 120) - 1)}`);
+      else out.write(`${text()}\n`);
+    },
+    close() {
+      if (timer) clearInterval(timer);
+      if (tty) out.write('\r\x1b[2K');
+    },
+  };
+}
+
+export const command = defineCommand({
+  name: 'tune',
+  summary: 'Find the best PRAGMAs and indexes for your own database and queries, measured paired, within a budget.',
+  args: 'DB',
+  details: `Works on a copy of DB (its SHA-256 is checked before and after; the file is never opened).
+Indexes: each full scan of a large table, temp b-tree sort or automatic index in the queries'
+plans proposes the index that would serve it; SQLite must plan differently with it, and a
+paired measurement must show a query faster beyond 5 % and none slower, or it is dropped.
+PRAGMAs: journal_mode + synchronous (only pairs that meet --durability), cache_size,
+mmap_size, temp_store and page_size (on a VACUUM'd copy), searched by successive halving;
+then each setting where the leader differs from yours is measured paired against your value
+and adopted only when it is shown faster beyond 5 % on a query and slower on none.
+Writes: TUNE.md, tune.json, tune-profile.json (a customProfiles entry for run and ab),
+ab-baseline.json (tuned under the same name, for ab) and apply.sql.
+
+The queries file is the bench's format: statements ending in ';', '-- @name x',
+'-- @params [..]' (repeatable, cycled). Yours: what new Database(file) gives, no PRAGMAs.
+
+exit: 0 done, 1 the database changed during the run, 2 bad input.
+example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
+  options: {
+    queries: { kind: 'string', value: 'FILE', required: true, help: 'your queries (the bench queries-file format)' },
+    budget: {
+      kind: 'string',
+      value: 'TIME',
+      defaultText: `${TUNE_DEFAULTS.budgetS / 60}m`,
+      help: `the whole search's time: 60s, 5m, 1m30s (${MIN_BUDGET_S} s to ${MAX_BUDGET_S / 3600} h)`,
+    },
+    durability: {
+      kind: 'string',
+      value: 'LEVEL',
+      default: TUNE_DEFAULTS.durability,
+      help: 'full: a commit survives a power cut; normal: never corrupt, the last commits may roll back; off: anything',
+    },
+    out: { kind: 'string', value: 'DIR', default: 'out/tune', help: 'where TUNE.md and the config files go' },
+    'data-dir': {
+      kind: 'string',
+      value: 'DIR',
+      default: TUNE_DEFAULTS.dataDir,
+      help: 'where the copies go (a real disk; removed afterwards)',
+    },
+    'min-rows': {
+      kind: 'number',
+      value: 'N',
+      default: EXPLAIN_DEFAULTS.minRows,
+      min: 0,
+      integer: true,
+      help: 'scans of tables with at most this many rows propose no index',
+    },
+    json: { kind: 'boolean', help: 'print tune.json to stdout instead of the summary' },
+  },
+  positionals: [1, 1],
+  async run({ values, positionals }) {
+    const budgetS = values.budget === undefined ? TUNE_DEFAULTS.budgetS : parseBudget(values.budget);
+    if (budgetS < MIN_BUDGET_S || budgetS > MAX_BUDGET_S)
+      throw new UsageError(`--budget must be between ${MIN_BUDGET_S} s and ${MAX_BUDGET_S / 3600} h, got ${budgetS} s`);
+    const durability = values.durability as Durability;
+    if (!DURABILITIES.includes(durability))
+      throw new UsageError(`--durability must be one of ${DURABILITIES.join(', ')}, got '${values.durability}'`);
+    const outDir = values.out;
+    const line = progressLine(process.stderr, budgetS);
+    let record;
+    try {
+      record = await runTune({
+        db: positionals[0]!,
+        queries: values.queries,
+        budgetS,
+        durability,
+        dataDir: values['data-dir'],
+        minRows: values['min-rows'],
+        onProgress: (p) => line.update(p),
+      });
+    } finally {
+      line.close();
+    }
+    ensureDir(outDir);
+    writeJsonAtomic(join(outDir, 'tune.json'), record);
+    writeFileAtomic(join(outDir, 'TUNE.md'), renderTuneMarkdown(record));
+    writeJsonAtomic(join(outDir, 'tune-profile.json'), candidateConfig(record));
+    writeJsonAtomic(join(outDir, 'ab-baseline.json'), baselineConfig());
+    writeFileAtomic(join(outDir, 'apply.sql'), applySql(record));
+    if (values.json) process.stdout.write(JSON.stringify(record) + '\n');
+    else
+      process.stdout.write(
+        [
+          `winner: ${settingsText(record.winner)}; ${record.adoptedIndexes.length} index(es) to create`,
+          `against yours: ${comparisonLine(record.vsCurrent)}`,
+          `against tuned: ${comparisonLine(record.vsTuned)}`,
+          `${Math.round(record.elapsedS)} s of ${budgetS} s; wrote ${join(outDir, 'TUNE.md')}`,
+          '',
+        ].join('\n'),
+      );
+    if (!record.db.unchanged) {
+      process.stderr.write(`error: ${record.db.path} changed during the run (another process wrote it)\n`);
+      return 1;
+    }
+    return 0;
+  },
+});

@@ -1,0 +1,66 @@
+/**
+ * What a tune measurement costs, from the time one call of each query took (probed on the
+ * copy): a task lasts its time or one call, whichever is longer, so a query that scans a
+ * large table costs its scan however short the task. The budget is spent from these
+ * estimates, the final comparisons' share reserved first, and the elapsed time is checked
+ * again before every stage. Pure.
+ */
+import { roundsFor } from './paired.ts';
+
+/** Milliseconds one call of each query took. */
+export type CallTimes = ReadonlyMap<string, number>;
+
+/** Opening two connections, applying the settings, closing: a fixed cost per side, seconds. */
+export const OPEN_S = 0.05;
+/** The shortest task a measurement uses, ms. */
+export const MIN_TASK_MS = 1;
+export const MAX_TASK_MS = 200;
+
+const callOf = (calls: CallTimes, q: string) => calls.get(q) ?? 1;
+const taskOf = (calls: CallTimes, q: string, taskMs: number) => Math.max(taskMs, callOf(calls, q));
+
+/** Seconds a paired comparison takes: a warm-up task per query and side, then 4 tasks per query and round. */
+export function comparisonCostS(rounds: number, queries: readonly string[], calls: CallTimes, taskMs: number): number {
+  const perRound = queries.reduce((s, q) => s + taskOf(calls, q, taskMs), 0);
+  return (perRound * (4 * rounds + 2)) / 1000 + 2 * OPEN_S;
+}
+
+export interface ComparisonPlan {
+  rounds: number;
+  taskMs: number;
+  costS: number;
+}
+
+/**
+ * Rounds and task time for a comparison within `budgetS`: the rounds its confidence needs
+ * plus two (a tighter interval) when affordable, else the bare minimum; then the longest
+ * task that still fits. Null when even the minimum does not fit.
+ */
+export function planComparison(budgetS: number, queries: readonly string[], calls: CallTimes): ComparisonPlan | null {
+  const need = roundsFor(queries.length);
+  for (const rounds of [need + 2, need]) {
+    if (comparisonCostS(rounds, queries, calls, MIN_TASK_MS) > budgetS) continue;
+    let lo = MIN_TASK_MS;
+    let hi = MAX_TASK_MS;
+    for (let i = 0; i < 30; i++) {
+      const mid = (lo + hi) / 2;
+      if (comparisonCostS(rounds, queries, calls, mid) <= budgetS) lo = mid;
+      else hi = mid;
+    }
+    return { rounds, taskMs: lo, costS: comparisonCostS(rounds, queries, calls, lo) };
+  }
+  return null;
+}
+
+/** Seconds one halving measurement of a configuration takes: open, a short warm-up and a task per query. */
+export function configCostS(queries: readonly string[], calls: CallTimes, taskMs: number): number {
+  const warmMs = Math.min(taskMs, 20);
+  return OPEN_S + queries.reduce((s, q) => s + taskOf(calls, q, warmMs) + taskOf(calls, q, taskMs), 0) / 1000;
+}
+
+/** Seconds successive halving over n configurations takes at the shortest task (each rung measures twice). */
+export function halvingCostS(n: number, queries: readonly string[], calls: CallTimes, keep = 3): number {
+  let total = 0;
+  for (let m = n; m > keep; m = Math.max(keep, Math.ceil(m / 3))) total += 2 * m * configCostS(queries, calls, 2);
+  return total;
+}
