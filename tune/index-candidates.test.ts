@@ -4,7 +4,7 @@ import { parseExplainQueries } from '../ops/queries-file.ts';
 import { tableIndexes } from '../ops/catalog.ts';
 import { plainDb } from '../test-support/ops-files.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
-import { findIndexCandidates } from './index-candidates.ts';
+import { createIndexStatement, findIndexCandidates, servedWithout, type IndexCandidate } from './index-candidates.ts';
 
 const tmp = tempDir('loadlab-tune-ix-');
 afterAll(() => tmp.cleanup());
@@ -64,6 +64,38 @@ SELECT * FROM events WHERE customer_id = ?;
       const r = findIndexCandidates(db, specs);
       expect(r.candidates).toEqual([]);
       expect(r.rejected).toMatchObject([{ table: 'events', columns: ['kind', 'payload'] }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a longer index serves a shorter one only where the plans say so: not for a sort by rowid', () => {
+    const db = new Database(file);
+    const ix = (columns: string[], query: string): IndexCandidate => {
+      const name = `t_${columns.join('_')}`;
+      return {
+        name,
+        table: 'events',
+        columns,
+        sql: createIndexStatement(name, 'events', columns),
+        reasons: [],
+        changes: [{ query, before: [], after: [] }],
+        requires: [],
+      };
+    };
+    try {
+      const specs = parseExplainQueries(
+        `-- @name sorted
+SELECT id FROM events WHERE customer_id = ? ORDER BY id LIMIT 5;
+-- @name plain
+SELECT id FROM events WHERE customer_id = ?;
+`,
+        'inline',
+      );
+      const longer = ix(['customer_id', 'kind'], 'plain');
+      expect(servedWithout(db, specs, [longer], ix(['customer_id'], 'sorted'))).toBe(false);
+      expect(servedWithout(db, specs, [longer], ix(['customer_id'], 'plain'))).toBe(true);
+      expect(tableIndexes(db, 'events').filter((i) => i.origin === 'c')).toEqual([]);
     } finally {
       db.close();
     }

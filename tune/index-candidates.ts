@@ -171,3 +171,32 @@ export function findIndexCandidates(
     plans: explained.map((q) => ({ query: q.name, plan: planLines(q), findings: q.findings.map((f) => f.message) })),
   };
 }
+
+/**
+ * Whether `c` adds nothing beside `others`: on every query whose plan it changed, the plan
+ * with `others` alone has no more scans, sorts or automatic indexes than with `c` too (an
+ * index on (a, b) serves `a = ?` but not `a = ? ORDER BY rowid`, which (a) serves without a
+ * sort). Asked inside a transaction that is rolled back; `db` is a copy.
+ */
+export function servedWithout(
+  db: Database.Database,
+  specs: QuerySpec[],
+  others: readonly IndexCandidate[],
+  c: IndexCandidate,
+  minRows: number = EXPLAIN_DEFAULTS.minRows,
+): boolean {
+  const mine = specs.filter((s) => c.changes.some((ch) => ch.query === s.name));
+  const count = (present: readonly IndexCandidate[]) => {
+    db.exec('BEGIN');
+    try {
+      for (const ix of present) db.exec(ix.sql);
+      const cache = new Map<string, number | null>();
+      return mine.map((s) => problems(explainQuery(db, s, minRows, cache)));
+    } finally {
+      db.exec('ROLLBACK');
+    }
+  };
+  const withIt = count([...others, c]);
+  const without = count(others);
+  return without.every((n, i) => n <= withIt[i]!);
+}

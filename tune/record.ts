@@ -33,7 +33,7 @@ export interface TuneRecord {
   version: 1;
   date: string;
   db: { path: string; sha256Before: string; sha256After: string; unchanged: boolean };
-  queries: { name: string; sql: string; writes: boolean }[];
+  queries: { name: string; sql: string; writes: boolean; paramSets: number }[];
   durability: Durability;
   budgetS: number;
   elapsedS: number;

@@ -83,6 +83,14 @@ export function renderTuneMarkdown(r: TuneRecord): string {
     '',
   );
 
+  const sameWrites = r.queries.filter((q) => q.writes && q.paramSets < 2);
+  if (sameWrites.length > 0)
+    out.push(
+      `Note: ${sameWrites.map((q) => q.name).join(', ')} ${sameWrites.length === 1 ? 'writes' : 'write'} with one \`@params\` set, ` +
+        'so every call writes the same values; SQLite and the disk may then do less than a real write does. ' +
+        'Give several sets for figures that describe your writes.',
+      '',
+    );
   out.push('## Indexes', '');
   if (r.indexes.length === 0)
     out.push('No query scans a large table or sorts in a temporary b-tree that an index would serve.', '');

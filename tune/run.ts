@@ -23,7 +23,7 @@ import { UsageError } from '../lib/errors.ts';
 import { tableColumns, tableNames, tableIndexes } from '../ops/catalog.ts';
 import { readExplainQueries } from '../ops/queries-file.ts';
 import { createVariants, type VariantKey } from './files.ts';
-import { createIndexStatement, findIndexCandidates, type IndexCandidate } from './index-candidates.ts';
+import { createIndexStatement, findIndexCandidates, servedWithout, type IndexCandidate } from './index-candidates.ts';
 import { successiveHalving } from './halving.ts';
 import { judgeGains, measurePaired, roundsFor, type Comparison } from './paired.ts';
 import { comparisonCostS, configCostS, halvingCostS, MIN_TASK_MS, planComparison, type CallTimes } from './budget.ts';
@@ -189,7 +189,9 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
       // Each: its rounds with a little room, and its variants (a copy and indexes each) and write copies.
       2 * (comparisonCostS(roundsFor(names.length) + 2, names, callsYours, 2 * MIN_TASK_MS) + 4 * copyS) +
       indexes *
-        (comparisonCostS(roundsFor(1), ['insert'], new Map([['insert', insertCallMs]]), MIN_TASK_MS) + 3 * copyS);
+        (comparisonCostS(roundsFor(1) + 2, ['insert'], new Map([['insert', insertCallMs]]), 2 * MIN_TASK_MS) / 0.8 +
+          2 * copyS +
+          Math.max(copyS, variants.maxBuildSeconds));
     const spendable = (indexes: number) => Math.max(0, leftS() - finalReserveS(indexes));
 
     // 1. Indexes: each against the file without it, under your settings, on the queries whose plan it changes.
@@ -223,7 +225,16 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
         why: faster && !slower ? 'faster beyond the band' : slower ? 'slower on a query' : 'not shown faster',
       });
     }
-    dropServedByLonger(indexResults);
+    dropServedByLonger(indexResults, (others, c) => {
+      const scratch = workspace.copy(source, 'served');
+      const db = new Database(scratch, { fileMustExist: true });
+      try {
+        return servedWithout(db, specs, others, c, opts.minRows);
+      } finally {
+        db.close();
+        workspace.remove(scratch);
+      }
+    });
     // One that helps only beside others is kept only when they are.
     for (const r of indexResults) {
       const kept = (n: string) =>
@@ -349,7 +360,12 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
       version: 1,
       date: new Date().toISOString(),
       db: { path: userDb, sha256Before: shaBefore, sha256After: shaAfter, unchanged: shaBefore === shaAfter },
-      queries: queries.map((q) => ({ name: q.name, sql: q.sql, writes: writes.has(q.name) })),
+      queries: queries.map((q) => ({
+        name: q.name,
+        sql: q.sql,
+        writes: writes.has(q.name),
+        paramSets: q.params.length,
+      })),
       durability: opts.durability,
       budgetS: opts.budgetS,
       elapsedS: (now() - t0) / 1000,
@@ -409,8 +425,14 @@ function unjudged(base: string, arm: string, queries: readonly string[], reason:
   };
 }
 
-/** A kept index whose columns start another kept one on the same table is served by the longer. */
-function dropServedByLonger(results: IndexResult[]): void {
+/**
+ * A kept index whose columns start another kept one on the same table is dropped when the
+ * plans say the longer serves its queries as well (`served`, asked of SQLite).
+ */
+function dropServedByLonger(
+  results: IndexResult[],
+  served: (others: IndexCandidate[], c: IndexCandidate) => boolean,
+): void {
   for (const r of results) {
     if (!r.adopted) continue;
     const longer = results.find(
@@ -421,7 +443,8 @@ function dropServedByLonger(results: IndexResult[]): void {
         o.candidate.columns.length > r.candidate.columns.length &&
         r.candidate.columns.every((col, k) => o.candidate.columns[k] === col),
     );
-    if (longer) {
+    const others = results.filter((o) => o !== r && o.adopted).map((o) => o.candidate);
+    if (longer && served(others, r.candidate)) {
       r.adopted = false;
       r.why = `served by ${longer.candidate.name}`;
     }
