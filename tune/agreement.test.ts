@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { PLAIN_OPEN } from '../test-support/tune.ts';
 import { tuneAgreement } from './agreement.ts';
 import type { Decision, TuneRecord } from './record.ts';
 import type { Settings } from './space.ts';
 
-const yours: Settings = {
-  journal_mode: 'delete',
-  synchronous: 2,
-  cache_size: -16000,
-  mmap_size: 0,
-  temp_store: 0,
-  page_size: 4096,
-};
+const yours = PLAIN_OPEN;
 
 function run(winner: Settings, decisions: Partial<Decision>[], indexes: string[]): TuneRecord {
   return {

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { PLAIN_OPEN } from '../test-support/tune.ts';
 import { scoreConfigs, successiveHalving } from './halving.ts';
 import { searchSpace, settingsKey, type Settings } from './space.ts';
 
-const current: Settings = {
-  journal_mode: 'delete',
-  synchronous: 2,
-  cache_size: -16000,
-  mmap_size: 0,
-  temp_store: 0,
-  page_size: 4096,
-};
+const current = PLAIN_OPEN;
 
 /** A fake clock that advances by the task time of each measurement. */
 function fakeWorld(best: string, failing?: string) {

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { PLAIN_OPEN } from '../test-support/tune.ts';
 import { meetsDurability, reducedSpace, searchSpace, settingsKey, withDimension, type Settings } from './space.ts';
 
-const current: Settings = {
-  journal_mode: 'delete',
-  synchronous: 2,
-  cache_size: -16000,
-  mmap_size: 0,
-  temp_store: 0,
-  page_size: 4096,
-};
+const current = PLAIN_OPEN;
 
 describe('the durability the user asks for bounds the search', () => {
   it('full: WAL needs synchronous FULL and a rollback journal EXTRA', () => {
