@@ -1,6 +1,14 @@
 /** TUNE.md from a tune record (pure). */
 import { basename } from 'node:path';
-import { num, ratio, us } from '../lib/format.ts';
+import { num, us } from '../lib/format.ts';
+
+/** A speed ratio: "12.3x", "1.95x", "0.0085x" (small ones keep three significant digits). */
+function ratio(r: number | null | undefined): string {
+  if (r === null || r === undefined || !Number.isFinite(r)) return '–';
+  if (r >= 10) return `${r.toFixed(1)}x`;
+  if (r >= 0.1) return `${r.toFixed(2)}x`;
+  return `${num(r)}x`;
+}
 import { renderTable } from '../lib/table.ts';
 import { TUNE_BAND, type Comparison, type QueryGain } from './paired.ts';
 import { DIMENSIONS, dimensionText, sameDimension, settingsText } from './space.ts';
@@ -64,6 +72,19 @@ export function decisionText(v: TuneRecord['decisions'][number]['verdict'], dura
   }
 }
 
+/** What the budget could not pay for, in words, or ''. */
+export function budgetShort(r: TuneRecord): string {
+  const parts: string[] = [];
+  const ix = r.indexes.filter((x) => !x.reads).length;
+  if (ix) parts.push(`${ix} candidate index${ix === 1 ? '' : 'es'}`);
+  const dec = r.decisions.filter((d) => d.verdict === 'not measured').length;
+  if (dec) parts.push(`${dec} setting${dec === 1 ? '' : 's'}`);
+  const unjudged = [r.vsCurrent, r.vsTuned].filter((c) => c.gains.some((g) => g.verdict === 'not judged')).length;
+  if (unjudged)
+    parts.push(`${unjudged === 2 ? 'both final comparisons' : 'a final comparison'} (some queries not judged)`);
+  return parts.join(', ');
+}
+
 export function renderTuneMarkdown(r: TuneRecord): string {
   const out: string[] = [];
   const changed = DIMENSIONS.filter((d) => !sameDimension(r.winner, r.current, d));
@@ -75,6 +96,9 @@ export function renderTuneMarkdown(r: TuneRecord): string {
     '',
     `- Against your settings: ${comparisonLine(r.vsCurrent)}.`,
     `- Against the guide's tuned: ${comparisonLine(r.vsTuned)}.`,
+    ...(budgetShort(r)
+      ? [`- **The budget was too small** for ${budgetShort(r)}: rerun with a larger \`--budget\`.`]
+      : []),
     `- Your file was copied, never opened: SHA-256 ${r.db.sha256Before.slice(0, 16)}… before, ` +
       `${r.db.sha256After.slice(0, 16)}… after (${r.db.unchanged ? 'unchanged' : '**CHANGED during the run**'}).`,
     `- Searched in ${num(r.elapsedS)} s of a ${num(r.budgetS)} s budget. Speeds are the time of your setting over the ` +

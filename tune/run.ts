@@ -14,7 +14,7 @@
  */
 import Database from 'better-sqlite3';
 import { databaseChecksum } from '../bench/queries.ts';
-import { createWorkspace } from '../bench/workspace.ts';
+import { createWorkspace, type Workspace } from '../bench/workspace.ts';
 import { builtinProfile } from '../db/profiles.ts';
 import { GUIDE_INDEXES } from '../db/profiles.ts';
 import { readQueriesFile, type Query } from '../db/queries-file.ts';
@@ -60,6 +60,8 @@ export interface TuneOptions {
   /** Where the copies go (a real disk; default .tmp/tune). */
   dataDir?: string;
   minRows?: number;
+  /** The copies' directory when the caller owns it (so Ctrl-C can remove it); else made and removed here. */
+  workspace?: Workspace;
   onProgress?: (p: TuneProgress) => void;
   now?: () => number;
 }
@@ -78,7 +80,8 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
   const queries = readQueriesFile(opts.queries);
   const specs = readExplainQueries(opts.queries);
   const shaBefore = databaseChecksum(userDb);
-  const workspace = createWorkspace({ dataDir: opts.dataDir ?? TUNE_DEFAULTS.dataDir, scale: 1, seed: 0 });
+  const workspace =
+    opts.workspace ?? createWorkspace({ dataDir: opts.dataDir ?? TUNE_DEFAULTS.dataDir, scale: 1, seed: 0 });
   const progress = (stage: TuneProgress['stage'], message: string, leader?: Settings) =>
     opts.onProgress?.({ stage, message, leftS: leftS(), ...(leader ? { leader: settingsText(leader) } : {}) });
   try {
@@ -390,7 +393,7 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
       vsTuned,
     };
   } finally {
-    workspace.cleanup();
+    if (!opts.workspace) workspace.cleanup();
   }
 }
 

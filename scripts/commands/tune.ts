@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { defineCommand } from '../context.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { ensureDir } from '../../lib/ensure-dir.ts';
+import { createWorkspace } from '../../bench/workspace.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { EXPLAIN_DEFAULTS } from '../../ops/explain.ts';
 import { baselineConfig, candidateConfig, applySql } from '../../tune/fragment.ts';
@@ -67,7 +68,7 @@ ab-baseline.json (tuned under the same name, for ab) and apply.sql.
 The queries file is the bench's format: statements ending in ';', '-- @name x',
 '-- @params [..]' (repeatable, cycled). Yours: what new Database(file) gives, no PRAGMAs.
 
-exit: 0 done, 1 the database changed during the run, 2 bad input.
+exit: 0 done, 1 the database changed during the run, 2 bad input, 130 interrupted (copies removed).
 example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
   options: {
     queries: { kind: 'string', value: 'FILE', required: true, help: 'your queries (the bench queries-file format)' },
@@ -110,6 +111,16 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
       throw new UsageError(`--durability must be one of ${DURABILITIES.join(', ')}, got '${values.durability}'`);
     const outDir = values.out;
     const line = progressLine(process.stderr, budgetS);
+    // The command owns the copies' directory so Ctrl-C removes them too.
+    const workspace = createWorkspace({ dataDir: values['data-dir'], scale: 1, seed: 0 });
+    const onSignal = () => {
+      line.close();
+      workspace.cleanup();
+      process.stderr.write('interrupted: the copies were removed; nothing was written\n');
+      process.exit(130);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     let record;
     try {
       record = await runTune({
@@ -117,12 +128,15 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
         queries: values.queries,
         budgetS,
         durability,
-        dataDir: values['data-dir'],
+        workspace,
         minRows: values['min-rows'],
         onProgress: (p) => line.update(p),
       });
     } finally {
       line.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      workspace.cleanup();
     }
     ensureDir(outDir);
     writeJsonAtomic(join(outDir, 'tune.json'), record);
