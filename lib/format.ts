@@ -96,11 +96,13 @@ export function times(ratio: Value): string {
   return `×${num(ratio)}`;
 }
 
-/** A ratio (higher is better) as a suffixed multiplier: "1.00x", "17.3x", "0.52x" (bench tables). */
+/** A ratio (higher is better) as a suffixed multiplier: "1.00x", "17.3x", "0.52x", "0.0085x" (never "0.00x"). */
 export function ratio(r: Value): string {
   if (missing(r)) return DASH;
   if (!Number.isFinite(r)) return r > 0 ? '∞' : DASH;
-  return r >= 10 ? `${r.toFixed(1)}x` : `${r.toFixed(2)}x`;
+  if (r >= 10) return `${r.toFixed(1)}x`;
+  // Below 0.01 two decimals would print 0.00x or 0.01x: keep three significant digits instead.
+  return r >= 0.01 || r === 0 ? `${r.toFixed(2)}x` : `${num(r)}x`;
 }
 
 /** A change (0.3 = 30 % more ops/s) as a compact percentage up to ±100 % ("+30%"), beyond that as a ratio. */

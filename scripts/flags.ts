@@ -4,12 +4,15 @@
  */
 import { defineFlags } from '../lib/cli-kit.ts';
 import { SCALE_RANGE } from '../db/data-shape.ts';
+import { EXPLAIN_DEFAULTS } from '../ops/explain.ts';
 
 export const PROFILE_HELP = '{profiles}, or a customProfiles name from the config file';
 
 export const SHARED = defineFlags({
   /** One profile; a command adds `default` or `required`. */
   profile: { kind: 'string', value: 'NAME', help: PROFILE_HELP },
+  /** The size below which a scan is no finding (explain flags none, tune proposes no index); a command adds its help. */
+  'min-rows': { kind: 'number', value: 'N', default: EXPLAIN_DEFAULTS.minRows, min: 0, integer: true, help: '' },
   /** Several profiles, compared in order. */
   profiles: { kind: 'list', value: 'A[,B]', help: PROFILE_HELP },
   scale: {

@@ -25,8 +25,6 @@ export interface Variants {
   /** A private copy of a variant, removed by `release`. */
   copy(key: VariantKey, label: string): string;
   release(file: string): void;
-  /** Seconds spent making variants so far. */
-  readonly buildSeconds: number;
   /** The longest a variant took to make so far, seconds (a copy, its indexes, a VACUUM). */
   readonly maxBuildSeconds: number;
 }
@@ -66,7 +64,6 @@ export function makeVariant(file: string, key: VariantKey): void {
 
 export function createVariants(workspace: Workspace, source: string): Variants {
   const made = new Map<string, string>();
-  let buildMs = 0;
   let maxBuildMs = 0;
   const file = (key: VariantKey) => {
     const name = variantName(key);
@@ -76,7 +73,6 @@ export function createVariants(workspace: Workspace, source: string): Variants {
       f = workspace.copy(source, `variant-${made.size + 1}`);
       makeVariant(f, key);
       made.set(name, f);
-      buildMs += performance.now() - t0;
       maxBuildMs = Math.max(maxBuildMs, performance.now() - t0);
     }
     return f;
@@ -92,9 +88,6 @@ export function createVariants(workspace: Workspace, source: string): Variants {
     },
     copy: (key, label) => workspace.copy(file(key), label),
     release: (f) => workspace.remove(f),
-    get buildSeconds() {
-      return buildMs / 1000;
-    },
     get maxBuildSeconds() {
       return maxBuildMs / 1000;
     },

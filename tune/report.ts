@@ -1,14 +1,7 @@
 /** TUNE.md from a tune record (pure). */
 import { basename } from 'node:path';
-import { num, us } from '../lib/format.ts';
+import { num, ratio, us } from '../lib/format.ts';
 
-/** A speed ratio: "12.3x", "1.95x", "0.0085x" (small ones keep three significant digits). */
-function ratio(r: number | null | undefined): string {
-  if (r === null || r === undefined || !Number.isFinite(r)) return '–';
-  if (r >= 10) return `${r.toFixed(1)}x`;
-  if (r >= 0.1) return `${r.toFixed(2)}x`;
-  return `${num(r)}x`;
-}
 import { renderTable } from '../lib/table.ts';
 import { TUNE_BAND, type Comparison, type QueryGain } from './paired.ts';
 import { DIMENSIONS, dimensionText, sameDimension, settingsText } from './space.ts';

@@ -12,7 +12,6 @@ import { pragmaStatements, type Settings } from './space.ts';
 
 export interface Side {
   settings: Settings;
-  file: string;
   /** Times one query for about `timeMs` (at least one call). */
   run(query: string, timeMs: number): Promise<Measurement>;
   close(): void;
@@ -85,7 +84,6 @@ export function openSide(
     );
     return {
       settings,
-      file: files.reads,
       run(query, timeMs) {
         const fn = ops.get(query);
         if (!fn) throw new Error(`no query '${query}'`);

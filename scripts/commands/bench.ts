@@ -14,6 +14,7 @@ import { createWorkspace } from '../../bench/workspace.ts';
 import { measureCounted } from '../../bench/counted/measure-counted.ts';
 import { existingFile, existingSqliteFile } from '../../lib/files.ts';
 import { streamProgress } from '../../run/progress.ts';
+import { exitOnInterrupt } from '../../lib/interrupt.ts';
 
 export const command = defineCommand({
   name: 'bench',
@@ -175,13 +176,7 @@ examples:
     };
     // The command owns the workspace so Ctrl-C removes the run's databases too.
     const workspace = createWorkspace({ dataDir: options.dataDir!, scale: options.scale!, seed: options.seed! });
-    const onSignal = () => {
-      workspace.cleanup();
-      process.stderr.write('interrupted: benchmark databases removed\n');
-      process.exit(130);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const stopListening = exitOnInterrupt(() => workspace.cleanup(), 'interrupted: benchmark databases removed');
     let file;
     try {
       file = await runBench({ ...options, workspace });
@@ -204,8 +199,7 @@ examples:
       }
     } finally {
       sink?.close?.();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stopListening();
       workspace.cleanup();
     }
     process.stdout.write(

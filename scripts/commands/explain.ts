@@ -1,6 +1,7 @@
 import { defineCommand } from '../../lib/cli-kit.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { EXPLAIN_DEFAULTS, explainQueries, type ExplainReport } from '../../ops/explain.ts';
+import { explainQueries, type ExplainReport } from '../../ops/explain.ts';
+import { SHARED } from '../flags.ts';
 import { inlineQuery, parseParamsFlag, readExplainQueries } from '../../ops/queries-file.ts';
 
 const MARK = { scan: '!', 'temp-btree': '~', 'automatic-index': '~' } as const;
@@ -52,14 +53,7 @@ example: loadlab explain data/untuned.sqlite --queries ops/fixture-queries.sql -
         "the bench's queries file format: statements ending in ';', '-- @name x', '-- @params [..]' " +
         "(the first set is used), '-- allow-scan: why' (example: ops/fixture-queries.sql)",
     },
-    'min-rows': {
-      kind: 'number',
-      value: 'N',
-      default: EXPLAIN_DEFAULTS.minRows,
-      min: 0,
-      integer: true,
-      help: 'scans of tables with at most N rows are not flagged',
-    },
+    'min-rows': { ...SHARED['min-rows'], help: 'scans of tables with at most N rows are not flagged' },
     'fail-on-scan': { kind: 'boolean', help: 'exit 1 when a flagged scan remains' },
     json: { kind: 'boolean', help: 'print the result as JSON' },
   },

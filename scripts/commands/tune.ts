@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { defineCommand } from '../context.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { ensureDir } from '../../lib/ensure-dir.ts';
+import { exitOnInterrupt } from '../../lib/interrupt.ts';
 import { createWorkspace } from '../../bench/workspace.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { EXPLAIN_DEFAULTS } from '../../ops/explain.ts';
+import { SHARED } from '../flags.ts';
 import { baselineConfig, candidateConfig, applySql } from '../../tune/fragment.ts';
 import { comparisonLine, renderTuneMarkdown } from '../../tune/report.ts';
 import { runTune, TUNE_DEFAULTS, type TuneProgress } from '../../tune/run.ts';
@@ -91,14 +92,7 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
       default: TUNE_DEFAULTS.dataDir,
       help: 'where the copies go (a real disk; removed afterwards)',
     },
-    'min-rows': {
-      kind: 'number',
-      value: 'N',
-      default: EXPLAIN_DEFAULTS.minRows,
-      min: 0,
-      integer: true,
-      help: 'scans of tables with at most this many rows propose no index',
-    },
+    'min-rows': { ...SHARED['min-rows'], help: 'scans of tables with at most this many rows propose no index' },
     json: { kind: 'boolean', help: 'print tune.json to stdout instead of the summary' },
   },
   positionals: [1, 1],
@@ -113,14 +107,10 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
     const line = progressLine(process.stderr, budgetS);
     // The command owns the copies' directory so Ctrl-C removes them too.
     const workspace = createWorkspace({ dataDir: values['data-dir'], scale: 1, seed: 0 });
-    const onSignal = () => {
+    const stopListening = exitOnInterrupt(() => {
       line.close();
       workspace.cleanup();
-      process.stderr.write('interrupted: the copies were removed; nothing was written\n');
-      process.exit(130);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    }, 'interrupted: the copies were removed; nothing was written');
     let record;
     try {
       record = await runTune({
@@ -134,8 +124,7 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
       });
     } finally {
       line.close();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stopListening();
       workspace.cleanup();
     }
     ensureDir(outDir);
