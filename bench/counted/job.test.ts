@@ -34,10 +34,9 @@ describe('buildJob', () => {
       workload: findWorkload('insert-100-tx')!,
       profile: builtinProfile('consensus'),
       paramSets: [[1, 't', 'draft', 'x']],
-      database: '/d/db.sqlite',
-      resultFile: '/d/result.json',
     });
-    expect(job).toMatchObject({ batch: 100, writeTransaction: 'immediate', timeoutMs: 5000, database: '/d/db.sqlite' });
+    expect(job).toMatchObject({ batch: 100, writeTransaction: 'immediate', timeoutMs: 5000 });
+    expect(job).not.toHaveProperty('database');
     expect(job.sql).toMatch(/^INSERT INTO contents/);
     expect(job.readback).toContain('synchronous');
   });

@@ -67,16 +67,17 @@ export interface JobInput {
   workload: Workload;
   profile: Profile;
   paramSets: SqlParams[];
-  database: string;
-  resultFile: string;
   /** Calibration only (see ChildJob.extraWork). */
   extraWork?: number;
 }
 
-export function buildJob(input: JobInput): ChildJob {
+/** A job without its file names: those are fixed inside each run directory (count-job.ts). */
+export type JobSpec = Omit<ChildJob, 'database' | 'resultFile'>;
+
+/** The job of a bench operation under a profile. */
+export function buildJob(input: JobInput): JobSpec {
   return {
     driver: DRIVER_PATH,
-    database: input.database,
     timeoutMs: input.profile.connection.busy_timeout ?? 0,
     pragmas: openPragmas(input.profile),
     readback: [...READBACK_PRAGMAS],
@@ -84,7 +85,6 @@ export function buildJob(input: JobInput): ChildJob {
     paramSets: input.paramSets,
     batch: input.workload.batch ?? 1,
     writeTransaction: input.profile.writeTransaction,
-    resultFile: input.resultFile,
     extraWork: input.extraWork ?? 0,
   };
 }

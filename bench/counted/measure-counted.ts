@@ -6,43 +6,20 @@
  * System call totals repeat exactly; instruction totals within ~10k per process (glibc and
  * node read /proc/self/maps, whose length varies), i.e. ~0.1 % of 500 point reads.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { rowCounts } from '../../db/data-shape.ts';
 import type { Profile } from '../../db/profiles.ts';
-import type { SqlParams } from '../../db/sql-params.ts';
 import { UsageError } from '../../lib/errors.ts';
-import {
-  perOpFigures,
-  uncountedRecord,
-  type CountedRecord,
-  type CountedRun,
-  type SyscallTotals,
-} from '../../lib/records/counted.ts';
+import { perOpFigures, uncountedRecord, type CountedRecord } from '../../lib/records/counted.ts';
 import { errorText } from '../measure.ts';
 import { BENCH_DEFAULTS, checkCommon, benchProfiles, resolveWorkloads } from '../options.ts';
 import { drawParamSets } from '../prepare.ts';
 import type { Workload } from '../workloads/types.ts';
-import { copyDatabase, createWorkspace, type Workspace } from '../workspace.ts';
-import { buildJob, CHILD_SCRIPT, ChildResult, unportableParams } from './job.ts';
-import { parseCachegrindInstructions, parseStraceTrace, TRACED_SYSCALLS } from './parse.ts';
-import { runChild } from './run-child.ts';
+import { createWorkspace, type Workspace } from '../workspace.ts';
+import { buildJob, unportableParams } from './job.ts';
 import { findCountingTools, missingToolReason, type CountingTools } from './tools.ts';
+import { CHILD_NODE_FLAGS, countJob } from './count-job.ts';
 
-/**
- * Node flags of the child. The V8 ones make a run repeatable: fixed hash and random seeds, no
- * optimizing compiler, one thread, a fixed GC schedule. --expose-gc lets the child collect
- * just before its operations, so the collections inside them do not depend on how much
- * startup allocated (without it, 30 KB more job file moved a point read by 0.4 %).
- */
-export const CHILD_NODE_FLAGS = [
-  '--hash-seed=1',
-  '--random-seed=1',
-  '--no-opt',
-  '--predictable',
-  '--predictable-gc-schedule',
-  '--expose-gc',
-] as const;
+export { CHILD_NODE_FLAGS };
 
 export const COUNTED_DEFAULTS = {
   profiles: BENCH_DEFAULTS.profiles,
@@ -183,14 +160,6 @@ export async function measureCounted(opts: CountedOptions = {}): Promise<Counted
   return records;
 }
 
-type Tool = 'cachegrind' | 'strace';
-
-interface RunOutcome {
-  instructions: number | null;
-  syscalls: SyscallTotals | null;
-  result: ChildResult;
-}
-
 async function measureOne(workload: Workload, profile: Profile, n: number, ctx: Context): Promise<CountedRecord> {
   let started = performance.now();
   const fail = (status: 'failed' | 'skipped', reason: string): CountedRecord => ({
@@ -209,112 +178,27 @@ async function measureOne(workload: Workload, profile: Profile, n: number, ctx: 
   }
   // Seeding the profile's database on first use is not part of the measurement.
   started = performance.now();
-
-  const base = mkdtempSync(join(ctx.workspace.dir, 'counted-'));
-  try {
-    const tools: Tool[] = ctx.instructions ? ['cachegrind', 'strace'] : ['strace'];
-    const outcomes: Partial<Record<Tool, [RunOutcome, RunOutcome]>> = {};
-    for (const tool of tools) {
-      // The n and 2n runs are independent processes on their own copies: run them side by side.
-      const input: RunInput = { workload, profile, paramSets, n, source, base, ctx };
-      const dirs = [prepareRun(tool, 1, input), prepareRun(tool, 2, input)] as const;
-      const pair = await Promise.all([countRun(tool, 1, dirs[0], input), countRun(tool, 2, dirs[1], input)]);
-      const failure = pair.find((r): r is { reason: string } => 'reason' in r);
-      if (failure && ctx.signal?.aborted) return fail('skipped', 'interrupted');
-      if (failure) return fail('failed', `${tool}: ${failure.reason}`);
-      outcomes[tool] = pair as [RunOutcome, RunOutcome];
-    }
-    const [straceN, strace2N] = outcomes.strace!;
-    const cg = outcomes.cachegrind;
-    const runN: CountedRun = { ops: n, instructions: cg?.[0].instructions ?? null, syscalls: straceN.syscalls };
-    const run2N: CountedRun = { ops: 2 * n, instructions: cg?.[1].instructions ?? null, syscalls: strace2N.syscalls };
-    const okRecord = emptyRecord(workload, profile, n, ctx.tools, 'ok');
-    return {
-      ...okRecord,
-      ...perOpFigures(runN, run2N),
-      effective: straceN.result.effective,
-      tools: { ...okRecord.tools, sqlite: straceN.result.sqlite },
-      wallMs: performance.now() - started,
-    };
-  } catch (err) {
-    return fail('failed', errorText(err));
-  } finally {
-    rmSync(base, { recursive: true, force: true });
-  }
-}
-
-/** Names inside a run directory, relative to it (the child's working directory). */
-const DB_FILE = 'db.sqlite';
-const JOB_FILE = 'job.json';
-const RESULT_FILE = 'result.json';
-
-interface RunInput {
-  workload: Workload;
-  profile: Profile;
-  paramSets: SqlParams[];
-  n: number;
-  source: string;
-  base: string;
-  ctx: Context;
-}
-
-/**
- * The child's whole environment. Inherited variables change what node does at startup
- * (NODE_EXTRA_CA_CERTS alone parses a certificate bundle: 400 M instructions of 540 M), and
- * so the counts from one shell to the next; valgrind may need to be told where its tools are.
- */
-function childEnv(): NodeJS.ProcessEnv {
-  return process.env.VALGRIND_LIB ? { VALGRIND_LIB: process.env.VALGRIND_LIB } : {};
-}
-
-/**
- * A run directory for one child under one tool: its own fresh copy of the database and the
- * job. The child runs there with relative paths, so both runs of a pair (and every repetition)
- * read the same job file byte for byte; only the operation count on the command line differs.
- */
-function prepareRun(tool: Tool, k: 1 | 2, input: RunInput): string {
-  const dir = join(input.base, `${tool}-n${k}`);
-  mkdirSync(dir);
-  copyDatabase(input.source, join(dir, DB_FILE));
-  const { workload, profile, paramSets } = input;
-  const job = buildJob({
-    workload,
-    profile,
-    paramSets,
-    database: DB_FILE,
-    resultFile: RESULT_FILE,
-    extraWork: input.ctx.injectWork,
+  const job = buildJob({ workload, profile, paramSets, extraWork: ctx.injectWork });
+  const counted = await countJob({
+    job,
+    source,
+    n,
+    tools: ctx.tools,
+    instructions: ctx.instructions,
+    dir: ctx.workspace.dir,
+    childTimeoutMs: ctx.childTimeoutMs,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
-  writeFileSync(join(dir, JOB_FILE), JSON.stringify(job));
-  return dir;
-}
-
-/** Runs the child of a prepared run directory under its tool and reads the counts back. Never throws. */
-async function countRun(tool: Tool, k: 1 | 2, dir: string, input: RunInput): Promise<RunOutcome | { reason: string }> {
-  const resultFile = join(dir, RESULT_FILE);
-  const outFile = join(dir, tool === 'cachegrind' ? 'cachegrind.out' : 'strace.txt');
-  const child = [process.execPath, ...CHILD_NODE_FLAGS, CHILD_SCRIPT, JOB_FILE, String(k * input.n)];
-  const { tools } = input.ctx;
-  const cachegrind = ['-q', '--tool=cachegrind', '--cache-sim=no', `--cachegrind-out-file=${outFile}`];
-  // Every thread (-f), descriptor paths (-y) so bookkeeping I/O can be left out, no string contents (-s 0).
-  const strace = ['-f', '-qq', '-y', '-s', '0', '-o', outFile, '-e', `trace=${TRACED_SYSCALLS.join(',')}`, '--'];
-  const [bin, options] = tool === 'cachegrind' ? [tools.valgrind!.bin, cachegrind] : [tools.strace!.bin, strace];
-  const outcome = await runChild(bin, [...options, ...child], {
-    cwd: dir,
-    env: childEnv(),
-    timeoutMs: input.ctx.childTimeoutMs,
-    ...(input.ctx.signal ? { signal: input.ctx.signal } : {}),
-  });
-  if (!outcome.ok) return { reason: `${k * input.n} operations: ${outcome.reason ?? 'failed'}` };
-  try {
-    const result = ChildResult.parse(JSON.parse(readFileSync(resultFile, 'utf8')));
-    const text = readFileSync(outFile, 'utf8');
-    return tool === 'cachegrind'
-      ? { instructions: parseCachegrindInstructions(text), syscalls: null, result }
-      : { instructions: null, syscalls: parseStraceTrace(text), result };
-  } catch (err) {
-    return { reason: `${k * input.n} operations: reading the output failed: ${errorText(err)}` };
-  }
+  if (!counted.ok)
+    return fail(counted.interrupted ? 'skipped' : 'failed', counted.interrupted ? 'interrupted' : counted.reason);
+  const okRecord = emptyRecord(workload, profile, n, ctx.tools, 'ok');
+  return {
+    ...okRecord,
+    ...perOpFigures(counted.runN, counted.run2N),
+    effective: counted.effective,
+    tools: { ...okRecord.tools, sqlite: counted.sqlite },
+    wallMs: performance.now() - started,
+  };
 }
 
 function emptyRecord(
