@@ -1,6 +1,7 @@
 /** What `loadlab tune` measured, as data: TUNE.md and the config fragment are rendered from it. */
 import type { IndexCandidate } from './index-candidates.ts';
 import type { Rung } from './halving.ts';
+import type { TieBreak } from './counted.ts';
 import type { Comparison } from './paired.ts';
 import type { Dimension, Durability, Settings } from './space.ts';
 
@@ -19,13 +20,25 @@ export interface Decision {
   leader: Settings;
   current: Settings;
   /**
-   * adopted: faster beyond the band on a query and slower on none; required: your value does
-   * not meet the durability asked for; the others keep your value.
+   * adopted: faster beyond the band on a query and slower on none; adopted by count: the
+   * timing could not tell them apart and the exact counters (--counted) show fewer on a query
+   * and more on none; required: your value does not meet the durability asked for; the
+   * others keep your value.
    */
-  verdict: 'adopted' | 'required' | 'within the noise' | 'not shown' | 'slower' | 'trade-off' | 'not measured';
+  verdict:
+    | 'adopted'
+    | 'adopted by count'
+    | 'required'
+    | 'within the noise'
+    | 'not shown'
+    | 'slower'
+    | 'trade-off'
+    | 'not measured';
   adopted: boolean;
   /** Base: the leader with your value; arm: the leader. */
   comparison?: Comparison;
+  /** The counted tie-break (--counted), when the timing said within the noise or not shown. Same base and arm. */
+  counted?: TieBreak;
 }
 
 export interface TuneRecord {
@@ -36,6 +49,8 @@ export interface TuneRecord {
   queries: { name: string; sql: string; writes: boolean; paramSets: number }[];
   durability: Durability;
   budgetS: number;
+  /** Whether exact counters broke ties (--counted). */
+  counted: boolean;
   elapsedS: number;
   /** What `new Database(file)` gives with no PRAGMAs of the application's own. */
   current: Settings;

@@ -7,6 +7,7 @@ import { TUNE_BAND, type Comparison, type QueryGain } from './paired.ts';
 import { DIMENSIONS, dimensionText, sameDimension, settingsText } from './space.ts';
 import type { TuneRecord } from './record.ts';
 import { TUNE_PROFILE } from './fragment.ts';
+import { renderTieBreaks } from './counted-report.ts';
 
 const band = `±${Math.round(TUNE_BAND * 100)} %`;
 
@@ -50,6 +51,8 @@ export function decisionText(v: TuneRecord['decisions'][number]['verdict'], dura
   switch (v) {
     case 'adopted':
       return 'adopted';
+    case 'adopted by count':
+      return `adopted by count: the timing could not separate them (inside ${band}), the counters show less work`;
     case 'required':
       return `required by --durability ${durability}`;
     case 'within the noise':
@@ -152,7 +155,10 @@ export function renderTuneMarkdown(r: TuneRecord): string {
   out.push('## Settings, one at a time', '');
   out.push(
     `Each setting where the search's leader differs from yours, measured paired against the leader with your value. ` +
-      `Adopted only when faster beyond ${band} on a query and slower on none; otherwise your value stays.`,
+      `Adopted only when faster beyond ${band} on a query and slower on none` +
+      (r.counted
+        ? '; when the timing cannot tell them apart, the exact counters decide (below).'
+        : '; otherwise your value stays (`--counted` lets exact counters break such ties).'),
     '',
   );
   if (r.decisions.length === 0) out.push('The leader has your settings: nothing to decide.', '');
@@ -176,6 +182,7 @@ export function renderTuneMarkdown(r: TuneRecord): string {
       ),
     );
 
+  out.push(...renderTieBreaks(r));
   out.push(
     `## The winner against your settings`,
     '',

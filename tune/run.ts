@@ -18,7 +18,7 @@ import { createWorkspace, type Workspace } from '../bench/workspace.ts';
 import { readQueriesFile } from '../db/queries-file.ts';
 import { existingSqliteFile } from '../lib/files.ts';
 import { readExplainQueries } from '../ops/queries-file.ts';
-import { createArms, type Arm } from './arms.ts';
+import { createArms, keyOf, type Arm } from './arms.ts';
 import { comparisonCostS, configCostS, halvingCostS, MIN_TASK_MS } from './budget.ts';
 import { applicableGuideIndexes, tunedSettings, writingQueries } from './database.ts';
 import { createVariants } from './files.ts';
@@ -40,7 +40,9 @@ import {
   type Durability,
   type Settings,
 } from './space.ts';
-import { decide, indexResult, settleIndexes, unjudged } from './verdicts.ts';
+import { decideSetting, indexResult, settleIndexes, unjudged } from './verdicts.ts';
+import { countTieBreak } from './counted.ts';
+import { findCountingTools, type CountingTools } from '../bench/counted/tools.ts';
 
 export interface TuneProgress {
   stage: 'indexes' | 'pragmas' | 'decisions' | 'final';
@@ -58,6 +60,14 @@ export interface TuneOptions {
   /** Where the copies go (a real disk; default .tmp/tune). */
   dataDir?: string;
   minRows?: number;
+  /**
+   * Exact counters break ties: a setting the timing cannot separate from yours is counted
+   * (system calls, and instructions when valgrind is there and the budget pays) and adopted
+   * when it does less on a query and more on none.
+   */
+  counted?: boolean;
+  /** Where strace and valgrind are (default: found on PATH when `counted`). */
+  countingTools?: CountingTools;
   /** The copies' directory when the caller owns it (so Ctrl-C can remove it); else made and removed here. */
   workspace?: Workspace;
   onProgress?: (p: TuneProgress) => void;
@@ -66,8 +76,8 @@ export interface TuneOptions {
 
 export const TUNE_DEFAULTS = { budgetS: 300, durability: 'normal' as Durability, dataDir: '.tmp/tune' } as const;
 
-/** Budget shares of what is left when each stage starts. */
-const SHARES = { indexes: 0.3, pragmas: 0.45 } as const;
+/** Budget shares of what is left when each stage starts; with --counted, a decision's timing leaves the rest of its share to counting. */
+const SHARES = { indexes: 0.3, pragmas: 0.45, decisionTiming: 0.6 } as const;
 
 export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
   const now = opts.now ?? (() => performance.now());
@@ -102,6 +112,7 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
       inspect.close();
     }
     const variants = createVariants(workspace, source);
+    const tools = opts.counted ? (opts.countingTools ?? findCountingTools()) : null;
     const tuned = tunedSettings(current);
     const { probe, compare, timeConfig } = createArms({ variants, writes, queries, now, leftS });
 
@@ -177,22 +188,46 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
         continue;
       }
       progress('decisions', `${d}: the leader's value against yours`, winner);
+      const share = spendable(adopted.length) / Math.max(1, decisionsLeft--);
+      const shareEnds = leftS() - share;
       const cmp = await compare(
         { s: alt, ix: adopted, label: 'yours' },
         { s: winner, ix: adopted, label: 'leader' },
         queries,
-        spendable(adopted.length) / Math.max(1, decisionsLeft--),
+        tools ? share * SHARES.decisionTiming : share,
         callsAdopted,
       );
-      const verdict = cmp ? decide(cmp) : 'not measured';
-      const keep = verdict === 'adopted';
+      const leader = winner;
+      const {
+        verdict,
+        adopted: keep,
+        counted,
+      } = await decideSetting(
+        cmp,
+        tools
+          ? () => {
+              progress('decisions', `${d}: counting what each does per call`, leader);
+              return countTieBreak({
+                base: { settings: alt, file: variants.file(keyOf({ s: alt, ix: adopted })) },
+                arm: { settings: leader, file: variants.file(keyOf({ s: leader, ix: adopted })) },
+                queries,
+                calls: callsAdopted,
+                tools,
+                dir: workspace.dir,
+                budgetS: Math.max(0, leftS() - shareEnds),
+                now,
+              });
+            }
+          : undefined,
+      );
       decisions.push({
         dimension: d,
-        leader: winner,
+        leader,
         current,
         verdict,
         adopted: keep,
         ...(cmp ? { comparison: cmp } : {}),
+        ...(counted ? { counted } : {}),
       });
       if (!keep) winner = alt;
     }
@@ -247,6 +282,7 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
       })),
       durability: opts.durability,
       budgetS: opts.budgetS,
+      counted: !!tools,
       elapsedS: (now() - t0) / 1000,
       current,
       tuned,

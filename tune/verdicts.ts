@@ -6,6 +6,7 @@
 import type { Comparison } from './paired.ts';
 import type { IndexCandidate } from './index-candidates.ts';
 import type { Decision, IndexResult } from './record.ts';
+import type { TieBreak } from './counted.ts';
 
 /** A comparison's verdict on a change: adopted only when faster beyond the band on a query and slower on none. */
 export function decide(cmp: Comparison): Decision['verdict'] {
@@ -15,6 +16,23 @@ export function decide(cmp: Comparison): Decision['verdict'] {
   if (faster) return 'adopted';
   if (slower) return 'slower';
   return cmp.gains.every((g) => g.verdict === 'within the noise') ? 'within the noise' : 'not shown';
+}
+
+/**
+ * A setting's verdict: the timing's, and when it cannot separate the two values (within the
+ * noise, not shown) and a tie-break is given, the counters': adopted by count only when they
+ * show less work on a query and more on none.
+ */
+export async function decideSetting(
+  cmp: Comparison | null,
+  tieBreak?: () => Promise<TieBreak>,
+): Promise<{ verdict: Decision['verdict']; adopted: boolean; counted?: TieBreak }> {
+  const timed = cmp ? decide(cmp) : 'not measured';
+  if (!tieBreak || (timed !== 'within the noise' && timed !== 'not shown'))
+    return { verdict: timed, adopted: timed === 'adopted' };
+  const counted = await tieBreak();
+  const byCount = counted.verdict === 'cheaper';
+  return { verdict: byCount ? 'adopted by count' : timed, adopted: byCount, counted };
 }
 
 /** A comparison that could not be made: every query not judged, with the reason. */
@@ -44,6 +62,7 @@ export function indexResult(candidate: IndexCandidate, cmp: Comparison | null): 
   const v = decide(cmp);
   const why: Record<Decision['verdict'], string> = {
     adopted: 'faster beyond the band',
+    'adopted by count': '',
     'trade-off': 'slower on a query',
     slower: 'slower on a query',
     'within the noise': 'not shown faster',

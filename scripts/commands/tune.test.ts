@@ -1,4 +1,11 @@
+import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { CLI_BIN } from '../../lib/server-process.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
 import { parseBudget } from './tune.ts';
 
 describe('tune --budget', () => {
@@ -13,5 +20,31 @@ describe('tune --budget', () => {
   it('refuses anything else with the form it expects', () => {
     for (const bad of ['', 'five', '5 minutes', '-3m', 'm', '1.5m'])
       expect(() => parseBudget(bad)).toThrow(/--budget: expected a duration such as 60s, 5m or 1m30s/);
+  });
+});
+
+describe('tune --counted', () => {
+  it('without strace on PATH: one line naming what to install, exit 2, nothing written', async () => {
+    const tmp = tempDir('loadlab-tune-counted-cli-');
+    try {
+      const db = join(tmp.dir, 'a.sqlite');
+      new Database(db).exec('CREATE TABLE t (id INTEGER PRIMARY KEY)').close();
+      writeFileSync(join(tmp.dir, 'q.sql'), 'SELECT * FROM t;\n');
+      const out = join(tmp.dir, 'out');
+      const r = await promisify(execFile)(
+        process.execPath,
+        [CLI_BIN, 'tune', db, '--queries', join(tmp.dir, 'q.sql'), '--counted', '--out', out],
+        // A PATH with neither strace nor valgrind (node is started by its full path).
+        { env: { PATH: tmp.dir }, cwd: tmp.dir },
+      ).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('error: --counted needs strace on PATH (apt-get install valgrind strace)\n');
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

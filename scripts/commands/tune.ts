@@ -5,6 +5,7 @@ import { ensureDir } from '../../lib/ensure-dir.ts';
 import { exitOnInterrupt } from '../../lib/interrupt.ts';
 import { createWorkspace } from '../../bench/workspace.ts';
 import { UsageError } from '../../lib/errors.ts';
+import { findCountingTools, INSTALL_HINT } from '../../bench/counted/tools.ts';
 import { SHARED } from '../flags.ts';
 import { baselineConfig, candidateConfig, applySql } from '../../tune/fragment.ts';
 import { comparisonLine, renderTuneMarkdown } from '../../tune/report.ts';
@@ -63,6 +64,9 @@ PRAGMAs: journal_mode + synchronous (only pairs that meet --durability), cache_s
 mmap_size, temp_store and page_size (on a VACUUM'd copy), searched by successive halving;
 then each setting where the leader differs from yours is measured paired against your value
 and adopted only when it is shown faster beyond 5 % on a query and slower on none.
+With --counted, a setting the timing cannot separate from yours is counted per call (system
+calls with strace; instructions with valgrind when the budget pays) and adopted when it does
+less work on a query and more on none.
 Writes: TUNE.md, tune.json, tune-profile.json (a customProfiles entry for run and ab),
 ab-baseline.json (tuned under the same name, for ab) and apply.sql.
 
@@ -93,6 +97,10 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
       help: 'where the copies go (a real disk; removed afterwards)',
     },
     'min-rows': { ...SHARED['min-rows'], help: 'scans of tables with at most this many rows propose no index' },
+    counted: {
+      kind: 'boolean',
+      help: 'break ties with exact counters: system calls (strace) and instructions (valgrind) per call',
+    },
     json: { kind: 'boolean', help: 'print tune.json to stdout instead of the summary' },
   },
   positionals: [1, 1],
@@ -103,6 +111,8 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
     const durability = values.durability as Durability;
     if (!DURABILITIES.includes(durability))
       throw new UsageError(`--durability must be one of ${DURABILITIES.join(', ')}, got '${values.durability}'`);
+    const tools = values.counted ? findCountingTools() : undefined;
+    if (tools && !tools.strace) throw new UsageError(`--counted needs strace on PATH (${INSTALL_HINT})`);
     const outDir = values.out;
     const line = progressLine(process.stderr, budgetS);
     // The command owns the copies' directory so Ctrl-C removes them too.
@@ -120,6 +130,7 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
         durability,
         workspace,
         minRows: values['min-rows'],
+        ...(tools ? { counted: true, countingTools: tools } : {}),
         onProgress: (p) => line.update(p),
       });
     } finally {

@@ -1,0 +1,209 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findCountingTools } from '../bench/counted/tools.ts';
+import { parseQueriesFile } from '../db/queries-file.ts';
+import { tempDir } from '../test-support/temp-dir.ts';
+import { countedCalls, countTieBreak, judgeCounts, tieBreakVerdict, type PerCall, type QueryCount } from './counted.ts';
+import type { Comparison } from './paired.ts';
+import type { Settings } from './space.ts';
+import { decideSetting, unjudged } from './verdicts.ts';
+
+const per = (o: Partial<PerCall>): PerCall => ({
+  instructions: null,
+  fsync: 0,
+  writeCalls: 0,
+  writeBytes: 0,
+  readCalls: 0,
+  readBytes: 0,
+  ...o,
+});
+
+describe('counted tie-break verdicts (pure)', () => {
+  it('a counter differs only beyond 1 % and its floor; fewer, more, mixed and same', () => {
+    expect(judgeCounts(per({ fsync: 1, writeCalls: 2 }), per({ fsync: 0, writeCalls: 2 }), 20)).toEqual({
+      verdict: 'fewer',
+      differences: ['fsyncs 1.00 → 0.00 per call'],
+    });
+    expect(judgeCounts(per({ readCalls: 3 }), per({ readCalls: 5 }), 20).verdict).toBe('more');
+    expect(judgeCounts(per({ fsync: 1, readCalls: 3 }), per({ fsync: 0, readCalls: 5 }), 20).verdict).toBe('mixed');
+    // One checkpoint's fsync spread over 500 calls is not a difference (floor 0.01 per call).
+    expect(judgeCounts(per({ fsync: 0.004 }), per({ fsync: 0 }), 500).verdict).toBe('same');
+    // Instructions: 0.5 % is inside the band; 5 % beyond it; at n = 5 the floor is 4 × 20k / 5 = 16k.
+    expect(judgeCounts(per({ instructions: 1e6 }), per({ instructions: 1.005e6 }), 500).verdict).toBe('same');
+    expect(judgeCounts(per({ instructions: 1e6 }), per({ instructions: 1.05e6 }), 500).verdict).toBe('more');
+    expect(judgeCounts(per({ instructions: 200e3 }), per({ instructions: 185e3 }), 5).verdict).toBe('same');
+    expect(judgeCounts(per({ instructions: 200e3 }), per({ instructions: 180e3 }), 5).verdict).toBe('fewer');
+  });
+
+  it('cheaper needs every query counted, one fewer and none more', () => {
+    const q = (verdict: QueryCount['verdict']): QueryCount => ({
+      query: verdict,
+      n: 1,
+      base: null,
+      arm: null,
+      verdict,
+      differences: [],
+    });
+    expect(tieBreakVerdict([q('fewer'), q('same')])).toBe('cheaper');
+    expect(tieBreakVerdict([q('same'), q('same')])).toBe('same');
+    expect(tieBreakVerdict([q('fewer'), q('more')])).toBe('mixed');
+    expect(tieBreakVerdict([q('fewer'), q('not counted')])).toBe('not counted');
+    expect(tieBreakVerdict([q('more'), q('not counted')])).toBe('costlier');
+    expect(tieBreakVerdict([])).toBe('not counted');
+  });
+
+  it('counts about 5 ms of native calls per run, from 1 to 500 calls', () => {
+    expect(countedCalls(0.001)).toBe(500);
+    expect(countedCalls(0.5)).toBe(10);
+    expect(countedCalls(80)).toBe(1);
+  });
+
+  it('a setting the timing cannot separate is adopted only when the counters say cheaper', async () => {
+    const noise = { ...unjudged('yours', 'leader', ['q'], ''), confidence: 0.95 };
+    noise.gains[0] = {
+      ...noise.gains[0]!,
+      estimate: 1.01,
+      low: 0.99,
+      high: 1.03,
+      coverage: 0.96,
+      verdict: 'within the noise',
+    };
+    const faster: Comparison = {
+      ...noise,
+      gains: [{ ...noise.gains[0]!, estimate: 1.5, low: 1.3, high: 1.7, verdict: 'faster' }],
+    };
+    const breakWith = (verdict: 'cheaper' | 'same' | 'costlier') => async () => ({
+      counted: ['syscalls' as const],
+      queries: [],
+      verdict,
+    });
+    expect(await decideSetting(noise, breakWith('cheaper'))).toMatchObject({
+      verdict: 'adopted by count',
+      adopted: true,
+      counted: { verdict: 'cheaper' },
+    });
+    expect(await decideSetting(noise, breakWith('same'))).toMatchObject({
+      verdict: 'within the noise',
+      adopted: false,
+    });
+    expect(await decideSetting(noise, breakWith('costlier'))).toMatchObject({ adopted: false });
+    // The timing decides when it can: no count asked.
+    let asked = false;
+    const r = await decideSetting(faster, async () => {
+      asked = true;
+      return breakWith('costlier')();
+    });
+    expect(r).toEqual({ verdict: 'adopted', adopted: true });
+    expect(asked).toBe(false);
+    expect(await decideSetting(noise)).toEqual({ verdict: 'within the noise', adopted: false });
+  });
+});
+
+const tools = findCountingTools();
+const WAL_FULL: Settings = {
+  journal_mode: 'wal',
+  synchronous: 2,
+  cache_size: -2000,
+  mmap_size: 0,
+  temp_store: 0,
+  page_size: 4096,
+};
+const QUERIES = parseQueriesFile(`-- @name point
+-- @params [5]
+-- @params [900]
+SELECT * FROM t WHERE id = ?;
+-- @name count-a
+-- @params [7]
+SELECT count(*) FROM t WHERE a = ?;
+-- @name insert
+-- @params [3, "abc"]
+INSERT INTO t (a, b) VALUES (?, ?);
+`);
+const CALLS = new Map([
+  ['point', 0.01],
+  ['count-a', 1.5],
+  ['insert', 0.3],
+]);
+
+describe.skipIf(!tools.strace && !process.env.CI)('counted tie-break with strace (and valgrind)', () => {
+  const tmp = tempDir('loadlab-tune-counted-');
+  const file = join(tmp.dir, 'db.sqlite');
+  beforeAll(() => {
+    const db = new Database(file);
+    db.pragma('journal_mode = wal');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT)');
+    const ins = db.prepare('INSERT INTO t (a, b) VALUES (?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < 20_000; i++) ins.run(i % 100, 'x'.repeat(50));
+    })();
+    db.close();
+  });
+  afterAll(() => tmp.cleanup());
+  const tieBreak = (arm: Settings, budgetS: number, queries = QUERIES) =>
+    countTieBreak({
+      base: { settings: WAL_FULL, file },
+      arm: { settings: arm, file },
+      queries,
+      calls: CALLS,
+      tools,
+      dir: tmp.dir,
+      budgetS,
+    });
+
+  it('A/A: the same settings on both sides count the same on every query', async () => {
+    const r = await tieBreak(WAL_FULL, 5);
+    expect(r.counted).toEqual(['syscalls']);
+    expect(r.queries.map((q) => [q.query, q.verdict])).toEqual([
+      ['point', 'same'],
+      ['count-a', 'same'],
+      ['insert', 'same'],
+    ]);
+    // System calls repeat exactly: the insert commits with one fsync on both sides.
+    const ins = r.queries[2]!;
+    expect(ins.base!.fsync).toBe(1);
+    expect(ins.arm).toEqual(ins.base);
+    expect(r.verdict).toBe('same');
+  }, 60_000);
+
+  it('synchronous NORMAL in WAL: no fsync per commit, the reads the same, so cheaper', async () => {
+    const r = await tieBreak({ ...WAL_FULL, synchronous: 1 }, 5);
+    const ins = r.queries.find((q) => q.query === 'insert')!;
+    expect(ins).toMatchObject({ verdict: 'fewer', differences: ['fsyncs 1.00 → 0.00 per call'] });
+    expect(r.queries.filter((q) => q.query !== 'insert').every((q) => q.verdict === 'same')).toBe(true);
+    expect(r.verdict).toBe('cheaper');
+    // Five seconds cannot pay for valgrind: said so, and the system calls still decide.
+    expect(r.instructionsSkipped).toMatch(tools.valgrind ? /the budget/ : /valgrind not found/);
+  }, 60_000);
+
+  it.skipIf(!tools.valgrind && !process.env.CI)(
+    'A/A with instructions: identical settings stay the same within the instruction floor',
+    async () => {
+      const r = await tieBreak(
+        WAL_FULL,
+        120,
+        QUERIES.filter((q) => q.name !== 'count-a'),
+      );
+      expect(r.counted).toEqual(['syscalls', 'instructions']);
+      for (const q of r.queries) {
+        expect(q.base!.instructions).toBeGreaterThan(1000);
+        expect(q.verdict).toBe('same');
+      }
+    },
+    120_000,
+  );
+
+  it('without strace nothing is counted and the reason says what to install', async () => {
+    const r = await countTieBreak({
+      base: { settings: WAL_FULL, file },
+      arm: { settings: WAL_FULL, file },
+      queries: QUERIES,
+      calls: CALLS,
+      tools: { strace: null, valgrind: null },
+      dir: tmp.dir,
+      budgetS: 5,
+    });
+    expect(r.verdict).toBe('not counted');
+    expect(r.reason).toMatch(/strace not found/);
+  });
+});
