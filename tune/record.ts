@@ -2,6 +2,7 @@
 import type { IndexCandidate } from './index-candidates.ts';
 import type { Rung } from './halving.ts';
 import type { TieBreak } from './counted.ts';
+import type { ServiceResult } from './service.ts';
 import type { Comparison } from './paired.ts';
 import type { Dimension, Durability, Settings } from './space.ts';
 
@@ -77,4 +78,6 @@ export interface TuneRecord {
   vsCurrent: Comparison;
   /** Base: the guide's tuned PRAGMAs and its applicable indexes; arm: the winner. */
   vsTuned: Comparison;
+  /** The winner against yours through your own service under load (--serve). */
+  service?: ServiceResult;
 }

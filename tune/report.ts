@@ -8,6 +8,7 @@ import { DIMENSIONS, dimensionText, sameDimension, settingsText } from './space.
 import type { TuneRecord } from './record.ts';
 import { TUNE_PROFILE } from './fragment.ts';
 import { renderTieBreaks } from './counted-report.ts';
+import { renderService } from './service-report.ts';
 
 const band = `±${Math.round(TUNE_BAND * 100)} %`;
 
@@ -204,6 +205,7 @@ export function renderTuneMarkdown(r: TuneRecord): string {
         'the winner also pays for its own on every write to the tables they index.',
       '',
     );
+  out.push(...renderService(r));
 
   out.push('## Use it', '');
   out.push(

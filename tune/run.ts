@@ -13,8 +13,9 @@
  * The user's file is copied, never opened; its SHA-256 is compared before and after.
  */
 import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { databaseChecksum } from '../bench/queries.ts';
-import { createWorkspace, type Workspace } from '../bench/workspace.ts';
+import { copyDatabase, createWorkspace, type Workspace } from '../bench/workspace.ts';
 import { readQueriesFile } from '../db/queries-file.ts';
 import { existingSqliteFile } from '../lib/files.ts';
 import { readExplainQueries } from '../ops/queries-file.ts';
@@ -42,10 +43,11 @@ import {
 } from './space.ts';
 import { decideSetting, indexResult, settleIndexes, unjudged } from './verdicts.ts';
 import { countTieBreak } from './counted.ts';
+import { compareThroughService, type ServiceResult, type ServiceSpec } from './service.ts';
 import { findCountingTools, type CountingTools } from '../bench/counted/tools.ts';
 
 export interface TuneProgress {
-  stage: 'indexes' | 'pragmas' | 'decisions' | 'final';
+  stage: 'indexes' | 'pragmas' | 'decisions' | 'final' | 'service';
   message: string;
   leader?: string;
   /** Seconds of the budget left. */
@@ -66,6 +68,11 @@ export interface TuneOptions {
    * when it does less on a query and more on none.
    */
   counted?: boolean;
+  /**
+   * Your own service (--serve, --scenario-file, --target): the winner against your settings
+   * through it, under load, with the share of the budget SHARES.service.
+   */
+  service?: ServiceSpec;
   /** Where strace and valgrind are (default: found on PATH when `counted`). */
   countingTools?: CountingTools;
   /** The copies' directory when the caller owns it (so Ctrl-C can remove it); else made and removed here. */
@@ -77,13 +84,16 @@ export interface TuneOptions {
 export const TUNE_DEFAULTS = { budgetS: 300, durability: 'normal' as Durability, dataDir: '.tmp/tune' } as const;
 
 /** Budget shares of what is left when each stage starts; with --counted, a decision's timing leaves the rest of its share to counting. */
-const SHARES = { indexes: 0.3, pragmas: 0.45, decisionTiming: 0.6 } as const;
+const SHARES = { indexes: 0.3, pragmas: 0.45, decisionTiming: 0.6, service: 0.4 } as const;
 
 export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
   const now = opts.now ?? (() => performance.now());
   const t0 = now();
-  // What is left of the budget, keeping 3 % for reading the queries, hashing and writing the results.
-  const leftS = () => opts.budgetS * 0.97 - (now() - t0) / 1000;
+  // What is left of the budget, keeping 3 % for reading the queries, hashing and writing the results,
+  // and the service stage's share when there is one.
+  const totalLeftS = () => opts.budgetS * 0.97 - (now() - t0) / 1000;
+  const serviceS = opts.service ? opts.budgetS * SHARES.service : 0;
+  const leftS = () => totalLeftS() - serviceS;
   const userDb = existingSqliteFile(opts.db);
   const queries = readQueriesFile(opts.queries);
   const specs = readExplainQueries(opts.queries);
@@ -268,6 +278,20 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
       r.insertCost = cmp ? { comparison: cmp } : { error: 'the budget ran out' };
     }
 
+    // 5. Through your service, under load: yours on a plain copy, the winner on a copy of its variant.
+    let service: ServiceResult | undefined;
+    if (opts.service) {
+      progress('service', 'the winner against yours through your service, under load', winner);
+      const winnerFile = join(workspace.dir, 'service-winner.sqlite');
+      copyDatabase(variants.file(keyOf(winnerArm)), winnerFile);
+      service = await compareThroughService({
+        spec: opts.service,
+        files: { yours: workspace.copy(source, 'service-yours'), winner: winnerFile },
+        settings: { yours: current, winner },
+        budgetS: totalLeftS(),
+      });
+    }
+
     const shaAfter = databaseChecksum(userDb);
     return {
       kind: 'tune',
@@ -303,6 +327,7 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
       adoptedIndexes: adopted.map((c) => c.sql),
       vsCurrent,
       vsTuned,
+      ...(service ? { service } : {}),
     };
   } finally {
     if (!opts.workspace) workspace.cleanup();

@@ -48,3 +48,41 @@ describe('tune --counted', () => {
     }
   });
 });
+
+describe('tune --serve', () => {
+  it('refuses incomplete or remote service flags with one line, exit 2, before any work', async () => {
+    const tmp = tempDir('loadlab-tune-serve-cli-');
+    try {
+      const db = join(tmp.dir, 'a.sqlite');
+      new Database(db).exec('CREATE TABLE t (id INTEGER PRIMARY KEY)').close();
+      writeFileSync(join(tmp.dir, 'q.sql'), 'SELECT * FROM t;\n');
+      writeFileSync(join(tmp.dir, 's.json'), JSON.stringify({ name: 's', requests: [{ path: '/' }] }));
+      const run = (...extra: string[]) =>
+        promisify(execFile)(process.execPath, [CLI_BIN, 'tune', db, '--queries', 'q.sql', '--out', 'out', ...extra], {
+          cwd: tmp.dir,
+        }).then(
+          () => ({ code: 0, stderr: '' }),
+          (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+        );
+      expect(await run('--serve', 'node app.js')).toEqual({
+        code: 2,
+        stderr: "error: --serve needs --scenario-file FILE: your service's requests\n",
+      });
+      expect(await run('--scenario-file', 's.json')).toEqual({
+        code: 2,
+        stderr: 'error: --scenario-file and --target go with --serve CMD: tune starts your service itself\n',
+      });
+      expect(
+        await run('--serve', 'node app.js', '--scenario-file', 's.json', '--target', 'http://10.1.2.3:{port}'),
+      ).toEqual({
+        code: 2,
+        stderr:
+          "error: --target: tune starts your service on this machine: the host must be loopback, got '10.1.2.3'\n",
+      });
+      expect(await run('--serve', 'node app.js', '--scenario-file', 'missing.json')).toMatchObject({ code: 2 });
+      expect(existsSync(join(tmp.dir, 'out'))).toBe(false);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -11,6 +11,8 @@ import { baselineConfig, candidateConfig, applySql } from '../../tune/fragment.t
 import { comparisonLine, renderTuneMarkdown } from '../../tune/report.ts';
 import { runTune, TUNE_DEFAULTS, type TuneProgress } from '../../tune/run.ts';
 import { DURABILITIES, settingsText, type Durability } from '../../tune/space.ts';
+import { checkTarget, type ServiceSpec } from '../../tune/service.ts';
+import { readScenarioFile } from '../../load/user-scenario/read.ts';
 
 /** "5m", "90s", "1m30s", "120" (seconds) -> seconds; anything else a UsageError. */
 export function parseBudget(text: string): number {
@@ -23,6 +25,25 @@ export function parseBudget(text: string): number {
 }
 
 const MIN_BUDGET_S = 10;
+const DEFAULT_TARGET = 'http://127.0.0.1:{port}';
+
+/** --serve, --scenario-file and --target: all or none (target has a default). */
+function serviceSpec(
+  values: { serve?: string; 'scenario-file'?: string; target?: string },
+  outDir: string,
+): ServiceSpec | undefined {
+  const { serve, target } = values;
+  const scenarioFile = values['scenario-file'];
+  if (serve === undefined) {
+    if (scenarioFile !== undefined || target !== undefined)
+      throw new UsageError('--scenario-file and --target go with --serve CMD: tune starts your service itself');
+    return undefined;
+  }
+  if (serve.trim() === '') throw new UsageError('--serve: give the command that starts your service');
+  if (scenarioFile === undefined) throw new UsageError("--serve needs --scenario-file FILE: your service's requests");
+  checkTarget(target ?? DEFAULT_TARGET);
+  return { command: serve, scenarioFile, target: target ?? DEFAULT_TARGET, outDir };
+}
 const MAX_BUDGET_S = 6 * 3600;
 
 /** Progress on stderr: one live line on a terminal (redrawn every second with the time left), plain lines otherwise. */
@@ -70,6 +91,12 @@ less work on a query and more on none.
 Writes: TUNE.md, tune.json, tune-profile.json (a customProfiles entry for run and ab),
 ab-baseline.json (tuned under the same name, for ab) and apply.sql.
 
+Your own service (--serve CMD --scenario-file F [--target URL]): after the search, tune starts
+CMD twice, yours on a plain copy and the winner on a copy with its journal, page size and
+indexes, each told LOADLAB_DB (the file), LOADLAB_PRAGMAS (';'-separated PRAGMAs to run on
+every connection, busy_timeout included) and PORT; runs ab between them (the winner as the
+candidate) with 40 % of the budget, writes service-ab/, and stops both.
+
 The queries file is the bench's format: statements ending in ';', '-- @name x',
 '-- @params [..]' (repeatable, cycled). Yours: what new Database(file) gives, no PRAGMAs.
 
@@ -101,6 +128,18 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
       kind: 'boolean',
       help: 'break ties with exact counters: system calls (strace) and instructions (valgrind) per call',
     },
+    serve: {
+      kind: 'string',
+      value: 'CMD',
+      help: 'your service: started twice (yours, the winner) with LOADLAB_DB, LOADLAB_PRAGMAS and PORT; ab runs between them',
+    },
+    'scenario-file': { kind: 'string', value: 'FILE', help: "your service's requests (docs/load.md), with --serve" },
+    target: {
+      kind: 'string',
+      value: 'URL',
+      defaultText: DEFAULT_TARGET,
+      help: 'where an instance of --serve listens; {port} is its PORT (loopback)',
+    },
     json: { kind: 'boolean', help: 'print tune.json to stdout instead of the summary' },
   },
   positionals: [1, 1],
@@ -111,6 +150,8 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
     const durability = values.durability as Durability;
     if (!DURABILITIES.includes(durability))
       throw new UsageError(`--durability must be one of ${DURABILITIES.join(', ')}, got '${values.durability}'`);
+    const service = serviceSpec(values, join(values.out, 'service-ab'));
+    if (service) await readScenarioFile(service.scenarioFile);
     const tools = values.counted ? findCountingTools() : undefined;
     if (tools && !tools.strace) throw new UsageError(`--counted needs strace on PATH (${INSTALL_HINT})`);
     const outDir = values.out;
@@ -131,6 +172,7 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
         workspace,
         minRows: values['min-rows'],
         ...(tools ? { counted: true, countingTools: tools } : {}),
+        ...(service ? { service } : {}),
         onProgress: (p) => line.update(p),
       });
     } finally {
@@ -151,6 +193,11 @@ example: loadlab tune app.sqlite --queries queries.sql --budget 5m`,
           `winner: ${settingsText(record.winner)}; ${record.adoptedIndexes.length} index(es) to create`,
           `against yours: ${comparisonLine(record.vsCurrent)}`,
           `against tuned: ${comparisonLine(record.vsTuned)}`,
+          ...(record.service
+            ? [
+                `through your service: ${record.service.error ? `not measured: ${record.service.error}` : record.service.headline}`,
+              ]
+            : []),
           `${Math.round(record.elapsedS)} s of ${budgetS} s; wrote ${join(outDir, 'TUNE.md')}`,
           '',
         ].join('\n'),
