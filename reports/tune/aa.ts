@@ -2,7 +2,7 @@
  * The tune A/A: `loadlab tune` twice on one database with one budget, then whether the two
  * runs agree (tune/agreement.ts). Keeps both runs and the agreement under OUT.
  *
- *   node --import tsx reports/tune/aa.ts DB QUERIES OUT [BUDGET] [DURABILITY]
+ *   node --import tsx reports/tune/aa.ts DB QUERIES OUT [BUDGET] [DURABILITY] [-- TUNE FLAGS…]
  *
  * A measurement: run it on an otherwise idle machine.
  */
@@ -13,7 +13,10 @@ import { writeJsonAtomic } from '../../lib/atomic-write.ts';
 import { tuneAgreement } from '../../tune/agreement.ts';
 import type { TuneRecord } from '../../tune/record.ts';
 
-const [db, queries, out, budget = '60s', durability = 'normal'] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const dashes = argv.indexOf('--');
+const extra = dashes === -1 ? [] : argv.slice(dashes + 1);
+const [db, queries, out, budget = '60s', durability = 'normal'] = dashes === -1 ? argv : argv.slice(0, dashes);
 if (!db || !queries || !out) {
   process.stderr.write('usage: reports/tune/aa.ts DB QUERIES OUT [BUDGET] [DURABILITY]\n');
   process.exit(2);
@@ -25,7 +28,7 @@ for (const label of ['a', 'b']) {
   const t0 = performance.now();
   execFileSync(
     process.execPath,
-    [BIN, 'tune', db, '--queries', queries, '--budget', budget, '--durability', durability, '--out', dir],
+    [BIN, 'tune', db, '--queries', queries, '--budget', budget, '--durability', durability, '--out', dir, ...extra],
     {
       stdio: ['ignore', 'inherit', 'inherit'],
     },
