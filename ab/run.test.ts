@@ -18,7 +18,7 @@ const tiny = RunConfig.parse({
     ...AB_QUICK.load,
     scenarios: ['read-point', 'write'],
     connections: 4,
-    durationS: 1,
+    durationS: 0.5,
     warmupS: 0.2,
     trials: 2,
   },
@@ -41,9 +41,9 @@ describe('runAb (real servers, real autocannon)', () => {
       });
       expect(() => AbFile.parse(ab)).not.toThrow();
       expect(rounds).toEqual([1, 2]);
-      // 2 rounds × 2 arms × 2 sides × 8 slices (1 s per side cut into 0.125 s slices).
+      // 2 rounds × 2 arms × 2 sides × 4 slices (0.5 s per side cut into 0.125 s slices).
       const perSide = slicesPerSide(tiny.load.durationS);
-      expect(perSide).toBe(8);
+      expect(perSide).toBe(4);
       expect(ab.trials).toHaveLength(2 * 2 * 2 * perSide);
       expect(ab.trials.every((t) => t.status === 'ok' && t.rps > 0)).toBe(true);
       // A pair is two neighbouring slices of one arm, one per side.

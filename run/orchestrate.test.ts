@@ -12,15 +12,20 @@ import { runSuite } from './orchestrate.ts';
 /**
  * Functional only: tiny database, one write scenario, half-second trial. No figure is asserted.
  * The quick preset turns the sequential load and concurrency arms off (the paired stage judges
- * the claims); here they stay on, and the paired stage is kept tiny: 6 rounds of one slice a side.
+ * the claims); here they stay on, and the paired stage is kept tiny: 3 rounds of one slice a side,
+ * at a confidence 3 rounds can give an interval for (1 − 2/2³ = 75 %), so the report still
+ * renders paired intervals and verdicts (fewer rounds than the confidence needs would give
+ * none). A round starts ten servers (~7.5 s on 2 cores): 6 rounds at 95 % took 46 s of this
+ * file's 70.
  */
+const PAIRED_ROUNDS = 3;
 const TINY = mergeConfig(QUICK, {
   profiles: ['untuned', 'tuned'],
   scale: 0.005,
   bench: { timeMs: 10, ops: ['point-read'], ablation: false, indexSweepRows: [] },
   load: { enabled: true, scenarios: ['write'], trials: 1, durationS: 0.5, warmupS: 0, connections: 2 },
   concurrency: { sequential: true },
-  paired: { rounds: 6, durationS: 0.13, warmupS: 0 },
+  paired: { rounds: PAIRED_ROUNDS, durationS: 0.13, warmupS: 0, confidence: 0.75 },
   capacity: { enabled: false },
 });
 
@@ -59,9 +64,9 @@ describe('runSuite', () => {
       ]);
       expect(saved.concurrency.every((l) => !l.pinning.pinned)).toBe(true);
       expect(saved.concurrency.filter((l) => l.scenario === 'mix-80-20').every((l) => l.median?.reads)).toBe(true);
-      // The paired stage: every comparison the report judges, 6 rounds of one slice a side (A B or B A).
+      // The paired stage: every comparison the report judges, every round of one slice a side (A B or B A).
       expect(saved.paired).not.toBeNull();
-      expect(saved.paired!.roundsDone).toBe(6);
+      expect(saved.paired!.roundsDone).toBe(PAIRED_ROUNDS);
       expect(saved.paired!.slicesPerSide).toBe(1);
       expect(saved.paired!.comparisons.map((c) => c.id)).toEqual([
         'tuned-vs-untuned/read-list',
@@ -71,8 +76,8 @@ describe('runSuite', () => {
         'pool/read-list',
       ]);
       for (const c of saved.paired!.comparisons) {
-        expect(c.slices).toHaveLength(12);
-        for (let round = 0; round < 6; round++)
+        expect(c.slices).toHaveLength(2 * PAIRED_ROUNDS);
+        for (let round = 0; round < PAIRED_ROUNDS; round++)
           expect(
             c.slices
               .filter((s) => s.round === round)
