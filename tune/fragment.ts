@@ -17,6 +17,11 @@ export const TUNE_PROFILE = 'tune-winner';
 /** The busy timeout the fragment sets: it changes no speed, it turns a lock conflict into a wait. */
 export const FRAGMENT_BUSY_TIMEOUT_MS = 5000;
 
+/** The fragment's busy timeout: 5000 ms, or more when the contention check needed more (tune/contention.ts). */
+export function busyTimeoutOf(record: Pick<TuneRecord, 'contention'>): number {
+  return record.contention?.recommendedMs ?? FRAGMENT_BUSY_TIMEOUT_MS;
+}
+
 const CREATE = /^CREATE INDEX "([^"]+)" ON "([^"]+)"\((.*)\)$/;
 
 /** The adopted indexes as `CREATE INDEX name ON table(cols)` when the fixture schema has that table and those columns. */
@@ -42,7 +47,7 @@ export function candidateConfig(record: TuneRecord) {
       [TUNE_PROFILE]: {
         extends: 'untuned',
         description: `loadlab tune's winner for ${record.db.path.split('/').pop()} (durability ${record.durability}, ${record.date.slice(0, 10)})`,
-        pragmas: profilePragmas(record.winner, FRAGMENT_BUSY_TIMEOUT_MS),
+        pragmas: profilePragmas(record.winner, busyTimeoutOf(record)),
         indexes: fixtureIndexes(record).fits,
       },
     },
@@ -77,7 +82,7 @@ export function applySql(record: TuneRecord): string {
   lines.push(
     '',
     '-- then at every open, on every connection (a file cannot store these):',
-    ...Object.entries(profilePragmas(w, FRAGMENT_BUSY_TIMEOUT_MS))
+    ...Object.entries(profilePragmas(w, busyTimeoutOf(record)))
       .filter(([k]) => k !== 'journal_mode')
       .map(([k, v]) => `-- PRAGMA ${k} = ${v};`),
   );

@@ -3,6 +3,7 @@ import type { IndexCandidate } from './index-candidates.ts';
 import type { Rung } from './halving.ts';
 import type { TieBreak } from './counted.ts';
 import type { ServiceResult } from './service.ts';
+import type { ContentionResult } from './contention.ts';
 import type { Comparison } from './paired.ts';
 import type { Dimension, Durability, Settings } from './space.ts';
 
@@ -78,6 +79,8 @@ export interface TuneRecord {
   vsCurrent: Comparison;
   /** Base: the guide's tuned PRAGMAs and its applicable indexes; arm: the winner. */
   vsTuned: Comparison;
+  /** busy_timeout where writes contend: several connections writing at once under the winner (when a query writes). */
+  contention?: ContentionResult;
   /** The winner against yours through your own service under load (--serve). */
   service?: ServiceResult;
 }

@@ -9,6 +9,7 @@ import type { TuneRecord } from './record.ts';
 import { TUNE_PROFILE } from './fragment.ts';
 import { renderTieBreaks } from './counted-report.ts';
 import { renderService } from './service-report.ts';
+import { renderContention } from './contention-report.ts';
 
 const band = `±${Math.round(TUNE_BAND * 100)} %`;
 
@@ -205,6 +206,7 @@ export function renderTuneMarkdown(r: TuneRecord): string {
         'the winner also pays for its own on every write to the tables they index.',
       '',
     );
+  out.push(...renderContention(r));
   out.push(...renderService(r));
 
   out.push('## Use it', '');

@@ -137,4 +137,15 @@ describe('tune on a copy of an application database', () => {
     expect(sql).toMatch(/-- PRAGMA synchronous = (full|extra);/);
     expect(ConfigFile.parse(baselineConfig()).customProfiles![TUNE_PROFILE]!.extends).toBe('tuned');
   });
+
+  it('a query writes: busy_timeout is checked with connections writing at once, and the fragment sets what it found', () => {
+    const c = record.contention!;
+    expect(c.error).toBeUndefined();
+    expect(c.values.map((v) => v.busyTimeoutMs)).toEqual([0, 10, 100, 1000, 5000]);
+    expect(c.values.every((v) => v.writeCalls > 0)).toBe(true);
+    expect(c.settings).toEqual(record.winner);
+    const def = candidateConfig(record).customProfiles[TUNE_PROFILE];
+    expect(def.pragmas.busy_timeout).toBe(c.recommendedMs);
+    expect(renderTuneMarkdown(record)).toContain('## busy_timeout where writes contend');
+  });
 });

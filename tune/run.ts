@@ -43,11 +43,13 @@ import {
 } from './space.ts';
 import { decideSetting, indexResult, settleIndexes, unjudged } from './verdicts.ts';
 import { countTieBreak } from './counted.ts';
+import { BUSY_TIMEOUTS, measureContention, WRITERS, type ContentionResult } from './contention.ts';
+import { busyTimeoutOf } from './fragment.ts';
 import { compareThroughService, type ServiceResult, type ServiceSpec } from './service.ts';
 import { findCountingTools, type CountingTools } from '../bench/counted/tools.ts';
 
 export interface TuneProgress {
-  stage: 'indexes' | 'pragmas' | 'decisions' | 'final' | 'service';
+  stage: 'indexes' | 'pragmas' | 'decisions' | 'final' | 'contention' | 'service';
   message: string;
   leader?: string;
   /** Seconds of the budget left. */
@@ -84,7 +86,9 @@ export interface TuneOptions {
 export const TUNE_DEFAULTS = { budgetS: 300, durability: 'normal' as Durability, dataDir: '.tmp/tune' } as const;
 
 /** Budget shares of what is left when each stage starts; with --counted, a decision's timing leaves the rest of its share to counting. */
-const SHARES = { indexes: 0.3, pragmas: 0.45, decisionTiming: 0.6, service: 0.4 } as const;
+const SHARES = { indexes: 0.3, pragmas: 0.45, decisionTiming: 0.6, service: 0.4, contention: 0.08 } as const;
+/** The contention check takes at most this long (five busy_timeout values). */
+const CONTENTION_MAX_S = 20;
 
 export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
   const now = opts.now ?? (() => performance.now());
@@ -93,7 +97,9 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
   // and the service stage's share when there is one.
   const totalLeftS = () => opts.budgetS * 0.97 - (now() - t0) / 1000;
   const serviceS = opts.service ? opts.budgetS * SHARES.service : 0;
-  const leftS = () => totalLeftS() - serviceS;
+  // The contention check's time, kept aside when a query writes (known once the queries are read).
+  let contentionS = 0;
+  const leftS = () => totalLeftS() - serviceS - contentionS;
   const userDb = existingSqliteFile(opts.db);
   const queries = readQueriesFile(opts.queries);
   const specs = readExplainQueries(opts.queries);
@@ -118,6 +124,7 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
       tunedIndexes = applicableGuideIndexes(inspect);
       candidates = findIndexCandidates(inspect, specs, opts.minRows);
       writes = writingQueries(inspect, queries);
+      if (writes.size > 0) contentionS = Math.min(CONTENTION_MAX_S, SHARES.contention * opts.budgetS);
     } finally {
       inspect.close();
     }
@@ -278,7 +285,24 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
       r.insertCost = cmp ? { comparison: cmp } : { error: 'the budget ran out' };
     }
 
-    // 5. Through your service, under load: yours on a plain copy, the winner on a copy of its variant.
+    // 5. busy_timeout where writes contend, under the winner (its time was kept aside).
+    let contention: ContentionResult | undefined;
+    if (contentionS > 0) {
+      progress('contention', `${WRITERS} connections writing at once, per busy_timeout`, winner);
+      const key = keyOf(winnerArm);
+      // Each value: its run, a fresh copy of the winner's file, and the workers' start.
+      const perValueS = (totalLeftS() - serviceS) / BUSY_TIMEOUTS.length - copyS - 0.2;
+      contention = await measureContention({
+        freshCopy: () => variants.copy(key, 'contention'),
+        release: (f) => variants.release(f),
+        settings: winner,
+        queries,
+        writing: writes,
+        durationS: Math.min(CONTENTION_MAX_S / BUSY_TIMEOUTS.length, Math.max(0.2, perValueS)),
+      });
+    }
+
+    // 6. Through your service, under load: yours on a plain copy, the winner on a copy of its variant.
     let service: ServiceResult | undefined;
     if (opts.service) {
       progress('service', 'the winner against yours through your service, under load', winner);
@@ -288,6 +312,7 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
         spec: opts.service,
         files: { yours: workspace.copy(source, 'service-yours'), winner: winnerFile },
         settings: { yours: current, winner },
+        busyTimeoutMs: busyTimeoutOf({ ...(contention ? { contention } : {}) }),
         budgetS: totalLeftS(),
       });
     }
@@ -327,6 +352,7 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
       adoptedIndexes: adopted.map((c) => c.sql),
       vsCurrent,
       vsTuned,
+      ...(contention ? { contention } : {}),
       ...(service ? { service } : {}),
     };
   } finally {

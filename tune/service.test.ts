@@ -26,7 +26,7 @@ describe('the service stage, pure parts', () => {
   });
 
   it('tells the service every PRAGMA of its settings and the busy timeout', () => {
-    expect(servicePragmas(PLAIN_OPEN)).toEqual([
+    expect(servicePragmas(PLAIN_OPEN, 5000)).toEqual([
       'journal_mode = delete',
       'synchronous = 2',
       'cache_size = -16000',
@@ -103,6 +103,7 @@ describe('the winner against yours through a service of your own', () => {
       },
       files: { yours, winner },
       settings: { yours: PLAIN_OPEN, winner: WINNER },
+      busyTimeoutMs: 5000,
       budgetS: 25,
       cwd: tmp.dir,
     });
@@ -139,6 +140,7 @@ describe('the winner against yours through a service of your own', () => {
       },
       files: { yours, winner },
       settings: { yours: PLAIN_OPEN, winner: WINNER },
+      busyTimeoutMs: 5000,
       budgetS: 22,
       cwd: tmp.dir,
     });
@@ -151,6 +153,7 @@ describe('the winner against yours through a service of your own', () => {
       spec: { command: 'false', scenarioFile: 'x', target: 'http://127.0.0.1:{port}', outDir: join(tmp.dir, 'none') },
       files: { yours, winner },
       settings: { yours: PLAIN_OPEN, winner: WINNER },
+      busyTimeoutMs: 5000,
       budgetS: 8,
     });
     expect(r.error).toMatch(/the budget cannot pay for 6 rounds of load \(8 s left\)/);

@@ -24,8 +24,6 @@ import { AbFile } from '../lib/records/ab.ts';
 import { CLI_BIN } from '../lib/server-process.ts';
 import { pragmaStatements, type Settings } from './space.ts';
 
-/** The busy timeout every connection of the fragment gets (tune/fragment.ts), ms. */
-export const SERVICE_BUSY_TIMEOUT_MS = 5000;
 /** ab's rounds: the fewest its family-wise intervals judge with. */
 const ROUNDS = 6;
 const WARMUP_S = 0.25;
@@ -100,8 +98,8 @@ export function checkTarget(template: string): void {
 }
 
 /** The PRAGMAs a service instance is told to run: the settings and the busy timeout. */
-export function servicePragmas(s: Settings): string[] {
-  return [...pragmaStatements(s), `busy_timeout = ${SERVICE_BUSY_TIMEOUT_MS}`];
+export function servicePragmas(s: Settings, busyTimeoutMs: number): string[] {
+  return [...pragmaStatements(s), `busy_timeout = ${busyTimeoutMs}`];
 }
 
 /** ab's load per side and round for a stage of `budgetS` seconds, or null when it cannot pay for the fewest. */
@@ -272,12 +270,17 @@ export async function compareThroughService(input: {
   spec: ServiceSpec;
   files: { yours: string; winner: string };
   settings: { yours: Settings; winner: Settings };
+  /** Both instances get it: the fragment's (a wait instead of an error on a lock). */
+  busyTimeoutMs: number;
   budgetS: number;
   cwd?: string;
 }): Promise<ServiceResult> {
   const t0 = performance.now();
   const { spec } = input;
-  const pragmas = { yours: servicePragmas(input.settings.yours), winner: servicePragmas(input.settings.winner) };
+  const pragmas = {
+    yours: servicePragmas(input.settings.yours, input.busyTimeoutMs),
+    winner: servicePragmas(input.settings.winner, input.busyTimeoutMs),
+  };
   const load = serviceLoad(input.budgetS) ?? { rounds: ROUNDS, durationS: 0, connections: CONNECTIONS };
   const result: ServiceResult = {
     command: spec.command,
