@@ -88,6 +88,8 @@ and adopted only when it is shown faster beyond 5 % on a query and slower on non
 With --counted, a setting the timing cannot separate from yours is counted per call (system
 calls with strace; instructions with valgrind when the budget pays) and adopted when it does
 less work on a query and more on none.
+busy_timeout: when a query writes, 4 connections run the writes at once under the winner for
+each of 0, 10, 100, 1000, 5000 ms; the share refused with SQLITE_BUSY sets the fragment's value.
 Writes: TUNE.md, tune.json, tune-profile.json (a customProfiles entry for run and ab),
 ab-baseline.json (tuned under the same name, for ab) and apply.sql.
 
