@@ -1,5 +1,5 @@
 /** TUNE.md's section on the winner through your own service (pure). */
-import { num } from '../lib/format.ts';
+import { num, ratio } from '../lib/format.ts';
 import { renderTable } from '../lib/table.ts';
 import type { TuneRecord } from './record.ts';
 import type { ServiceMetric } from './service.ts';
@@ -8,6 +8,8 @@ import type { ServiceMetric } from './service.ts';
 function change(m: ServiceMetric, x: number | null): string {
   if (x === null) return '–';
   if (m.scale === 'points') return `${x >= 0 ? '+' : '−'}${num(Math.abs(x), 2)} pt`;
+  // Beyond ×2 either way a percentage hides the size ("+4,049 %"): the ratio says it.
+  if (x >= 2 || x <= 0.5) return ratio(x);
   const pct = (x - 1) * 100;
   return `${pct >= 0 ? '+' : '−'}${num(Math.abs(pct), 3)} %`;
 }
@@ -36,7 +38,7 @@ export function renderService(r: TuneRecord): string[] {
     return out;
   }
   const verdict = s.exitCode !== null ? EXIT_TEXT[s.exitCode] : undefined;
-  out.push(`**The winner is ${verdict ?? `not judged (ab exit ${s.exitCode})`}.** ab: ${s.headline}`, '');
+  out.push(`**The winner is ${verdict ?? `not judged (ab exit ${s.exitCode})`}.** ${s.headline}`, '');
   out.push(
     renderTable(
       [
