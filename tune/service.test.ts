@@ -93,20 +93,24 @@ describe('the winner against yours through a service of your own', () => {
   });
   afterAll(() => tmp.cleanup());
 
-  it('starts it twice with its file and PRAGMAs, runs ab between them, and stops both', async () => {
-    const r = await compareThroughService({
+  /** The stage with `command` as the service, the winner WAL + NORMAL against plain-open settings. */
+  const through = (command: string, out: string, budgetS: number) =>
+    compareThroughService({
       spec: {
-        command: `"${process.execPath}" svc.cjs`,
+        command,
         scenarioFile: join(tmp.dir, 'svc.json'),
         target: 'http://127.0.0.1:{port}',
-        outDir: join(tmp.dir, 'ab'),
+        outDir: join(tmp.dir, out),
       },
       files: { yours, winner },
       settings: { yours: PLAIN_OPEN, winner: WINNER },
       busyTimeoutMs: 5000,
-      budgetS: 25,
+      budgetS,
       cwd: tmp.dir,
     });
+
+  it('starts it twice with its file and PRAGMAs, runs ab between them, and stops both', async () => {
+    const r = await through(`"${process.execPath}" svc.cjs`, 'ab', 25);
     expect(r.error).toBeUndefined();
     // Each instance ran with the settings it was given, read back by the service itself.
     expect(JSON.parse(readFileSync(`${yours}.seen.json`, 'utf8'))).toMatchObject({
@@ -131,19 +135,7 @@ describe('the winner against yours through a service of your own', () => {
   }, 60_000);
 
   it('a command that exits before listening is an error in the record, with what it said', async () => {
-    const r = await compareThroughService({
-      spec: {
-        command: `"${process.execPath}" -e "console.error('no config'); process.exit(3)"`,
-        scenarioFile: join(tmp.dir, 'svc.json'),
-        target: 'http://127.0.0.1:{port}',
-        outDir: join(tmp.dir, 'ab-fail'),
-      },
-      files: { yours, winner },
-      settings: { yours: PLAIN_OPEN, winner: WINNER },
-      busyTimeoutMs: 5000,
-      budgetS: 22,
-      cwd: tmp.dir,
-    });
+    const r = await through(`"${process.execPath}" -e "console.error('no config'); process.exit(3)"`, 'ab-fail', 25);
     expect(r.error).toMatch(/exited \(3\) before listening on http:\/\/127\.0\.0\.1:\d+: no config/);
     expect(r.metrics).toEqual([]);
   });
