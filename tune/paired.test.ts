@@ -38,6 +38,8 @@ describe('a tune comparison judges each query against the band, at the family co
     expect(q.low).toBeGreaterThanOrEqual(1.8);
     expect(q.high).toBeLessThanOrEqual(2.2);
     expect(q.coverage).toBeGreaterThanOrEqual(0.95);
+    // The round values stay in the record, in the order they ran: a wide interval can be read back.
+    expect(q.roundGains).toEqual(g);
     expect(c.gains.find((x) => x.query === 'r')!.verdict).toBe('slower');
   });
 });

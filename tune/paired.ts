@@ -26,6 +26,8 @@ export interface QueryGain {
   verdict: Verdict;
   /** Why there is no interval, when there is none. */
   reason?: string;
+  /** Each round's gain, in the order the rounds ran (what the interval is made of; absent in older records). */
+  roundGains?: number[];
   /** Mean latency of base and arm over all rounds, µs. */
   baseUs: number | null;
   armUs: number | null;
@@ -63,7 +65,13 @@ export function judgeGains(
       r.gains.map((g) => [g]),
       confidence,
     );
-    const common = { query, rounds: r.gains.length, baseUs: mean(r.baseUs), armUs: mean(r.armUs) };
+    const common = {
+      query,
+      rounds: r.gains.length,
+      roundGains: [...r.gains],
+      baseUs: mean(r.baseUs),
+      armUs: mean(r.armUs),
+    };
     if (isNotEnough(est))
       return {
         ...common,
