@@ -12,8 +12,7 @@
  * stops both. Everything it finds goes in the record; a service that will not start is an
  * error in the record, never a crash of the whole tune.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
