@@ -12,15 +12,15 @@
  * stops both. Everything it finds goes in the record; a service that will not start is an
  * error in the record, never a crash of the whole tune.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { ensureDir } from '../lib/ensure-dir.ts';
 import { UsageError } from '../lib/errors.ts';
 import { isLoopbackHost } from '../lib/loopback.ts';
 import { AbFile } from '../lib/records/ab.ts';
 import { CLI_BIN } from '../lib/server-process.ts';
+import { startInstance, type Instance } from './service-process.ts';
 import { pragmaStatements, type Settings } from './space.ts';
 
 /** ab's rounds: the fewest its family-wise intervals judge with. */
@@ -34,7 +34,6 @@ const CONNECTIONS = 8;
  */
 const AB_OVERHEAD_S = 8;
 const AB_LOAD_FACTOR = 1.2;
-const START_TIMEOUT_MS = 20_000;
 
 export interface ServiceSpec {
   /** The shell command that starts your service (run twice, with the environment above). */
@@ -106,117 +105,6 @@ export function serviceLoad(budgetS: number): ServiceResult['load'] | null {
   const durationS = (budgetS - AB_OVERHEAD_S) / AB_LOAD_FACTOR / (2 * ROUNDS) - WARMUP_S;
   if (durationS < 0.5) return null;
   return { rounds: ROUNDS, durationS: Math.min(15, Math.round(durationS * 10) / 10), connections: CONNECTIONS };
-}
-
-/** A free TCP port on loopback. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ host, port });
-    sock.setTimeout(500);
-    sock.once('connect', () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once('error', () => resolve(false));
-    sock.once('timeout', () => {
-      sock.destroy();
-      resolve(false);
-    });
-  });
-}
-
-interface Instance {
-  url: string;
-  stop(): Promise<void>;
-}
-
-const running = new Set<ChildProcess>();
-let exitHook = false;
-
-/** Kills a started command's whole process group (the shell and what it started). */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/** Whether any process of the command's group is still there (a zombie shell counts until reaped). */
-function groupAlive(child: ChildProcess): boolean {
-  try {
-    if (child.pid) process.kill(-child.pid, 0);
-    return child.pid !== undefined;
-  } catch {
-    return false;
-  }
-}
-
-/** Starts the command with its environment and waits until its port accepts connections. */
-async function startInstance(
-  command: string,
-  target: string,
-  db: string,
-  pragmas: string[],
-  cwd: string,
-): Promise<Instance> {
-  const port = await freePort();
-  const url = target.replace('{port}', String(port)).replace(/\/$/, '');
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const child = spawn(command, {
-    shell: true,
-    detached: true,
-    cwd,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LOADLAB_DB: db, LOADLAB_PRAGMAS: pragmas.join(';'), PORT: String(port) },
-  });
-  running.add(child);
-  if (!exitHook) {
-    exitHook = true;
-    process.once('exit', () => running.forEach((c) => killGroup(c, 'SIGKILL')));
-  }
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
-  let exited: number | string | null = null;
-  const gone = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = code ?? signal ?? 'unknown';
-      running.delete(child);
-      resolve();
-    }),
-  );
-  /** SIGTERM to the whole group, SIGKILL after 3 s; resolves when no process of the group is left. */
-  const stop = async () => {
-    killGroup(child, 'SIGTERM');
-    const t = performance.now();
-    while (groupAlive(child)) {
-      if (performance.now() - t > 3000) killGroup(child, 'SIGKILL');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await gone;
-  };
-  const t0 = performance.now();
-  while (performance.now() - t0 < START_TIMEOUT_MS) {
-    if (exited !== null) {
-      const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-      throw new Error(`'${command}' exited (${exited}) before listening on ${url}${tail ? `: ${tail}` : ''}`);
-    }
-    if (await canConnect(host, port)) return { url, stop };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error(`'${command}' did not listen on ${url} within ${START_TIMEOUT_MS / 1000} s`);
 }
 
 /** Runs `loadlab ab` between two URLs; its exit code, verdict line and record. */
@@ -304,7 +192,8 @@ export async function compareThroughService(input: {
   try {
     const cwd = input.cwd ?? process.cwd();
     for (const side of ['yours', 'winner'] as const) {
-      const inst = await startInstance(spec.command, spec.target, input.files[side], pragmas[side], cwd);
+      const env = { LOADLAB_DB: input.files[side], LOADLAB_PRAGMAS: pragmas[side].join(';') };
+      const inst = await startInstance(spec.command, spec.target, env, cwd);
       instances.push(inst);
       result.urls[side] = inst.url;
     }
