@@ -7,7 +7,7 @@
  */
 import { UsageError } from '../lib/errors.ts';
 import type { Query } from '../db/queries-file.ts';
-import { MIN_TASK_MS, planComparison, type CallTimes } from './budget.ts';
+import { MIN_TASK_MS, planComparison, warmTaskMs, type CallTimes } from './budget.ts';
 import type { VariantKey, Variants } from './files.ts';
 import type { IndexCandidate } from './index-candidates.ts';
 import { judgeGains, measurePaired, type Comparison } from './paired.ts';
@@ -121,8 +121,8 @@ export function createArms(ctx: ArmsContext) {
       try {
         b = open(base, qs, wb);
         a = open(arm, qs, wa);
-        await warm(b, qs, plan.taskMs);
-        await warm(a, qs, plan.taskMs);
+        await warm(b, qs, warmTaskMs(plan.taskMs));
+        await warm(a, qs, warmTaskMs(plan.taskMs));
         const deadline = now() + Math.max(budgetS, plan.costS) * 1000 * 1.25;
         const r = await measurePaired(
           b,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonCostS, configCostS, halvingCostS, MIN_TASK_MS, planComparison } from './budget.ts';
+import { comparisonCostS, configCostS, halvingCostS, MIN_TASK_MS, planComparison, WARM_MIN_MS } from './budget.ts';
 import { roundsFor } from './paired.ts';
 
 const fast = new Map([
@@ -22,6 +22,13 @@ describe("tune's budget, planned from the time one call takes", () => {
     const justBare = comparisonCostS(bare, ['scan'], slow, MIN_TASK_MS) + 0.01;
     expect(planComparison(justBare, ['scan'], slow)).toMatchObject({ rounds: bare });
     expect(planComparison(justBare - 0.05, ['scan'], slow)).toBeNull();
+  });
+
+  it('the warm-up before the rounds is at least WARM_MIN_MS per query and side, and paid from the budget', () => {
+    // 7 rounds of 4 tasks of 2 ms, two warm-ups of 50 ms, two opens of 0.05 s.
+    expect(comparisonCostS(7, ['a'], fast, 2)).toBeCloseTo((7 * 4 * 2 + 2 * WARM_MIN_MS) / 1000 + 0.1, 9);
+    // A task longer than the minimum warms for a task.
+    expect(comparisonCostS(7, ['a'], fast, 80)).toBeCloseTo((7 * 4 * 80 + 2 * 80) / 1000 + 0.1, 9);
   });
 
   it('halving over more configurations costs more, and a slow query makes every measurement slower', () => {

@@ -15,14 +15,25 @@ export const OPEN_S = 0.05;
 /** The shortest task a measurement uses, ms. */
 export const MIN_TASK_MS = 1;
 export const MAX_TASK_MS = 200;
+/**
+ * The shortest warm-up task before a comparison's rounds, ms. With a warm-up as short as the
+ * task (2 ms: some 50 inserts), a fresh copy's index pages were still cold in the first
+ * rounds: insert costs came out 0.32x-0.47x there and ~0.6x after, and the intervals wide
+ * (8 of 8 lower bounds 0.32-0.62 at a 0.6 s comparison; with 50 ms, 0.47-0.61).
+ */
+export const WARM_MIN_MS = 50;
 
 const callOf = (calls: CallTimes, q: string) => calls.get(q) ?? 1;
 const taskOf = (calls: CallTimes, q: string, taskMs: number) => Math.max(taskMs, callOf(calls, q));
 
+/** The warm-up task of a comparison: its task, at least WARM_MIN_MS. */
+export const warmTaskMs = (taskMs: number) => Math.max(taskMs, WARM_MIN_MS);
+
 /** Seconds a paired comparison takes: a warm-up task per query and side, then 4 tasks per query and round. */
 export function comparisonCostS(rounds: number, queries: readonly string[], calls: CallTimes, taskMs: number): number {
   const perRound = queries.reduce((s, q) => s + taskOf(calls, q, taskMs), 0);
-  return (perRound * (4 * rounds + 2)) / 1000 + 2 * OPEN_S;
+  const warmUp = queries.reduce((s, q) => s + taskOf(calls, q, warmTaskMs(taskMs)), 0);
+  return (perRound * 4 * rounds + 2 * warmUp) / 1000 + 2 * OPEN_S;
 }
 
 export interface ComparisonPlan {
