@@ -22,9 +22,23 @@ export const MAX_TASK_MS = 200;
  * (8 of 8 lower bounds 0.32-0.62 at a 0.6 s comparison; with 50 ms, 0.47-0.61).
  */
 export const WARM_MIN_MS = 50;
+/**
+ * The shortest task of a writing query, ms. A WAL commit costs little until the WAL reaches
+ * its checkpoint (1000 pages by default: some 250 inserts with two indexes), and the
+ * checkpoint costs milliseconds: a task of a few dozen commits holds none or one, and its
+ * time jumps. Measured on the demo's insert cost with 0.5 s comparisons (2-3 ms tasks): round
+ * gains from 0.01x to 2.01x, one side's mean 10x the other's; a task of 100 ms holds several
+ * checkpoints.
+ */
+export const WRITE_MIN_TASK_MS = 100;
 
 const callOf = (calls: CallTimes, q: string) => calls.get(q) ?? 1;
 const taskOf = (calls: CallTimes, q: string, taskMs: number) => Math.max(taskMs, callOf(calls, q));
+
+/** Call times as a task's least duration: a writing query's task lasts at least WRITE_MIN_TASK_MS (tune/side.ts). */
+export function withWriteFloor(calls: CallTimes, writes: ReadonlySet<string>): CallTimes {
+  return new Map([...calls].map(([q, ms]) => [q, writes.has(q) ? Math.max(ms, WRITE_MIN_TASK_MS) : ms]));
+}
 
 /** The warm-up task of a comparison: its task, at least WARM_MIN_MS. */
 export const warmTaskMs = (taskMs: number) => Math.max(taskMs, WARM_MIN_MS);

@@ -65,7 +65,8 @@ describe('tune on a copy of an application database', () => {
     record = await runTune({
       db,
       queries,
-      budgetS: 8,
+      // A write's tasks last at least 100 ms (WAL checkpoints): 16 s pays for every stage here.
+      budgetS: 16,
       durability: 'full',
       dataDir: join(tmp.dir, 'work'),
       onProgress: (p) => progress.push(`${p.stage}: ${p.message}`),

@@ -20,7 +20,14 @@ import { readQueriesFile } from '../db/queries-file.ts';
 import { existingSqliteFile } from '../lib/files.ts';
 import { readExplainQueries } from '../ops/queries-file.ts';
 import { createArms, keyOf, type Arm } from './arms.ts';
-import { comparisonCostS, configCostS, halvingCostS, MIN_TASK_MS } from './budget.ts';
+import {
+  comparisonCostS,
+  configCostS,
+  halvingCostS,
+  MIN_TASK_MS,
+  withWriteFloor,
+  WRITE_MIN_TASK_MS,
+} from './budget.ts';
 import { applicableGuideIndexes, tunedSettings, writingQueries } from './database.ts';
 import { createVariants } from './files.ts';
 import { findIndexCandidates, servedWithout, type IndexCandidate } from './index-candidates.ts';
@@ -134,9 +141,10 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
     const { probe, compare, timeConfig } = createArms({ variants, writes, queries, now, leftS });
 
     const yours: Arm = { s: current, ix: [], label: 'yours' };
-    const callsYours = await probe(yours);
+    // Probed call times; for planning, a write's task lasts at least WRITE_MIN_TASK_MS.
+    const callsYours = withWriteFloor(await probe(yours), writes);
     const names = queries.map((q) => q.name);
-    const insertCallMs = 2;
+    const insertCallMs = WRITE_MIN_TASK_MS;
     /** The final comparisons' share, kept aside from the start: winner against yours and against tuned, and index costs. */
     const finalReserveS = (indexes: number) =>
       // Each: its rounds with a little room, and its variants (a copy and indexes each) and write copies.
@@ -178,7 +186,8 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
     });
 
     // 2. PRAGMAs by successive halving: every combination when the budget pays for it, else one setting at a time.
-    const callsAdopted = await probe({ s: current, ix: adopted, label: 'yours with the indexes' });
+    const probedAdopted = await probe({ s: current, ix: adopted, label: 'yours with the indexes' });
+    const callsAdopted = withWriteFloor(probedAdopted, writes);
     const pragmaBudget = spendable(adopted.length) * SHARES.pragmas;
     const full = searchSpace(opts.durability, current);
     const space =
@@ -228,7 +237,7 @@ export async function runTune(opts: TuneOptions): Promise<TuneRecord> {
                 base: { settings: alt, file: variants.file(keyOf({ s: alt, ix: adopted })) },
                 arm: { settings: leader, file: variants.file(keyOf({ s: leader, ix: adopted })) },
                 queries,
-                calls: callsAdopted,
+                calls: probedAdopted,
                 tools,
                 dir: workspace.dir,
                 budgetS: Math.max(0, leftS() - shareEnds),
