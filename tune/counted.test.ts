@@ -36,6 +36,24 @@ describe('counted tie-break verdicts (pure)', () => {
     expect(judgeCounts(per({ instructions: 200e3 }), per({ instructions: 180e3 }), 5).verdict).toBe('fewer');
   });
 
+  it("a counter whose base moves between its two counts (the tie-break's own A/A) is not used", () => {
+    const base = per({ instructions: 34_000, fsync: 0, writeCalls: 6 });
+    const again = per({ instructions: 300, fsync: 0, writeCalls: 6 });
+    const arm = per({ instructions: 300, fsync: 0, writeCalls: 6 });
+    expect(judgeCounts(base, arm, 5, again)).toEqual({
+      verdict: 'same',
+      differences: ['instructions unstable (yours 34.0 k and 0.3 k): not used'],
+    });
+    // Stable base: the arm must move beyond the threshold and twice the base's spread.
+    const b = per({ instructions: 1_000_000 });
+    expect(judgeCounts(b, per({ instructions: 1_030_000 }), 500, per({ instructions: 1_008_000 })).verdict).toBe(
+      'more',
+    );
+    expect(judgeCounts(b, per({ instructions: 1_012_000 }), 500, per({ instructions: 1_008_000 })).verdict).toBe(
+      'same',
+    );
+  });
+
   it('cheaper needs every query counted, one fewer and none more', () => {
     const q = (verdict: QueryCount['verdict']): QueryCount => ({
       query: verdict,
@@ -152,27 +170,28 @@ describe.skipIf(!tools.strace && !process.env.CI)('counted tie-break with strace
     });
 
   it('A/A: the same settings on both sides count the same on every query', async () => {
-    const r = await tieBreak(WAL_FULL, 5);
+    const r = await tieBreak(WAL_FULL, 8);
     expect(r.counted).toEqual(['syscalls']);
     expect(r.queries.map((q) => [q.query, q.verdict])).toEqual([
       ['point', 'same'],
       ['count-a', 'same'],
       ['insert', 'same'],
     ]);
-    // System calls repeat exactly: the insert commits with one fsync on both sides.
+    // System calls repeat exactly: the insert commits with one fsync on both sides and in the repeat.
     const ins = r.queries[2]!;
     expect(ins.base!.fsync).toBe(1);
     expect(ins.arm).toEqual(ins.base);
+    expect(ins.baseRepeat).toEqual(ins.base);
     expect(r.verdict).toBe('same');
   }, 60_000);
 
   it('synchronous NORMAL in WAL: no fsync per commit, the reads the same, so cheaper', async () => {
-    const r = await tieBreak({ ...WAL_FULL, synchronous: 1 }, 5);
+    const r = await tieBreak({ ...WAL_FULL, synchronous: 1 }, 8);
     const ins = r.queries.find((q) => q.query === 'insert')!;
     expect(ins).toMatchObject({ verdict: 'fewer', differences: ['fsyncs 1.00 → 0.00 per call'] });
     expect(r.queries.filter((q) => q.query !== 'insert').every((q) => q.verdict === 'same')).toBe(true);
     expect(r.verdict).toBe('cheaper');
-    // Five seconds cannot pay for valgrind: said so, and the system calls still decide.
+    // Eight seconds cannot pay for valgrind: said so, and the system calls still decide.
     expect(r.instructionsSkipped).toMatch(tools.valgrind ? /the budget/ : /valgrind not found/);
   }, 60_000);
 

@@ -5,7 +5,8 @@
  * the budget pays for it, instructions. Counts do not move with machine load: the leader's
  * value is adopted when it does less on a query beyond the count band and more on none.
  * Each figure is (total of a process running 2n calls − total of one running n) / n, on a
- * fresh copy of the arm's file per process (bench/counted/count-job.ts).
+ * fresh copy of the arm's file per process (bench/counted/count-job.ts). Your side is counted
+ * twice (before and after the leader's): a counter that moves between the two is not used.
  */
 import { countJob } from '../bench/counted/count-job.ts';
 import { DRIVER_PATH, unportableParams, type JobSpec } from '../bench/counted/job.ts';
@@ -52,6 +53,8 @@ export interface QueryCount {
   /** Calls in the shorter run. */
   n: number;
   base: PerCall | null;
+  /** The base counted again (its A/A): a counter that moves between the two is not used. */
+  baseRepeat?: PerCall | null;
   arm: PerCall | null;
   /** Of the arm against the base. */
   verdict: CountVerdict;
@@ -92,16 +95,32 @@ const fmt = (counter: Counter, x: number) =>
       : `${(x / 1e3).toFixed(1)} k`
     : x.toFixed(Math.abs(x) >= 10 ? 1 : 2);
 
-/** The arm's counters against the base's, per call (pure). */
-export function judgeCounts(base: PerCall, arm: PerCall, n: number): { verdict: CountVerdict; differences: string[] } {
+/**
+ * The arm's counters against the base's, per call (pure). With the base counted twice, a
+ * counter whose two base figures differ beyond its threshold is unstable and not used (its
+ * A/A failed: seen on a write at n = 5, 34.0k instructions against 0.3k); a stable one must
+ * move by more than its threshold and twice the base's own spread.
+ */
+export function judgeCounts(
+  base: PerCall,
+  arm: PerCall,
+  n: number,
+  baseRepeat?: PerCall,
+): { verdict: CountVerdict; differences: string[] } {
   let fewer = false;
   let more = false;
   const differences: string[] = [];
   for (const c of COUNTERS) {
-    const b = base[c];
+    const b1 = base[c];
     const a = arm[c];
-    if (b === null || a === null) continue;
-    if (Math.abs(a - b) <= threshold(c, b, a, n)) continue;
+    if (b1 === null || a === null) continue;
+    const b2 = baseRepeat?.[c] ?? b1;
+    if (Math.abs(b2 - b1) > threshold(c, b1, b2, n)) {
+      differences.push(`${COUNTER_NAMES[c]} unstable (yours ${fmt(c, b1)} and ${fmt(c, b2)}): not used`);
+      continue;
+    }
+    const b = (b1 + b2) / 2;
+    if (Math.abs(a - b) <= Math.max(threshold(c, b, a, n), 2 * Math.abs(b2 - b1))) continue;
     if (a < b) fewer = true;
     else more = true;
     differences.push(`${COUNTER_NAMES[c]} ${fmt(c, b)} → ${fmt(c, a)} per call`);
@@ -188,6 +207,7 @@ export async function countTieBreak(input: TieBreakInput): Promise<TieBreak> {
     q,
     n: countedCalls(input.calls.get(q.name) ?? 1),
     base: emptyPerCall(),
+    baseRepeat: emptyPerCall(),
     arm: emptyPerCall(),
     reason: unportableParams(q.params) ?? undefined,
     instructionsSkipped: undefined as string | undefined,
@@ -195,7 +215,7 @@ export async function countTieBreak(input: TieBreakInput): Promise<TieBreak> {
   // Estimates are corrected by what the counts so far took against what was expected.
   let drift = 1;
   const estimateS = (stage: 'instructions' | 'syscalls', n: number, callMs: number) =>
-    drift * 2 * (START_S[stage] + (3 * n * callMs * SLOWDOWN[stage]) / 1000);
+    drift * 3 * (START_S[stage] + (3 * n * callMs * SLOWDOWN[stage]) / 1000);
   const stageS = (stage: 'instructions' | 'syscalls') =>
     perQuery.filter((p) => !p.reason).reduce((s, p) => s + estimateS(stage, p.n, input.calls.get(p.q.name) ?? 1), 0);
 
@@ -230,10 +250,12 @@ export async function countTieBreak(input: TieBreakInput): Promise<TieBreak> {
       }
       const started = now();
       const figures: ReturnType<typeof perOpFigures>[] = [];
-      for (const side of ['base', 'arm'] as const) {
+      // The base, the arm, the base again: its A/A says which counters can be trusted here.
+      const sides = ['base', 'arm', 'baseRepeat'] as const;
+      for (const side of sides) {
         const r = await countJob({
-          job: jobFor(p.q, input[side].settings),
-          source: input[side].file,
+          job: jobFor(p.q, input[side === 'arm' ? 'arm' : 'base'].settings),
+          source: input[side === 'arm' ? 'arm' : 'base'].file,
           n: p.n,
           tools: input.tools,
           instructions: stage === 'instructions',
@@ -248,8 +270,8 @@ export async function countTieBreak(input: TieBreakInput): Promise<TieBreak> {
         }
         figures.push(perOpFigures(r.runN, r.run2N));
       }
-      if (figures.length === 2)
-        (['base', 'arm'] as const).forEach((side, k) => {
+      if (figures.length === sides.length)
+        sides.forEach((side, k) => {
           const f = figures[k]!;
           if (stage === 'instructions') p[side].instructions = f.instructionsPerOp;
           else
@@ -262,7 +284,7 @@ export async function countTieBreak(input: TieBreakInput): Promise<TieBreak> {
             });
         });
       drift = Math.max(drift, (now() - started) / 1000 / (expected / drift));
-      if (figures.length === 2) done = true;
+      if (figures.length === sides.length) done = true;
     }
     if (done) counted.push(stage);
   }
@@ -282,8 +304,9 @@ export async function countTieBreak(input: TieBreakInput): Promise<TieBreak> {
       query: p.q.name,
       n: p.n,
       base: p.base,
+      baseRepeat: p.baseRepeat,
       arm: p.arm,
-      ...judgeCounts(p.base, p.arm, p.n),
+      ...judgeCounts(p.base, p.arm, p.n, p.baseRepeat),
       ...(p.instructionsSkipped ? { instructionsSkipped: p.instructionsSkipped } : {}),
     };
   });
