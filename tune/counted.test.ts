@@ -44,6 +44,12 @@ describe('counted tie-break verdicts (pure)', () => {
       verdict: 'same',
       differences: ['instructions unstable (yours 34.0 k and 0.3 k): not used'],
     });
+    // Nothing left to compare is no evidence: not counted, never "same".
+    expect(
+      judgeCounts(per({ instructions: 34_000, fsync: null, writeCalls: null, readCalls: null }), arm, 5, again),
+    ).toMatchObject({
+      verdict: 'not counted',
+    });
     // Stable base: the arm must move beyond the threshold and twice the base's spread.
     const b = per({ instructions: 1_000_000 });
     expect(judgeCounts(b, per({ instructions: 1_030_000 }), 500, per({ instructions: 1_008_000 })).verdict).toBe(

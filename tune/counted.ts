@@ -109,6 +109,7 @@ export function judgeCounts(
 ): { verdict: CountVerdict; differences: string[] } {
   let fewer = false;
   let more = false;
+  let compared = 0;
   const differences: string[] = [];
   for (const c of COUNTERS) {
     const b1 = base[c];
@@ -119,12 +120,15 @@ export function judgeCounts(
       differences.push(`${COUNTER_NAMES[c]} unstable (yours ${fmt(c, b1)} and ${fmt(c, b2)}): not used`);
       continue;
     }
+    compared++;
     const b = (b1 + b2) / 2;
     if (Math.abs(a - b) <= Math.max(threshold(c, b, a, n), 2 * Math.abs(b2 - b1))) continue;
     if (a < b) fewer = true;
     else more = true;
     differences.push(`${COUNTER_NAMES[c]} ${fmt(c, b)} → ${fmt(c, a)} per call`);
   }
+  // Nothing compared (no counter on both sides, or every one unstable) is no evidence: never "same".
+  if (compared === 0) return { verdict: 'not counted', differences };
   const verdict = fewer && more ? 'mixed' : fewer ? 'fewer' : more ? 'more' : 'same';
   return { verdict, differences };
 }
