@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCountingTools } from '../bench/counted/tools.ts';
 import { parseQueriesFile } from '../db/queries-file.ts';
@@ -217,6 +217,19 @@ describe.skipIf(!tools.strace && !process.env.CI)('counted tie-break with strace
     },
     120_000,
   );
+
+  it('counts in a directory given relative to the working directory too', async () => {
+    const r = await countTieBreak({
+      base: { settings: WAL_FULL, file },
+      arm: { settings: WAL_FULL, file },
+      queries: QUERIES.filter((q) => q.name === 'insert'),
+      calls: CALLS,
+      tools: { ...tools, valgrind: null },
+      dir: relative(process.cwd(), tmp.dir),
+      budgetS: 8,
+    });
+    expect(r.queries[0]).toMatchObject({ verdict: 'same', base: { fsync: 1 } });
+  }, 60_000);
 
   it('without strace nothing is counted and the reason says what to install', async () => {
     const r = await countTieBreak({

@@ -5,7 +5,7 @@
  * the two runs into per-operation figures (lib/records/counted.ts perOpFigures).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CountedRun, SyscallTotals } from '../../lib/records/counted.ts';
 import { errorText } from '../measure.ts';
 import { copyDatabase } from '../workspace.ts';
@@ -62,7 +62,8 @@ interface RunOutcome {
 export async function countJob(input: CountJobInput): Promise<JobCount> {
   let base: string | undefined;
   try {
-    base = mkdtempSync(join(input.dir, 'counted-'));
+    // Absolute: the tools write their output relative to the child's working directory otherwise.
+    base = mkdtempSync(join(resolve(input.dir), 'counted-'));
     const tools: Tool[] = [
       ...(input.instructions ? (['cachegrind'] as const) : []),
       ...(input.syscalls !== false ? (['strace'] as const) : []),
