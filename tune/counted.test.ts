@@ -1,9 +1,8 @@
-import Database from 'better-sqlite3';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCountingTools } from '../bench/counted/tools.ts';
-import { parseQueriesFile } from '../db/queries-file.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
+import { makeTiebreakDb, TIEBREAK_CALLS, TIEBREAK_QUERIES, WAL_FULL } from '../test-support/tune-counted.ts';
 import { countedCalls, countTieBreak, judgeCounts, tieBreakVerdict, type PerCall, type QueryCount } from './counted.ts';
 import type { Comparison } from './paired.ts';
 import type { Settings } from './space.ts';
@@ -125,44 +124,13 @@ describe('counted tie-break verdicts (pure)', () => {
 });
 
 const tools = findCountingTools();
-const WAL_FULL: Settings = {
-  journal_mode: 'wal',
-  synchronous: 2,
-  cache_size: -2000,
-  mmap_size: 0,
-  temp_store: 0,
-  page_size: 4096,
-};
-const QUERIES = parseQueriesFile(`-- @name point
--- @params [5]
--- @params [900]
-SELECT * FROM t WHERE id = ?;
--- @name count-a
--- @params [7]
-SELECT count(*) FROM t WHERE a = ?;
--- @name insert
--- @params [3, "abc"]
-INSERT INTO t (a, b) VALUES (?, ?);
-`);
-const CALLS = new Map([
-  ['point', 0.01],
-  ['count-a', 1.5],
-  ['insert', 0.3],
-]);
+const QUERIES = TIEBREAK_QUERIES;
+const CALLS = TIEBREAK_CALLS;
 
 describe.skipIf(!tools.strace && !process.env.CI)('counted tie-break with strace (and valgrind)', () => {
   const tmp = tempDir('loadlab-tune-counted-');
   const file = join(tmp.dir, 'db.sqlite');
-  beforeAll(() => {
-    const db = new Database(file);
-    db.pragma('journal_mode = wal');
-    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT)');
-    const ins = db.prepare('INSERT INTO t (a, b) VALUES (?, ?)');
-    db.transaction(() => {
-      for (let i = 0; i < 20_000; i++) ins.run(i % 100, 'x'.repeat(50));
-    })();
-    db.close();
-  });
+  beforeAll(() => makeTiebreakDb(file));
   afterAll(() => tmp.cleanup());
   const tieBreak = (arm: Settings, budgetS: number, queries = QUERIES) =>
     countTieBreak({
